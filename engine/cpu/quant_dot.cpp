@@ -1,95 +1,22 @@
+// vec_dot and quantize_row_for_dot: pick the kernel for a type (SIMD where built,
+// else scalar) and check arguments. The kernels live in quant_dot_scalar.cpp and
+// quant_dot_avx2.cpp, the activation quantizers in quantize_for_dot.cpp.
 #include "cpu/quant_dot.h"
 
-#include <cmath>
 #include <cstring>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "cpu/quant_dot_kernels.h"
 #include "quant/dequantize.h"
-#include "quant/half.h"
 
 namespace qt {
 namespace {
 
-uint16_t load_u16(const uint8_t* p) {
-    uint16_t v;
-    std::memcpy(&v, p, 2);
-    return v;
-}
+using dot_kernels::DotKernel;
 
-// ggml's quantize_row_q8_0_ref: d = amax / 127, q = round(x / d).
-void quantize_q8_0(const float* x, BlockQ8_0* y, int64_t nb) {
-    for (int64_t b = 0; b < nb; ++b) {
-        float amax = 0;
-        for (int j = 0; j < 32; ++j) amax = std::max(amax, std::fabs(x[b * 32 + j]));
-        const float d = amax / 127.0f;
-        const float id = d != 0 ? 1.0f / d : 0.0f;
-        y[b].d = fp32_to_fp16(d);
-        for (int j = 0; j < 32; ++j) y[b].qs[j] = static_cast<int8_t>(std::nearbyint(x[b * 32 + j] * id));
-    }
-}
-
-void quantize_q8_1(const float* x, BlockQ8_1* y, int64_t nb) {
-    for (int64_t b = 0; b < nb; ++b) {
-        float amax = 0;
-        for (int j = 0; j < 32; ++j) amax = std::max(amax, std::fabs(x[b * 32 + j]));
-        const float d = amax / 127.0f;
-        const float id = d != 0 ? 1.0f / d : 0.0f;
-        int sum = 0;
-        for (int j = 0; j < 32; ++j) {
-            const int q = static_cast<int>(std::nearbyint(x[b * 32 + j] * id));
-            y[b].qs[j] = static_cast<int8_t>(q);
-            sum += q;
-        }
-        y[b].d = fp32_to_fp16(d);
-        y[b].s = fp32_to_fp16(static_cast<float>(sum) * d);
-    }
-}
-
-float dot_q4_0_q8_0(int64_t nb, const uint8_t* w, const BlockQ8_0* x) {
-    float sum = 0;
-    for (int64_t b = 0; b < nb; ++b, w += 18) {
-        const uint8_t* qs = w + 2;
-        int acc = 0;
-        for (int j = 0; j < 16; ++j) {
-            acc += ((qs[j] & 0x0f) - 8) * x[b].qs[j];
-            acc += ((qs[j] >> 4) - 8) * x[b].qs[j + 16];
-        }
-        sum += static_cast<float>(acc) * fp16_to_fp32(load_u16(w)) * fp16_to_fp32(x[b].d);
-    }
-    return sum;
-}
-
-// Q4_1 x Q8_1: sum_j (d_w q_j + m) d_x p_j = d_w d_x sum(q p) + m * s_x.
-float dot_q4_1_q8_1(int64_t nb, const uint8_t* w, const BlockQ8_1* x) {
-    float sum = 0;
-    for (int64_t b = 0; b < nb; ++b, w += 20) {
-        const uint8_t* qs = w + 4;
-        int acc = 0;
-        for (int j = 0; j < 16; ++j) {
-            acc += (qs[j] & 0x0f) * x[b].qs[j];
-            acc += (qs[j] >> 4) * x[b].qs[j + 16];
-        }
-        const float dw = fp16_to_fp32(load_u16(w));
-        const float mw = fp16_to_fp32(load_u16(w + 2));
-        sum += dw * fp16_to_fp32(x[b].d) * static_cast<float>(acc) + mw * fp16_to_fp32(x[b].s);
-    }
-    return sum;
-}
-
-float dot_q8_0_q8_0(int64_t nb, const uint8_t* w, const BlockQ8_0* x) {
-    float sum = 0;
-    for (int64_t b = 0; b < nb; ++b, w += 34) {
-        const int8_t* qs = reinterpret_cast<const int8_t*>(w + 2);
-        int acc = 0;
-        for (int j = 0; j < 32; ++j) acc += qs[j] * x[b].qs[j];
-        sum += static_cast<float>(acc) * fp16_to_fp32(load_u16(w)) * fp16_to_fp32(x[b].d);
-    }
-    return sum;
-}
-
-// Types without an integer kernel: expand one row to float and take a float dot.
+// Weights without an integer kernel (F32, F16, BF16): expand a row to float and take a float dot.
 float dot_generic_f32(GgmlType type, int64_t n, const void* w, const float* x) {
     thread_local std::vector<float> row;
     row.resize(static_cast<size_t>(n));
@@ -99,35 +26,92 @@ float dot_generic_f32(GgmlType type, int64_t n, const void* w, const float* x) {
     return sum;
 }
 
+void check_row_length(GgmlType type, int64_t n, const char* where) {
+    const int64_t bs = ggml_traits(type).block_size;
+    if (n <= 0 || n % bs != 0)
+        throw std::invalid_argument(std::string(where) + ": row length " + std::to_string(n) +
+                                    " is not a positive multiple of the " + std::string(ggml_type_name(type)) +
+                                    " block size " + std::to_string(bs));
+}
+
+DotKernel best_kernel(GgmlType weight_type) {
+    if (DotKernel k = dot_kernels::simd_kernel(weight_type)) return k;
+    return dot_kernels::scalar_kernel(weight_type);
+}
+
+[[noreturn]] void no_quantizer(GgmlType dot_type) {
+    throw std::invalid_argument("quantize_row_for_dot: cannot quantize activations to " +
+                                std::string(ggml_type_name(dot_type)));
+}
+
 }  // namespace
 
 GgmlType vec_dot_type(GgmlType weight_type) {
     switch (weight_type) {
         case GgmlType::Q4_0:
+        case GgmlType::Q5_0:
         case GgmlType::Q8_0: return GgmlType::Q8_0;
-        case GgmlType::Q4_1: return GgmlType::Q8_1;
+        case GgmlType::Q4_1:
+        case GgmlType::Q5_1: return GgmlType::Q8_1;
+        case GgmlType::Q2_K:
+        case GgmlType::Q3_K:
+        case GgmlType::Q4_K:
+        case GgmlType::Q5_K:
+        case GgmlType::Q6_K: return GgmlType::Q8_K;
         default: return GgmlType::F32;
     }
 }
 
 void quantize_row_for_dot(GgmlType dot_type, const float* x, void* dst, int64_t n) {
+    check_row_length(dot_type, n, "quantize_row_for_dot");
     switch (dot_type) {
-        case GgmlType::Q8_0: quantize_q8_0(x, static_cast<BlockQ8_0*>(dst), n / 32); return;
-        case GgmlType::Q8_1: quantize_q8_1(x, static_cast<BlockQ8_1*>(dst), n / 32); return;
+        case GgmlType::Q8_0:
+            if (!dot_kernels::quantize_q8_0_simd(x, dst, n)) dot_kernels::quantize_q8_0_scalar(x, dst, n);
+            return;
+        case GgmlType::Q8_1:
+            if (!dot_kernels::quantize_q8_1_simd(x, dst, n)) dot_kernels::quantize_q8_1_scalar(x, dst, n);
+            return;
+        case GgmlType::Q8_K: dot_kernels::quantize_q8_K_scalar(x, dst, n); return;
         case GgmlType::F32: std::memcpy(dst, x, static_cast<size_t>(n) * 4); return;
-        default: break;
+        default: no_quantizer(dot_type);
     }
-    throw std::invalid_argument("cannot quantize activations to " + std::string(ggml_type_name(dot_type)));
+}
+
+void quantize_row_for_dot_reference(GgmlType dot_type, const float* x, void* dst, int64_t n) {
+    check_row_length(dot_type, n, "quantize_row_for_dot_reference");
+    switch (dot_type) {
+        case GgmlType::Q8_0: dot_kernels::quantize_q8_0_scalar(x, dst, n); return;
+        case GgmlType::Q8_1: dot_kernels::quantize_q8_1_scalar(x, dst, n); return;
+        case GgmlType::Q8_K: dot_kernels::quantize_q8_K_scalar(x, dst, n); return;
+        case GgmlType::F32: std::memcpy(dst, x, static_cast<size_t>(n) * 4); return;
+        default: no_quantizer(dot_type);
+    }
 }
 
 float vec_dot(GgmlType weight_type, int64_t n, const void* w_row, const void* x_row) {
-    const auto* w = static_cast<const uint8_t*>(w_row);
-    switch (weight_type) {
-        case GgmlType::Q4_0: return dot_q4_0_q8_0(n / 32, w, static_cast<const BlockQ8_0*>(x_row));
-        case GgmlType::Q4_1: return dot_q4_1_q8_1(n / 32, w, static_cast<const BlockQ8_1*>(x_row));
-        case GgmlType::Q8_0: return dot_q8_0_q8_0(n / 32, w, static_cast<const BlockQ8_0*>(x_row));
-        default: return dot_generic_f32(weight_type, n, w_row, static_cast<const float*>(x_row));
+    if (DotKernel k = best_kernel(weight_type)) return k(n, w_row, x_row);
+    return dot_generic_f32(weight_type, n, w_row, static_cast<const float*>(x_row));
+}
+
+void vec_dot_rows(GgmlType weight_type, int64_t n, const void* w, size_t row_bytes, int64_t rows,
+                  const void* x_row, float* y) {
+    const auto* wb = static_cast<const uint8_t*>(w);
+    if (DotKernel k = best_kernel(weight_type)) {
+        for (int64_t r = 0; r < rows; ++r) y[r] = k(n, wb + row_bytes * static_cast<size_t>(r), x_row);
+        return;
     }
+    for (int64_t r = 0; r < rows; ++r)
+        y[r] = dot_generic_f32(weight_type, n, wb + row_bytes * static_cast<size_t>(r), static_cast<const float*>(x_row));
+}
+
+float vec_dot_reference(GgmlType weight_type, int64_t n, const void* w_row, const void* x_row) {
+    if (DotKernel k = dot_kernels::scalar_kernel(weight_type)) return k(n, w_row, x_row);
+    return dot_generic_f32(weight_type, n, w_row, static_cast<const float*>(x_row));
+}
+
+const char* vec_dot_isa() {
+    const char* isa = dot_kernels::simd_isa();
+    return std::strcmp(isa, "none") == 0 ? "scalar" : isa;
 }
 
 }  // namespace qt

@@ -37,6 +37,21 @@ void quantize_row_for_dot(GgmlType dot_type, const float* x, void* dst, int64_t 
 
 // Sum over n of w[i] * x[i], w a row of `weight_type` blocks and x a row already
 // quantized with quantize_row_for_dot(vec_dot_type(weight_type), ...).
+// Uses the SIMD kernel where this build has one (see vec_dot_isa()).
 float vec_dot(GgmlType weight_type, int64_t n, const void* w_row, const void* x_row);
+
+// y[r] = vec_dot(weight_type, n, w + r * row_bytes, x_row) for r in [0, rows):
+// the kernel is looked up once, not per row.
+void vec_dot_rows(GgmlType weight_type, int64_t n, const void* w, size_t row_bytes, int64_t rows,
+                  const void* x_row, float* y);
+
+// The same two operations done by the portable scalar code whatever the build
+// targets: the reference the SIMD kernels are tested against. Quantization is
+// bit-identical to quantize_row_for_dot; dots differ only in float summation order.
+void quantize_row_for_dot_reference(GgmlType dot_type, const float* x, void* dst, int64_t n);
+float vec_dot_reference(GgmlType weight_type, int64_t n, const void* w_row, const void* x_row);
+
+// The instruction set of the kernels vec_dot uses: "avx512vnni", "avx2" or "scalar".
+const char* vec_dot_isa();
 
 }  // namespace qt

@@ -1,0 +1,218 @@
+// Portable scalar dot kernels, one per weight type: integer dots per block, then
+// one float multiply-add per block with the two scales, in ggml's reference order.
+#include <cstring>
+
+#include "cpu/quant_blocks.h"
+#include "cpu/quant_dot.h"
+#include "cpu/quant_dot_kernels.h"
+#include "quant/half.h"
+
+namespace qt::dot_kernels {
+namespace {
+
+float h2f(uint16_t h) { return fp16_to_fp32(h); }
+
+uint32_t load_u32(const uint8_t* p) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+}
+
+float q4_0_q8_0(int64_t n, const void* wv, const void* xv) {
+    const auto* w = static_cast<const BlockQ4_0*>(wv);
+    const auto* x = static_cast<const BlockQ8_0*>(xv);
+    float sum = 0;
+    for (int64_t b = 0; b < n / 32; ++b) {
+        int acc = 0;
+        for (int j = 0; j < 16; ++j) {
+            acc += ((w[b].qs[j] & 0x0f) - 8) * x[b].qs[j];
+            acc += ((w[b].qs[j] >> 4) - 8) * x[b].qs[j + 16];
+        }
+        sum += static_cast<float>(acc) * (h2f(w[b].d) * h2f(x[b].d));
+    }
+    return sum;
+}
+
+// sum_j (d q_j + m) d_x p_j = d d_x sum(q p) + m s_x, with s_x = d_x sum(p).
+float q4_1_q8_1(int64_t n, const void* wv, const void* xv) {
+    const auto* w = static_cast<const BlockQ4_1*>(wv);
+    const auto* x = static_cast<const BlockQ8_1*>(xv);
+    float sum = 0;
+    for (int64_t b = 0; b < n / 32; ++b) {
+        int acc = 0;
+        for (int j = 0; j < 16; ++j) {
+            acc += (w[b].qs[j] & 0x0f) * x[b].qs[j];
+            acc += (w[b].qs[j] >> 4) * x[b].qs[j + 16];
+        }
+        sum += (h2f(w[b].d) * h2f(x[b].d)) * static_cast<float>(acc) + h2f(w[b].m) * h2f(x[b].s);
+    }
+    return sum;
+}
+
+float q5_0_q8_0(int64_t n, const void* wv, const void* xv) {
+    const auto* w = static_cast<const BlockQ5_0*>(wv);
+    const auto* x = static_cast<const BlockQ8_0*>(xv);
+    float sum = 0;
+    for (int64_t b = 0; b < n / 32; ++b) {
+        const uint32_t qh = load_u32(w[b].qh);
+        int acc = 0;
+        for (int j = 0; j < 16; ++j) {
+            const int lo = (w[b].qs[j] & 0x0f) | static_cast<int>(((qh >> j) & 1u) << 4);
+            const int hi = (w[b].qs[j] >> 4) | static_cast<int>(((qh >> (j + 16)) & 1u) << 4);
+            acc += (lo - 16) * x[b].qs[j] + (hi - 16) * x[b].qs[j + 16];
+        }
+        sum += static_cast<float>(acc) * (h2f(w[b].d) * h2f(x[b].d));
+    }
+    return sum;
+}
+
+float q5_1_q8_1(int64_t n, const void* wv, const void* xv) {
+    const auto* w = static_cast<const BlockQ5_1*>(wv);
+    const auto* x = static_cast<const BlockQ8_1*>(xv);
+    float sum = 0;
+    for (int64_t b = 0; b < n / 32; ++b) {
+        const uint32_t qh = load_u32(w[b].qh);
+        int acc = 0;
+        for (int j = 0; j < 16; ++j) {
+            const int lo = (w[b].qs[j] & 0x0f) | static_cast<int>(((qh >> j) & 1u) << 4);
+            const int hi = (w[b].qs[j] >> 4) | static_cast<int>(((qh >> (j + 16)) & 1u) << 4);
+            acc += lo * x[b].qs[j] + hi * x[b].qs[j + 16];
+        }
+        sum += (h2f(w[b].d) * h2f(x[b].d)) * static_cast<float>(acc) + h2f(w[b].m) * h2f(x[b].s);
+    }
+    return sum;
+}
+
+float q8_0_q8_0(int64_t n, const void* wv, const void* xv) {
+    const auto* w = static_cast<const BlockQ8_0W*>(wv);
+    const auto* x = static_cast<const BlockQ8_0*>(xv);
+    float sum = 0;
+    for (int64_t b = 0; b < n / 32; ++b) {
+        int acc = 0;
+        for (int j = 0; j < 32; ++j) acc += w[b].qs[j] * x[b].qs[j];
+        sum += static_cast<float>(acc) * (h2f(w[b].d) * h2f(x[b].d));
+    }
+    return sum;
+}
+
+// Q2_K: sum = d d_x sum_j sc_j (q . p)_j - dmin d_x sum_j m_j bsum_j (sub-blocks of 16).
+float q2_k_q8_k(int64_t n, const void* wv, const void* xv) {
+    const auto* w = static_cast<const BlockQ2_K*>(wv);
+    const auto* x = static_cast<const BlockQ8_K*>(xv);
+    float sum = 0;
+    for (int64_t b = 0; b < n / kQK; ++b) {
+        int mins = 0;
+        for (int j = 0; j < 16; ++j) mins += x[b].bsums[j] * (w[b].scales[j] >> 4);
+        int acc = 0;
+        for (int e = 0; e < kQK; ++e) {
+            // Element e: 128-chunk e/128, bit pair (e%128)/32 of byte qs[(e/128)*32 + e%32].
+            const int q = (w[b].qs[(e / 128) * 32 + e % 32] >> (2 * ((e % 128) / 32))) & 3;
+            acc += (w[b].scales[e / 16] & 0x0f) * q * x[b].qs[e];
+        }
+        sum += x[b].d * h2f(w[b].d) * static_cast<float>(acc) - x[b].d * h2f(w[b].dmin) * static_cast<float>(mins);
+    }
+    return sum;
+}
+
+float q3_k_q8_k(int64_t n, const void* wv, const void* xv) {
+    const auto* w = static_cast<const BlockQ3_K*>(wv);
+    const auto* x = static_cast<const BlockQ8_K*>(xv);
+    float sum = 0;
+    for (int64_t b = 0; b < n / kQK; ++b) {
+        int acc = 0;
+        for (int g = 0; g < 16; ++g) {
+            int group = 0;
+            for (int e = g * 16; e < g * 16 + 16; ++e) {
+                const int chunk = e / 128, shift = (e % 128) / 32, l = e % 32;
+                int q = (w[b].qs[chunk * 32 + l] >> (2 * shift)) & 3;
+                if (!(w[b].hmask[l] & (1u << (chunk * 4 + shift)))) q -= 4;
+                group += q * x[b].qs[e];
+            }
+            acc += q3_k_scale(w[b].scales, g) * group;
+        }
+        sum += h2f(w[b].d) * x[b].d * static_cast<float>(acc);
+    }
+    return sum;
+}
+
+// Q4_K and Q5_K share scales and mins; `high` adds the fifth bit (Q5_K) or is null.
+float q45_k_q8_k(const BlockQ4_K* w4, const BlockQ5_K* w5, const BlockQ8_K& x) {
+    const uint8_t* scales = w4 ? w4->scales : w5->scales;
+    const uint8_t* qs = w4 ? w4->qs : w5->qs;
+    int acc = 0, mins = 0;
+    for (int j = 0; j < 8; ++j) {
+        int sc, m;
+        k_scale_min(scales, j, sc, m);
+        mins += m * (x.bsums[2 * j] + x.bsums[2 * j + 1]);
+        int group = 0;
+        for (int l = 0; l < 32; ++l) {
+            // Sub-block j: nibble (j % 2) of byte qs[(j / 2) * 32 + l].
+            int q = (qs[(j / 2) * 32 + l] >> (4 * (j % 2))) & 0x0f;
+            if (w5 && (w5->qh[l] & (1u << j))) q += 16;
+            group += q * x.qs[j * 32 + l];
+        }
+        acc += sc * group;
+    }
+    const float d = h2f(w4 ? w4->d : w5->d) * x.d;
+    const float dmin = h2f(w4 ? w4->dmin : w5->dmin) * x.d;
+    return d * static_cast<float>(acc) - dmin * static_cast<float>(mins);
+}
+
+float q4_k_q8_k(int64_t n, const void* wv, const void* xv) {
+    const auto* w = static_cast<const BlockQ4_K*>(wv);
+    const auto* x = static_cast<const BlockQ8_K*>(xv);
+    float sum = 0;
+    for (int64_t b = 0; b < n / kQK; ++b) sum += q45_k_q8_k(&w[b], nullptr, x[b]);
+    return sum;
+}
+
+float q5_k_q8_k(int64_t n, const void* wv, const void* xv) {
+    const auto* w = static_cast<const BlockQ5_K*>(wv);
+    const auto* x = static_cast<const BlockQ8_K*>(xv);
+    float sum = 0;
+    for (int64_t b = 0; b < n / kQK; ++b) sum += q45_k_q8_k(nullptr, &w[b], x[b]);
+    return sum;
+}
+
+float q6_k_q8_k(int64_t n, const void* wv, const void* xv) {
+    const auto* w = static_cast<const BlockQ6_K*>(wv);
+    const auto* x = static_cast<const BlockQ8_K*>(xv);
+    float sum = 0;
+    for (int64_t b = 0; b < n / kQK; ++b) {
+        int acc = 0;
+        for (int g = 0; g < 16; ++g) {
+            int group = 0;
+            for (int e = g * 16; e < g * 16 + 16; ++e) {
+                // Element e: 128-chunk c, quarter k = (e%128)/32, lane l.
+                const int c = e / 128, k = (e % 128) / 32, l = e % 32;
+                const uint8_t low_byte = w[b].ql[c * 64 + (k & 1) * 32 + l];
+                const int low = (k < 2) ? (low_byte & 0x0f) : (low_byte >> 4);
+                const int high = (w[b].qh[c * 32 + l] >> (2 * k)) & 3;
+                group += ((low | (high << 4)) - 32) * x[b].qs[e];
+            }
+            acc += w[b].scales[g] * group;
+        }
+        sum += h2f(w[b].d) * x[b].d * static_cast<float>(acc);
+    }
+    return sum;
+}
+
+}  // namespace
+
+DotKernel scalar_kernel(GgmlType weight_type) {
+    switch (weight_type) {
+        case GgmlType::Q4_0: return q4_0_q8_0;
+        case GgmlType::Q4_1: return q4_1_q8_1;
+        case GgmlType::Q5_0: return q5_0_q8_0;
+        case GgmlType::Q5_1: return q5_1_q8_1;
+        case GgmlType::Q8_0: return q8_0_q8_0;
+        case GgmlType::Q2_K: return q2_k_q8_k;
+        case GgmlType::Q3_K: return q3_k_q8_k;
+        case GgmlType::Q4_K: return q4_k_q8_k;
+        case GgmlType::Q5_K: return q5_k_q8_k;
+        case GgmlType::Q6_K: return q6_k_q8_k;
+        default: return nullptr;
+    }
+}
+
+}  // namespace qt::dot_kernels
