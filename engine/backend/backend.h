@@ -1,0 +1,113 @@
+#pragma once
+// The seam between the model and the hardware (after ggml's backend split):
+// the model owns no arithmetic; it asks a Backend for buffers and for one
+// readable operation per layer kind. The CPU and CUDA backends compute the same
+// functions and are tested against each other. Activations are float32 in
+// row-major [n_tokens][width] layout; pointers are the backend's own memory.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "memory/memory_ledger.h"
+#include "quant/ggml_type.h"
+
+namespace qt {
+
+class Backend;
+
+// Memory owned by a backend, counted in its ledger under one category.
+class DeviceBuffer {
+public:
+    DeviceBuffer() = default;
+    DeviceBuffer(Backend* owner, void* data, size_t bytes, MemoryCategory category, bool borrowed = false)
+        : owner_(owner), data_(data), bytes_(bytes), category_(category), borrowed_(borrowed) {}
+    DeviceBuffer(DeviceBuffer&& o) noexcept { *this = std::move(o); }
+    DeviceBuffer& operator=(DeviceBuffer&& o) noexcept;
+    DeviceBuffer(const DeviceBuffer&) = delete;
+    DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+    ~DeviceBuffer() { reset(); }
+
+    void reset();
+    void* data() const { return data_; }
+    float* f32() const { return static_cast<float*>(data_); }
+    size_t bytes() const { return bytes_; }
+    MemoryCategory category() const { return category_; }
+
+private:
+    Backend* owner_ = nullptr;
+    void* data_ = nullptr;
+    size_t bytes_ = 0;
+    MemoryCategory category_ = MemoryCategory::Activations;
+    bool borrowed_ = false;  // memory owned elsewhere (a mapped file): counted, never freed here
+};
+
+// A weight matrix of `rows` x `cols` (cols contiguous, ggml ne0 = cols) in a ggml
+// block type, resident on the backend. Quantized weights stay in their blocks.
+struct WeightTensor {
+    std::string name;
+    GgmlType type = GgmlType::F32;
+    int64_t cols = 0;
+    int64_t rows = 0;
+    size_t row_bytes = 0;
+    const void* data = nullptr;  // backend memory (on the CPU it may point into the mapped file)
+    DeviceBuffer storage;        // set when the backend holds its own copy
+};
+
+// Per-layer key and value cache: fp16, [n_ctx][n_kv_heads * head_dim] per layer.
+struct KvCacheLayout {
+    int n_layers = 0;
+    int n_ctx = 0;
+    int kv_width = 0;  // n_kv_heads * head_dim
+};
+
+struct AttentionShape {
+    int n_heads = 0;
+    int n_kv_heads = 0;
+    int head_dim = 0;
+};
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    virtual std::string name() const = 0;
+    MemoryLedger& ledger() { return ledger_; }
+
+    // Memory.
+    virtual DeviceBuffer alloc(size_t bytes, MemoryCategory category) = 0;
+    virtual void free_raw(void* data, size_t bytes) = 0;
+    virtual void upload(void* dst, const void* host_src, size_t bytes) = 0;
+    virtual void download(void* host_dst, const void* src, size_t bytes) = 0;
+    // Makes a weight usable by matmul/embed. `host_data` must stay valid while the
+    // backend may reference it (the CPU backend keeps a pointer into the mapped file).
+    virtual WeightTensor load_weight(const std::string& name, GgmlType type, int64_t cols, int64_t rows,
+                                     const void* host_data) = 0;
+
+    // out[t] = table row tokens[t], dequantized.                      out: [n][table.cols]
+    virtual void embed(const WeightTensor& table, std::span<const int32_t> tokens, float* out) = 0;
+    // out = x / rms(x) * w over each row.                              x, out: [n][dim]; w: [dim]
+    virtual void rmsnorm(const float* x, const float* w, float* out, int n, int dim, float eps) = 0;
+    // y[t] = W x[t].                                                   x: [n][W.cols]; y: [n][W.rows]
+    virtual void matmul(const WeightTensor& w, const float* x, float* y, int n) = 0;
+    // Rotates adjacent pairs (GGUF/llama.cpp row order) of the first n_rot dims of each head.
+    // x: [n][n_heads * head_dim]; positions: [n]
+    virtual void rope(float* x, std::span<const int32_t> positions, int n_heads, int head_dim, int n_rot,
+                      float freq_base) = 0;
+    // Writes k, v ([n][kv_width]) into the layer's cache rows pos0 .. pos0+n-1.
+    virtual void kv_store(void* k_cache, void* v_cache, const KvCacheLayout& layout, int layer, int pos0, int n,
+                          const float* k, const float* v) = 0;
+    // Causal grouped-query attention of n queries at positions pos0.. over cache rows 0..pos0+n-1.
+    // q, out: [n][n_heads * head_dim]
+    virtual void attention(const float* q, const void* k_cache, const void* v_cache, const KvCacheLayout& layout,
+                           int layer, int pos0, int n, const AttentionShape& shape, float* out) = 0;
+    // out = silu(gate) * up, elementwise over count values.
+    virtual void swiglu(const float* gate, const float* up, float* out, int64_t count) = 0;
+    // x += y over count values.
+    virtual void add_inplace(float* x, const float* y, int64_t count) = 0;
+
+protected:
+    MemoryLedger ledger_;
+};
+
+}  // namespace qt

@@ -1,0 +1,214 @@
+#include "backend/cpu_backend.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cpu/quant_dot.h"
+#include "quant/dequantize.h"
+#include "quant/half.h"
+
+namespace qt {
+namespace {
+
+class CpuBackend final : public Backend {
+public:
+    explicit CpuBackend(int n_threads) : n_threads_(n_threads > 0 ? n_threads : omp_get_num_procs()) {}
+
+    std::string name() const override { return "CPU (" + std::to_string(n_threads_) + " threads)"; }
+
+    DeviceBuffer alloc(size_t bytes, MemoryCategory category) override {
+        const size_t rounded = (bytes + 63) / 64 * 64;
+        void* p = std::aligned_alloc(64, std::max<size_t>(rounded, 64));
+        if (!p) throw std::bad_alloc();
+        ledger_.add(category, static_cast<int64_t>(bytes));
+        return DeviceBuffer(this, p, bytes, category);
+    }
+    void free_raw(void* data, size_t) override { std::free(data); }
+    void upload(void* dst, const void* src, size_t bytes) override { std::memcpy(dst, src, bytes); }
+    void download(void* dst, const void* src, size_t bytes) override { std::memcpy(dst, src, bytes); }
+
+    WeightTensor load_weight(const std::string& name, GgmlType type, int64_t cols, int64_t rows,
+                             const void* host_data) override {
+        WeightTensor w;
+        w.name = name;
+        w.type = type;
+        w.cols = cols;
+        w.rows = rows;
+        w.row_bytes = ggml_row_size(type, cols);
+        w.data = host_data;
+        // The CPU reads the mapped file in place; the ledger still counts the bytes.
+        const size_t bytes = w.row_bytes * static_cast<size_t>(rows);
+        ledger_.add(MemoryCategory::Weights, static_cast<int64_t>(bytes));
+        w.storage = DeviceBuffer(this, const_cast<void*>(host_data), bytes, MemoryCategory::Weights, true);
+        return w;
+    }
+
+    void embed(const WeightTensor& table, std::span<const int32_t> tokens, float* out) override {
+        const auto* base = static_cast<const uint8_t*>(table.data);
+        for (size_t t = 0; t < tokens.size(); ++t) {
+            if (tokens[t] < 0 || tokens[t] >= table.rows)
+                throw std::out_of_range("token id " + std::to_string(tokens[t]) + " outside the vocabulary of " +
+                                        std::to_string(table.rows));
+            dequantize_row(table.type, base + static_cast<size_t>(tokens[t]) * table.row_bytes,
+                           out + t * table.cols, table.cols);
+        }
+    }
+
+    void rmsnorm(const float* x, const float* w, float* out, int n, int dim, float eps) override {
+#pragma omp parallel for num_threads(n_threads_) if (n > 1)
+        for (int t = 0; t < n; ++t) {
+            const float* xr = x + static_cast<size_t>(t) * dim;
+            float* o = out + static_cast<size_t>(t) * dim;
+            double sum = 0;  // double accumulation, as ggml's rms_norm
+            for (int i = 0; i < dim; ++i) sum += static_cast<double>(xr[i]) * xr[i];
+            const float mean = static_cast<float>(sum / dim);
+            const float scale = 1.0f / std::sqrt(mean + eps);
+            for (int i = 0; i < dim; ++i) o[i] = (xr[i] * scale) * w[i];
+        }
+    }
+
+    void matmul(const WeightTensor& w, const float* x, float* y, int n) override {
+        const GgmlType dot_type = vec_dot_type(w.type);
+        const size_t xq_row = ggml_row_size(dot_type, w.cols);
+        xq_.resize(xq_row * static_cast<size_t>(n) + 64);
+        uint8_t* xq = xq_.data();
+        const auto* wbase = static_cast<const uint8_t*>(w.data);
+        const int64_t rows = w.rows;
+        const int64_t cols = w.cols;
+        // Rows in chunks so that each chunk of weights is reused for every token while in cache.
+        constexpr int64_t kChunk = 16;
+        const int64_t n_chunks = (rows + kChunk - 1) / kChunk;
+#pragma omp parallel num_threads(n_threads_)
+        {
+#pragma omp for schedule(static)
+            for (int t = 0; t < n; ++t)
+                quantize_row_for_dot(dot_type, x + static_cast<size_t>(t) * cols, xq + xq_row * t, cols);
+#pragma omp for schedule(static)
+            for (int64_t c = 0; c < n_chunks; ++c) {
+                const int64_t r0 = c * kChunk;
+                const int64_t r1 = std::min(rows, r0 + kChunk);
+                for (int t = 0; t < n; ++t) {
+                    const uint8_t* xr = xq + xq_row * t;
+                    float* yr = y + static_cast<size_t>(t) * rows;
+                    for (int64_t r = r0; r < r1; ++r) yr[r] = vec_dot(w.type, cols, wbase + w.row_bytes * r, xr);
+                }
+            }
+        }
+    }
+
+    void rope(float* x, std::span<const int32_t> positions, int n_heads, int head_dim, int n_rot,
+              float freq_base) override {
+        // theta_i = pos * base^(-2i/n_rot), advanced by repeated multiplication as ggml does.
+        const float theta_scale = std::pow(freq_base, -2.0f / static_cast<float>(n_rot));
+        const int n = static_cast<int>(positions.size());
+#pragma omp parallel for num_threads(n_threads_) if (n > 1)
+        for (int t = 0; t < n; ++t) {
+            float* row = x + static_cast<size_t>(t) * n_heads * head_dim;
+            for (int h = 0; h < n_heads; ++h) {
+                float* v = row + h * head_dim;
+                float theta = static_cast<float>(positions[t]);
+                for (int i = 0; i < n_rot; i += 2) {
+                    const float c = std::cos(theta), s = std::sin(theta);
+                    const float a = v[i], b = v[i + 1];
+                    v[i] = a * c - b * s;
+                    v[i + 1] = a * s + b * c;
+                    theta *= theta_scale;
+                }
+            }
+        }
+    }
+
+    void kv_store(void* k_cache, void* v_cache, const KvCacheLayout& L, int layer, int pos0, int n, const float* k,
+                  const float* v) override {
+        if (pos0 < 0 || pos0 + n > L.n_ctx)
+            throw std::out_of_range("KV cache holds " + std::to_string(L.n_ctx) + " positions; asked for " +
+                                    std::to_string(pos0 + n));
+        const size_t layer_off = static_cast<size_t>(layer) * L.n_ctx * L.kv_width;
+        auto* kc = static_cast<uint16_t*>(k_cache) + layer_off + static_cast<size_t>(pos0) * L.kv_width;
+        auto* vc = static_cast<uint16_t*>(v_cache) + layer_off + static_cast<size_t>(pos0) * L.kv_width;
+        const size_t count = static_cast<size_t>(n) * L.kv_width;
+        for (size_t i = 0; i < count; ++i) {
+            kc[i] = fp32_to_fp16(k[i]);
+            vc[i] = fp32_to_fp16(v[i]);
+        }
+    }
+
+    void attention(const float* q, const void* k_cache, const void* v_cache, const KvCacheLayout& L, int layer,
+                   int pos0, int n, const AttentionShape& s, float* out) override {
+        const size_t layer_off = static_cast<size_t>(layer) * L.n_ctx * L.kv_width;
+        const auto* kc = static_cast<const uint16_t*>(k_cache) + layer_off;
+        const auto* vc = static_cast<const uint16_t*>(v_cache) + layer_off;
+        const int group = s.n_heads / s.n_kv_heads;
+        const float scale = 1.0f / std::sqrt(static_cast<float>(s.head_dim));
+        const int q_width = s.n_heads * s.head_dim;
+        const int n_keys_max = pos0 + n;
+#pragma omp parallel num_threads(n_threads_)
+        {
+            std::vector<float> scores(static_cast<size_t>(n_keys_max));
+            std::vector<float> qh(static_cast<size_t>(s.head_dim));
+            std::vector<float> acc(static_cast<size_t>(s.head_dim));
+#pragma omp for collapse(2) schedule(static)
+            for (int t = 0; t < n; ++t) {
+                for (int h = 0; h < s.n_heads; ++h) {
+                    const int n_keys = pos0 + t + 1;  // causal: keys up to this query's position
+                    const int kvh = h / group;
+                    // Queries meet an fp16 cache, so they are rounded to fp16 as in an fp16 GEMM.
+                    const float* qr = q + static_cast<size_t>(t) * q_width + h * s.head_dim;
+                    for (int d = 0; d < s.head_dim; ++d) qh[d] = fp16_to_fp32(fp32_to_fp16(qr[d]));
+                    float max_score = -INFINITY;
+                    for (int j = 0; j < n_keys; ++j) {
+                        const uint16_t* kr = kc + static_cast<size_t>(j) * L.kv_width + kvh * s.head_dim;
+                        float dot = 0;
+                        for (int d = 0; d < s.head_dim; ++d) dot += qh[d] * fp16_to_fp32(kr[d]);
+                        scores[j] = dot * scale;
+                        max_score = std::max(max_score, scores[j]);
+                    }
+                    double sum = 0;
+                    for (int j = 0; j < n_keys; ++j) {
+                        scores[j] = std::exp(scores[j] - max_score);
+                        sum += scores[j];
+                    }
+                    const float inv = static_cast<float>(1.0 / sum);
+                    std::fill(acc.begin(), acc.end(), 0.0f);
+                    for (int j = 0; j < n_keys; ++j) {
+                        const float p = fp16_to_fp32(fp32_to_fp16(scores[j] * inv));
+                        const uint16_t* vr = vc + static_cast<size_t>(j) * L.kv_width + kvh * s.head_dim;
+                        for (int d = 0; d < s.head_dim; ++d) acc[d] += p * fp16_to_fp32(vr[d]);
+                    }
+                    float* o = out + static_cast<size_t>(t) * q_width + h * s.head_dim;
+                    std::copy(acc.begin(), acc.end(), o);
+                }
+            }
+        }
+    }
+
+    void swiglu(const float* gate, const float* up, float* out, int64_t count) override {
+#pragma omp parallel for num_threads(n_threads_) if (count > 4096)
+        for (int64_t i = 0; i < count; ++i) {
+            const float g = gate[i];
+            out[i] = g / (1.0f + std::exp(-g)) * up[i];
+        }
+    }
+
+    void add_inplace(float* x, const float* y, int64_t count) override {
+        for (int64_t i = 0; i < count; ++i) x[i] += y[i];
+    }
+
+private:
+    int n_threads_;
+    std::vector<uint8_t> xq_;  // activations quantized for the current matmul
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_cpu_backend(int n_threads) { return std::make_unique<CpuBackend>(n_threads); }
+
+}  // namespace qt

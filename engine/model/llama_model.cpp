@@ -1,0 +1,156 @@
+#include "model/llama_model.h"
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "quant/dequantize.h"
+
+namespace qt {
+
+LlamaModel::LlamaModel(std::shared_ptr<const GgufFile> file, Backend& backend, LlamaConfig config)
+    : file_(std::move(file)), backend_(backend), config_(std::move(config)) {}
+
+WeightTensor LlamaModel::load(const std::string& name, int64_t expect_cols, int64_t expect_rows) {
+    const GgufTensorInfo& t = file_->tensor(name);
+    if (t.dims.size() != 2 || t.dims[0] != expect_cols || t.dims[1] != expect_rows)
+        file_->fail("tensor \"" + name + "\"", "shape [" + std::to_string(t.dims[0]) +
+                                                   (t.dims.size() > 1 ? ", " + std::to_string(t.dims[1]) : "") +
+                                                   "] where [" + std::to_string(expect_cols) + ", " +
+                                                   std::to_string(expect_rows) + "] was expected");
+    if (!ggml_traits(t.type).dequantizable)
+        file_->fail("tensor \"" + name + "\"", "type " + std::string(ggml_type_name(t.type)) +
+                                                   " cannot be used for a weight matrix");
+    return backend_.load_weight(name, t.type, expect_cols, expect_rows, t.data);
+}
+
+WeightTensor LlamaModel::load_norm(const std::string& name) {
+    const GgufTensorInfo& t = file_->tensor(name);
+    if (t.dims.size() != 1 || t.dims[0] != config_.dim)
+        file_->fail("tensor \"" + name + "\"", "norm weight must be a vector of " + std::to_string(config_.dim));
+    if (t.type == GgmlType::F32) return backend_.load_weight(name, t.type, t.dims[0], 1, t.data);
+    // Norm weights in another type are expanded once (they are tiny) so the backend sees floats.
+    std::vector<float> f(static_cast<size_t>(config_.dim));
+    dequantize_row(t.type, t.data, f.data(), config_.dim);
+    WeightTensor w;
+    w.name = name;
+    w.type = GgmlType::F32;
+    w.cols = config_.dim;
+    w.rows = 1;
+    w.row_bytes = f.size() * 4;
+    w.storage = backend_.alloc(w.row_bytes, MemoryCategory::Weights);
+    backend_.upload(w.storage.data(), f.data(), w.row_bytes);
+    w.data = w.storage.data();
+    return w;
+}
+
+std::unique_ptr<LlamaModel> LlamaModel::load(std::shared_ptr<const GgufFile> file, Backend& backend) {
+    LlamaConfig config = LlamaConfig::from_gguf(*file);
+    std::unique_ptr<LlamaModel> m(new LlamaModel(std::move(file), backend, config));
+    const LlamaConfig& c = m->config_;
+    const int kv_width = c.n_kv_heads * c.head_dim;
+    m->token_embd_ = m->load("token_embd.weight", c.dim, c.vocab_size);
+    m->output_norm_ = m->load_norm("output_norm.weight");
+    if (!c.tied_output) m->output_ = m->load("output.weight", c.dim, c.vocab_size);
+    m->layers_.resize(static_cast<size_t>(c.n_layers));
+    for (int l = 0; l < c.n_layers; ++l) {
+        const std::string p = "blk." + std::to_string(l) + ".";
+        LlamaLayer& L = m->layers_[static_cast<size_t>(l)];
+        L.attn_norm = m->load_norm(p + "attn_norm.weight");
+        L.wq = m->load(p + "attn_q.weight", c.dim, c.dim);
+        L.wk = m->load(p + "attn_k.weight", c.dim, kv_width);
+        L.wv = m->load(p + "attn_v.weight", c.dim, kv_width);
+        L.wo = m->load(p + "attn_output.weight", c.dim, c.dim);
+        L.ffn_norm = m->load_norm(p + "ffn_norm.weight");
+        L.w_gate = m->load(p + "ffn_gate.weight", c.dim, c.ffn_dim);
+        L.w_up = m->load(p + "ffn_up.weight", c.dim, c.ffn_dim);
+        L.w_down = m->load(p + "ffn_down.weight", c.ffn_dim, c.dim);
+    }
+    return m;
+}
+
+int64_t LlamaModel::parameter_count() const {
+    int64_t n = 0;
+    for (const auto& t : file_->tensors()) n += t.num_elements();
+    return n;
+}
+
+KvCache LlamaModel::make_cache(int n_ctx) const {
+    if (n_ctx <= 0) throw std::invalid_argument("context length must be positive");
+    KvCache cache;
+    cache.layout = {config_.n_layers, n_ctx, config_.n_kv_heads * config_.head_dim};
+    const size_t bytes = static_cast<size_t>(config_.n_layers) * n_ctx * cache.layout.kv_width * 2;  // fp16
+    cache.k = backend_.alloc(bytes, MemoryCategory::KvCache);
+    cache.v = backend_.alloc(bytes, MemoryCategory::KvCache);
+    return cache;
+}
+
+void LlamaModel::ensure_workspace(int n) {
+    if (n <= ws_tokens_) return;
+    const auto& c = config_;
+    const size_t N = static_cast<size_t>(n);
+    auto act = [&](size_t floats) { return backend_.alloc(floats * sizeof(float), MemoryCategory::Activations); };
+    x_ = act(N * c.dim);
+    xn_ = act(N * c.dim);
+    q_ = act(N * c.dim);
+    k_ = act(N * c.n_kv_heads * c.head_dim);
+    v_ = act(N * c.n_kv_heads * c.head_dim);
+    att_ = act(N * c.dim);
+    gate_ = act(N * c.ffn_dim);
+    up_ = act(N * c.ffn_dim);
+    logits_ = act(N * c.vocab_size);
+    ws_tokens_ = n;
+}
+
+void LlamaModel::forward(std::span<const int32_t> tokens, KvCache& cache, std::vector<float>& logits,
+                         bool all_logits) {
+    const auto& c = config_;
+    const int n = static_cast<int>(tokens.size());
+    if (n == 0) throw std::invalid_argument("forward needs at least one token");
+    const int pos0 = cache.n_filled;
+    if (pos0 + n > cache.layout.n_ctx)
+        throw std::length_error("context full: " + std::to_string(pos0 + n) + " tokens exceed the cache's " +
+                                std::to_string(cache.layout.n_ctx));
+    ensure_workspace(n);
+    std::vector<int32_t> positions(static_cast<size_t>(n));
+    for (int t = 0; t < n; ++t) positions[static_cast<size_t>(t)] = pos0 + t;
+    const AttentionShape shape{c.n_heads, c.n_kv_heads, c.head_dim};
+    Backend& b = backend_;
+    float* x = x_.f32();
+    float* xn = xn_.f32();
+
+    b.embed(token_embd_, tokens, x);
+    for (int l = 0; l < c.n_layers; ++l) {
+        const LlamaLayer& L = layers_[static_cast<size_t>(l)];
+        // Attention block.
+        b.rmsnorm(x, static_cast<const float*>(L.attn_norm.data), xn, n, c.dim, c.rms_eps);
+        b.matmul(L.wq, xn, q_.f32(), n);
+        b.matmul(L.wk, xn, k_.f32(), n);
+        b.matmul(L.wv, xn, v_.f32(), n);
+        b.rope(q_.f32(), positions, c.n_heads, c.head_dim, c.n_rot, c.rope_freq_base);
+        b.rope(k_.f32(), positions, c.n_kv_heads, c.head_dim, c.n_rot, c.rope_freq_base);
+        b.kv_store(cache.k.data(), cache.v.data(), cache.layout, l, pos0, n, k_.f32(), v_.f32());
+        b.attention(q_.f32(), cache.k.data(), cache.v.data(), cache.layout, l, pos0, n, shape, att_.f32());
+        b.matmul(L.wo, att_.f32(), xn, n);
+        b.add_inplace(x, xn, static_cast<int64_t>(n) * c.dim);
+        // Feed-forward block (SwiGLU).
+        b.rmsnorm(x, static_cast<const float*>(L.ffn_norm.data), xn, n, c.dim, c.rms_eps);
+        b.matmul(L.w_gate, xn, gate_.f32(), n);
+        b.matmul(L.w_up, xn, up_.f32(), n);
+        b.swiglu(gate_.f32(), up_.f32(), gate_.f32(), static_cast<int64_t>(n) * c.ffn_dim);
+        b.matmul(L.w_down, gate_.f32(), xn, n);
+        b.add_inplace(x, xn, static_cast<int64_t>(n) * c.dim);
+    }
+    cache.n_filled = pos0 + n;
+
+    // Head: every position, or only the last one (generation needs no more).
+    const int first = all_logits ? 0 : n - 1;
+    const int n_out = n - first;
+    const float* x_out = x + static_cast<size_t>(first) * c.dim;
+    b.rmsnorm(x_out, static_cast<const float*>(output_norm_.data), xn, n_out, c.dim, c.rms_eps);
+    b.matmul(c.tied_output ? token_embd_ : output_, xn, logits_.f32(), n_out);
+    logits.resize(static_cast<size_t>(n_out) * c.vocab_size);
+    b.download(logits.data(), logits_.f32(), logits.size() * sizeof(float));
+}
+
+}  // namespace qt

@@ -1,0 +1,63 @@
+#pragma once
+// The LLaMA-family decoder, one readable pass per layer:
+//   x = embed(tokens)
+//   per layer: h = x + Wo attn(rope(Wq n(x)), rope(Wk n(x)), Wv n(x));  x = h + Wd (silu(Wg n(h)) * Wu n(h))
+//   logits = Wout n(x)
+// Weights stay in their GGUF blocks on the backend; all arithmetic is the backend's.
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "backend/backend.h"
+#include "gguf/gguf_file.h"
+#include "model/llama_config.h"
+
+namespace qt {
+
+struct KvCache {
+    KvCacheLayout layout;
+    DeviceBuffer k;
+    DeviceBuffer v;
+    int n_filled = 0;  // positions 0..n_filled-1 hold valid entries
+};
+
+struct LlamaLayer {
+    WeightTensor attn_norm, wq, wk, wv, wo;
+    WeightTensor ffn_norm, w_gate, w_up, w_down;
+};
+
+class LlamaModel {
+public:
+    // The model keeps `file` alive: on the CPU its weights are read from the mapping.
+    static std::unique_ptr<LlamaModel> load(std::shared_ptr<const GgufFile> file, Backend& backend);
+
+    const LlamaConfig& config() const { return config_; }
+    const GgufFile& file() const { return *file_; }
+    Backend& backend() const { return backend_; }
+    int64_t parameter_count() const;
+
+    KvCache make_cache(int n_ctx) const;
+
+    // Runs `tokens` at positions cache.n_filled ... and appends them to the cache.
+    // Writes vocab_size logits per token into `logits` (host memory) for every
+    // token when all_logits, else for the last one only.
+    void forward(std::span<const int32_t> tokens, KvCache& cache, std::vector<float>& logits, bool all_logits);
+
+private:
+    LlamaModel(std::shared_ptr<const GgufFile> file, Backend& backend, LlamaConfig config);
+    WeightTensor load(const std::string& name, int64_t expect_cols, int64_t expect_rows);
+    WeightTensor load_norm(const std::string& name);
+    void ensure_workspace(int n);
+
+    std::shared_ptr<const GgufFile> file_;
+    Backend& backend_;
+    LlamaConfig config_;
+    WeightTensor token_embd_, output_norm_, output_;
+    std::vector<LlamaLayer> layers_;
+
+    // Activations for up to ws_tokens_ tokens.
+    int ws_tokens_ = 0;
+    DeviceBuffer x_, xn_, q_, k_, v_, att_, gate_, up_, logits_;
+};
+
+}  // namespace qt
