@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds QuantTune and runs every test: the GGUF fuzzer (60 s), the engine tests
+# under AddressSanitizer + UndefinedBehaviorSanitizer, then the full Release suite
+# (engine, tokenizer, model-vs-llama.cpp, CLI, GUI). Missing oracles or models fail
+# the tests instead of skipping them (QUANTTUNE_REQUIRE_ORACLES=1).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+start=$(date +%s)
+stamp() { printf '[test] %s (%ds)\n' "$*" $(( $(date +%s) - start )); }
+
+scripts/setup.sh
+export QUANTTUNE_REQUIRE_ORACLES=1
+export QUANTTUNE_PYTHON=${QUANTTUNE_PYTHON:-${QUANTTUNE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/quanttune}/venv/bin/python}
+export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
+
+stamp "fuzzing the GGUF parser for ${QUANTTUNE_FUZZ_SECONDS:-60} s"
+scripts/run_fuzz.sh "${QUANTTUNE_FUZZ_SECONDS:-60}"
+
+stamp "engine tests under ASan + UBSan"
+QUANTTUNE_BUILD_DIR=$top/build-asan scripts/build.sh -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DQUANTTUNE_SANITIZE=ON -DQUANTTUNE_GUI=OFF -DQUANTTUNE_CUDA=OFF
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure --timeout 1800 -LE slow
+
+stamp "full Release build and tests"
+scripts/build.sh
+ctest --test-dir build --output-on-failure --timeout 1800
+stamp "all tests passed"
