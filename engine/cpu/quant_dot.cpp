@@ -3,6 +3,7 @@
 // quant_dot_avx2.cpp, the activation quantizers in quantize_for_dot.cpp.
 #include "cpu/quant_dot.h"
 
+#include <array>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -34,9 +35,21 @@ void check_row_length(GgmlType type, int64_t n, const char* where) {
                                     " block size " + std::to_string(bs));
 }
 
+// The kernel vec_dot uses for each type number, looked up once: vec_dot runs once per
+// weight row, so it should cost one indexed load, not two switches.
+constexpr size_t kTypeSlots = 64;
 DotKernel best_kernel(GgmlType weight_type) {
-    if (DotKernel k = dot_kernels::simd_kernel(weight_type)) return k;
-    return dot_kernels::scalar_kernel(weight_type);
+    static const std::array<DotKernel, kTypeSlots> table = [] {
+        std::array<DotKernel, kTypeSlots> t{};
+        for (size_t i = 0; i < kTypeSlots; ++i) {
+            const auto type = static_cast<GgmlType>(i);
+            t[i] = dot_kernels::simd_kernel(type);
+            if (!t[i]) t[i] = dot_kernels::scalar_kernel(type);
+        }
+        return t;
+    }();
+    const auto slot = static_cast<size_t>(weight_type);
+    return slot < kTypeSlots ? table[slot] : nullptr;
 }
 
 [[noreturn]] void no_quantizer(GgmlType dot_type) {

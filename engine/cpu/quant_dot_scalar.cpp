@@ -95,40 +95,54 @@ float q8_0_q8_0(int64_t n, const void* wv, const void* xv) {
     return sum;
 }
 
-// Q2_K: sum = d d_x sum_j sc_j (q . p)_j - dmin d_x sum_j m_j bsum_j (sub-blocks of 16).
+// Q2_K: sum = d d_x sum_g sc_g (q . p)_g - dmin d_x sum_g m_g bsum_g over 16 groups of 16.
+// Group g = 8 * chunk + 2 * shift + half holds bit pair `shift` of bytes
+// qs[32 * chunk + 16 * half ...]. Loops are laid out so that the compiler can vectorize them.
 float q2_k_q8_k(int64_t n, const void* wv, const void* xv) {
     const auto* w = static_cast<const BlockQ2_K*>(wv);
     const auto* x = static_cast<const BlockQ8_K*>(xv);
     float sum = 0;
     for (int64_t b = 0; b < n / kQK; ++b) {
         int mins = 0;
-        for (int j = 0; j < 16; ++j) mins += x[b].bsums[j] * (w[b].scales[j] >> 4);
+        for (int g = 0; g < 16; ++g) mins += x[b].bsums[g] * (w[b].scales[g] >> 4);
         int acc = 0;
-        for (int e = 0; e < kQK; ++e) {
-            // Element e: 128-chunk e/128, bit pair (e%128)/32 of byte qs[(e/128)*32 + e%32].
-            const int q = (w[b].qs[(e / 128) * 32 + e % 32] >> (2 * ((e % 128) / 32))) & 3;
-            acc += (w[b].scales[e / 16] & 0x0f) * q * x[b].qs[e];
+        for (int chunk = 0; chunk < 2; ++chunk) {
+            for (int shift = 0; shift < 4; ++shift) {
+                for (int half = 0; half < 2; ++half) {
+                    const uint8_t* q = w[b].qs + 32 * chunk + 16 * half;
+                    const int8_t* p = x[b].qs + 128 * chunk + 32 * shift + 16 * half;
+                    int group = 0;
+                    for (int l = 0; l < 16; ++l) group += ((q[l] >> (2 * shift)) & 3) * p[l];
+                    acc += (w[b].scales[8 * chunk + 2 * shift + half] & 0x0f) * group;
+                }
+            }
         }
         sum += x[b].d * h2f(w[b].d) * static_cast<float>(acc) - x[b].d * h2f(w[b].dmin) * static_cast<float>(mins);
     }
     return sum;
 }
 
+// Q3_K: as Q2_K's layout for the two low bits, minus 4 where the hmask bit
+// (bit 4 * chunk + shift of hmask[l]) is clear; 16 signed scales.
 float q3_k_q8_k(int64_t n, const void* wv, const void* xv) {
     const auto* w = static_cast<const BlockQ3_K*>(wv);
     const auto* x = static_cast<const BlockQ8_K*>(xv);
     float sum = 0;
     for (int64_t b = 0; b < n / kQK; ++b) {
         int acc = 0;
-        for (int g = 0; g < 16; ++g) {
-            int group = 0;
-            for (int e = g * 16; e < g * 16 + 16; ++e) {
-                const int chunk = e / 128, shift = (e % 128) / 32, l = e % 32;
-                int q = (w[b].qs[chunk * 32 + l] >> (2 * shift)) & 3;
-                if (!(w[b].hmask[l] & (1u << (chunk * 4 + shift)))) q -= 4;
-                group += q * x[b].qs[e];
+        for (int chunk = 0; chunk < 2; ++chunk) {
+            for (int shift = 0; shift < 4; ++shift) {
+                const int hbit = 4 * chunk + shift;
+                for (int half = 0; half < 2; ++half) {
+                    const uint8_t* q = w[b].qs + 32 * chunk + 16 * half;
+                    const uint8_t* hm = w[b].hmask + 16 * half;
+                    const int8_t* p = x[b].qs + 128 * chunk + 32 * shift + 16 * half;
+                    int group = 0;
+                    for (int l = 0; l < 16; ++l)
+                        group += (((q[l] >> (2 * shift)) & 3) - (((hm[l] >> hbit) & 1) ? 0 : 4)) * p[l];
+                    acc += q3_k_scale(w[b].scales, 8 * chunk + 2 * shift + half) * group;
+                }
             }
-            acc += q3_k_scale(w[b].scales, g) * group;
         }
         sum += h2f(w[b].d) * x[b].d * static_cast<float>(acc);
     }
@@ -174,23 +188,29 @@ float q5_k_q8_k(int64_t n, const void* wv, const void* xv) {
     return sum;
 }
 
+// Q6_K: in 128-chunk c, quarter k (32 elements) takes nibble k / 2 of ql[64 c + 32 (k % 2) + l]
+// and bit pair k of qh[32 c + l]; 16 groups of 16 with int8 scales; codes offset by 32.
 float q6_k_q8_k(int64_t n, const void* wv, const void* xv) {
     const auto* w = static_cast<const BlockQ6_K*>(wv);
     const auto* x = static_cast<const BlockQ8_K*>(xv);
     float sum = 0;
     for (int64_t b = 0; b < n / kQK; ++b) {
         int acc = 0;
-        for (int g = 0; g < 16; ++g) {
-            int group = 0;
-            for (int e = g * 16; e < g * 16 + 16; ++e) {
-                // Element e: 128-chunk c, quarter k = (e%128)/32, lane l.
-                const int c = e / 128, k = (e % 128) / 32, l = e % 32;
-                const uint8_t low_byte = w[b].ql[c * 64 + (k & 1) * 32 + l];
-                const int low = (k < 2) ? (low_byte & 0x0f) : (low_byte >> 4);
-                const int high = (w[b].qh[c * 32 + l] >> (2 * k)) & 3;
-                group += ((low | (high << 4)) - 32) * x[b].qs[e];
+        for (int c = 0; c < 2; ++c) {
+            for (int k = 0; k < 4; ++k) {
+                for (int half = 0; half < 2; ++half) {
+                    const uint8_t* ql = w[b].ql + 64 * c + 32 * (k % 2) + 16 * half;
+                    const uint8_t* qh = w[b].qh + 32 * c + 16 * half;
+                    const int8_t* p = x[b].qs + 128 * c + 32 * k + 16 * half;
+                    const int nibble_shift = 4 * (k / 2);
+                    int group = 0;
+                    for (int l = 0; l < 16; ++l) {
+                        const int q = ((ql[l] >> nibble_shift) & 0x0f) | (((qh[l] >> (2 * k)) & 3) << 4);
+                        group += (q - 32) * p[l];
+                    }
+                    acc += w[b].scales[8 * c + 2 * k + half] * group;
+                }
             }
-            acc += w[b].scales[g] * group;
         }
         sum += h2f(w[b].d) * x[b].d * static_cast<float>(acc);
     }
