@@ -237,12 +237,17 @@ inline ScalesMins unpack_k_scales(const uint8_t* s) {
     return r;
 }
 
-// sum_j mins[j] * (bsums[2j] + bsums[2j+1]).
-inline int mins_dot_bsums(const uint8_t* mins, const int16_t* bsums) {
+// sum_j mins[j] * (bsums[2j] + bsums[2j+1]), left as 8 int32 partial sums.
+inline __m256i mins_dot_bsums(const uint8_t* mins, const int16_t* bsums) {
     const __m128i m = _mm_cvtepu8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(mins)));
     const __m256i m_pairs = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_unpacklo_epi16(m, m)),
                                                     _mm_unpackhi_epi16(m, m), 1);
-    return hsum_i32(_mm256_madd_epi16(m_pairs, load256(bsums)));
+    return _mm256_madd_epi16(m_pairs, load256(bsums));
+}
+
+// Word j of each 128-bit lane copied to all its words (shuffle bytes 2j, 2j+1).
+inline __m256i broadcast_word(__m256i v, int j) {
+    return _mm256_shuffle_epi8(v, _mm256_set1_epi16(static_cast<short>(0x0100 + 0x0202 * j)));
 }
 
 // Q4_K and Q5_K x Q8_K; kFifthBit selects Q5_K.
@@ -251,13 +256,16 @@ float q45_k_q8_k(int64_t n, const void* wv, const void* xv) {
     const auto* w = static_cast<const W*>(wv);
     const auto* x = static_cast<const BlockQ8_K*>(xv);
     const __m256i low4 = _mm256_set1_epi8(0x0f);
-    __m256 acc = _mm256_setzero_ps();
-    float mins_sum = 0;
+    __m256 acc = _mm256_setzero_ps(), acc_mins = _mm256_setzero_ps();
     for (int64_t b = 0; b < n / kQK; ++b) {
         const ScalesMins sm = unpack_k_scales(w[b].scales);
-        mins_sum += h2f(w[b].dmin) * x[b].d * static_cast<float>(mins_dot_bsums(sm.mins, x[b].bsums));
+        acc_mins = _mm256_fmadd_ps(_mm256_set1_ps(h2f(w[b].dmin) * x[b].d),
+                                   _mm256_cvtepi32_ps(mins_dot_bsums(sm.mins, x[b].bsums)), acc_mins);
         __m256i qh;
         if constexpr (kFifthBit) qh = load256(w[b].qh);
+        // The 8 scales as int16 in both 128-bit lanes; word j is broadcast with a byte shuffle.
+        const __m256i scales16 = _mm256_broadcastsi128_si256(
+            _mm_cvtepu8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(sm.scales))));
         __m256i isum = _mm256_setzero_si256();
         for (int c = 0; c < 4; ++c) {  // 64 elements: sub-blocks 2c (low nibbles) and 2c+1 (high)
             const __m256i q4 = load256(w[b].qs + 32 * c);
@@ -270,12 +278,12 @@ float q45_k_q8_k(int64_t n, const void* wv, const void* xv) {
             }
             const __m256i p_lo = _mm256_maddubs_epi16(lo, load256(x[b].qs + 64 * c));
             const __m256i p_hi = _mm256_maddubs_epi16(hi, load256(x[b].qs + 64 * c + 32));
-            isum = madd_acc(isum, p_lo, _mm256_set1_epi16(sm.scales[2 * c]));
-            isum = madd_acc(isum, p_hi, _mm256_set1_epi16(sm.scales[2 * c + 1]));
+            isum = madd_acc(isum, p_lo, broadcast_word(scales16, 2 * c));
+            isum = madd_acc(isum, p_hi, broadcast_word(scales16, 2 * c + 1));
         }
         acc = _mm256_fmadd_ps(_mm256_set1_ps(h2f(w[b].d) * x[b].d), _mm256_cvtepi32_ps(isum), acc);
     }
-    return hsum(acc) - mins_sum;
+    return hsum(_mm256_sub_ps(acc, acc_mins));
 }
 
 float q4_k_q8_k(int64_t n, const void* w, const void* x) { return q45_k_q8_k<false, BlockQ4_K>(n, w, x); }
