@@ -11,7 +11,7 @@
 namespace qt::cli {
 
 int run_generate(const std::vector<std::string>& argv) {
-    Args args(argv, {"prompt", "max-tokens", "temperature", "top-k", "top-p", "seed", "threads"}, {"chat", "quiet"});
+    Args args(argv, {"prompt", "max-tokens", "temperature", "top-k", "top-p", "seed", "threads"}, {"chat", "quiet", "ignore-eos"});
     if (args.positionals().size() > 1) throw UsageError("generate takes one MODEL file");
     if (!args.has("prompt")) throw UsageError("generate needs --prompt TEXT");
     const std::string path = args.positionals().empty() ? default_model_path() : args.positionals()[0];
@@ -22,6 +22,7 @@ int run_generate(const std::vector<std::string>& argv) {
     sp.top_k = static_cast<int>(args.integer("top-k", 0));
     sp.top_p = static_cast<float>(args.number("top-p", 1.0));
     sp.seed = static_cast<uint64_t>(args.integer("seed", 0));
+    sp.ignore_end_of_generation = args.flag("ignore-eos");
     validate(sp);
     const long long threads = args.integer("threads", 0);
     if (threads < 0 || threads > 1024) throw UsageError("--threads must be between 0 (all cores) and 1024");

@@ -6,7 +6,7 @@ const std::vector<Command>& commands() {
     static const std::vector<Command> list = {
         {"info", "MODEL: architecture, parameters, tensor types, bytes by kind", run_info},
         {"generate", "MODEL --prompt TEXT [--chat] [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] "
-                     "[--seed S] [--threads N]: generate text and print tokens/s",
+                     "[--seed S] [--threads N] [--ignore-eos] [--quiet]: generate text and print tokens/s",
          run_generate},
     };
     return list;

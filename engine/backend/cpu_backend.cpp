@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cpu/fp16_vector_ops.h"
 #include "cpu/quant_dot.h"
 #include "quant/dequantize.h"
 #include "quant/half.h"
@@ -134,11 +135,9 @@ public:
         const size_t layer_off = static_cast<size_t>(layer) * L.n_ctx * L.kv_width;
         auto* kc = static_cast<uint16_t*>(k_cache) + layer_off + static_cast<size_t>(pos0) * L.kv_width;
         auto* vc = static_cast<uint16_t*>(v_cache) + layer_off + static_cast<size_t>(pos0) * L.kv_width;
-        const size_t count = static_cast<size_t>(n) * L.kv_width;
-        for (size_t i = 0; i < count; ++i) {
-            kc[i] = fp32_to_fp16(k[i]);
-            vc[i] = fp32_to_fp16(v[i]);
-        }
+        const int count = n * L.kv_width;
+        fp32_to_fp16_row(k, kc, count);
+        fp32_to_fp16_row(v, vc, count);
     }
 
     void attention(const float* q, const void* k_cache, const void* v_cache, const KvCacheLayout& L, int layer,
@@ -162,13 +161,11 @@ public:
                     const int kvh = h / group;
                     // Queries meet an fp16 cache, so they are rounded to fp16 as in an fp16 GEMM.
                     const float* qr = q + static_cast<size_t>(t) * q_width + h * s.head_dim;
-                    for (int d = 0; d < s.head_dim; ++d) qh[d] = fp16_to_fp32(fp32_to_fp16(qr[d]));
+                    round_through_fp16(qr, qh.data(), s.head_dim);
                     float max_score = -INFINITY;
                     for (int j = 0; j < n_keys; ++j) {
                         const uint16_t* kr = kc + static_cast<size_t>(j) * L.kv_width + kvh * s.head_dim;
-                        float dot = 0;
-                        for (int d = 0; d < s.head_dim; ++d) dot += qh[d] * fp16_to_fp32(kr[d]);
-                        scores[j] = dot * scale;
+                        scores[j] = dot_f32_f16(qh.data(), kr, s.head_dim) * scale;
                         max_score = std::max(max_score, scores[j]);
                     }
                     double sum = 0;
@@ -178,11 +175,12 @@ public:
                     }
                     const float inv = static_cast<float>(1.0 / sum);
                     std::fill(acc.begin(), acc.end(), 0.0f);
-                    for (int j = 0; j < n_keys; ++j) {
-                        const float p = fp16_to_fp32(fp32_to_fp16(scores[j] * inv));
-                        const uint16_t* vr = vc + static_cast<size_t>(j) * L.kv_width + kvh * s.head_dim;
-                        for (int d = 0; d < s.head_dim; ++d) acc[d] += p * fp16_to_fp32(vr[d]);
-                    }
+                    for (int j = 0; j < n_keys; ++j) scores[j] *= inv;
+                    // Probabilities meet the fp16 values rounded to fp16, as in an fp16 GEMM.
+                    round_through_fp16(scores.data(), scores.data(), n_keys);
+                    for (int j = 0; j < n_keys; ++j)
+                        axpy_f16(scores[j], vc + static_cast<size_t>(j) * L.kv_width + kvh * s.head_dim, acc.data(),
+                                 s.head_dim);
                     float* o = out + static_cast<size_t>(t) * q_width + h * s.head_dim;
                     std::copy(acc.begin(), acc.end(), o);
                 }

@@ -31,7 +31,7 @@ GenerationStats generate(LlamaModel& model, const Tokenizer& tokenizer, const st
     for (int k = 0; k < params.max_new_tokens; ++k) {
         const int32_t next = sampler.sample(logits);
         ++stats.generated_tokens;
-        if (tokenizer.is_end_of_generation(next)) {
+        if (!params.ignore_end_of_generation && tokenizer.is_end_of_generation(next)) {
             stats.stopped_at_end_of_generation = true;
             break;
         }

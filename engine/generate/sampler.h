@@ -13,6 +13,7 @@ struct SamplingParams {
     float top_p = 1.0f;        // 1: no limit
     uint64_t seed = 0;
     int max_new_tokens = 128;
+    bool ignore_end_of_generation = false;  // benchmarks: always produce max_new_tokens
 };
 
 // Throws std::invalid_argument naming the setting when a value is impossible.
