@@ -61,7 +61,7 @@ std::string source_dir() { return QT_TEST_SOURCE_DIR; }
 
 int run_command(const std::string& command, std::string& output) {
     output.clear();
-    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+    FILE* pipe = popen(("{ " + command + " ; } 2>&1").c_str(), "r");
     if (!pipe) throw std::runtime_error("cannot run: " + command);
     std::array<char, 4096> buf{};
     size_t n;
