@@ -1,10 +1,13 @@
 #include "gguf/gguf_file.h"
 
+#include "gguf/gguf_strings.h"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -16,8 +19,19 @@ namespace {
 // Limits that no real model reaches but that stop hostile files from making us
 // allocate or loop without bound before the byte checks below catch them.
 constexpr uint64_t kMaxStringLength = 1ull << 30;
-constexpr uint64_t kMaxDims = 4;  // GGML_MAX_DIMS
+constexpr uint64_t kMaxKeyLength = 65535;       // docs/gguf.md: keys are at most 2^16 - 1 bytes
+constexpr uint64_t kMaxTensorNameLength = 64;   // docs/gguf.md: tensor names are at most 64 bytes
+constexpr uint64_t kMaxDims = 4;                // GGML_MAX_DIMS
 constexpr int kMaxArrayDepth = 8;
+// Counts are bounded by the bytes left, but an in-memory element can be ten
+// times its encoded size; reserving no more than this up front keeps a lying
+// count from costing memory before the elements are actually read.
+constexpr uint64_t kMaxReserve = 1u << 16;
+
+template <typename Vector>
+void reserve_bounded(Vector& v, uint64_t n) {
+    v.reserve(static_cast<size_t>(std::min(n, kMaxReserve)));
+}
 
 class Cursor {
 public:
@@ -27,6 +41,12 @@ public:
     uint64_t remaining() const { return size_ - pos_; }
     void set_section(std::string section) { section_ = std::move(section); }
     const std::string& section() const { return section_; }
+
+    // Errors point at the start of the field at fault, not past it.
+    void rewind_to(uint64_t pos) { pos_ = pos; }
+    std::string peek_bytes(uint64_t n) const {
+        return std::string(reinterpret_cast<const char*>(base_ + pos_), std::min(n, remaining()));
+    }
 
     [[noreturn]] void fail(const std::string& problem) const {
         throw_model_error(file_.path(), pos_, section_, problem);
@@ -49,11 +69,12 @@ public:
         return v;
     }
 
-    std::string read_string(std::string_view what) {
+    std::string read_string(std::string_view what, uint64_t max_length = kMaxStringLength) {
         const uint64_t len = read<uint64_t>(what);
-        if (len > kMaxStringLength) {
+        if (len > max_length) {
             pos_ -= 8;
-            fail(std::string(what) + " has absurd length " + std::to_string(len));
+            fail(std::string(what) + " length " + std::to_string(len) + " exceeds the limit of " +
+                 std::to_string(max_length) + " bytes");
         }
         if (len > remaining()) {
             pos_ -= 8;
@@ -62,6 +83,22 @@ public:
         }
         std::string s(reinterpret_cast<const char*>(base_ + pos_), len);
         pos_ += len;
+        return s;
+    }
+
+    // Keys and tensor names: non-empty UTF-8 without control characters (see gguf_strings.h).
+    std::string read_identifier(std::string_view what, uint64_t max_length) {
+        const uint64_t start = pos_;
+        std::string s = read_string(what, max_length);
+        const auto reject = [&](const std::string& problem) {
+            pos_ = start;
+            fail(std::string(what) + " " + quote_for_message(s) + " " + problem);
+        };
+        if (s.empty()) reject("is empty");
+        if (const size_t at = find_invalid_utf8(s); at != std::string::npos)
+            reject("is not valid UTF-8 (bad byte at index " + std::to_string(at) + ")");
+        if (const size_t at = find_control_char(s); at != std::string::npos)
+            reject("contains a control character at index " + std::to_string(at));
         return s;
     }
 
@@ -149,12 +186,12 @@ void read_value(Cursor& c, GgufValueType t, GgufValue& v, int depth) {
     const uint64_t n = c.read_count("array length", min_value_bytes(v.elem_type));
     switch (v.elem_type) {
         case GgufValueType::STRING:
-            v.strings.reserve(n);
+            reserve_bounded(v.strings, n);
             for (uint64_t k = 0; k < n; ++k) v.strings.push_back(c.read_string("string array element"));
             break;
         case GgufValueType::F32:
         case GgufValueType::F64:
-            v.reals.reserve(n);
+            reserve_bounded(v.reals, n);
             for (uint64_t k = 0; k < n; ++k) {
                 GgufValue e;
                 read_scalar(c, v.elem_type, e);
@@ -162,7 +199,7 @@ void read_value(Cursor& c, GgufValueType t, GgufValue& v, int depth) {
             }
             break;
         case GgufValueType::ARRAY:
-            v.nested.reserve(n);
+            reserve_bounded(v.nested, n);
             for (uint64_t k = 0; k < n; ++k) {
                 GgufValue e;
                 read_value(c, GgufValueType::ARRAY, e, depth + 1);
@@ -170,7 +207,7 @@ void read_value(Cursor& c, GgufValueType t, GgufValue& v, int depth) {
             }
             break;
         default:
-            v.ints.reserve(n);
+            reserve_bounded(v.ints, n);
             for (uint64_t k = 0; k < n; ++k) {
                 GgufValue e;
                 read_scalar(c, v.elem_type, e);
@@ -204,51 +241,110 @@ bool is_unsigned(GgufValueType t) {
            t == GgufValueType::BOOL;
 }
 
+struct GgufHeader {
+    uint32_t version = 0;
+    uint64_t n_tensors = 0;
+    uint64_t n_kv = 0;
+};
+
+GgufHeader read_header(Cursor& c) {
+    c.set_section("header");
+    c.need(4, "the magic number");
+    const std::string magic = c.peek_bytes(4);
+    if (magic != "GGUF")
+        c.fail("bad magic " + quote_for_message(magic) + ", expected \"GGUF\" (not a GGUF file)");
+    c.read<uint32_t>("magic");
+    GgufHeader h;
+    const uint64_t version_at = c.pos();
+    h.version = c.read<uint32_t>("version");
+    if (h.version != 2 && h.version != 3) {
+        c.rewind_to(version_at);
+        // A big-endian writer stores version 3 as bytes 00 00 00 03.
+        if (h.version == 0x02000000u || h.version == 0x03000000u)
+            c.fail("big-endian GGUF is not supported (only little-endian files can be read)");
+        c.fail("unsupported GGUF version " + std::to_string(h.version) + " (2 or 3 expected)");
+    }
+    // A tensor info takes at least 8 (name length) + 1 (name) + 4 (n_dims) + 8 (one dim) + 4 (type) + 8 (offset).
+    h.n_tensors = c.read_count("tensor count", 8 + 1 + 4 + 8 + 4 + 8);
+    // A key/value pair takes at least 8 (key length) + 1 (key) + 4 (type) + 1 (a u8 value).
+    h.n_kv = c.read_count("metadata count", 8 + 1 + 4 + 1);
+    return h;
+}
+
+uint64_t checked_alignment(Cursor& c, const GgufValue& a) {
+    if (!is_integer_type(a.type))
+        c.fail("general.alignment is " + std::string(gguf_value_type_name(a.type)) + ", expected an integer");
+    if (!is_unsigned(a.type) && a.i < 0) c.fail("general.alignment " + std::to_string(a.i) + " is negative");
+    const uint64_t al = is_unsigned(a.type) ? a.u : static_cast<uint64_t>(a.i);
+    if (al == 0 || al > (1u << 20) || (al & (al - 1)) != 0)
+        c.fail("general.alignment " + std::to_string(al) + " is not a power of two in [1, 2^20]");
+    return al;
+}
+
+GgufTensorInfo read_tensor_info(Cursor& c, uint64_t index, uint64_t alignment) {
+    c.set_section("tensor info " + std::to_string(index));
+    GgufTensorInfo t;
+    t.name = c.read_identifier("tensor name", kMaxTensorNameLength);
+    c.set_section("tensor info " + std::to_string(index) + " " + quote_for_message(t.name));
+    const uint64_t n_dims_at = c.pos();
+    const uint32_t n_dims = c.read<uint32_t>("dimension count");
+    if (n_dims == 0 || n_dims > kMaxDims) {
+        c.rewind_to(n_dims_at);
+        c.fail("dimension count " + std::to_string(n_dims) + " outside [1, " + std::to_string(kMaxDims) + "]");
+    }
+    // Zero-sized dimensions are refused: no LLaMA tensor is empty, and an empty
+    // tensor would only make later code divide by zero.
+    int64_t elements = 1;
+    for (uint32_t d = 0; d < n_dims; ++d) {
+        const uint64_t dim_at = c.pos();
+        const uint64_t dim = c.read<uint64_t>("dimension");
+        if (dim == 0 || dim > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+            c.rewind_to(dim_at);
+            c.fail("dimension " + std::to_string(d) + " has invalid size " + std::to_string(dim));
+        }
+        if (elements > std::numeric_limits<int64_t>::max() / static_cast<int64_t>(dim)) {
+            c.rewind_to(dim_at);
+            c.fail("dimensions overflow: element count exceeds 2^63 - 1");
+        }
+        elements *= static_cast<int64_t>(dim);
+        t.dims.push_back(static_cast<int64_t>(dim));
+    }
+    const uint64_t type_at = c.pos();
+    const uint32_t raw_type = c.read<uint32_t>("tensor type");
+    const auto traits = ggml_type_traits(raw_type);
+    if (!traits) {
+        c.rewind_to(type_at);
+        c.fail("unknown tensor type " + std::to_string(raw_type));
+    }
+    t.type = traits->type;
+    if (t.dims[0] % traits->block_size != 0) {
+        c.rewind_to(type_at);
+        c.fail("first dimension " + std::to_string(t.dims[0]) + " is not a multiple of " + std::string(traits->name) +
+               "'s block size " + std::to_string(traits->block_size));
+    }
+    const uint64_t blocks = static_cast<uint64_t>(elements / traits->block_size);
+    if (blocks > std::numeric_limits<uint64_t>::max() / traits->type_size) {
+        c.rewind_to(type_at);
+        c.fail("tensor byte size overflows: " + std::to_string(elements) + " " + std::string(traits->name) +
+               " elements need more than 2^64 bytes");
+    }
+    t.nbytes = blocks * traits->type_size;
+    const uint64_t offset_at = c.pos();
+    t.offset = c.read<uint64_t>("tensor data offset");
+    if (t.offset % alignment != 0) {
+        c.rewind_to(offset_at);
+        c.fail("data offset " + std::to_string(t.offset) + " is not a multiple of the alignment " +
+               std::to_string(alignment));
+    }
+    return t;
+}
+
 }  // namespace
 
 void throw_model_error(const std::string& path, uint64_t offset, std::string_view section, const std::string& problem) {
     std::ostringstream os;
     os << path << ": at byte " << offset << " (" << section << "): " << problem;
     throw ModelFileError(os.str());
-}
-
-std::string_view gguf_value_type_name(GgufValueType t) {
-    static constexpr std::string_view names[] = {"u8",  "i8",   "u16",    "i16",   "u32", "i32", "f32",
-                                                 "bool", "string", "array", "u64", "i64", "f64"};
-    const auto k = static_cast<uint32_t>(t);
-    return k < std::size(names) ? names[k] : "?";
-}
-
-size_t GgufValue::array_size() const {
-    return ints.size() + reals.size() + strings.size() + nested.size();
-}
-
-std::string GgufValue::to_display_string(size_t max_items) const {
-    std::ostringstream os;
-    switch (type) {
-        case GgufValueType::STRING: os << s; break;
-        case GgufValueType::F32:
-        case GgufValueType::F64: os << f; break;
-        case GgufValueType::BOOL: os << (u ? "true" : "false"); break;
-        case GgufValueType::ARRAY: {
-            os << "[" << gguf_value_type_name(elem_type) << " x " << array_size() << "]";
-            if (max_items == 0) break;
-            os << " ";
-            for (size_t k = 0; k < std::min(max_items, array_size()); ++k) {
-                if (k) os << ", ";
-                if (!strings.empty()) os << strings[k];
-                else if (!ints.empty()) os << ints[k];
-                else if (!reals.empty()) os << reals[k];
-                else os << "[...]";
-            }
-            if (array_size() > max_items) os << ", ...";
-            break;
-        }
-        default:
-            if (is_unsigned(type)) os << u;
-            else os << i;
-    }
-    return os.str();
 }
 
 int64_t GgufTensorInfo::num_elements() const {
@@ -264,12 +360,12 @@ int64_t GgufTensorInfo::rows() const {
 }
 
 GgufFile::~GgufFile() {
-    if (base_ != nullptr && size_ > 0) munmap(const_cast<uint8_t*>(base_), size_);
+    if (mapped_) munmap(const_cast<uint8_t*>(base_), size_);
     if (fd_ >= 0) close(fd_);
 }
 
 void GgufFile::fail(std::string_view section, const std::string& problem) const {
-    throw_model_error(path_, 0, section, problem);
+    throw ModelFileError(path_ + ": " + std::string(section) + ": " + problem);
 }
 
 std::unique_ptr<GgufFile> GgufFile::open(const std::string& path) {
@@ -281,41 +377,43 @@ std::unique_ptr<GgufFile> GgufFile::open(const std::string& path) {
     if (fstat(f->fd_, &st) != 0) throw ModelFileError(path + ": cannot stat: " + std::strerror(errno));
     if (!S_ISREG(st.st_mode)) throw ModelFileError(path + ": not a regular file");
     f->size_ = static_cast<uint64_t>(st.st_size);
-    if (f->size_ == 0) throw ModelFileError(path + ": at byte 0 (header): file is empty");
-    void* p = mmap(nullptr, f->size_, PROT_READ, MAP_PRIVATE, f->fd_, 0);
-    if (p == MAP_FAILED) throw ModelFileError(path + ": cannot map: " + std::strerror(errno));
-    f->base_ = static_cast<const uint8_t*>(p);
+    if (f->size_ > 0) {  // mmap refuses length 0; parse() reports the empty file
+        void* p = mmap(nullptr, f->size_, PROT_READ, MAP_PRIVATE, f->fd_, 0);
+        if (p == MAP_FAILED) throw ModelFileError(path + ": cannot map: " + std::strerror(errno));
+        f->base_ = static_cast<const uint8_t*>(p);
+        f->mapped_ = true;
+    }
+    f->parse();
+    return f;
+}
+
+std::unique_ptr<GgufFile> GgufFile::from_memory(const std::string& name, std::vector<uint8_t> bytes) {
+    std::unique_ptr<GgufFile> f(new GgufFile());
+    f->path_ = name;
+    f->owned_ = std::move(bytes);
+    f->base_ = f->owned_.data();
+    f->size_ = f->owned_.size();
     f->parse();
     return f;
 }
 
 void GgufFile::parse() {
+    if (size_ == 0) throw_model_error(path_, 0, "header", "file is empty");
     Cursor c(*this, base_, size_);
-    c.set_section("header");
-    c.need(4, "the magic number");
-    if (std::memcmp(base_, "GGUF", 4) != 0) {
-        std::string got;
-        for (int k = 0; k < 4; ++k) {
-            const char ch = static_cast<char>(base_[k]);
-            got += (ch >= 32 && ch < 127) ? ch : '?';
-        }
-        c.fail("bad magic \"" + got + "\", expected \"GGUF\" (not a GGUF file)");
-    }
-    c.read<uint32_t>("magic");
-    version_ = c.read<uint32_t>("version");
-    if (version_ != 2 && version_ != 3) c.fail("unsupported GGUF version " + std::to_string(version_) + " (2 or 3 expected)");
-    // A tensor info takes at least 8 (name len) + 4 (n_dims) + 8 (one dim) + 4 (type) + 8 (offset) bytes.
-    const uint64_t n_tensors = c.read_count("tensor count", 8 + 4 + 8 + 4 + 8);
-    // A key/value pair takes at least 8 (key len) + 4 (type) + 1 byte.
-    const uint64_t n_kv = c.read_count("metadata count", 8 + 4 + 1);
+    const GgufHeader h = read_header(c);
+    version_ = h.version;
 
-    metadata_.reserve(n_kv);
-    for (uint64_t k = 0; k < n_kv; ++k) {
+    reserve_bounded(metadata_, h.n_kv);
+    for (uint64_t k = 0; k < h.n_kv; ++k) {
         c.set_section("metadata entry " + std::to_string(k));
-        std::string key = c.read_string("metadata key");
-        if (key.empty()) c.fail("metadata key is empty");
-        c.set_section("metadata \"" + key + "\"");
-        if (metadata_index_.count(key)) c.fail("duplicate metadata key \"" + key + "\"");
+        const uint64_t key_at = c.pos();
+        std::string key = c.read_identifier("metadata key", kMaxKeyLength);
+        c.set_section("metadata " + quote_for_message(key));
+        if (metadata_index_.count(key)) {
+            c.rewind_to(key_at);
+            c.fail("duplicate metadata key " + quote_for_message(key) + " (first defined as entry " +
+                   std::to_string(metadata_index_.find(key)->second) + ")");
+        }
         GgufValue v;
         const GgufValueType t = read_value_type(c, "value type");
         read_value(c, t, v, 0);
@@ -325,70 +423,62 @@ void GgufFile::parse() {
 
     if (const GgufValue* a = find("general.alignment")) {
         c.set_section("metadata \"general.alignment\"");
-        if (!is_integer_type(a->type)) c.fail("general.alignment must be an integer");
-        const int64_t al = is_unsigned(a->type) ? static_cast<int64_t>(a->u) : a->i;
-        if (al <= 0 || al > (1 << 20) || (al & (al - 1)) != 0)
-            c.fail("general.alignment " + std::to_string(al) + " is not a power of two in [1, 2^20]");
-        alignment_ = static_cast<uint64_t>(al);
+        alignment_ = checked_alignment(c, *a);
     }
 
-    tensors_.reserve(n_tensors);
-    for (uint64_t k = 0; k < n_tensors; ++k) {
-        c.set_section("tensor info " + std::to_string(k));
-        GgufTensorInfo t;
-        t.name = c.read_string("tensor name");
-        if (t.name.empty()) c.fail("tensor name is empty");
-        c.set_section("tensor info " + std::to_string(k) + " \"" + t.name + "\"");
-        const uint32_t n_dims = c.read<uint32_t>("dimension count");
-        if (n_dims == 0 || n_dims > kMaxDims)
-            c.fail("dimension count " + std::to_string(n_dims) + " outside [1, " + std::to_string(kMaxDims) + "]");
-        int64_t elements = 1;
-        for (uint32_t d = 0; d < n_dims; ++d) {
-            const uint64_t dim = c.read<uint64_t>("dimension");
-            if (dim == 0 || dim > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
-                c.fail("dimension " + std::to_string(d) + " has invalid size " + std::to_string(dim));
-            if (elements > std::numeric_limits<int64_t>::max() / static_cast<int64_t>(dim))
-                c.fail("dimensions overflow: element count exceeds 2^63");
-            elements *= static_cast<int64_t>(dim);
-            t.dims.push_back(static_cast<int64_t>(dim));
+    reserve_bounded(tensors_, h.n_tensors);
+    for (uint64_t k = 0; k < h.n_tensors; ++k) {
+        const uint64_t info_at = c.pos();
+        GgufTensorInfo t = read_tensor_info(c, k, alignment_);
+        if (auto it = tensor_index_.find(t.name); it != tensor_index_.end()) {
+            c.rewind_to(info_at);
+            c.fail("duplicate tensor name " + quote_for_message(t.name) + " (first used by tensor info " +
+                   std::to_string(it->second) + ")");
         }
-        const uint32_t raw_type = c.read<uint32_t>("tensor type");
-        const auto traits = ggml_type_traits(raw_type);
-        if (!traits) c.fail("unknown tensor type " + std::to_string(raw_type));
-        t.type = traits->type;
-        if (t.dims[0] % traits->block_size != 0)
-            c.fail("first dimension " + std::to_string(t.dims[0]) + " is not a multiple of " +
-                   std::string(traits->name) + "'s block size " + std::to_string(traits->block_size));
-        const uint64_t blocks = static_cast<uint64_t>(elements / traits->block_size);
-        if (blocks > std::numeric_limits<uint64_t>::max() / traits->type_size)
-            c.fail("tensor byte size overflows");
-        t.nbytes = blocks * traits->type_size;
-        t.offset = c.read<uint64_t>("tensor data offset");
-        if (t.offset % alignment_ != 0)
-            c.fail("data offset " + std::to_string(t.offset) + " is not a multiple of the alignment " +
-                   std::to_string(alignment_));
-        if (tensor_index_.count(t.name)) c.fail("duplicate tensor name \"" + t.name + "\"");
         tensor_index_.emplace(t.name, tensors_.size());
         tensors_.push_back(std::move(t));
     }
 
-    c.set_section("data section");
+    // The data section starts at the first multiple of the alignment after the infos.
     const uint64_t end_of_infos = c.pos();
     data_offset_ = (end_of_infos + alignment_ - 1) / alignment_ * alignment_;
-    if (n_tensors > 0 && data_offset_ > size_)
+    if (h.n_tensors > 0 && data_offset_ > size_)
         throw_model_error(path_, end_of_infos, "data section",
-                          "data section would start at byte " + std::to_string(data_offset_) + ", past the end of the " +
-                              std::to_string(size_) + "-byte file");
+                          "file ends before the data section: it would start at byte " + std::to_string(data_offset_) +
+                              " of the " + std::to_string(size_) + "-byte file");
+    place_tensor_data();
+}
+
+// Points each tensor into the mapping after checking that its bytes lie inside
+// the data section and that no two tensors share bytes (writing one tensor's
+// scales must never change another).
+void GgufFile::place_tensor_data() {
     const uint64_t data_size = size_ >= data_offset_ ? size_ - data_offset_ : 0;
     for (auto& t : tensors_) {
         if (t.offset > data_size || t.nbytes > data_size - t.offset) {
             std::ostringstream os;
-            os << "tensor \"" << t.name << "\" (" << ggml_type_name(t.type) << ", " << t.nbytes
+            os << "tensor " << quote_for_message(t.name) << " (" << ggml_type_name(t.type) << ", " << t.nbytes
                << " bytes at data offset " << t.offset << ") runs past the end of the file (data section holds "
                << data_size << " bytes)";
             throw_model_error(path_, data_offset_ + std::min(t.offset, data_size), "tensor data", os.str());
         }
         t.data = base_ + data_offset_ + t.offset;
+    }
+    std::vector<const GgufTensorInfo*> by_offset;
+    by_offset.reserve(tensors_.size());
+    for (const auto& t : tensors_) by_offset.push_back(&t);
+    std::sort(by_offset.begin(), by_offset.end(),
+              [](const GgufTensorInfo* x, const GgufTensorInfo* y) { return x->offset < y->offset; });
+    for (size_t k = 1; k < by_offset.size(); ++k) {
+        const GgufTensorInfo& prev = *by_offset[k - 1];
+        const GgufTensorInfo& cur = *by_offset[k];
+        if (cur.offset < prev.offset + prev.nbytes) {
+            std::ostringstream os;
+            os << "tensor " << quote_for_message(cur.name) << " (data offset " << cur.offset << ") overlaps tensor "
+               << quote_for_message(prev.name) << " (data offsets " << prev.offset << " to "
+               << prev.offset + prev.nbytes << ")";
+            throw_model_error(path_, data_offset_ + cur.offset, "tensor data", os.str());
+        }
     }
 }
 

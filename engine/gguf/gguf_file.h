@@ -2,7 +2,18 @@
 // Reader for GGUF model files (ggml docs/gguf.md, version 2 and 3).
 // Every count, length and offset comes from an untrusted file: each is bounded
 // by the bytes that remain before it is used, and every failure throws a
-// ModelFileError naming the file, the byte offset, the section and the problem.
+// ModelFileError naming the file, the byte offset, the section and the problem,
+// on one line (strings from the file are quoted and escaped, see gguf_strings.h).
+//
+// Beyond the byte bounds the reader refuses, as the spec or LLaMA use demands:
+// keys longer than 65535 bytes and tensor names longer than 64; keys and tensor
+// names that are empty, not UTF-8 or hold control characters (string values
+// are kept as raw bytes); duplicate keys and tensor names; bools other than
+// 0/1; arrays nested deeper than 8; 0 or more than 4 dimensions and dimensions
+// of size 0; element counts past 2^63 - 1; unknown value or tensor types; a
+// first dimension that is not a multiple of the type's block size; offsets not
+// a multiple of general.alignment (a power of two up to 2^20); and tensors
+// whose bytes leave the file or overlap another tensor's.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -77,6 +88,10 @@ class GgufFile {
 public:
     // Maps and parses the file; throws ModelFileError on anything malformed.
     static std::unique_ptr<GgufFile> open(const std::string& path);
+    // Parses a GGUF image held in memory (tests, fuzzing); `name` stands for the
+    // path in errors. Unlike a mapping, the copy ends exactly at its last byte,
+    // so AddressSanitizer sees any read past the end.
+    static std::unique_ptr<GgufFile> from_memory(const std::string& name, std::vector<uint8_t> bytes);
     ~GgufFile();
     GgufFile(const GgufFile&) = delete;
     GgufFile& operator=(const GgufFile&) = delete;
@@ -110,9 +125,12 @@ public:
 private:
     GgufFile() = default;
     void parse();
+    void place_tensor_data();
 
     std::string path_;
     int fd_ = -1;
+    bool mapped_ = false;
+    std::vector<uint8_t> owned_;  // the bytes, for from_memory()
     const uint8_t* base_ = nullptr;
     uint64_t size_ = 0;
     uint32_t version_ = 0;
