@@ -39,17 +39,20 @@ int run_info(const std::vector<std::string>& argv) {
     Args args(argv, {}, {});
     if (args.positionals().size() != 1) throw UsageError("info takes exactly one MODEL file");
     auto f = GgufFile::open(args.positionals()[0]);
+    // Validate the model before printing anything: a failure is then the only line.
+    const LlamaConfig c = LlamaConfig::from_gguf(*f);
+    const std::string name = f->get_string("general.name", "(none)");
+    const std::string tokenizer = f->get_string("tokenizer.ggml.model", "(none)");
+    const std::string pre = f->get_string("tokenizer.ggml.pre", "default");
     std::printf("file:          %s (%s, GGUF v%u)\n", f->path().c_str(), human_bytes(static_cast<double>(f->file_size())).c_str(),
                 f->version());
-    std::printf("name:          %s\n", f->get_string("general.name", "(none)").c_str());
-    const LlamaConfig c = LlamaConfig::from_gguf(*f);
+    std::printf("name:          %s\n", name.c_str());
     std::printf("architecture:  %s, %d layers, width %d, feed-forward %d, %d heads (%d key/value), head dim %d\n",
                 c.architecture.c_str(), c.n_layers, c.dim, c.ffn_dim, c.n_heads, c.n_kv_heads, c.head_dim);
     std::printf("context:       %d tokens, RoPE base %g, RMS eps %g, vocabulary %d, output head %s\n",
                 c.context_length, c.rope_freq_base, c.rms_eps, c.vocab_size,
                 c.tied_output ? "tied to the embedding" : "separate");
-    std::printf("tokenizer:     %s (pre-tokenizer %s)\n", f->get_string("tokenizer.ggml.model", "(none)").c_str(),
-                f->get_string("tokenizer.ggml.pre", "default").c_str());
+    std::printf("tokenizer:     %s (pre-tokenizer %s)\n", tokenizer.c_str(), pre.c_str());
 
     int64_t params = 0;
     std::map<std::string, std::pair<int, uint64_t>> by_type;          // type -> tensors, bytes
