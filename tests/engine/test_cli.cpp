@@ -89,3 +89,18 @@ TEST(Cli, BadSettingsGiveOneLineErrors) {
         EXPECT_NE(out.find(c.says), std::string::npos) << c.args << "\n" << out;
     }
 }
+
+TEST(Cli, InfoOnAGgufThatIsNotAModelSaysWhatIsMissingInOneLine) {
+    QT_REQUIRE_MODEL_AND_ORACLE(model);
+    const std::string dir = qt::test::make_temp_dir("cli-not-a-model");
+    std::string out;
+    ASSERT_EQ(qt::test::run_command("'" + qt::test::oracle_python() + "' '" + qt::test::source_dir() +
+                                        "/scripts/make_malformed_gguf.py' '" + dir + "'",
+                                    out),
+              0)
+        << out;
+    ASSERT_EQ(qt::test::run_command(cli() + " info '" + dir + "/valid_no_tensors.gguf'", out), 1) << out;
+    EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+    EXPECT_NE(out.find("valid_no_tensors.gguf"), std::string::npos) << out;
+    EXPECT_NE(out.find("required tensor \"token_embd.weight\" is missing"), std::string::npos) << out;
+}
