@@ -66,6 +66,15 @@ const Reference& reference(const std::string& model) {
     return ref;
 }
 
+// The model under test on the CPU backend.
+struct CpuModel {
+    explicit CpuModel(const std::string& path)
+        : backend(qt::make_cpu_backend()),
+          model(qt::LlamaModel::load(std::shared_ptr<const qt::GgufFile>(qt::GgufFile::open(path)), *backend)) {}
+    std::unique_ptr<qt::Backend> backend;
+    std::unique_ptr<qt::LlamaModel> model;
+};
+
 int argmax(const float* v, int n) { return static_cast<int>(std::max_element(v, v + n) - v); }
 
 }  // namespace
@@ -83,9 +92,8 @@ constexpr float kTieMargin = 0.5f;
 TEST(LlamaVsLlamaCpp, LogitsAgreeAtEveryPositionOfNinePrompts) {
     QT_REQUIRE_MODEL_AND_ORACLE(model_path);
     const Reference& ref = reference(model_path);
-    auto file = std::shared_ptr<const qt::GgufFile>(qt::GgufFile::open(model_path));
-    auto backend = qt::make_cpu_backend();
-    auto model = qt::LlamaModel::load(file, *backend);
+    CpuModel cpu(model_path);
+    qt::LlamaModel* model = cpu.model.get();
     const int vocab = model->config().vocab_size;
     float worst = 0;
     int positions = 0, exact_top1 = 0, ties = 0;
@@ -129,9 +137,8 @@ TEST(LlamaVsLlamaCpp, LogitsAgreeAtEveryPositionOfNinePrompts) {
 TEST(LlamaVsLlamaCpp, GreedyContinuationOf64TokensMatchesForThreePrompts) {
     QT_REQUIRE_MODEL_AND_ORACLE(model_path);
     const Reference& ref = reference(model_path);
-    auto file = std::shared_ptr<const qt::GgufFile>(qt::GgufFile::open(model_path));
-    auto backend = qt::make_cpu_backend();
-    auto model = qt::LlamaModel::load(file, *backend);
+    CpuModel cpu(model_path);
+    qt::LlamaModel* model = cpu.model.get();
     const int vocab = model->config().vocab_size;
     for (size_t p : kGreedyPrompts) {
         const auto tokens = read_ids(ref.dir + "/" + std::to_string(p) + ".tokens");
