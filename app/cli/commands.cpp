@@ -8,6 +8,10 @@ const std::vector<Command>& commands() {
         {"generate", "MODEL --prompt TEXT [--chat] [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] "
                      "[--seed S] [--threads N] [--ignore-eos] [--quiet]: generate text and print tokens/s",
          run_generate},
+        {"train", "--method qzo|mezo --model M --data D [--config FILE] [--steps N] [--lr LR] [--eps E] [--clip C] "
+                  "[--batch-size B] [--seed S] [--eval-every N] [--out DIR] [--resume CKPT] ...: fine-tune (zeroth order)",
+         run_train},
+        {"eval", "--model M --data D [--scales CKPT] [--max-examples N]: validation loss and label accuracy", run_eval},
     };
     return list;
 }

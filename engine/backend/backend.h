@@ -62,6 +62,24 @@ struct KvCacheLayout {
     int kv_width = 0;  // n_kv_heads * head_dim
 };
 
+// One fp16 field in every block of a quantized weight: the continuous values QZO
+// trains (a block's scale d, or its min m / dmin; methods/quant_scale_fields.h
+// says which field of which type). Block b's field lies at
+// blocks + b * block_bytes + field_offset.
+struct BlockFieldView {
+    void* blocks = nullptr;  // backend memory, writable
+    size_t block_bytes = 0;
+    size_t field_offset = 0;
+    int64_t count = 0;       // number of blocks
+};
+
+// The noise of one zeroth-order step: z_i = philox_normal(seed, step, i)
+// (train/philox_normal.h), regenerated on the device from these two numbers.
+struct ZoNoise {
+    uint64_t seed = 0;
+    uint64_t step = 0;
+};
+
 struct AttentionShape {
     int n_heads = 0;
     int n_kv_heads = 0;
@@ -105,6 +123,27 @@ public:
     virtual void swiglu(const float* gate, const float* up, float* out, int64_t count) = 0;
     // x += y over count values.
     virtual void add_inplace(float* x, const float* y, int64_t count) = 0;
+
+    // ---- Zeroth-order training (QZO and MeZO). All float arithmetic below is
+    // float32 without fused multiply-add, in the order written, so that the CPU
+    // and a GPU give bit-identical results; z_i is philox_normal(noise.seed,
+    // noise.step, index0 + i). The base class runs these on the host through
+    // download/upload (correct on any backend, slow); backends override them.
+
+    // QZO perturbation: field_b = fp16(master[b] + alpha * z_b) for b in [0, f.count),
+    // rounded to nearest even; alpha == 0 writes fp16(master[b]) (the restore).
+    // master: [f.count] float32 in backend memory.
+    virtual void zo_write_scales(const BlockFieldView& f, const float* master, float alpha, ZoNoise noise,
+                                 uint64_t index0);
+    // QZO update: v = master[b] - coeff * z_b; when keep_sign, v is clamped so it does
+    // not cross zero (master[b] < 0: v = min(v, 0); else v = max(v, 0)); master[b] = v;
+    // field_b = fp16(v).
+    virtual void zo_update_scales(const BlockFieldView& f, float* master, float coeff, bool keep_sign, ZoNoise noise,
+                                  uint64_t index0);
+    // MeZO: x[i] += alpha * z_i for i in [0, count), x float32 in backend memory.
+    virtual void zo_add_noise(float* x, int64_t count, float alpha, ZoNoise noise, uint64_t index0);
+    // y[t] = W x[t] for a float32 weight (w.type == F32), as matmul; the base class calls matmul.
+    virtual void matmul_f32(const WeightTensor& w, const float* x, float* y, int n) { matmul(w, x, y, n); }
 
 protected:
     MemoryLedger ledger_;

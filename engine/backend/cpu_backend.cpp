@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cpu/fp16_vector_ops.h"
+#include "backend/zo_ops_host.h"
 #include "cpu/quant_dot.h"
 #include "quant/dequantize.h"
 #include "quant/half.h"
@@ -198,6 +199,23 @@ public:
 
     void add_inplace(float* x, const float* y, int64_t count) override {
         for (int64_t i = 0; i < count; ++i) x[i] += y[i];
+    }
+
+    // Zeroth-order training ops (backend.h): the host loops, in place.
+    void zo_write_scales(const BlockFieldView& f, const float* master, float alpha, ZoNoise noise,
+                         uint64_t index0) override {
+        zo_write_scales_host(f, master, alpha, noise, index0, n_threads_);
+    }
+    void zo_update_scales(const BlockFieldView& f, float* master, float coeff, bool keep_sign, ZoNoise noise,
+                          uint64_t index0) override {
+        zo_update_scales_host(f, master, coeff, keep_sign, noise, index0, n_threads_);
+    }
+    void zo_add_noise(float* x, int64_t count, float alpha, ZoNoise noise, uint64_t index0) override {
+        zo_add_noise_host(x, count, alpha, noise, index0, n_threads_);
+    }
+    void matmul_f32(const WeightTensor& w, const float* x, float* y, int n) override {
+        if (w.type != GgmlType::F32) return matmul(w, x, y, n);
+        matmul_f32_host(static_cast<const float*>(w.data), w.rows, w.cols, x, y, n, n_threads_);
     }
 
 private:

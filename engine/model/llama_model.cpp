@@ -1,5 +1,6 @@
 #include "model/llama_model.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -21,14 +22,42 @@ WeightTensor LlamaModel::load(const std::string& name, int64_t expect_cols, int6
     if (!ggml_traits(t.type).dequantizable)
         file_->fail("tensor \"" + name + "\"", "type " + std::string(ggml_type_name(t.type)) +
                                                    " cannot be used for a weight matrix");
-    return backend_.load_weight(name, t.type, expect_cols, expect_rows, t.data);
+    return place(name, t.type, expect_cols, expect_rows, t.data);
+}
+
+WeightTensor LlamaModel::place(const std::string& name, GgmlType type, int64_t cols, int64_t rows,
+                               const void* host_data) {
+    if (!writable_) return backend_.load_weight(name, type, cols, rows, host_data);
+    WeightTensor w;
+    w.name = name;
+    w.type = type;
+    w.cols = cols;
+    w.rows = rows;
+    w.row_bytes = ggml_row_size(type, cols);
+    w.storage = backend_.alloc(w.row_bytes * static_cast<size_t>(rows), MemoryCategory::Weights);
+    backend_.upload(w.storage.data(), host_data, w.storage.bytes());
+    w.data = w.storage.data();
+    return w;
+}
+
+void LlamaModel::linear(const WeightTensor& w, const float* x, float* y, int n) {
+    if (w.type == GgmlType::F32) backend_.matmul_f32(w, x, y, n);
+    else backend_.matmul(w, x, y, n);
+}
+
+std::vector<WeightTensor*> LlamaModel::trainable_linears() {
+    std::vector<WeightTensor*> out;
+    for (auto& L : layers_)
+        for (WeightTensor* w : {&L.wq, &L.wk, &L.wv, &L.wo, &L.w_gate, &L.w_up, &L.w_down}) out.push_back(w);
+    if (!config_.tied_output) out.push_back(&output_);
+    return out;
 }
 
 WeightTensor LlamaModel::load_norm(const std::string& name) {
     const GgufTensorInfo& t = file_->tensor(name);
     if (t.dims.size() != 1 || t.dims[0] != config_.dim)
         file_->fail("tensor \"" + name + "\"", "norm weight must be a vector of " + std::to_string(config_.dim));
-    if (t.type == GgmlType::F32) return backend_.load_weight(name, t.type, t.dims[0], 1, t.data);
+    if (t.type == GgmlType::F32) return place(name, t.type, t.dims[0], 1, t.data);
     // Norm weights in another type are expanded once (they are tiny) so the backend sees floats.
     std::vector<float> f(static_cast<size_t>(config_.dim));
     dequantize_row(t.type, t.data, f.data(), config_.dim);
@@ -44,9 +73,11 @@ WeightTensor LlamaModel::load_norm(const std::string& name) {
     return w;
 }
 
-std::unique_ptr<LlamaModel> LlamaModel::load(std::shared_ptr<const GgufFile> file, Backend& backend) {
+std::unique_ptr<LlamaModel> LlamaModel::load(std::shared_ptr<const GgufFile> file, Backend& backend,
+                                             const LlamaLoadOptions& options) {
     LlamaConfig config = LlamaConfig::from_gguf(*file);
     std::unique_ptr<LlamaModel> m(new LlamaModel(std::move(file), backend, config));
+    m->writable_ = options.writable_weights;
     const LlamaConfig& c = m->config_;
     const int kv_width = c.n_kv_heads * c.head_dim;
     m->token_embd_ = m->load("token_embd.weight", c.dim, c.vocab_size);
@@ -104,9 +135,19 @@ void LlamaModel::ensure_workspace(int n) {
 
 void LlamaModel::forward(std::span<const int32_t> tokens, KvCache& cache, std::vector<float>& logits,
                          bool all_logits) {
+    const int n = static_cast<int>(tokens.size());
+    const int first = all_logits ? 0 : n - 1;
+    logits.resize(static_cast<size_t>(std::max(n - first, 0)) * config_.vocab_size);
+    forward(tokens, cache, first, logits.data());
+}
+
+void LlamaModel::forward(std::span<const int32_t> tokens, KvCache& cache, int first_logit, float* logits) {
     const auto& c = config_;
     const int n = static_cast<int>(tokens.size());
     if (n == 0) throw std::invalid_argument("forward needs at least one token");
+    if (first_logit < 0 || first_logit >= n)
+        throw std::invalid_argument("first logit position " + std::to_string(first_logit) + " outside 0.." +
+                                    std::to_string(n - 1));
     const int pos0 = cache.n_filled;
     if (pos0 + n > cache.layout.n_ctx)
         throw std::length_error("context full: " + std::to_string(pos0 + n) + " tokens exceed the cache's " +
@@ -124,33 +165,31 @@ void LlamaModel::forward(std::span<const int32_t> tokens, KvCache& cache, std::v
         const LlamaLayer& L = layers_[static_cast<size_t>(l)];
         // Attention block.
         b.rmsnorm(x, static_cast<const float*>(L.attn_norm.data), xn, n, c.dim, c.rms_eps);
-        b.matmul(L.wq, xn, q_.f32(), n);
-        b.matmul(L.wk, xn, k_.f32(), n);
-        b.matmul(L.wv, xn, v_.f32(), n);
+        linear(L.wq, xn, q_.f32(), n);
+        linear(L.wk, xn, k_.f32(), n);
+        linear(L.wv, xn, v_.f32(), n);
         b.rope(q_.f32(), positions, c.n_heads, c.head_dim, c.n_rot, c.rope_freq_base);
         b.rope(k_.f32(), positions, c.n_kv_heads, c.head_dim, c.n_rot, c.rope_freq_base);
         b.kv_store(cache.k.data(), cache.v.data(), cache.layout, l, pos0, n, k_.f32(), v_.f32());
         b.attention(q_.f32(), cache.k.data(), cache.v.data(), cache.layout, l, pos0, n, shape, att_.f32());
-        b.matmul(L.wo, att_.f32(), xn, n);
+        linear(L.wo, att_.f32(), xn, n);
         b.add_inplace(x, xn, static_cast<int64_t>(n) * c.dim);
         // Feed-forward block (SwiGLU).
         b.rmsnorm(x, static_cast<const float*>(L.ffn_norm.data), xn, n, c.dim, c.rms_eps);
-        b.matmul(L.w_gate, xn, gate_.f32(), n);
-        b.matmul(L.w_up, xn, up_.f32(), n);
+        linear(L.w_gate, xn, gate_.f32(), n);
+        linear(L.w_up, xn, up_.f32(), n);
         b.swiglu(gate_.f32(), up_.f32(), gate_.f32(), static_cast<int64_t>(n) * c.ffn_dim);
-        b.matmul(L.w_down, gate_.f32(), xn, n);
+        linear(L.w_down, gate_.f32(), xn, n);
         b.add_inplace(x, xn, static_cast<int64_t>(n) * c.dim);
     }
     cache.n_filled = pos0 + n;
 
-    // Head: every position, or only the last one (generation needs no more).
-    const int first = all_logits ? 0 : n - 1;
-    const int n_out = n - first;
-    const float* x_out = x + static_cast<size_t>(first) * c.dim;
+    // Head: only the positions asked for (generation needs the last one only).
+    const int n_out = n - first_logit;
+    const float* x_out = x + static_cast<size_t>(first_logit) * c.dim;
     b.rmsnorm(x_out, static_cast<const float*>(output_norm_.data), xn, n_out, c.dim, c.rms_eps);
-    b.matmul(c.tied_output ? token_embd_ : output_, xn, logits_.f32(), n_out);
-    logits.resize(static_cast<size_t>(n_out) * c.vocab_size);
-    b.download(logits.data(), logits_.f32(), logits.size() * sizeof(float));
+    linear(c.tied_output ? token_embd_ : output_, xn, logits_.f32(), n_out);
+    b.download(logits, logits_.f32(), static_cast<size_t>(n_out) * c.vocab_size * sizeof(float));
 }
 
 }  // namespace qt

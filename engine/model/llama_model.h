@@ -26,10 +26,18 @@ struct LlamaLayer {
     WeightTensor ffn_norm, w_gate, w_up, w_down;
 };
 
+struct LlamaLoadOptions {
+    // Copies every weight into backend-owned memory instead of reading the file
+    // mapping in place (the CPU backend's default), so that training can rewrite
+    // blocks (QZO writes scales into them). The copies count as Weights.
+    bool writable_weights = false;
+};
+
 class LlamaModel {
 public:
     // The model keeps `file` alive: on the CPU its weights are read from the mapping.
-    static std::unique_ptr<LlamaModel> load(std::shared_ptr<const GgufFile> file, Backend& backend);
+    static std::unique_ptr<LlamaModel> load(std::shared_ptr<const GgufFile> file, Backend& backend,
+                                            const LlamaLoadOptions& options = {});
 
     const LlamaConfig& config() const { return config_; }
     const GgufFile& file() const { return *file_; }
@@ -38,20 +46,34 @@ public:
 
     KvCache make_cache(int n_ctx) const;
 
+    bool weights_writable() const { return writable_; }
+    // The weight matrices training may change: q, k, v, o, gate, up, down of every
+    // layer, and the output head when it is not tied to the embedding (a tied
+    // embedding stays frozen, as do norms: the setting of QZO and MeZO here).
+    // A method may replace a tensor (MeZO swaps in float32 copies).
+    std::vector<WeightTensor*> trainable_linears();
+
     // Runs `tokens` at positions cache.n_filled ... and appends them to the cache.
     // Writes vocab_size logits per token into `logits` (host memory) for every
     // token when all_logits, else for the last one only.
     void forward(std::span<const int32_t> tokens, KvCache& cache, std::vector<float>& logits, bool all_logits);
+    // As above, with logits for tokens first_logit .. n-1 only (n - first_logit rows
+    // of vocab_size, written to `logits`, host memory the caller sized for them):
+    // training needs them only where the loss is taken.
+    void forward(std::span<const int32_t> tokens, KvCache& cache, int first_logit, float* logits);
 
 private:
     LlamaModel(std::shared_ptr<const GgufFile> file, Backend& backend, LlamaConfig config);
     WeightTensor load(const std::string& name, int64_t expect_cols, int64_t expect_rows);
     WeightTensor load_norm(const std::string& name);
+    WeightTensor place(const std::string& name, GgmlType type, int64_t cols, int64_t rows, const void* host_data);
+    void linear(const WeightTensor& w, const float* x, float* y, int n);
     void ensure_workspace(int n);
 
     std::shared_ptr<const GgufFile> file_;
     Backend& backend_;
     LlamaConfig config_;
+    bool writable_ = false;
     WeightTensor token_embd_, output_norm_, output_;
     std::vector<LlamaLayer> layers_;
 

@@ -1,0 +1,171 @@
+// quanttune-cli train --method qzo|mezo --model M --data D [--config FILE] [options]
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "backend/cpu_backend.h"
+#include "cli/cli_args.h"
+#include "cli/commands.h"
+#include "train/metrics_log.h"
+#include "train/training_session.h"
+
+namespace qt::cli {
+namespace {
+
+std::string human_bytes(double b) {
+    const char* units[] = {"B", "KiB", "MiB", "GiB"};
+    int u = 0;
+    while (b >= 1024 && u < 3) {
+        b /= 1024;
+        ++u;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f %s", b, units[u]);
+    return buf;
+}
+
+std::string duration(double s) {
+    char buf[32];
+    if (s < 60) std::snprintf(buf, sizeof buf, "%.0fs", s);
+    else if (s < 3600) std::snprintf(buf, sizeof buf, "%dm%02ds", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+    else std::snprintf(buf, sizeof buf, "%dh%02dm", static_cast<int>(s) / 3600, static_cast<int>(s) % 3600 / 60);
+    return buf;
+}
+
+// Command-line options override the config file; each maps to a TrainConfig key.
+TrainConfig config_from_args(const Args& args) {
+    TrainConfig c;
+    if (args.has("config")) c = load_train_config(args.str("config", ""));
+    c.method = args.str("method", c.method);
+    c.model = args.str("model", c.model);
+    c.data = args.str("data", c.data);
+    c.out_dir = args.str("out", c.out_dir);
+    c.steps = args.integer("steps", c.steps);
+    c.batch_size = static_cast<int>(args.integer("batch-size", c.batch_size));
+    c.lr = args.number("lr", c.lr);
+    c.eps = args.number("eps", c.eps);
+    c.clip = args.number("clip", c.clip);
+    c.seed = static_cast<uint64_t>(args.integer("seed", static_cast<long long>(c.seed)));
+    c.schedule = args.str("schedule", c.schedule);
+    c.warmup_steps = args.integer("warmup-steps", c.warmup_steps);
+    c.min_lr_ratio = args.number("min-lr-ratio", c.min_lr_ratio);
+    c.eval_every = args.integer("eval-every", c.eval_every);
+    c.eval_examples = args.integer("eval-examples", c.eval_examples);
+    c.patience = args.integer("patience", c.patience);
+    c.checkpoint_every = args.integer("checkpoint-every", c.checkpoint_every);
+    c.max_length = static_cast<int>(args.integer("max-length", c.max_length));
+    c.validation_fraction = args.number("validation-fraction", c.validation_fraction);
+    c.threads = static_cast<int>(args.integer("threads", c.threads));
+    if (args.flag("train-min")) c.train_min = true;
+    if (c.model.empty()) throw UsageError("train needs --model FILE (or \"model\" in the config)");
+    if (c.data.empty()) throw UsageError("train needs --data FILE (or \"data\" in the config)");
+    try {
+        validate(c);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    }
+    return c;
+}
+
+}  // namespace
+
+int run_train(const std::vector<std::string>& argv) {
+    Args args(argv,
+              {"config", "method", "model", "data", "out", "steps", "batch-size", "lr", "eps", "clip", "seed",
+               "schedule", "warmup-steps", "min-lr-ratio", "eval-every", "eval-examples", "patience",
+               "checkpoint-every", "max-length", "validation-fraction", "threads", "resume", "save-config"},
+              {"train-min", "no-export", "quiet"});
+    if (!args.positionals().empty()) throw UsageError("train takes no positional arguments (use --model, --data)");
+    const TrainConfig config = config_from_args(args);
+    if (args.has("save-config")) {
+        std::FILE* f = std::fopen(args.str("save-config", "").c_str(), "w");
+        if (!f) throw std::runtime_error(args.str("save-config", "") + ": cannot write the config");
+        std::fputs((nlohmann::json(config).dump(2) + "\n").c_str(), f);
+        std::fclose(f);
+    }
+
+    auto backend = make_cpu_backend(config.threads);
+    TrainingSession session(config, *backend);
+    const DatasetStats& ds = session.data_stats();
+    std::fprintf(stderr, "data: %s (%s): %zu examples kept, %zu skipped, %zu truncated; %zu train / %zu validation\n",
+                 config.data.c_str(), ds.format.c_str(), ds.rows_kept, ds.rows_skipped, ds.rows_truncated,
+                 session.data().train.size(), session.data().validation.size());
+    std::fprintf(stderr, "method: %s, %lld trainable values (%s float32 master) on %s\n", config.method.c_str(),
+                 static_cast<long long>(session.params().size()),
+                 human_bytes(static_cast<double>(session.params().trainable_bytes())).c_str(),
+                 backend->name().c_str());
+    if (args.has("resume")) {
+        session.resume(args.str("resume", ""));
+        std::fprintf(stderr, "resumed from %s at step %lld\n", args.str("resume", "").c_str(),
+                     static_cast<long long>(session.trainer().state().next_step));
+    }
+
+    std::unique_ptr<MetricsLog> log;
+    std::string checkpoint_path;
+    if (!config.out_dir.empty()) {
+        std::filesystem::create_directories(config.out_dir);
+        log = std::make_unique<MetricsLog>(config.out_dir + "/metrics.jsonl");
+        checkpoint_path = config.out_dir + "/checkpoint.qtck";
+    }
+    const bool tty = isatty(fileno(stdout)) && !args.flag("quiet");
+    ZoTrainer& trainer = session.trainer();
+    auto report_eval = [&](const EvalRecord& e) {
+        if (log) log->write(eval_json(e));
+        std::printf("%seval after step %lld: validation loss %.4f over %lld tokens", tty ? "\n" : "",
+                    static_cast<long long>(e.step), e.val_loss, static_cast<long long>(e.val_tokens));
+        if (e.accuracy) std::printf(", accuracy %.3f", *e.accuracy);
+        std::printf("%s\n", e.improved ? " (best)" : "");
+        std::fflush(stdout);
+    };
+    if (trainer.state().next_step == 0) report_eval(trainer.evaluate());
+
+    const auto t0 = std::chrono::steady_clock::now();
+    const int64_t first = trainer.state().next_step;
+    while (!trainer.finished()) {
+        const StepRecord r = trainer.step();
+        if (log) log->write(step_json(r));
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const int64_t done = r.step + 1 - first;
+        const double eta = elapsed / static_cast<double>(done) * static_cast<double>(config.steps - r.step - 1);
+        if (!args.flag("quiet")) {
+            std::printf("%sstep %lld/%lld  loss %.4f  d %+.3g%s  lr %.2e  %.0f tok/s  ETA %s  mem %s%s",
+                        tty ? "\r" : "", static_cast<long long>(r.step + 1), static_cast<long long>(config.steps),
+                        r.loss, r.result.projected_grad, r.result.clipped ? " (clipped)" : "", r.lr,
+                        r.seconds > 0 ? static_cast<double>(r.tokens) / r.seconds : 0.0, duration(eta).c_str(),
+                        human_bytes(static_cast<double>(r.memory.total_live)).c_str(), tty ? "  " : "\n");
+            std::fflush(stdout);
+        }
+        if (trainer.evaluation_due()) report_eval(trainer.evaluate());
+        if (!checkpoint_path.empty() && config.checkpoint_every > 0 &&
+            trainer.state().next_step % config.checkpoint_every == 0)
+            session.save_checkpoint(checkpoint_path);
+    }
+    if (tty) std::printf("\n");
+    if (trainer.state().stopped_early)
+        std::printf("stopped early after step %lld: no better validation loss in %lld evaluations (best %.4f at step %lld)\n",
+                    static_cast<long long>(trainer.state().next_step), static_cast<long long>(config.patience),
+                    trainer.state().best_val_loss, static_cast<long long>(trainer.state().best_step));
+    const MemorySnapshot m = backend->ledger().snapshot();
+    std::printf("memory (live / peak):");
+    for (int k = 0; k < kMemoryCategoryCount; ++k)
+        std::printf("%s %s %s / %s", k ? "," : "", std::string(memory_category_name(static_cast<MemoryCategory>(k))).c_str(),
+                    human_bytes(static_cast<double>(m.live[k])).c_str(), human_bytes(static_cast<double>(m.peak[k])).c_str());
+    std::printf("; total %s / %s\n", human_bytes(static_cast<double>(m.total_live)).c_str(),
+                human_bytes(static_cast<double>(m.total_peak)).c_str());
+    if (!checkpoint_path.empty()) {
+        session.save_checkpoint(checkpoint_path);
+        std::printf("checkpoint: %s\n", checkpoint_path.c_str());
+        if (!args.flag("no-export")) {
+            const std::string out = config.out_dir + "/model-" + config.method + ".gguf";
+            session.export_gguf(out);
+            std::printf("exported: %s\n", out.c_str());
+        }
+    }
+    return 0;
+}
+
+}  // namespace qt::cli

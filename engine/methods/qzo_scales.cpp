@@ -1,0 +1,78 @@
+#include "methods/qzo_scales.h"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+#include "quant/half.h"
+
+namespace qt {
+
+QzoScales::QzoScales(LlamaModel& model, const QzoOptions& options) : backend_(model.backend()) {
+    if (!model.weights_writable())
+        throw std::invalid_argument("QZO needs the model loaded with writable weights (LlamaLoadOptions)");
+    for (WeightTensor* w : model.trainable_linears()) {
+        const auto fields = quant_scale_fields(w->type);
+        if (!fields) {
+            skipped_.push_back(w->name);
+            continue;
+        }
+        const auto& tr = ggml_traits(w->type);
+        const int64_t blocks = w->rows * (w->cols / tr.block_size);
+        for (const ScaleField& f : *fields) {
+            if (f.is_min && !options.train_min) continue;
+            Group g;
+            g.tensor = w->name;
+            g.type = w->type;
+            g.field = f;
+            g.view = BlockFieldView{w->storage.data(), tr.type_size, f.offset, blocks};
+            g.index0 = n_;
+            n_ += blocks;
+            groups_.push_back(std::move(g));
+        }
+    }
+    if (groups_.empty()) throw std::invalid_argument("QZO: no linear layer of this model has a quantization scale");
+    master_ = backend_.alloc(static_cast<size_t>(n_) * sizeof(float), MemoryCategory::TrainableParameters);
+    // The master starts as the file's fp16 values, exactly.
+    for (const Group& g : groups_) {
+        std::vector<uint8_t> blocks(static_cast<size_t>(g.view.count) * g.view.block_bytes);
+        backend_.download(blocks.data(), g.view.blocks, blocks.size());
+        std::vector<float> values(static_cast<size_t>(g.view.count));
+        for (size_t b = 0; b < values.size(); ++b) {
+            uint16_t h;
+            std::memcpy(&h, blocks.data() + b * g.view.block_bytes + g.view.field_offset, 2);
+            values[b] = fp16_to_fp32(h);
+        }
+        backend_.upload(master_.f32() + g.index0, values.data(), values.size() * sizeof(float));
+    }
+}
+
+void QzoScales::perturb(ZoNoise noise, float alpha) {
+    for (const Group& g : groups_)
+        backend_.zo_write_scales(g.view, master_.f32() + g.index0, alpha, noise, static_cast<uint64_t>(g.index0));
+}
+
+void QzoScales::finish_step(ZoNoise noise, float coeff) {
+    // QZO update: Delta <- max(Delta - eta d' z, 0), the bound applied to |Delta| for
+    // signed scales (quant_scale_fields.h); minima are unconstrained.
+    for (const Group& g : groups_) {
+        float* m = master_.f32() + g.index0;
+        if (coeff == 0.0f) backend_.zo_write_scales(g.view, m, 0.0f, noise, static_cast<uint64_t>(g.index0));
+        else backend_.zo_update_scales(g.view, m, coeff, g.field.keep_sign, noise, static_cast<uint64_t>(g.index0));
+    }
+}
+
+void QzoScales::read(int64_t offset, int64_t count, float* dst) {
+    if (offset < 0 || count < 0 || offset + count > n_) throw std::out_of_range("QZO scales: read past the end");
+    backend_.download(dst, master_.f32() + offset, static_cast<size_t>(count) * sizeof(float));
+}
+
+void QzoScales::write(int64_t offset, int64_t count, const float* src) {
+    if (offset < 0 || count < 0 || offset + count > n_) throw std::out_of_range("QZO scales: write past the end");
+    backend_.upload(master_.f32() + offset, src, static_cast<size_t>(count) * sizeof(float));
+    for (const Group& g : groups_)
+        if (g.index0 < offset + count && g.index0 + g.view.count > offset)
+            backend_.zo_write_scales(g.view, master_.f32() + g.index0, 0.0f, {}, static_cast<uint64_t>(g.index0));
+}
+
+}  // namespace qt

@@ -1,0 +1,97 @@
+#include "train/batch_loss.h"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace qt {
+
+double token_nll(const float* row, int vocab, int32_t target) {
+    if (target < 0 || target >= vocab)
+        throw std::out_of_range("target token " + std::to_string(target) + " outside the vocabulary of " +
+                                std::to_string(vocab));
+    double max = row[0];
+    for (int i = 1; i < vocab; ++i) max = std::max(max, static_cast<double>(row[i]));
+    double sum = 0;
+    for (int i = 0; i < vocab; ++i) sum += std::exp(static_cast<double>(row[i]) - max);
+    return max + std::log(sum) - static_cast<double>(row[target]);
+}
+
+BatchLoss::BatchLoss(LlamaModel& model, int max_tokens)
+    : model_(model),
+      max_tokens_(max_tokens),
+      cache_(model.make_cache(max_tokens)),
+      logits_(model.backend().ledger(), MemoryCategory::Activations,
+              static_cast<size_t>(max_tokens) * model.config().vocab_size) {}
+
+TokenLoss BatchLoss::evaluate(const Example& ex) {
+    const int n = static_cast<int>(ex.tokens.size());
+    if (ex.loss_mask.size() != ex.tokens.size())
+        throw std::invalid_argument("example has " + std::to_string(n) + " tokens but a loss mask of " +
+                                    std::to_string(ex.loss_mask.size()));
+    if (n > max_tokens_)
+        throw std::length_error("example of " + std::to_string(n) + " tokens exceeds the maximum length " +
+                                std::to_string(max_tokens_));
+    int first_target = -1;
+    for (int t = 1; t < n; ++t)
+        if (ex.loss_mask[static_cast<size_t>(t)]) {
+            first_target = t;
+            break;
+        }
+    TokenLoss loss;
+    if (first_target < 0) return loss;
+    const int vocab = model_.config().vocab_size;
+    // Position t - 1 predicts token t; logits start at the first position that predicts a target.
+    const int first_logit = first_target - 1;
+    cache_.n_filled = 0;
+    model_.forward(std::span<const int32_t>(ex.tokens.data(), static_cast<size_t>(n)), cache_, first_logit,
+                   logits_.data());
+    tokens_processed_ += n;
+    for (int t = first_target; t < n; ++t) {
+        if (!ex.loss_mask[static_cast<size_t>(t)]) continue;
+        loss.sum_nll += token_nll(logits_.data() + static_cast<size_t>(t - 1 - first_logit) * vocab, vocab,
+                                  ex.tokens[static_cast<size_t>(t)]);
+        ++loss.count;
+    }
+    return loss;
+}
+
+TokenLoss BatchLoss::evaluate(std::span<const Example* const> batch) {
+    TokenLoss total;
+    for (const Example* ex : batch) {
+        const TokenLoss l = evaluate(*ex);
+        total.sum_nll += l.sum_nll;
+        total.count += l.count;
+    }
+    return total;
+}
+
+double BatchLoss::continuation_logprob(std::span<const int32_t> prompt, std::span<const int32_t> continuation) {
+    if (prompt.empty() || continuation.empty()) throw std::invalid_argument("scoring needs a prompt and a continuation");
+    scratch_.assign(prompt.begin(), prompt.end());
+    scratch_.insert(scratch_.end(), continuation.begin(), continuation.end());
+    Example ex;
+    ex.tokens = scratch_;
+    ex.loss_mask.assign(scratch_.size(), 0);
+    for (size_t t = prompt.size(); t < scratch_.size(); ++t) ex.loss_mask[t] = 1;
+    return -evaluate(ex).sum_nll;
+}
+
+int BatchLoss::classify(const Example& example) {
+    if (example.label_candidates.empty()) throw std::invalid_argument("classification example without label candidates");
+    if (example.prompt_length == 0 || example.prompt_length > example.tokens.size())
+        throw std::invalid_argument("classification example without a prompt");
+    const std::span<const int32_t> prompt(example.tokens.data(), example.prompt_length);
+    int best = 0;
+    double best_lp = -INFINITY;
+    for (size_t c = 0; c < example.label_candidates.size(); ++c) {
+        const double lp = continuation_logprob(prompt, example.label_candidates[c]);
+        if (lp > best_lp) {
+            best_lp = lp;
+            best = static_cast<int>(c);
+        }
+    }
+    return best;
+}
+
+}  // namespace qt

@@ -1,0 +1,52 @@
+#pragma once
+// L(theta; B): mean token cross-entropy over the masked positions of a mini-batch
+// (all targets of all sequences weigh the same), from logits computed by the
+// model and reduced on the host with log-sum-exp in double. Sequences run one
+// after another through one KV cache; logits are computed only from the first
+// position that predicts a target.
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "model/llama_model.h"
+#include "train/host_buffer.h"
+#include "data/dataset.h"
+
+namespace qt {
+
+struct TokenLoss {
+    double sum_nll = 0;  // sum of -log p(target)
+    int64_t count = 0;   // targets
+    double mean() const { return count ? sum_nll / static_cast<double>(count) : 0.0; }
+};
+
+// -log softmax(row)[target], in double.
+double token_nll(const float* row, int vocab, int32_t target);
+
+class BatchLoss {
+public:
+    // Sequences of up to max_tokens tokens.
+    BatchLoss(LlamaModel& model, int max_tokens);
+
+    // Examples follow data/dataset.h's loss-mask convention.
+    TokenLoss evaluate(std::span<const Example* const> batch);
+    TokenLoss evaluate(const Example& example);
+    // log p(continuation | prompt), summed over the continuation's tokens.
+    double continuation_logprob(std::span<const int32_t> prompt, std::span<const int32_t> continuation);
+    // For a labelled example: the index of the label candidate whose tokens are
+    // most likely after the example's prompt (tokens[0, prompt_length)).
+    int classify(const Example& example);
+    int max_tokens() const { return max_tokens_; }
+    // Tokens run through the model since construction.
+    int64_t tokens_processed() const { return tokens_processed_; }
+
+private:
+    LlamaModel& model_;
+    int max_tokens_;
+    KvCache cache_;
+    LedgerHostBuffer logits_;
+    std::vector<int32_t> scratch_;
+    int64_t tokens_processed_ = 0;
+};
+
+}  // namespace qt

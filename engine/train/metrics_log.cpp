@@ -1,0 +1,62 @@
+#include "train/metrics_log.h"
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace qt {
+
+nlohmann::json memory_json(const MemorySnapshot& m, bool peaks) {
+    nlohmann::json j = nlohmann::json::object();
+    for (int k = 0; k < kMemoryCategoryCount; ++k)
+        j[std::string(memory_category_name(static_cast<MemoryCategory>(k)))] = peaks ? m.peak[k] : m.live[k];
+    return j;
+}
+
+nlohmann::json step_json(const StepRecord& r) {
+    nlohmann::json j;
+    j["type"] = "step";
+    j["step"] = r.step;
+    j["loss"] = r.loss;
+    j["loss_plus"] = r.result.loss_plus;
+    j["loss_minus"] = r.result.loss_minus;
+    j["projected_grad"] = r.result.projected_grad;
+    j["clipped_grad"] = r.result.clipped_grad;
+    j["clipped"] = r.result.clipped;
+    j["lr"] = r.lr;
+    j["tokens"] = r.tokens;
+    j["seconds"] = r.seconds;
+    j["tokens_per_s"] = r.seconds > 0 ? static_cast<double>(r.tokens) / r.seconds : 0.0;
+    j["memory"] = memory_json(r.memory);
+    j["memory_total"] = r.memory.total_live;
+    return j;
+}
+
+nlohmann::json eval_json(const EvalRecord& e) {
+    nlohmann::json j;
+    j["type"] = "eval";
+    j["step"] = e.step;
+    j["val_loss"] = e.val_loss;
+    j["val_tokens"] = e.val_tokens;
+    if (e.accuracy) j["accuracy"] = *e.accuracy;
+    j["improved"] = e.improved;
+    j["seconds"] = e.seconds;
+    return j;
+}
+
+MetricsLog::MetricsLog(const std::string& path) : path_(path) {
+    f_ = std::fopen(path.c_str(), "a");
+    if (!f_) throw std::runtime_error(path + ": cannot open the metrics log: " + std::strerror(errno));
+}
+
+MetricsLog::~MetricsLog() {
+    if (f_) std::fclose(f_);
+}
+
+void MetricsLog::write(const nlohmann::json& line) {
+    const std::string s = line.dump() + "\n";
+    if (std::fwrite(s.data(), 1, s.size(), f_) != s.size() || std::fflush(f_) != 0)
+        throw std::runtime_error(path_ + ": writing the metrics log failed");
+}
+
+}  // namespace qt

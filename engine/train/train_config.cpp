@@ -1,0 +1,109 @@
+#include "train/train_config.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "train/lr_schedule.h"
+
+namespace qt {
+namespace {
+
+// One table of (key, field) for both directions.
+template <class Visit>
+void for_each_field(TrainConfig& c, Visit&& v) {
+    v("method", c.method);
+    v("model", c.model);
+    v("data", c.data);
+    v("out_dir", c.out_dir);
+    v("steps", c.steps);
+    v("batch_size", c.batch_size);
+    v("lr", c.lr);
+    v("eps", c.eps);
+    v("clip", c.clip);
+    v("seed", c.seed);
+    v("schedule", c.schedule);
+    v("warmup_steps", c.warmup_steps);
+    v("min_lr_ratio", c.min_lr_ratio);
+    v("train_min", c.train_min);
+    v("eval_every", c.eval_every);
+    v("eval_examples", c.eval_examples);
+    v("patience", c.patience);
+    v("checkpoint_every", c.checkpoint_every);
+    v("max_length", c.max_length);
+    v("validation_fraction", c.validation_fraction);
+    v("threads", c.threads);
+}
+
+template <class T>
+bool json_has_type(const nlohmann::json& j) {
+    if constexpr (std::is_same_v<T, std::string>) return j.is_string();
+    else if constexpr (std::is_same_v<T, bool>) return j.is_boolean();
+    else if constexpr (std::is_floating_point_v<T>) return j.is_number();
+    else if constexpr (std::is_unsigned_v<T>) return j.is_number_unsigned();
+    else return j.is_number_integer();
+}
+
+}  // namespace
+
+void to_json(nlohmann::json& j, const TrainConfig& c) {
+    j = nlohmann::json::object();
+    TrainConfig copy = c;
+    for_each_field(copy, [&](const char* key, auto& field) { j[key] = field; });
+}
+
+void from_json(const nlohmann::json& j, TrainConfig& c) {
+    if (!j.is_object()) throw std::invalid_argument("training config must be a JSON object");
+    std::string known;
+    for_each_field(c, [&](const char* key, auto&) { known += std::string(known.empty() ? "" : ", ") + key; });
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        bool found = false;
+        for_each_field(c, [&](const char* key, auto& field) {
+            if (it.key() != key) return;
+            found = true;
+            using T = std::decay_t<decltype(field)>;
+            if (!json_has_type<T>(it.value()))
+                throw std::invalid_argument("training config key \"" + it.key() + "\" has the wrong type (" +
+                                            std::string(it.value().type_name()) + ")");
+            field = it.value().template get<T>();
+        });
+        if (!found) throw std::invalid_argument("training config: unknown key \"" + it.key() + "\" (known: " + known + ")");
+    }
+}
+
+void validate(const TrainConfig& c) {
+    auto bad = [](const std::string& what) { throw std::invalid_argument("training config: " + what); };
+    if (c.method != "qzo" && c.method != "mezo") bad("method must be \"qzo\" or \"mezo\", got \"" + c.method + "\"");
+    if (c.steps < 1) bad("steps must be at least 1");
+    if (c.batch_size < 1) bad("batch_size must be at least 1");
+    if (!(c.lr >= 0)) bad("lr must be non-negative");
+    if (!(c.eps > 0)) bad("eps must be positive");
+    parse_lr_schedule(c.schedule);
+    if (c.warmup_steps < 0) bad("warmup_steps must be non-negative");
+    if (!(c.min_lr_ratio >= 0 && c.min_lr_ratio <= 1)) bad("min_lr_ratio must lie in [0, 1]");
+    if (c.eval_every < 0 || c.eval_examples < 0 || c.patience < 0 || c.checkpoint_every < 0)
+        bad("eval_every, eval_examples, patience and checkpoint_every must be non-negative");
+    if (c.max_length < 2) bad("max_length must be at least 2");
+    if (!(c.validation_fraction >= 0 && c.validation_fraction < 1)) bad("validation_fraction must lie in [0, 1)");
+    if (c.threads < 0) bad("threads must be non-negative");
+}
+
+TrainConfig load_train_config(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error(path + ": cannot open the training config");
+    nlohmann::json j;
+    try {
+        in >> j;
+    } catch (const nlohmann::json::exception& e) {
+        throw std::runtime_error(path + ": not valid JSON: " + e.what());
+    }
+    TrainConfig c;
+    try {
+        from_json(j, c);
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(path + ": " + e.what());
+    }
+    return c;
+}
+
+}  // namespace qt

@@ -1,0 +1,56 @@
+#include "util/atomic_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+namespace qt {
+namespace {
+
+[[noreturn]] void fail(const std::string& path, const std::string& problem) {
+    throw std::runtime_error(path + ": " + problem);
+}
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, const std::function<void(std::FILE*)>& fill) {
+    const std::filesystem::path target(path);
+    const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : ".";
+    std::string tmpl = (dir / (target.filename().string() + ".tmp-XXXXXX")).string();
+    const int fd = mkstemp(tmpl.data());
+    if (fd < 0) fail(path, std::string("cannot create a temporary file: ") + std::strerror(errno));
+    std::FILE* f = fdopen(fd, "wb");
+    if (!f) {
+        ::close(fd);
+        std::remove(tmpl.c_str());
+        fail(path, "fdopen failed");
+    }
+    try {
+        fill(f);
+        if (std::fflush(f) != 0 || fsync(fileno(f)) != 0) fail(path, std::string("write failed: ") + std::strerror(errno));
+    } catch (...) {
+        std::fclose(f);
+        std::remove(tmpl.c_str());
+        throw;
+    }
+    if (std::fclose(f) != 0) {
+        std::remove(tmpl.c_str());
+        fail(path, "closing the temporary file failed");
+    }
+    if (std::rename(tmpl.c_str(), path.c_str()) != 0) {
+        std::remove(tmpl.c_str());
+        fail(path, std::string("rename failed: ") + std::strerror(errno));
+    }
+    // The rename itself is durable only once the folder is synced.
+    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        ::close(dfd);
+    }
+}
+
+}  // namespace qt
