@@ -1,0 +1,99 @@
+#include "memory/training_memory_plan.h"
+
+#include <string_view>
+
+#include "gguf/gguf_file.h"
+#include "methods/quant_scale_fields.h"
+#include "model/llama_config.h"
+#include "quant/ggml_type.h"
+
+namespace qt {
+namespace {
+
+// The matrices both ZO methods train (LlamaModel::trainable_linears): q, k, v, o,
+// gate, up and down of every layer.
+bool is_trainable_linear(std::string_view name) {
+    if (name.rfind("blk.", 0) != 0) return false;
+    for (std::string_view kind : {".attn_q.weight", ".attn_k.weight", ".attn_v.weight", ".attn_output.weight",
+                                  ".ffn_gate.weight", ".ffn_up.weight", ".ffn_down.weight"}) {
+        if (name.size() > kind.size() && name.substr(name.size() - kind.size()) == kind) return true;
+    }
+    return false;
+}
+
+int64_t& at(TrainingMemoryPlan& p, MemoryCategory c) { return p.bytes[static_cast<size_t>(c)]; }
+
+}  // namespace
+
+int64_t TrainingMemoryPlan::total() const {
+    int64_t t = 0;
+    for (int64_t b : bytes) t += b;
+    return t;
+}
+
+std::vector<TrainingMemoryPlan> plan_training_memory(const GgufFile& file, const MemoryPlanShape& shape) {
+    const LlamaConfig c = LlamaConfig::from_gguf(file);
+    const int64_t T = shape.max_tokens;
+    const int64_t kv = static_cast<int64_t>(c.n_kv_heads) * c.head_dim;
+
+    int64_t all_bytes = 0, params = 0, linear_bytes = 0, linear_params = 0, qzo_scales = 0;
+    for (const GgufTensorInfo& t : file.tensors()) {
+        all_bytes += static_cast<int64_t>(t.nbytes);
+        params += t.num_elements();
+        if (!is_trainable_linear(t.name)) continue;
+        linear_bytes += static_cast<int64_t>(t.nbytes);
+        linear_params += t.num_elements();
+        if (const auto fields = quant_scale_fields(t.type)) {
+            const int64_t blocks = t.num_elements() / ggml_traits(t.type).block_size;
+            for (const ScaleField& f : *fields)
+                if (!f.is_min || shape.qzo_train_min) qzo_scales += blocks;
+        }
+    }
+
+    // ZO forward: LlamaModel's workspace for one sequence (x, xn, q, att: dim;
+    // k, v: kv; gate, up: ffn; logits: vocab, float32), BatchLoss's host logits
+    // (max_tokens x vocab float32) and one fp16 KV cache of max_tokens positions.
+    const int64_t zo_activations = T * (4LL * c.dim + 2 * kv + 2LL * c.ffn_dim + c.vocab_size) * 4 + T * c.vocab_size * 4;
+    const int64_t zo_kv = 2LL * c.n_layers * T * kv * 2;
+
+    TrainingMemoryPlan qzo;
+    qzo.method = "qzo";
+    at(qzo, MemoryCategory::Weights) = all_bytes;  // writable copies of the blocks as stored
+    at(qzo, MemoryCategory::TrainableParameters) = qzo_scales * 4;  // float32 master of each trained scale
+    at(qzo, MemoryCategory::Activations) = zo_activations;
+    at(qzo, MemoryCategory::KvCache) = zo_kv;
+    qzo.basis = "weights as stored in the file, a float32 master of each trained block scale (" +
+                std::to_string(qzo_scales) + " scales), one forward pass of " + std::to_string(T) +
+                " tokens; no gradients, no optimizer states";
+
+    TrainingMemoryPlan mezo;
+    mezo.method = "mezo";
+    at(mezo, MemoryCategory::Weights) = all_bytes - linear_bytes;  // embedding and norms stay as stored
+    at(mezo, MemoryCategory::TrainableParameters) = linear_params * 4;  // linear layers expanded to float32
+    at(mezo, MemoryCategory::Activations) = zo_activations;
+    at(mezo, MemoryCategory::KvCache) = zo_kv;
+    mezo.basis = "linear layers expanded to float32 (" + std::to_string(linear_params) +
+                 " weights x 4 B), the rest as stored, one forward pass of " + std::to_string(T) +
+                 " tokens; no gradients, no optimizer states";
+
+    // Full fine-tuning, mixed precision: every parameter trains. Activations kept
+    // for backward, bf16, per token and layer: x, xn, q, att, h, hn (6 dim), k, v
+    // (2 kv), gate, up, silu(gate)*up (3 ffn); attention probabilities n_heads x T x T
+    // per layer (no recomputation, no fused attention); float32 logits for the loss.
+    TrainingMemoryPlan full;
+    full.method = "full-bf16-adamw";
+    const int64_t B = shape.batch_size;
+    at(full, MemoryCategory::Weights) = params * 2;
+    at(full, MemoryCategory::TrainableParameters) = params * 4;  // fp32 master weights
+    at(full, MemoryCategory::Gradients) = params * 2;
+    at(full, MemoryCategory::OptimizerStates) = params * 8;  // Adam m and v, fp32
+    at(full, MemoryCategory::Activations) =
+        B * (c.n_layers * (T * (6LL * c.dim + 2 * kv + 3LL * c.ffn_dim) * 2 + static_cast<int64_t>(c.n_heads) * T * T * 2) +
+             T * c.vocab_size * 4);
+    full.basis = "bf16 weights 2 B + bf16 gradients 2 B + fp32 Adam moments 8 B + fp32 master 4 B per parameter (" +
+                 std::to_string(params) + " parameters), activations of a batch of " + std::to_string(B) + " x " +
+                 std::to_string(T) + " tokens kept for the backward pass";
+    return {qzo, mezo, full};
+}
+
+}  // namespace qt

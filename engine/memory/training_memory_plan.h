@@ -1,0 +1,40 @@
+#pragma once
+// What a training method would hold in memory for a model, by ledger category,
+// computed from the GGUF file before anything is loaded, so that the GUI can show
+// "will it fit" next to the ledger's live numbers. ZO methods follow the buffers
+// this engine allocates (LlamaModel's workspace and KV cache, BatchLoss's host
+// logits, QzoScales' and MezoWeights' float32 masters); full fine-tuning is the
+// usual mixed-precision AdamW recipe, which this engine does not run:
+//   weights bf16 2 B/param, gradients bf16 2 B/param, Adam moments m and v
+//   fp32 8 B/param, fp32 master weights 4 B/param (Micikevicius et al. 2018;
+//   Rajbhandari et al. 2020, ZeRO, Sec. 3.1: "16 bytes per parameter"), plus
+//   activations kept for the backward pass.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "memory/memory_ledger.h"
+
+namespace qt {
+
+class GgufFile;
+
+struct MemoryPlanShape {
+    int max_tokens = 256;  // tokens per sequence
+    int batch_size = 4;    // sequences per step (ZO runs them one after another)
+    bool qzo_train_min = false;
+};
+
+struct TrainingMemoryPlan {
+    std::string method;  // "qzo", "mezo", "full-bf16-adamw"
+    std::array<int64_t, kMemoryCategoryCount> bytes{};
+    std::string basis;   // one sentence on where the numbers come from
+    int64_t total() const;
+};
+
+// Plans for QZO, MeZO and bf16 AdamW full fine-tuning, in that order. Throws
+// ModelFileError when the file is no LLaMA-family model.
+std::vector<TrainingMemoryPlan> plan_training_memory(const GgufFile& file, const MemoryPlanShape& shape);
+
+}  // namespace qt

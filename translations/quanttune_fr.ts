@@ -1,0 +1,1102 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr">
+    <context>
+        <name>Devices</name>
+        <message>
+            <source>CPU</source>
+            <translation>Processeur</translation>
+        </message>
+        <message>
+            <source>%1, %2 cores, %3 free of %4</source>
+            <translation>%1, %2 cœurs, %3 libres sur %4</translation>
+        </message>
+    </context>
+    <context>
+        <name>Memory</name>
+        <message>
+            <source>Weights</source>
+            <translation>Poids</translation>
+        </message>
+        <message>
+            <source>Trainable parameters</source>
+            <translation>Paramètres entraînables</translation>
+        </message>
+        <message>
+            <source>Gradients</source>
+            <translation>Gradients</translation>
+        </message>
+        <message>
+            <source>Optimizer states</source>
+            <translation>États de l'optimiseur</translation>
+        </message>
+        <message>
+            <source>Activations</source>
+            <translation>Activations</translation>
+        </message>
+        <message>
+            <source>KV cache</source>
+            <translation>Cache KV</translation>
+        </message>
+        <message>
+            <source>The model's weights as stored: quantized blocks, norms, embedding.</source>
+            <translation>Les poids du modèle tels qu'ils sont stockés : blocs quantifiés, normalisations, plongement.</translation>
+        </message>
+        <message>
+            <source>What training changes, in full precision: QZO's block scales, MeZO's float32 weights, or the fp32 master copy of full fine-tuning.</source>
+            <translation>Ce que l'entraînement modifie, en pleine précision : les échelles de bloc de QZO, les poids float32 de MeZO ou la copie maîtresse fp32 de l'affinage complet.</translation>
+        </message>
+        <message>
+            <source>One gradient value per trained parameter (back-propagation only).</source>
+            <translation>Une valeur de gradient par paramètre entraîné (rétropropagation seulement).</translation>
+        </message>
+        <message>
+            <source>AdamW's two running averages per trained parameter.</source>
+            <translation>Les deux moyennes glissantes d'AdamW par paramètre entraîné.</translation>
+        </message>
+        <message>
+            <source>Intermediate results of the forward pass and the logits the loss is computed from.</source>
+            <translation>Résultats intermédiaires de la passe avant et logits à partir desquels la perte est calculée.</translation>
+        </message>
+        <message>
+            <source>Keys and values of earlier tokens, kept for attention.</source>
+            <translation>Clés et valeurs des jetons précédents, gardées pour l'attention.</translation>
+        </message>
+    </context>
+    <context>
+        <name>Units</name>
+        <message>
+            <source>%1 B</source>
+            <translation>%1 o</translation>
+        </message>
+        <message>
+            <source>%1 kB</source>
+            <translation>%1 ko</translation>
+        </message>
+        <message>
+            <source>%1 MB</source>
+            <translation>%1 Mo</translation>
+        </message>
+        <message>
+            <source>%1 GB</source>
+            <translation>%1 Go</translation>
+        </message>
+        <message>
+            <source>%1 s</source>
+            <translation>%1 s</translation>
+        </message>
+        <message>
+            <source>%1 min %2 s</source>
+            <translation>%1 min %2 s</translation>
+        </message>
+        <message>
+            <source>%1 h %2 min</source>
+            <translation>%1 h %2 min</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::ComparePanel</name>
+        <message>
+            <source>Export the comparison</source>
+            <translation>Exporter la comparaison</translation>
+        </message>
+        <message>
+            <source>Markdown (*.md)</source>
+            <translation>Markdown (*.md)</translation>
+        </message>
+        <message>
+            <source>Export failed</source>
+            <translation>Échec de l'export</translation>
+        </message>
+        <message>
+            <source>Could not write %1.</source>
+            <translation>Impossible d'écrire %1.</translation>
+        </message>
+        <message>
+            <source>Compare</source>
+            <translation>Comparer</translation>
+        </message>
+        <message>
+            <source>Write a prompt first.</source>
+            <translation>Écrivez d'abord une consigne.</translation>
+        </message>
+        <message>
+            <source>answering…</source>
+            <translation>réponse en cours…</translation>
+        </message>
+        <message>
+            <source>waiting for the base model…</source>
+            <translation>en attente du modèle de base…</translation>
+        </message>
+        <message>
+            <source>Ask both models something, e.g. a question from your dataset.</source>
+            <translation>Posez une question aux deux modèles, par exemple une question de votre jeu de données.</translation>
+        </message>
+        <message>
+            <source>The base model answers first, then the fine-tuned one, with the same settings.</source>
+            <translation>Le modèle de base répond d'abord, puis le modèle affiné, avec les mêmes réglages.</translation>
+        </message>
+        <message>
+            <source>Export…</source>
+            <translation>Exporter…</translation>
+        </message>
+        <message>
+            <source>Sampling (the same for both)</source>
+            <translation>Échantillonnage (identique pour les deux)</translation>
+        </message>
+        <message>
+            <source>Max tokens:</source>
+            <translation>Jetons max. :</translation>
+        </message>
+        <message>
+            <source>Temperature:</source>
+            <translation>Température :</translation>
+        </message>
+        <message>
+            <source>0 always picks the likeliest word; higher values answer more freely.</source>
+            <translation>0 choisit toujours le mot le plus probable ; des valeurs plus élevées répondent plus librement.</translation>
+        </message>
+        <message>
+            <source>Top-k:</source>
+            <translation>Top-k :</translation>
+        </message>
+        <message>
+            <source>Pick only among the k likeliest words (0: no limit).</source>
+            <translation>Choisir seulement parmi les k mots les plus probables (0 : sans limite).</translation>
+        </message>
+        <message>
+            <source>Top-p:</source>
+            <translation>Top-p :</translation>
+        </message>
+        <message>
+            <source>Pick only among the likeliest words that together make up this probability.</source>
+            <translation>Choisir seulement parmi les mots les plus probables qui totalisent cette probabilité.</translation>
+        </message>
+        <message>
+            <source>Seed:</source>
+            <translation>Graine :</translation>
+        </message>
+        <message>
+            <source>Chat template</source>
+            <translation>Modèle de conversation</translation>
+        </message>
+        <message>
+            <source>Wrap the prompt as a user turn of the model's chat template.</source>
+            <translation>Présenter la consigne comme un tour d'utilisateur du modèle de conversation.</translation>
+        </message>
+        <message>
+            <source>Base model (from the file)</source>
+            <translation>Modèle de base (du fichier)</translation>
+        </message>
+        <message>
+            <source>Fine-tuned model (after training)</source>
+            <translation>Modèle affiné (après l'entraînement)</translation>
+        </message>
+        <message>
+            <source>Earlier prompts</source>
+            <translation>Consignes précédentes</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::DatasetPanel</name>
+        <message>
+            <source>Open a dataset</source>
+            <translation>Ouvrir un jeu de données</translation>
+        </message>
+        <message>
+            <source>Datasets (*.jsonl *.json *.csv *.tsv *.txt);;All files (*)</source>
+            <translation>Jeux de données (*.jsonl *.json *.csv *.tsv *.txt);;Tous les fichiers (*)</translation>
+        </message>
+        <message>
+            <source>… and %1 more</source>
+            <translation>… et %1 de plus</translation>
+        </message>
+        <message>
+            <source>Data file</source>
+            <translation>Fichier de données</translation>
+        </message>
+        <message>
+            <source>Browse…</source>
+            <translation>Parcourir…</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>Ouvrir</translation>
+        </message>
+        <message>
+            <source>JSON lines, JSON array, CSV/TSV or plain text</source>
+            <translation>Lignes JSON, tableau JSON, CSV/TSV ou texte brut</translation>
+        </message>
+        <message>
+            <source>What the engine found</source>
+            <translation>Ce que le moteur a trouvé</translation>
+        </message>
+        <message>
+            <source>Token lengths</source>
+            <translation>Longueurs en jetons</translation>
+        </message>
+        <message>
+            <source>tokens per example</source>
+            <translation>jetons par exemple</translation>
+        </message>
+        <message>
+            <source>examples</source>
+            <translation>exemples</translation>
+        </message>
+        <message>
+            <source>First examples as the model sees them (completion highlighted: the loss is computed on it)</source>
+            <translation>Premiers exemples tels que le modèle les voit (complétion surlignée : la perte est calculée dessus)</translation>
+        </message>
+        <message>
+            <source>Skipped rows and why</source>
+            <translation>Lignes ignorées et pourquoi</translation>
+        </message>
+        <message>
+            <source>No dataset loaded.</source>
+            <translation>Aucun jeu de données chargé.</translation>
+        </message>
+        <message>
+            <source>Format: %1%2&lt;br&gt;Rows read: %3, kept: %4, skipped: %5, shortened: %6&lt;br&gt;Tokens: %7, of which trained on: %8&lt;br&gt;Length: %9–%10 tokens, mean %11, median %12, 90% below %13</source>
+            <translation>Format : %1%2&lt;br&gt;Lignes lues : %3, gardées : %4, ignorées : %5, raccourcies : %6&lt;br&gt;Jetons : %7, dont entraînés : %8&lt;br&gt;Longueur : %9–%10 jetons, moyenne %11, médiane %12, 90 % sous %13</translation>
+        </message>
+        <message>
+            <source> (chat template applied)</source>
+            <translation> (modèle de conversation appliqué)</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::DatasetPreviewModel</name>
+        <message>
+            <source>%1 (cut)</source>
+            <translation>%1 (coupé)</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;Prompt&lt;/b&gt; (the model reads it, no loss):&lt;pre&gt;%1&lt;/pre&gt;&lt;b&gt;Completion&lt;/b&gt; (the model learns to write it):&lt;pre style='background:#d8f0d8'&gt;%2&lt;/pre&gt;</source>
+            <translation>&lt;b&gt;Consigne&lt;/b&gt; (le modèle la lit, sans perte) :&lt;pre&gt;%1&lt;/pre&gt;&lt;b&gt;Complétion&lt;/b&gt; (le modèle apprend à l'écrire) :&lt;pre style='background:#d8f0d8'&gt;%2&lt;/pre&gt;</translation>
+        </message>
+        <message>
+            <source>Line</source>
+            <translation>Ligne</translation>
+        </message>
+        <message>
+            <source>Prompt (as the model sees it)</source>
+            <translation>Consigne (telle que le modèle la voit)</translation>
+        </message>
+        <message>
+            <source>Completion (trained on)</source>
+            <translation>Complétion (entraînée)</translation>
+        </message>
+        <message>
+            <source>Tokens</source>
+            <translation>Jetons</translation>
+        </message>
+        <message>
+            <source>Targets</source>
+            <translation>Cibles</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::DevicePanel</name>
+        <message>
+            <source>Where the model runs</source>
+            <translation>Où le modèle s'exécute</translation>
+        </message>
+        <message>
+            <source>Look for GPUs again</source>
+            <translation>Rechercher à nouveau les GPU</translation>
+        </message>
+        <message>
+            <source>The chosen device is used the next time a model is opened. A GPU's free memory is not yet reported by the engine; the CPU's comes from the operating system.</source>
+            <translation>Le périphérique choisi sert à la prochaine ouverture d'un modèle. La mémoire libre d'un GPU n'est pas encore fournie par le moteur ; celle du processeur vient du système d'exploitation.</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::EngineWorker</name>
+        <message>
+            <source>QZO (planned)</source>
+            <translation>QZO (prévu)</translation>
+        </message>
+        <message>
+            <source>MeZO (planned)</source>
+            <translation>MeZO (prévu)</translation>
+        </message>
+        <message>
+            <source>Full fine-tuning, bf16 + AdamW (planned)</source>
+            <translation>Affinage complet, bf16 + AdamW (prévu)</translation>
+        </message>
+        <message>
+            <source>Opening the model</source>
+            <translation>Ouverture du modèle</translation>
+        </message>
+        <message>
+            <source>Stop the training run before opening another model.</source>
+            <translation>Arrêtez l'entraînement avant d'ouvrir un autre modèle.</translation>
+        </message>
+        <message>
+            <source>Opening %1 ...</source>
+            <translation>Ouverture de %1 ...</translation>
+        </message>
+        <message>
+            <source>Loaded %1: %2 parameters on %3</source>
+            <translation>%1 chargé : %2 paramètres sur %3</translation>
+        </message>
+        <message numerus="yes">
+            <source>%1: %n tensor(s), %2</source>
+            <translation>
+                <numerusform>%1 : %n tenseur, %2</numerusform>
+                <numerusform>%1 : %n tenseurs, %2</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>none (%1)</source>
+            <translation>aucun (%1)</translation>
+        </message>
+        <message>
+            <source>Opening the dataset</source>
+            <translation>Ouverture du jeu de données</translation>
+        </message>
+        <message>
+            <source>Open a model first: the dataset is read with its tokenizer.</source>
+            <translation>Ouvrez d'abord un modèle : le jeu de données est lu avec son tokeniseur.</translation>
+        </message>
+        <message>
+            <source>Stop the training run before opening another dataset.</source>
+            <translation>Arrêtez l'entraînement avant d'ouvrir un autre jeu de données.</translation>
+        </message>
+        <message>
+            <source>Dataset %1: %2 examples kept, %3 rows skipped</source>
+            <translation>Jeu de données %1 : %2 exemples gardés, %3 lignes ignorées</translation>
+        </message>
+        <message>
+            <source>Starting training</source>
+            <translation>Démarrage de l'entraînement</translation>
+        </message>
+        <message>
+            <source>Open a model and a dataset first.</source>
+            <translation>Ouvrez d'abord un modèle et un jeu de données.</translation>
+        </message>
+        <message>
+            <source>Training %1 for %2 steps: %3 trainable values (%4 training, %5 held-out examples; %6 rows skipped)</source>
+            <translation>Entraînement %1 sur %2 pas : %3 valeurs entraînables (%4 exemples d'entraînement, %5 mis de côté ; %6 lignes ignorées)</translation>
+        </message>
+        <message>
+            <source>stopped</source>
+            <translation>arrêté</translation>
+        </message>
+        <message>
+            <source>step %1: validation loss %2%3</source>
+            <translation>pas %1 : perte de validation %2%3</translation>
+        </message>
+        <message>
+            <source>, accuracy %1%</source>
+            <translation>, exactitude %1 %</translation>
+        </message>
+        <message>
+            <source>stopped early: the validation loss stopped improving</source>
+            <translation>arrêté tôt : la perte de validation ne s'améliorait plus</translation>
+        </message>
+        <message>
+            <source>finished</source>
+            <translation>terminé</translation>
+        </message>
+        <message>
+            <source>Training step %1</source>
+            <translation>Pas d'entraînement %1</translation>
+        </message>
+        <message>
+            <source>stopped by an error</source>
+            <translation>arrêté par une erreur</translation>
+        </message>
+        <message>
+            <source>paused after step %1</source>
+            <translation>en pause après le pas %1</translation>
+        </message>
+        <message>
+            <source>resumed</source>
+            <translation>repris</translation>
+        </message>
+        <message>
+            <source>training %1 after %2 steps</source>
+            <translation>entraînement %1 après %2 pas</translation>
+        </message>
+        <message>
+            <source>Comparing answers</source>
+            <translation>Comparaison des réponses</translation>
+        </message>
+        <message>
+            <source>Open a model first.</source>
+            <translation>Ouvrez d'abord un modèle.</translation>
+        </message>
+        <message>
+            <source>%1 tokens, %2 tokens/s</source>
+            <translation>%1 jetons, %2 jetons/s</translation>
+        </message>
+        <message>
+            <source>%1 (free memory: not reported by the engine)</source>
+            <translation>%1 (mémoire libre : non fournie par le moteur)</translation>
+        </message>
+        <message>
+            <source>unusable: %1</source>
+            <translation>inutilisable : %1</translation>
+        </message>
+        <message>
+            <source>No GPU: %1</source>
+            <translation>Pas de GPU : %1</translation>
+        </message>
+        <message>
+            <source>Exporting the model</source>
+            <translation>Export du modèle</translation>
+        </message>
+        <message>
+            <source>Train first, and wait until the run has ended.</source>
+            <translation>Entraînez d'abord, et attendez la fin de l'entraînement.</translation>
+        </message>
+        <message>
+            <source>fine-tuned model written to %1</source>
+            <translation>modèle affiné écrit dans %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::MainWindow</name>
+        <message>
+            <source>Give me three tips for learning a new language.</source>
+            <translation>Donne-moi trois conseils pour apprendre une nouvelle langue.</translation>
+        </message>
+        <message>
+            <source>Training %1.</source>
+            <translation>Entraînement %1.</translation>
+        </message>
+        <message>
+            <source>Working…</source>
+            <translation>Travail en cours…</translation>
+        </message>
+        <message>
+            <source>Ready.</source>
+            <translation>Prêt.</translation>
+        </message>
+        <message>
+            <source>Open a model</source>
+            <translation>Ouvrir un modèle</translation>
+        </message>
+        <message>
+            <source>GGUF models (*.gguf);;All files (*)</source>
+            <translation>Modèles GGUF (*.gguf);;Tous les fichiers (*)</translation>
+        </message>
+        <message>
+            <source>Open a dataset</source>
+            <translation>Ouvrir un jeu de données</translation>
+        </message>
+        <message>
+            <source>Datasets (*.jsonl *.json *.csv *.tsv *.txt);;All files (*)</source>
+            <translation>Jeux de données (*.jsonl *.json *.csv *.tsv *.txt);;Tous les fichiers (*)</translation>
+        </message>
+        <message>
+            <source>Load a session</source>
+            <translation>Charger une session</translation>
+        </message>
+        <message>
+            <source>Sessions (*.json)</source>
+            <translation>Sessions (*.json)</translation>
+        </message>
+        <message>
+            <source>Save the session</source>
+            <translation>Enregistrer la session</translation>
+        </message>
+        <message>
+            <source>About QuantTune</source>
+            <translation>À propos de QuantTune</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;QuantTune %1&lt;/b&gt;&lt;br&gt;Fine-tunes quantized language models with zeroth-order methods (QZO, MeZO) on the computer you have.</source>
+            <translation>&lt;b&gt;QuantTune %1&lt;/b&gt;&lt;br&gt;Affine des modèles de langage quantifiés avec des méthodes d'ordre zéro (QZO, MeZO) sur l'ordinateur dont vous disposez.</translation>
+        </message>
+        <message>
+            <source>Open a model first (Model page).</source>
+            <translation>Ouvrez d'abord un modèle (page Modèle).</translation>
+        </message>
+        <message>
+            <source>Open a dataset first (Dataset page).</source>
+            <translation>Ouvrez d'abord un jeu de données (page Données).</translation>
+        </message>
+        <message>
+            <source>Fix the settings on the Method page: %1</source>
+            <translation>Corrigez les réglages de la page Méthode : %1</translation>
+        </message>
+        <message>
+            <source>Starting training</source>
+            <translation>Démarrage de l'entraînement</translation>
+        </message>
+        <message>
+            <source>Saving the session</source>
+            <translation>Enregistrement de la session</translation>
+        </message>
+        <message>
+            <source>Session saved to %1.</source>
+            <translation>Session enregistrée dans %1.</translation>
+        </message>
+        <message>
+            <source>Session loaded from %1.</source>
+            <translation>Session chargée depuis %1.</translation>
+        </message>
+        <message>
+            <source>Loading the session</source>
+            <translation>Chargement de la session</translation>
+        </message>
+        <message>
+            <source>Error — %1: %2</source>
+            <translation>Erreur — %1 : %2</translation>
+        </message>
+        <message>
+            <source>Nothing was lost: your settings and the loaded model stay as they were.</source>
+            <translation>Rien n'est perdu : vos réglages et le modèle chargé restent tels quels.</translation>
+        </message>
+        <message>
+            <source>Training is running</source>
+            <translation>Entraînement en cours</translation>
+        </message>
+        <message>
+            <source>A training run is in progress. Stop it after the current step and quit?</source>
+            <translation>Un entraînement est en cours. L'arrêter après le pas actuel et quitter ?</translation>
+        </message>
+        <message>
+            <source>QuantTune — fine-tune quantized language models</source>
+            <translation>QuantTune — affiner des modèles de langage quantifiés</translation>
+        </message>
+        <message>
+            <source>Model</source>
+            <translation>Modèle</translation>
+        </message>
+        <message>
+            <source>Dataset</source>
+            <translation>Données</translation>
+        </message>
+        <message>
+            <source>Method</source>
+            <translation>Méthode</translation>
+        </message>
+        <message>
+            <source>Device</source>
+            <translation>Périphérique</translation>
+        </message>
+        <message>
+            <source>Training</source>
+            <translation>Entraînement</translation>
+        </message>
+        <message>
+            <source>Memory</source>
+            <translation>Mémoire</translation>
+        </message>
+        <message>
+            <source>Compare</source>
+            <translation>Comparer</translation>
+        </message>
+        <message>
+            <source>&amp;File</source>
+            <translation>&amp;Fichier</translation>
+        </message>
+        <message>
+            <source>Open &amp;model…</source>
+            <translation>Ouvrir un &amp;modèle…</translation>
+        </message>
+        <message>
+            <source>Open &amp;dataset…</source>
+            <translation>Ouvrir des &amp;données…</translation>
+        </message>
+        <message>
+            <source>&amp;Load session…</source>
+            <translation>&amp;Charger une session…</translation>
+        </message>
+        <message>
+            <source>&amp;Save session…</source>
+            <translation>&amp;Enregistrer la session…</translation>
+        </message>
+        <message>
+            <source>&amp;Quit</source>
+            <translation>&amp;Quitter</translation>
+        </message>
+        <message>
+            <source>&amp;Settings</source>
+            <translation>&amp;Réglages</translation>
+        </message>
+        <message>
+            <source>&amp;Preferences…</source>
+            <translation>&amp;Préférences…</translation>
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation>&amp;Aide</translation>
+        </message>
+        <message>
+            <source>&amp;About QuantTune</source>
+            <translation>À &amp;propos de QuantTune</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::MemoryView</name>
+        <message>
+            <source>This run, now
+(memory ledger)</source>
+            <translation>Cet entraînement, maintenant
+(registre mémoire)</translation>
+        </message>
+        <message>
+            <source>device capacity: unknown</source>
+            <translation>capacité du périphérique : inconnue</translation>
+        </message>
+        <message>
+            <source>- - device capacity %1</source>
+            <translation>- - capacité du périphérique %1</translation>
+        </message>
+        <message>
+            <source>device capacity %1 (above the chart)</source>
+            <translation>capacité du périphérique %1 (au-dessus du graphique)</translation>
+        </message>
+        <message>
+            <source>Now on %1: %2 in use, peak %3 since the run started. Planned bars come from the engine's plan for this model (hover the Model page's table for the basis of each).</source>
+            <translation>Maintenant sur %1 : %2 utilisés, pic de %3 depuis le début. Les barres prévues viennent du plan du moteur pour ce modèle (survolez le tableau de la page Modèle pour la base de chacune).</translation>
+        </message>
+        <message>
+            <source>no device yet</source>
+            <translation>pas encore de périphérique</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;%1&lt;/b&gt;: %2 (%3 bytes)&lt;br&gt;%4</source>
+            <translation>&lt;b&gt;%1&lt;/b&gt; : %2 (%3 octets)&lt;br&gt;%4</translation>
+        </message>
+        <message>
+            <source>memory (MB)</source>
+            <translation>mémoire (Mo)</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::MethodPanel</name>
+        <message>
+            <source>Learning rate: "%1" is not a number</source>
+            <translation>Taux d'apprentissage : « %1 » n'est pas un nombre</translation>
+        </message>
+        <message>
+            <source>Perturbation size: "%1" is not a number</source>
+            <translation>Taille de perturbation : « %1 » n'est pas un nombre</translation>
+        </message>
+        <message>
+            <source>Clipping threshold: "%1" is not a number</source>
+            <translation>Seuil d'écrêtage : « %1 » n'est pas un nombre</translation>
+        </message>
+        <message>
+            <source>Warm-up steps (%1) must be fewer than the steps (%2)</source>
+            <translation>Les pas de montée en régime (%1) doivent être moins nombreux que les pas (%2)</translation>
+        </message>
+        <message>
+            <source>Learning rate %1 is far too large for zeroth-order training (use 1e-7 … 1e-3)</source>
+            <translation>Le taux d'apprentissage %1 est bien trop grand pour un entraînement d'ordre zéro (utilisez 1e-7 … 1e-3)</translation>
+        </message>
+        <message>
+            <source>✔ These settings are valid.</source>
+            <translation>✔ Ces réglages sont valides.</translation>
+        </message>
+        <message>
+            <source>✘ %1</source>
+            <translation>✘ %1</translation>
+        </message>
+        <message>
+            <source>Training method</source>
+            <translation>Méthode d'entraînement</translation>
+        </message>
+        <message>
+            <source>Safe defaults</source>
+            <translation>Valeurs sûres</translation>
+        </message>
+        <message>
+            <source>Settings that train gently and stop soon: good for a first try.</source>
+            <translation>Des réglages qui entraînent en douceur et s'arrêtent vite : bien pour un premier essai.</translation>
+        </message>
+        <message>
+            <source>Paper settings</source>
+            <translation>Réglages de l'article</translation>
+        </message>
+        <message>
+            <source>The settings of the MeZO and QZO papers: perturbation 1e-3, learning rate 1e-6, 16 examples per step, 20,000 steps. Takes long on a CPU.</source>
+            <translation>Les réglages des articles MeZO et QZO : perturbation 1e-3, taux d'apprentissage 1e-6, 16 exemples par pas, 20 000 pas. Long sur un processeur.</translation>
+        </message>
+        <message>
+            <source>How the model is changed. Both methods only run the model forward (no back-propagation), so they need about as much memory as answering a question.</source>
+            <translation>Comment le modèle est modifié. Les deux méthodes n'exécutent que la passe avant (pas de rétropropagation) : elles demandent à peu près autant de mémoire que répondre à une question.</translation>
+        </message>
+        <message>
+            <source>QZO keeps the 4-bit weights as they are and trains only each block's scale: the smallest memory of all methods (Shang et al. 2025).</source>
+            <translation>QZO garde les poids 4 bits tels quels et n'entraîne que l'échelle de chaque bloc : la plus petite mémoire de toutes les méthodes (Shang et al. 2025).</translation>
+        </message>
+        <message>
+            <source>MeZO expands the layers it trains to 32-bit numbers and nudges every weight: more memory than QZO, finer changes (Malladi et al. 2023).</source>
+            <translation>MeZO convertit les couches qu'il entraîne en nombres 32 bits et ajuste chaque poids : plus de mémoire que QZO, des changements plus fins (Malladi et al. 2023).</translation>
+        </message>
+        <message>
+            <source>Hyperparameters</source>
+            <translation>Hyperparamètres</translation>
+        </message>
+        <message>
+            <source>Steps</source>
+            <translation>Pas</translation>
+        </message>
+        <message>
+            <source>How many times the model is nudged. More steps learn more and take longer.</source>
+            <translation>Combien de fois le modèle est ajusté. Plus de pas apprennent davantage et prennent plus de temps.</translation>
+        </message>
+        <message>
+            <source>Examples per step</source>
+            <translation>Exemples par pas</translation>
+        </message>
+        <message>
+            <source>How many examples are averaged for each nudge (batch size). More is steadier but slower.</source>
+            <translation>Combien d'exemples sont moyennés à chaque ajustement (taille de lot). Plus, c'est plus stable mais plus lent.</translation>
+        </message>
+        <message>
+            <source>Learning rate</source>
+            <translation>Taux d'apprentissage</translation>
+        </message>
+        <message>
+            <source>How big each nudge is. Too big and the loss jumps around or explodes; too small and nothing changes.</source>
+            <translation>La taille de chaque ajustement. Trop grand, la perte saute ou explose ; trop petit, rien ne change.</translation>
+        </message>
+        <message>
+            <source>Perturbation size</source>
+            <translation>Taille de perturbation</translation>
+        </message>
+        <message>
+            <source>How far the method pokes the values to feel which way is downhill (epsilon). 1e-3 is usual.</source>
+            <translation>De combien la méthode pousse les valeurs pour sentir la direction de la descente (epsilon). 1e-3 est habituel.</translation>
+        </message>
+        <message>
+            <source>Clipping threshold</source>
+            <translation>Seuil d'écrêtage</translation>
+        </message>
+        <message>
+            <source>QZO only: the largest slope a single step may act on; bigger slopes are cut to it, which keeps training stable.</source>
+            <translation>QZO seulement : la plus grande pente sur laquelle un pas peut agir ; les pentes plus fortes sont ramenées à ce seuil, ce qui stabilise l'entraînement.</translation>
+        </message>
+        <message>
+            <source>Learning-rate schedule</source>
+            <translation>Calendrier du taux d'apprentissage</translation>
+        </message>
+        <message>
+            <source>Keep the rate constant, or lower it gradually (linearly or along a cosine curve) towards the end.</source>
+            <translation>Garder le taux constant, ou le baisser progressivement (linéairement ou selon un cosinus) vers la fin.</translation>
+        </message>
+        <message>
+            <source>Warm-up steps</source>
+            <translation>Pas de montée en régime</translation>
+        </message>
+        <message>
+            <source>Steps at the start during which the rate rises from zero to its full value.</source>
+            <translation>Pas du début pendant lesquels le taux monte de zéro à sa pleine valeur.</translation>
+        </message>
+        <message>
+            <source>Final rate (fraction)</source>
+            <translation>Taux final (fraction)</translation>
+        </message>
+        <message>
+            <source>With a decaying schedule: the rate at the end, as a fraction of the full rate.</source>
+            <translation>Avec un calendrier décroissant : le taux à la fin, en fraction du taux plein.</translation>
+        </message>
+        <message>
+            <source>Random seed</source>
+            <translation>Graine aléatoire</translation>
+        </message>
+        <message>
+            <source>Fixes all random choices, so the same settings give the same run.</source>
+            <translation>Fixe tous les choix aléatoires : les mêmes réglages donnent le même entraînement.</translation>
+        </message>
+        <message>
+            <source>Max tokens per example</source>
+            <translation>Jetons max. par exemple</translation>
+        </message>
+        <message>
+            <source>Longer examples are shortened. Shorter examples train faster and use less memory.</source>
+            <translation>Les exemples plus longs sont raccourcis. Des exemples plus courts s'entraînent plus vite et utilisent moins de mémoire.</translation>
+        </message>
+        <message>
+            <source>Held-out fraction</source>
+            <translation>Part mise de côté</translation>
+        </message>
+        <message>
+            <source>The share of examples kept aside to check the model on text it was not trained on.</source>
+            <translation>La part des exemples mise de côté pour vérifier le modèle sur du texte non vu à l'entraînement.</translation>
+        </message>
+        <message>
+            <source>Check every N steps</source>
+            <translation>Vérifier tous les N pas</translation>
+        </message>
+        <message>
+            <source>How often the held-out loss is measured (0: only at the end).</source>
+            <translation>À quelle fréquence la perte sur les exemples mis de côté est mesurée (0 : seulement à la fin).</translation>
+        </message>
+        <message>
+            <source>Examples per check</source>
+            <translation>Exemples par vérification</translation>
+        </message>
+        <message>
+            <source>How many held-out examples each check uses (0: all).</source>
+            <translation>Combien d'exemples mis de côté chaque vérification utilise (0 : tous).</translation>
+        </message>
+        <message>
+            <source>Patience</source>
+            <translation>Patience</translation>
+        </message>
+        <message>
+            <source>Stop early after this many checks without improvement (0: never stop early).</source>
+            <translation>Arrêter tôt après ce nombre de vérifications sans amélioration (0 : jamais).</translation>
+        </message>
+        <message>
+            <source>Also train block minimums</source>
+            <translation>Entraîner aussi les minimums de bloc</translation>
+        </message>
+        <message>
+            <source>QZO only: also train the offset m of Q4_1/Q5_1 blocks. Off in the paper.</source>
+            <translation>QZO seulement : entraîner aussi le décalage m des blocs Q4_1/Q5_1. Désactivé dans l'article.</translation>
+        </message>
+        <message>
+            <source>constant</source>
+            <translation>constant</translation>
+        </message>
+        <message>
+            <source>linear decay</source>
+            <translation>décroissance linéaire</translation>
+        </message>
+        <message>
+            <source>cosine decay</source>
+            <translation>décroissance en cosinus</translation>
+        </message>
+        <message>
+            <source>Q4_1/Q5_1 minimum m</source>
+            <translation>minimum m de Q4_1/Q5_1</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::ModelPanel</name>
+        <message>
+            <source>Open a model</source>
+            <translation>Ouvrir un modèle</translation>
+        </message>
+        <message>
+            <source>GGUF models (*.gguf);;All files (*)</source>
+            <translation>Modèles GGUF (*.gguf);;Tous les fichiers (*)</translation>
+        </message>
+        <message>
+            <source>Method</source>
+            <translation>Méthode</translation>
+        </message>
+        <message>
+            <source>Total</source>
+            <translation>Total</translation>
+        </message>
+        <message>
+            <source>Fits on %1?</source>
+            <translation>Tient sur %1 ?</translation>
+        </message>
+        <message>
+            <source>the device</source>
+            <translation>le périphérique</translation>
+        </message>
+        <message>
+            <source>unknown</source>
+            <translation>inconnu</translation>
+        </message>
+        <message>
+            <source>yes (%1%)</source>
+            <translation>oui (%1 %)</translation>
+        </message>
+        <message>
+            <source>no: %1 over</source>
+            <translation>non : %1 de trop</translation>
+        </message>
+        <message>
+            <source>Model file (.gguf)</source>
+            <translation>Fichier du modèle (.gguf)</translation>
+        </message>
+        <message>
+            <source>Browse…</source>
+            <translation>Parcourir…</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>Ouvrir</translation>
+        </message>
+        <message>
+            <source>Choose a GGUF model file on this computer.</source>
+            <translation>Choisir un fichier de modèle GGUF sur cet ordinateur.</translation>
+        </message>
+        <message>
+            <source>Load the model named in the box (recent models are in its list).</source>
+            <translation>Charger le modèle indiqué dans la case (les modèles récents sont dans sa liste).</translation>
+        </message>
+        <message>
+            <source>About this model</source>
+            <translation>À propos de ce modèle</translation>
+        </message>
+        <message>
+            <source>Memory each method would need (sequences of 256 tokens, batch 4)</source>
+            <translation>Mémoire nécessaire à chaque méthode (séquences de 256 jetons, lot de 4)</translation>
+        </message>
+        <message>
+            <source>Planned by the engine from the file before training; hover a method for where its numbers come from. The Memory page shows what a run really holds.</source>
+            <translation>Prévu par le moteur à partir du fichier avant l'entraînement ; survolez une méthode pour l'origine de ses chiffres. La page Mémoire montre ce qu'un entraînement occupe réellement.</translation>
+        </message>
+        <message>
+            <source>No model loaded yet. Press Open to load the one named above.</source>
+            <translation>Aucun modèle chargé. Appuyez sur Ouvrir pour charger celui indiqué ci-dessus.</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;Architecture: %2&lt;br&gt;Parameters: %3 (%4 M)&lt;br&gt;File size: %5 (tensors %6)&lt;br&gt;Quantization: %7&lt;br&gt;Layers: %8, embedding width %9, attention heads %10 (key/value heads %11)&lt;br&gt;Context: %12 tokens, vocabulary %13 tokens&lt;br&gt;Chat template: %14&lt;br&gt;Loaded on: %15</source>
+            <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;Architecture : %2&lt;br&gt;Paramètres : %3 (%4 M)&lt;br&gt;Taille du fichier : %5 (tenseurs %6)&lt;br&gt;Quantification : %7&lt;br&gt;Couches : %8, largeur de plongement %9, têtes d'attention %10 (têtes clé/valeur %11)&lt;br&gt;Contexte : %12 jetons, vocabulaire %13 jetons&lt;br&gt;Modèle de conversation : %14&lt;br&gt;Chargé sur : %15</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::SettingsDialog</name>
+        <message>
+            <source>Settings</source>
+            <translation>Réglages</translation>
+        </message>
+        <message>
+            <source>Language:</source>
+            <translation>Langue :</translation>
+        </message>
+        <message>
+            <source>Open the last model (or the default model) when QuantTune starts</source>
+            <translation>Ouvrir le dernier modèle (ou le modèle par défaut) au démarrage de QuantTune</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::TrainingPanel</name>
+        <message>
+            <source>step %v of %m</source>
+            <translation>pas %v sur %m</translation>
+        </message>
+        <message>
+            <source>elapsed %1, about %2 left</source>
+            <translation>écoulé %1, environ %2 restant</translation>
+        </message>
+        <message>
+            <source>Train with the settings of the Method page.</source>
+            <translation>Entraîner avec les réglages de la page Méthode.</translation>
+        </message>
+        <message>
+            <source>Resume</source>
+            <translation>Reprendre</translation>
+        </message>
+        <message>
+            <source>Pause</source>
+            <translation>Pause</translation>
+        </message>
+        <message>
+            <source>Start</source>
+            <translation>Démarrer</translation>
+        </message>
+        <message>
+            <source>Stop</source>
+            <translation>Arrêter</translation>
+        </message>
+        <message>
+            <source>Pause after the current step; Resume continues exactly where it stopped.</source>
+            <translation>Mettre en pause après le pas actuel ; Reprendre continue exactement là où il s'est arrêté.</translation>
+        </message>
+        <message>
+            <source>End the run after the current step. The model keeps what it has learned.</source>
+            <translation>Terminer l'entraînement après le pas actuel. Le modèle garde ce qu'il a appris.</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::TrainingPlots</name>
+        <message>
+            <source>Export plots as PNG</source>
+            <translation>Exporter les graphiques en PNG</translation>
+        </message>
+        <message>
+            <source>PNG images (*.png)</source>
+            <translation>Images PNG (*.png)</translation>
+        </message>
+        <message>
+            <source>Export failed</source>
+            <translation>Échec de l'export</translation>
+        </message>
+        <message>
+            <source>Could not write %1.</source>
+            <translation>Impossible d'écrire %1.</translation>
+        </message>
+        <message>
+            <source>Export metrics as CSV</source>
+            <translation>Exporter les mesures en CSV</translation>
+        </message>
+        <message>
+            <source>CSV files (*.csv)</source>
+            <translation>Fichiers CSV (*.csv)</translation>
+        </message>
+        <message>
+            <source>Loss (lower is better)</source>
+            <translation>Perte (plus bas, c'est mieux)</translation>
+        </message>
+        <message>
+            <source>Directional derivative and clipping</source>
+            <translation>Dérivée directionnelle et écrêtage</translation>
+        </message>
+        <message>
+            <source>Learning rate</source>
+            <translation>Taux d'apprentissage</translation>
+        </message>
+        <message>
+            <source>Throughput</source>
+            <translation>Débit</translation>
+        </message>
+        <message>
+            <source>training (this step's examples)</source>
+            <translation>entraînement (exemples de ce pas)</translation>
+        </message>
+        <message>
+            <source>held-out</source>
+            <translation>mis de côté</translation>
+        </message>
+        <message>
+            <source>raw d</source>
+            <translation>d brut</translation>
+        </message>
+        <message>
+            <source>clipped d'</source>
+            <translation>d' écrêté</translation>
+        </message>
+        <message>
+            <source>clip rate (right axis)</source>
+            <translation>taux d'écrêtage (axe de droite)</translation>
+        </message>
+        <message>
+            <source>learning rate</source>
+            <translation>taux d'apprentissage</translation>
+        </message>
+        <message>
+            <source>tokens per second</source>
+            <translation>jetons par seconde</translation>
+        </message>
+        <message>
+            <source>step</source>
+            <translation>pas</translation>
+        </message>
+        <message>
+            <source>clip rate</source>
+            <translation>taux d'écrêtage</translation>
+        </message>
+        <message>
+            <source>Fit</source>
+            <translation>Ajuster</translation>
+        </message>
+        <message>
+            <source>Show all points again after zooming or panning.</source>
+            <translation>Réafficher tous les points après un zoom ou un déplacement.</translation>
+        </message>
+        <message>
+            <source>Export PNG…</source>
+            <translation>Exporter en PNG…</translation>
+        </message>
+        <message>
+            <source>Export CSV…</source>
+            <translation>Exporter en CSV…</translation>
+        </message>
+    </context>
+</TS>

@@ -1,0 +1,1102 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="pt_BR">
+    <context>
+        <name>Devices</name>
+        <message>
+            <source>CPU</source>
+            <translation>Processador</translation>
+        </message>
+        <message>
+            <source>%1, %2 cores, %3 free of %4</source>
+            <translation>%1, %2 núcleos, %3 livres de %4</translation>
+        </message>
+    </context>
+    <context>
+        <name>Memory</name>
+        <message>
+            <source>Weights</source>
+            <translation>Pesos</translation>
+        </message>
+        <message>
+            <source>Trainable parameters</source>
+            <translation>Parâmetros treináveis</translation>
+        </message>
+        <message>
+            <source>Gradients</source>
+            <translation>Gradientes</translation>
+        </message>
+        <message>
+            <source>Optimizer states</source>
+            <translation>Estados do otimizador</translation>
+        </message>
+        <message>
+            <source>Activations</source>
+            <translation>Ativações</translation>
+        </message>
+        <message>
+            <source>KV cache</source>
+            <translation>Cache KV</translation>
+        </message>
+        <message>
+            <source>The model's weights as stored: quantized blocks, norms, embedding.</source>
+            <translation>Os pesos do modelo como estão armazenados: blocos quantizados, normalizações, embedding.</translation>
+        </message>
+        <message>
+            <source>What training changes, in full precision: QZO's block scales, MeZO's float32 weights, or the fp32 master copy of full fine-tuning.</source>
+            <translation>O que o treino altera, em precisão total: as escalas de bloco do QZO, os pesos float32 do MeZO ou a cópia mestre fp32 do ajuste fino completo.</translation>
+        </message>
+        <message>
+            <source>One gradient value per trained parameter (back-propagation only).</source>
+            <translation>Um valor de gradiente por parâmetro treinado (só com retropropagação).</translation>
+        </message>
+        <message>
+            <source>AdamW's two running averages per trained parameter.</source>
+            <translation>As duas médias móveis do AdamW por parâmetro treinado.</translation>
+        </message>
+        <message>
+            <source>Intermediate results of the forward pass and the logits the loss is computed from.</source>
+            <translation>Resultados intermediários da passagem direta e os logits dos quais a perda é calculada.</translation>
+        </message>
+        <message>
+            <source>Keys and values of earlier tokens, kept for attention.</source>
+            <translation>Chaves e valores dos tokens anteriores, guardados para a atenção.</translation>
+        </message>
+    </context>
+    <context>
+        <name>Units</name>
+        <message>
+            <source>%1 B</source>
+            <translation>%1 B</translation>
+        </message>
+        <message>
+            <source>%1 kB</source>
+            <translation>%1 kB</translation>
+        </message>
+        <message>
+            <source>%1 MB</source>
+            <translation>%1 MB</translation>
+        </message>
+        <message>
+            <source>%1 GB</source>
+            <translation>%1 GB</translation>
+        </message>
+        <message>
+            <source>%1 s</source>
+            <translation>%1 s</translation>
+        </message>
+        <message>
+            <source>%1 min %2 s</source>
+            <translation>%1 min %2 s</translation>
+        </message>
+        <message>
+            <source>%1 h %2 min</source>
+            <translation>%1 h %2 min</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::ComparePanel</name>
+        <message>
+            <source>Export the comparison</source>
+            <translation>Exportar a comparação</translation>
+        </message>
+        <message>
+            <source>Markdown (*.md)</source>
+            <translation>Markdown (*.md)</translation>
+        </message>
+        <message>
+            <source>Export failed</source>
+            <translation>Falha ao exportar</translation>
+        </message>
+        <message>
+            <source>Could not write %1.</source>
+            <translation>Não foi possível gravar %1.</translation>
+        </message>
+        <message>
+            <source>Compare</source>
+            <translation>Comparar</translation>
+        </message>
+        <message>
+            <source>Write a prompt first.</source>
+            <translation>Escreva um prompt primeiro.</translation>
+        </message>
+        <message>
+            <source>answering…</source>
+            <translation>respondendo…</translation>
+        </message>
+        <message>
+            <source>waiting for the base model…</source>
+            <translation>aguardando o modelo base…</translation>
+        </message>
+        <message>
+            <source>Ask both models something, e.g. a question from your dataset.</source>
+            <translation>Pergunte algo aos dois modelos, por exemplo uma pergunta do seu conjunto de dados.</translation>
+        </message>
+        <message>
+            <source>The base model answers first, then the fine-tuned one, with the same settings.</source>
+            <translation>O modelo base responde primeiro, depois o ajustado, com as mesmas configurações.</translation>
+        </message>
+        <message>
+            <source>Export…</source>
+            <translation>Exportar…</translation>
+        </message>
+        <message>
+            <source>Sampling (the same for both)</source>
+            <translation>Amostragem (a mesma para ambos)</translation>
+        </message>
+        <message>
+            <source>Max tokens:</source>
+            <translation>Máx. de tokens:</translation>
+        </message>
+        <message>
+            <source>Temperature:</source>
+            <translation>Temperatura:</translation>
+        </message>
+        <message>
+            <source>0 always picks the likeliest word; higher values answer more freely.</source>
+            <translation>0 sempre escolhe a palavra mais provável; valores maiores respondem com mais liberdade.</translation>
+        </message>
+        <message>
+            <source>Top-k:</source>
+            <translation>Top-k:</translation>
+        </message>
+        <message>
+            <source>Pick only among the k likeliest words (0: no limit).</source>
+            <translation>Escolher apenas entre as k palavras mais prováveis (0: sem limite).</translation>
+        </message>
+        <message>
+            <source>Top-p:</source>
+            <translation>Top-p:</translation>
+        </message>
+        <message>
+            <source>Pick only among the likeliest words that together make up this probability.</source>
+            <translation>Escolher apenas entre as palavras mais prováveis que juntas somam esta probabilidade.</translation>
+        </message>
+        <message>
+            <source>Seed:</source>
+            <translation>Semente:</translation>
+        </message>
+        <message>
+            <source>Chat template</source>
+            <translation>Modelo de chat</translation>
+        </message>
+        <message>
+            <source>Wrap the prompt as a user turn of the model's chat template.</source>
+            <translation>Envolver o prompt como uma fala do usuário no modelo de chat.</translation>
+        </message>
+        <message>
+            <source>Base model (from the file)</source>
+            <translation>Modelo base (do arquivo)</translation>
+        </message>
+        <message>
+            <source>Fine-tuned model (after training)</source>
+            <translation>Modelo ajustado (após o treino)</translation>
+        </message>
+        <message>
+            <source>Earlier prompts</source>
+            <translation>Prompts anteriores</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::DatasetPanel</name>
+        <message>
+            <source>Open a dataset</source>
+            <translation>Abrir um conjunto de dados</translation>
+        </message>
+        <message>
+            <source>Datasets (*.jsonl *.json *.csv *.tsv *.txt);;All files (*)</source>
+            <translation>Conjuntos de dados (*.jsonl *.json *.csv *.tsv *.txt);;Todos os arquivos (*)</translation>
+        </message>
+        <message>
+            <source>… and %1 more</source>
+            <translation>… e mais %1</translation>
+        </message>
+        <message>
+            <source>Data file</source>
+            <translation>Arquivo de dados</translation>
+        </message>
+        <message>
+            <source>Browse…</source>
+            <translation>Procurar…</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>Abrir</translation>
+        </message>
+        <message>
+            <source>JSON lines, JSON array, CSV/TSV or plain text</source>
+            <translation>Linhas JSON, array JSON, CSV/TSV ou texto simples</translation>
+        </message>
+        <message>
+            <source>What the engine found</source>
+            <translation>O que o motor encontrou</translation>
+        </message>
+        <message>
+            <source>Token lengths</source>
+            <translation>Comprimentos em tokens</translation>
+        </message>
+        <message>
+            <source>tokens per example</source>
+            <translation>tokens por exemplo</translation>
+        </message>
+        <message>
+            <source>examples</source>
+            <translation>exemplos</translation>
+        </message>
+        <message>
+            <source>First examples as the model sees them (completion highlighted: the loss is computed on it)</source>
+            <translation>Primeiros exemplos como o modelo os vê (completação destacada: a perda é calculada sobre ela)</translation>
+        </message>
+        <message>
+            <source>Skipped rows and why</source>
+            <translation>Linhas ignoradas e o motivo</translation>
+        </message>
+        <message>
+            <source>No dataset loaded.</source>
+            <translation>Nenhum conjunto de dados carregado.</translation>
+        </message>
+        <message>
+            <source>Format: %1%2&lt;br&gt;Rows read: %3, kept: %4, skipped: %5, shortened: %6&lt;br&gt;Tokens: %7, of which trained on: %8&lt;br&gt;Length: %9–%10 tokens, mean %11, median %12, 90% below %13</source>
+            <translation>Formato: %1%2&lt;br&gt;Linhas lidas: %3, mantidas: %4, ignoradas: %5, encurtadas: %6&lt;br&gt;Tokens: %7, dos quais treinados: %8&lt;br&gt;Comprimento: %9–%10 tokens, média %11, mediana %12, 90% abaixo de %13</translation>
+        </message>
+        <message>
+            <source> (chat template applied)</source>
+            <translation> (modelo de chat aplicado)</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::DatasetPreviewModel</name>
+        <message>
+            <source>%1 (cut)</source>
+            <translation>%1 (cortado)</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;Prompt&lt;/b&gt; (the model reads it, no loss):&lt;pre&gt;%1&lt;/pre&gt;&lt;b&gt;Completion&lt;/b&gt; (the model learns to write it):&lt;pre style='background:#d8f0d8'&gt;%2&lt;/pre&gt;</source>
+            <translation>&lt;b&gt;Prompt&lt;/b&gt; (o modelo o lê, sem perda):&lt;pre&gt;%1&lt;/pre&gt;&lt;b&gt;Completação&lt;/b&gt; (o modelo aprende a escrevê-la):&lt;pre style='background:#d8f0d8'&gt;%2&lt;/pre&gt;</translation>
+        </message>
+        <message>
+            <source>Line</source>
+            <translation>Linha</translation>
+        </message>
+        <message>
+            <source>Prompt (as the model sees it)</source>
+            <translation>Prompt (como o modelo o vê)</translation>
+        </message>
+        <message>
+            <source>Completion (trained on)</source>
+            <translation>Completação (treinada)</translation>
+        </message>
+        <message>
+            <source>Tokens</source>
+            <translation>Tokens</translation>
+        </message>
+        <message>
+            <source>Targets</source>
+            <translation>Alvos</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::DevicePanel</name>
+        <message>
+            <source>Where the model runs</source>
+            <translation>Onde o modelo roda</translation>
+        </message>
+        <message>
+            <source>Look for GPUs again</source>
+            <translation>Procurar GPUs novamente</translation>
+        </message>
+        <message>
+            <source>The chosen device is used the next time a model is opened. A GPU's free memory is not yet reported by the engine; the CPU's comes from the operating system.</source>
+            <translation>O dispositivo escolhido é usado na próxima vez que um modelo for aberto. A memória livre de uma GPU ainda não é informada pelo motor; a da CPU vem do sistema operacional.</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::EngineWorker</name>
+        <message>
+            <source>QZO (planned)</source>
+            <translation>QZO (previsto)</translation>
+        </message>
+        <message>
+            <source>MeZO (planned)</source>
+            <translation>MeZO (previsto)</translation>
+        </message>
+        <message>
+            <source>Full fine-tuning, bf16 + AdamW (planned)</source>
+            <translation>Ajuste fino completo, bf16 + AdamW (previsto)</translation>
+        </message>
+        <message>
+            <source>Opening the model</source>
+            <translation>Abrindo o modelo</translation>
+        </message>
+        <message>
+            <source>Stop the training run before opening another model.</source>
+            <translation>Pare o treino antes de abrir outro modelo.</translation>
+        </message>
+        <message>
+            <source>Opening %1 ...</source>
+            <translation>Abrindo %1 ...</translation>
+        </message>
+        <message>
+            <source>Loaded %1: %2 parameters on %3</source>
+            <translation>%1 carregado: %2 parâmetros em %3</translation>
+        </message>
+        <message numerus="yes">
+            <source>%1: %n tensor(s), %2</source>
+            <translation>
+                <numerusform>%1: %n tensor, %2</numerusform>
+                <numerusform>%1: %n tensores, %2</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>none (%1)</source>
+            <translation>nenhum (%1)</translation>
+        </message>
+        <message>
+            <source>Opening the dataset</source>
+            <translation>Abrindo o conjunto de dados</translation>
+        </message>
+        <message>
+            <source>Open a model first: the dataset is read with its tokenizer.</source>
+            <translation>Abra um modelo primeiro: o conjunto de dados é lido com o tokenizador dele.</translation>
+        </message>
+        <message>
+            <source>Stop the training run before opening another dataset.</source>
+            <translation>Pare o treino antes de abrir outro conjunto de dados.</translation>
+        </message>
+        <message>
+            <source>Dataset %1: %2 examples kept, %3 rows skipped</source>
+            <translation>Conjunto de dados %1: %2 exemplos mantidos, %3 linhas ignoradas</translation>
+        </message>
+        <message>
+            <source>Starting training</source>
+            <translation>Iniciando o treino</translation>
+        </message>
+        <message>
+            <source>Open a model and a dataset first.</source>
+            <translation>Abra um modelo e um conjunto de dados primeiro.</translation>
+        </message>
+        <message>
+            <source>Training %1 for %2 steps: %3 trainable values (%4 training, %5 held-out examples; %6 rows skipped)</source>
+            <translation>Treinando %1 por %2 passos: %3 valores treináveis (%4 exemplos de treino, %5 separados; %6 linhas ignoradas)</translation>
+        </message>
+        <message>
+            <source>stopped</source>
+            <translation>interrompido</translation>
+        </message>
+        <message>
+            <source>step %1: validation loss %2%3</source>
+            <translation>passo %1: perda de validação %2%3</translation>
+        </message>
+        <message>
+            <source>, accuracy %1%</source>
+            <translation>, acurácia %1%</translation>
+        </message>
+        <message>
+            <source>stopped early: the validation loss stopped improving</source>
+            <translation>interrompido antes: a perda de validação parou de melhorar</translation>
+        </message>
+        <message>
+            <source>finished</source>
+            <translation>concluído</translation>
+        </message>
+        <message>
+            <source>Training step %1</source>
+            <translation>Passo de treino %1</translation>
+        </message>
+        <message>
+            <source>stopped by an error</source>
+            <translation>interrompido por um erro</translation>
+        </message>
+        <message>
+            <source>paused after step %1</source>
+            <translation>pausado após o passo %1</translation>
+        </message>
+        <message>
+            <source>resumed</source>
+            <translation>retomado</translation>
+        </message>
+        <message>
+            <source>training %1 after %2 steps</source>
+            <translation>treino %1 após %2 passos</translation>
+        </message>
+        <message>
+            <source>Comparing answers</source>
+            <translation>Comparando respostas</translation>
+        </message>
+        <message>
+            <source>Open a model first.</source>
+            <translation>Abra um modelo primeiro.</translation>
+        </message>
+        <message>
+            <source>%1 tokens, %2 tokens/s</source>
+            <translation>%1 tokens, %2 tokens/s</translation>
+        </message>
+        <message>
+            <source>%1 (free memory: not reported by the engine)</source>
+            <translation>%1 (memória livre: não informada pelo motor)</translation>
+        </message>
+        <message>
+            <source>unusable: %1</source>
+            <translation>inutilizável: %1</translation>
+        </message>
+        <message>
+            <source>No GPU: %1</source>
+            <translation>Nenhuma GPU: %1</translation>
+        </message>
+        <message>
+            <source>Exporting the model</source>
+            <translation>Exportando o modelo</translation>
+        </message>
+        <message>
+            <source>Train first, and wait until the run has ended.</source>
+            <translation>Treine primeiro e espere o treino terminar.</translation>
+        </message>
+        <message>
+            <source>fine-tuned model written to %1</source>
+            <translation>modelo ajustado gravado em %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::MainWindow</name>
+        <message>
+            <source>Give me three tips for learning a new language.</source>
+            <translation>Dê-me três dicas para aprender um novo idioma.</translation>
+        </message>
+        <message>
+            <source>Training %1.</source>
+            <translation>Treino %1.</translation>
+        </message>
+        <message>
+            <source>Working…</source>
+            <translation>Trabalhando…</translation>
+        </message>
+        <message>
+            <source>Ready.</source>
+            <translation>Pronto.</translation>
+        </message>
+        <message>
+            <source>Open a model</source>
+            <translation>Abrir um modelo</translation>
+        </message>
+        <message>
+            <source>GGUF models (*.gguf);;All files (*)</source>
+            <translation>Modelos GGUF (*.gguf);;Todos os arquivos (*)</translation>
+        </message>
+        <message>
+            <source>Open a dataset</source>
+            <translation>Abrir um conjunto de dados</translation>
+        </message>
+        <message>
+            <source>Datasets (*.jsonl *.json *.csv *.tsv *.txt);;All files (*)</source>
+            <translation>Conjuntos de dados (*.jsonl *.json *.csv *.tsv *.txt);;Todos os arquivos (*)</translation>
+        </message>
+        <message>
+            <source>Load a session</source>
+            <translation>Carregar uma sessão</translation>
+        </message>
+        <message>
+            <source>Sessions (*.json)</source>
+            <translation>Sessões (*.json)</translation>
+        </message>
+        <message>
+            <source>Save the session</source>
+            <translation>Salvar a sessão</translation>
+        </message>
+        <message>
+            <source>About QuantTune</source>
+            <translation>Sobre o QuantTune</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;QuantTune %1&lt;/b&gt;&lt;br&gt;Fine-tunes quantized language models with zeroth-order methods (QZO, MeZO) on the computer you have.</source>
+            <translation>&lt;b&gt;QuantTune %1&lt;/b&gt;&lt;br&gt;Faz o ajuste fino de modelos de linguagem quantizados com métodos de ordem zero (QZO, MeZO) no computador que você já tem.</translation>
+        </message>
+        <message>
+            <source>Open a model first (Model page).</source>
+            <translation>Abra um modelo primeiro (página Modelo).</translation>
+        </message>
+        <message>
+            <source>Open a dataset first (Dataset page).</source>
+            <translation>Abra um conjunto de dados primeiro (página Dados).</translation>
+        </message>
+        <message>
+            <source>Fix the settings on the Method page: %1</source>
+            <translation>Corrija as configurações na página Método: %1</translation>
+        </message>
+        <message>
+            <source>Starting training</source>
+            <translation>Iniciando o treino</translation>
+        </message>
+        <message>
+            <source>Saving the session</source>
+            <translation>Salvando a sessão</translation>
+        </message>
+        <message>
+            <source>Session saved to %1.</source>
+            <translation>Sessão salva em %1.</translation>
+        </message>
+        <message>
+            <source>Session loaded from %1.</source>
+            <translation>Sessão carregada de %1.</translation>
+        </message>
+        <message>
+            <source>Loading the session</source>
+            <translation>Carregando a sessão</translation>
+        </message>
+        <message>
+            <source>Error — %1: %2</source>
+            <translation>Erro — %1: %2</translation>
+        </message>
+        <message>
+            <source>Nothing was lost: your settings and the loaded model stay as they were.</source>
+            <translation>Nada foi perdido: suas configurações e o modelo carregado continuam como estavam.</translation>
+        </message>
+        <message>
+            <source>Training is running</source>
+            <translation>O treino está em andamento</translation>
+        </message>
+        <message>
+            <source>A training run is in progress. Stop it after the current step and quit?</source>
+            <translation>Há um treino em andamento. Pará-lo após o passo atual e sair?</translation>
+        </message>
+        <message>
+            <source>QuantTune — fine-tune quantized language models</source>
+            <translation>QuantTune — ajuste fino de modelos de linguagem quantizados</translation>
+        </message>
+        <message>
+            <source>Model</source>
+            <translation>Modelo</translation>
+        </message>
+        <message>
+            <source>Dataset</source>
+            <translation>Dados</translation>
+        </message>
+        <message>
+            <source>Method</source>
+            <translation>Método</translation>
+        </message>
+        <message>
+            <source>Device</source>
+            <translation>Dispositivo</translation>
+        </message>
+        <message>
+            <source>Training</source>
+            <translation>Treino</translation>
+        </message>
+        <message>
+            <source>Memory</source>
+            <translation>Memória</translation>
+        </message>
+        <message>
+            <source>Compare</source>
+            <translation>Comparar</translation>
+        </message>
+        <message>
+            <source>&amp;File</source>
+            <translation>&amp;Arquivo</translation>
+        </message>
+        <message>
+            <source>Open &amp;model…</source>
+            <translation>Abrir &amp;modelo…</translation>
+        </message>
+        <message>
+            <source>Open &amp;dataset…</source>
+            <translation>Abrir &amp;dados…</translation>
+        </message>
+        <message>
+            <source>&amp;Load session…</source>
+            <translation>&amp;Carregar sessão…</translation>
+        </message>
+        <message>
+            <source>&amp;Save session…</source>
+            <translation>&amp;Salvar sessão…</translation>
+        </message>
+        <message>
+            <source>&amp;Quit</source>
+            <translation>Sa&amp;ir</translation>
+        </message>
+        <message>
+            <source>&amp;Settings</source>
+            <translation>&amp;Configurações</translation>
+        </message>
+        <message>
+            <source>&amp;Preferences…</source>
+            <translation>&amp;Preferências…</translation>
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation>Aj&amp;uda</translation>
+        </message>
+        <message>
+            <source>&amp;About QuantTune</source>
+            <translation>&amp;Sobre o QuantTune</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::MemoryView</name>
+        <message>
+            <source>This run, now
+(memory ledger)</source>
+            <translation>Este treino, agora
+(registro de memória)</translation>
+        </message>
+        <message>
+            <source>device capacity: unknown</source>
+            <translation>capacidade do dispositivo: desconhecida</translation>
+        </message>
+        <message>
+            <source>- - device capacity %1</source>
+            <translation>- - capacidade do dispositivo %1</translation>
+        </message>
+        <message>
+            <source>device capacity %1 (above the chart)</source>
+            <translation>capacidade do dispositivo %1 (acima do gráfico)</translation>
+        </message>
+        <message>
+            <source>Now on %1: %2 in use, peak %3 since the run started. Planned bars come from the engine's plan for this model (hover the Model page's table for the basis of each).</source>
+            <translation>Agora em %1: %2 em uso, pico de %3 desde o início. As barras previstas vêm do plano do motor para este modelo (passe o mouse na tabela da página Modelo para ver a base de cada uma).</translation>
+        </message>
+        <message>
+            <source>no device yet</source>
+            <translation>nenhum dispositivo ainda</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;%1&lt;/b&gt;: %2 (%3 bytes)&lt;br&gt;%4</source>
+            <translation>&lt;b&gt;%1&lt;/b&gt;: %2 (%3 bytes)&lt;br&gt;%4</translation>
+        </message>
+        <message>
+            <source>memory (MB)</source>
+            <translation>memória (MB)</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::MethodPanel</name>
+        <message>
+            <source>Learning rate: "%1" is not a number</source>
+            <translation>Taxa de aprendizado: "%1" não é um número</translation>
+        </message>
+        <message>
+            <source>Perturbation size: "%1" is not a number</source>
+            <translation>Tamanho da perturbação: "%1" não é um número</translation>
+        </message>
+        <message>
+            <source>Clipping threshold: "%1" is not a number</source>
+            <translation>Limite de corte: "%1" não é um número</translation>
+        </message>
+        <message>
+            <source>Warm-up steps (%1) must be fewer than the steps (%2)</source>
+            <translation>Os passos de aquecimento (%1) devem ser menos que os passos (%2)</translation>
+        </message>
+        <message>
+            <source>Learning rate %1 is far too large for zeroth-order training (use 1e-7 … 1e-3)</source>
+            <translation>A taxa de aprendizado %1 é grande demais para treino de ordem zero (use 1e-7 … 1e-3)</translation>
+        </message>
+        <message>
+            <source>✔ These settings are valid.</source>
+            <translation>✔ Estas configurações são válidas.</translation>
+        </message>
+        <message>
+            <source>✘ %1</source>
+            <translation>✘ %1</translation>
+        </message>
+        <message>
+            <source>Training method</source>
+            <translation>Método de treino</translation>
+        </message>
+        <message>
+            <source>Safe defaults</source>
+            <translation>Padrões seguros</translation>
+        </message>
+        <message>
+            <source>Settings that train gently and stop soon: good for a first try.</source>
+            <translation>Configurações que treinam com suavidade e terminam logo: boas para uma primeira tentativa.</translation>
+        </message>
+        <message>
+            <source>Paper settings</source>
+            <translation>Configurações do artigo</translation>
+        </message>
+        <message>
+            <source>The settings of the MeZO and QZO papers: perturbation 1e-3, learning rate 1e-6, 16 examples per step, 20,000 steps. Takes long on a CPU.</source>
+            <translation>As configurações dos artigos do MeZO e do QZO: perturbação 1e-3, taxa de aprendizado 1e-6, 16 exemplos por passo, 20.000 passos. Demora numa CPU.</translation>
+        </message>
+        <message>
+            <source>How the model is changed. Both methods only run the model forward (no back-propagation), so they need about as much memory as answering a question.</source>
+            <translation>Como o modelo é alterado. Os dois métodos só executam o modelo para frente (sem retropropagação), então precisam de mais ou menos a mesma memória que responder a uma pergunta.</translation>
+        </message>
+        <message>
+            <source>QZO keeps the 4-bit weights as they are and trains only each block's scale: the smallest memory of all methods (Shang et al. 2025).</source>
+            <translation>O QZO mantém os pesos de 4 bits como estão e treina só a escala de cada bloco: a menor memória de todos os métodos (Shang et al. 2025).</translation>
+        </message>
+        <message>
+            <source>MeZO expands the layers it trains to 32-bit numbers and nudges every weight: more memory than QZO, finer changes (Malladi et al. 2023).</source>
+            <translation>O MeZO expande as camadas que treina para números de 32 bits e ajusta cada peso: mais memória que o QZO, mudanças mais finas (Malladi et al. 2023).</translation>
+        </message>
+        <message>
+            <source>Hyperparameters</source>
+            <translation>Hiperparâmetros</translation>
+        </message>
+        <message>
+            <source>Steps</source>
+            <translation>Passos</translation>
+        </message>
+        <message>
+            <source>How many times the model is nudged. More steps learn more and take longer.</source>
+            <translation>Quantas vezes o modelo é ajustado. Mais passos aprendem mais e demoram mais.</translation>
+        </message>
+        <message>
+            <source>Examples per step</source>
+            <translation>Exemplos por passo</translation>
+        </message>
+        <message>
+            <source>How many examples are averaged for each nudge (batch size). More is steadier but slower.</source>
+            <translation>Quantos exemplos entram na média de cada ajuste (tamanho do lote). Mais é mais estável, porém mais lento.</translation>
+        </message>
+        <message>
+            <source>Learning rate</source>
+            <translation>Taxa de aprendizado</translation>
+        </message>
+        <message>
+            <source>How big each nudge is. Too big and the loss jumps around or explodes; too small and nothing changes.</source>
+            <translation>O tamanho de cada ajuste. Grande demais e a perda oscila ou explode; pequeno demais e nada muda.</translation>
+        </message>
+        <message>
+            <source>Perturbation size</source>
+            <translation>Tamanho da perturbação</translation>
+        </message>
+        <message>
+            <source>How far the method pokes the values to feel which way is downhill (epsilon). 1e-3 is usual.</source>
+            <translation>O quanto o método cutuca os valores para sentir qual direção desce (épsilon). 1e-3 é o usual.</translation>
+        </message>
+        <message>
+            <source>Clipping threshold</source>
+            <translation>Limite de corte</translation>
+        </message>
+        <message>
+            <source>QZO only: the largest slope a single step may act on; bigger slopes are cut to it, which keeps training stable.</source>
+            <translation>Só QZO: a maior inclinação sobre a qual um passo pode agir; inclinações maiores são cortadas para esse valor, o que mantém o treino estável.</translation>
+        </message>
+        <message>
+            <source>Learning-rate schedule</source>
+            <translation>Cronograma da taxa de aprendizado</translation>
+        </message>
+        <message>
+            <source>Keep the rate constant, or lower it gradually (linearly or along a cosine curve) towards the end.</source>
+            <translation>Manter a taxa constante ou reduzi-la aos poucos (linearmente ou em curva cosseno) até o fim.</translation>
+        </message>
+        <message>
+            <source>Warm-up steps</source>
+            <translation>Passos de aquecimento</translation>
+        </message>
+        <message>
+            <source>Steps at the start during which the rate rises from zero to its full value.</source>
+            <translation>Passos iniciais durante os quais a taxa sobe de zero até o valor total.</translation>
+        </message>
+        <message>
+            <source>Final rate (fraction)</source>
+            <translation>Taxa final (fração)</translation>
+        </message>
+        <message>
+            <source>With a decaying schedule: the rate at the end, as a fraction of the full rate.</source>
+            <translation>Com um cronograma decrescente: a taxa no final, como fração da taxa total.</translation>
+        </message>
+        <message>
+            <source>Random seed</source>
+            <translation>Semente aleatória</translation>
+        </message>
+        <message>
+            <source>Fixes all random choices, so the same settings give the same run.</source>
+            <translation>Fixa todas as escolhas aleatórias, para que as mesmas configurações deem o mesmo treino.</translation>
+        </message>
+        <message>
+            <source>Max tokens per example</source>
+            <translation>Máx. de tokens por exemplo</translation>
+        </message>
+        <message>
+            <source>Longer examples are shortened. Shorter examples train faster and use less memory.</source>
+            <translation>Exemplos mais longos são encurtados. Exemplos mais curtos treinam mais rápido e usam menos memória.</translation>
+        </message>
+        <message>
+            <source>Held-out fraction</source>
+            <translation>Fração separada</translation>
+        </message>
+        <message>
+            <source>The share of examples kept aside to check the model on text it was not trained on.</source>
+            <translation>A parte dos exemplos guardada para verificar o modelo em textos com os quais ele não foi treinado.</translation>
+        </message>
+        <message>
+            <source>Check every N steps</source>
+            <translation>Verificar a cada N passos</translation>
+        </message>
+        <message>
+            <source>How often the held-out loss is measured (0: only at the end).</source>
+            <translation>Com que frequência a perda nos exemplos separados é medida (0: só no final).</translation>
+        </message>
+        <message>
+            <source>Examples per check</source>
+            <translation>Exemplos por verificação</translation>
+        </message>
+        <message>
+            <source>How many held-out examples each check uses (0: all).</source>
+            <translation>Quantos exemplos separados cada verificação usa (0: todos).</translation>
+        </message>
+        <message>
+            <source>Patience</source>
+            <translation>Paciência</translation>
+        </message>
+        <message>
+            <source>Stop early after this many checks without improvement (0: never stop early).</source>
+            <translation>Parar antes após esse número de verificações sem melhora (0: nunca parar antes).</translation>
+        </message>
+        <message>
+            <source>Also train block minimums</source>
+            <translation>Treinar também os mínimos de bloco</translation>
+        </message>
+        <message>
+            <source>QZO only: also train the offset m of Q4_1/Q5_1 blocks. Off in the paper.</source>
+            <translation>Só QZO: treinar também o deslocamento m dos blocos Q4_1/Q5_1. Desligado no artigo.</translation>
+        </message>
+        <message>
+            <source>constant</source>
+            <translation>constante</translation>
+        </message>
+        <message>
+            <source>linear decay</source>
+            <translation>decaimento linear</translation>
+        </message>
+        <message>
+            <source>cosine decay</source>
+            <translation>decaimento cosseno</translation>
+        </message>
+        <message>
+            <source>Q4_1/Q5_1 minimum m</source>
+            <translation>mínimo m de Q4_1/Q5_1</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::ModelPanel</name>
+        <message>
+            <source>Open a model</source>
+            <translation>Abrir um modelo</translation>
+        </message>
+        <message>
+            <source>GGUF models (*.gguf);;All files (*)</source>
+            <translation>Modelos GGUF (*.gguf);;Todos os arquivos (*)</translation>
+        </message>
+        <message>
+            <source>Method</source>
+            <translation>Método</translation>
+        </message>
+        <message>
+            <source>Total</source>
+            <translation>Total</translation>
+        </message>
+        <message>
+            <source>Fits on %1?</source>
+            <translation>Cabe em %1?</translation>
+        </message>
+        <message>
+            <source>the device</source>
+            <translation>o dispositivo</translation>
+        </message>
+        <message>
+            <source>unknown</source>
+            <translation>desconhecido</translation>
+        </message>
+        <message>
+            <source>yes (%1%)</source>
+            <translation>sim (%1%)</translation>
+        </message>
+        <message>
+            <source>no: %1 over</source>
+            <translation>não: %1 acima</translation>
+        </message>
+        <message>
+            <source>Model file (.gguf)</source>
+            <translation>Arquivo do modelo (.gguf)</translation>
+        </message>
+        <message>
+            <source>Browse…</source>
+            <translation>Procurar…</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>Abrir</translation>
+        </message>
+        <message>
+            <source>Choose a GGUF model file on this computer.</source>
+            <translation>Escolher um arquivo de modelo GGUF neste computador.</translation>
+        </message>
+        <message>
+            <source>Load the model named in the box (recent models are in its list).</source>
+            <translation>Carregar o modelo indicado na caixa (os modelos recentes estão na lista dela).</translation>
+        </message>
+        <message>
+            <source>About this model</source>
+            <translation>Sobre este modelo</translation>
+        </message>
+        <message>
+            <source>Memory each method would need (sequences of 256 tokens, batch 4)</source>
+            <translation>Memória que cada método precisaria (sequências de 256 tokens, lote de 4)</translation>
+        </message>
+        <message>
+            <source>Planned by the engine from the file before training; hover a method for where its numbers come from. The Memory page shows what a run really holds.</source>
+            <translation>Previsto pelo motor a partir do arquivo antes do treino; passe o mouse sobre um método para ver a origem dos números. A página Memória mostra o que um treino realmente ocupa.</translation>
+        </message>
+        <message>
+            <source>No model loaded yet. Press Open to load the one named above.</source>
+            <translation>Nenhum modelo carregado ainda. Clique em Abrir para carregar o indicado acima.</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;Architecture: %2&lt;br&gt;Parameters: %3 (%4 M)&lt;br&gt;File size: %5 (tensors %6)&lt;br&gt;Quantization: %7&lt;br&gt;Layers: %8, embedding width %9, attention heads %10 (key/value heads %11)&lt;br&gt;Context: %12 tokens, vocabulary %13 tokens&lt;br&gt;Chat template: %14&lt;br&gt;Loaded on: %15</source>
+            <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;Arquitetura: %2&lt;br&gt;Parâmetros: %3 (%4 M)&lt;br&gt;Tamanho do arquivo: %5 (tensores %6)&lt;br&gt;Quantização: %7&lt;br&gt;Camadas: %8, largura do embedding %9, cabeças de atenção %10 (cabeças chave/valor %11)&lt;br&gt;Contexto: %12 tokens, vocabulário %13 tokens&lt;br&gt;Modelo de chat: %14&lt;br&gt;Carregado em: %15</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::SettingsDialog</name>
+        <message>
+            <source>Settings</source>
+            <translation>Configurações</translation>
+        </message>
+        <message>
+            <source>Language:</source>
+            <translation>Idioma:</translation>
+        </message>
+        <message>
+            <source>Open the last model (or the default model) when QuantTune starts</source>
+            <translation>Abrir o último modelo (ou o modelo padrão) quando o QuantTune iniciar</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::TrainingPanel</name>
+        <message>
+            <source>step %v of %m</source>
+            <translation>passo %v de %m</translation>
+        </message>
+        <message>
+            <source>elapsed %1, about %2 left</source>
+            <translation>decorrido %1, faltam cerca de %2</translation>
+        </message>
+        <message>
+            <source>Train with the settings of the Method page.</source>
+            <translation>Treinar com as configurações da página Método.</translation>
+        </message>
+        <message>
+            <source>Resume</source>
+            <translation>Retomar</translation>
+        </message>
+        <message>
+            <source>Pause</source>
+            <translation>Pausar</translation>
+        </message>
+        <message>
+            <source>Start</source>
+            <translation>Iniciar</translation>
+        </message>
+        <message>
+            <source>Stop</source>
+            <translation>Parar</translation>
+        </message>
+        <message>
+            <source>Pause after the current step; Resume continues exactly where it stopped.</source>
+            <translation>Pausar após o passo atual; Retomar continua exatamente de onde parou.</translation>
+        </message>
+        <message>
+            <source>End the run after the current step. The model keeps what it has learned.</source>
+            <translation>Encerrar o treino após o passo atual. O modelo mantém o que aprendeu.</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::TrainingPlots</name>
+        <message>
+            <source>Export plots as PNG</source>
+            <translation>Exportar os gráficos como PNG</translation>
+        </message>
+        <message>
+            <source>PNG images (*.png)</source>
+            <translation>Imagens PNG (*.png)</translation>
+        </message>
+        <message>
+            <source>Export failed</source>
+            <translation>Falha ao exportar</translation>
+        </message>
+        <message>
+            <source>Could not write %1.</source>
+            <translation>Não foi possível gravar %1.</translation>
+        </message>
+        <message>
+            <source>Export metrics as CSV</source>
+            <translation>Exportar as métricas como CSV</translation>
+        </message>
+        <message>
+            <source>CSV files (*.csv)</source>
+            <translation>Arquivos CSV (*.csv)</translation>
+        </message>
+        <message>
+            <source>Loss (lower is better)</source>
+            <translation>Perda (menor é melhor)</translation>
+        </message>
+        <message>
+            <source>Directional derivative and clipping</source>
+            <translation>Derivada direcional e corte</translation>
+        </message>
+        <message>
+            <source>Learning rate</source>
+            <translation>Taxa de aprendizado</translation>
+        </message>
+        <message>
+            <source>Throughput</source>
+            <translation>Vazão</translation>
+        </message>
+        <message>
+            <source>training (this step's examples)</source>
+            <translation>treino (exemplos deste passo)</translation>
+        </message>
+        <message>
+            <source>held-out</source>
+            <translation>separados</translation>
+        </message>
+        <message>
+            <source>raw d</source>
+            <translation>d bruto</translation>
+        </message>
+        <message>
+            <source>clipped d'</source>
+            <translation>d' cortado</translation>
+        </message>
+        <message>
+            <source>clip rate (right axis)</source>
+            <translation>taxa de corte (eixo direito)</translation>
+        </message>
+        <message>
+            <source>learning rate</source>
+            <translation>taxa de aprendizado</translation>
+        </message>
+        <message>
+            <source>tokens per second</source>
+            <translation>tokens por segundo</translation>
+        </message>
+        <message>
+            <source>step</source>
+            <translation>passo</translation>
+        </message>
+        <message>
+            <source>clip rate</source>
+            <translation>taxa de corte</translation>
+        </message>
+        <message>
+            <source>Fit</source>
+            <translation>Ajustar</translation>
+        </message>
+        <message>
+            <source>Show all points again after zooming or panning.</source>
+            <translation>Mostrar todos os pontos de novo após zoom ou deslocamento.</translation>
+        </message>
+        <message>
+            <source>Export PNG…</source>
+            <translation>Exportar PNG…</translation>
+        </message>
+        <message>
+            <source>Export CSV…</source>
+            <translation>Exportar CSV…</translation>
+        </message>
+    </context>
+</TS>

@@ -1,0 +1,1101 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+    <context>
+        <name>Devices</name>
+        <message>
+            <source>CPU</source>
+            <translation>CPU</translation>
+        </message>
+        <message>
+            <source>%1, %2 cores, %3 free of %4</source>
+            <translation>%1，%2 个核心，%4 中可用 %3</translation>
+        </message>
+    </context>
+    <context>
+        <name>Memory</name>
+        <message>
+            <source>Weights</source>
+            <translation>权重</translation>
+        </message>
+        <message>
+            <source>Trainable parameters</source>
+            <translation>可训练参数</translation>
+        </message>
+        <message>
+            <source>Gradients</source>
+            <translation>梯度</translation>
+        </message>
+        <message>
+            <source>Optimizer states</source>
+            <translation>优化器状态</translation>
+        </message>
+        <message>
+            <source>Activations</source>
+            <translation>激活值</translation>
+        </message>
+        <message>
+            <source>KV cache</source>
+            <translation>KV 缓存</translation>
+        </message>
+        <message>
+            <source>The model's weights as stored: quantized blocks, norms, embedding.</source>
+            <translation>按存储格式保存的模型权重：量化块、归一化层、嵌入层。</translation>
+        </message>
+        <message>
+            <source>What training changes, in full precision: QZO's block scales, MeZO's float32 weights, or the fp32 master copy of full fine-tuning.</source>
+            <translation>训练所改变的内容（全精度）：QZO 的块缩放因子、MeZO 的 float32 权重，或全量微调的 fp32 主副本。</translation>
+        </message>
+        <message>
+            <source>One gradient value per trained parameter (back-propagation only).</source>
+            <translation>每个被训练参数一个梯度值（仅反向传播需要）。</translation>
+        </message>
+        <message>
+            <source>AdamW's two running averages per trained parameter.</source>
+            <translation>AdamW 为每个被训练参数保存的两个滑动平均值。</translation>
+        </message>
+        <message>
+            <source>Intermediate results of the forward pass and the logits the loss is computed from.</source>
+            <translation>前向计算的中间结果，以及用于计算损失的 logits。</translation>
+        </message>
+        <message>
+            <source>Keys and values of earlier tokens, kept for attention.</source>
+            <translation>之前词元的键和值，供注意力计算使用。</translation>
+        </message>
+    </context>
+    <context>
+        <name>Units</name>
+        <message>
+            <source>%1 B</source>
+            <translation>%1 B</translation>
+        </message>
+        <message>
+            <source>%1 kB</source>
+            <translation>%1 kB</translation>
+        </message>
+        <message>
+            <source>%1 MB</source>
+            <translation>%1 MB</translation>
+        </message>
+        <message>
+            <source>%1 GB</source>
+            <translation>%1 GB</translation>
+        </message>
+        <message>
+            <source>%1 s</source>
+            <translation>%1 秒</translation>
+        </message>
+        <message>
+            <source>%1 min %2 s</source>
+            <translation>%1 分 %2 秒</translation>
+        </message>
+        <message>
+            <source>%1 h %2 min</source>
+            <translation>%1 小时 %2 分</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::ComparePanel</name>
+        <message>
+            <source>Export the comparison</source>
+            <translation>导出对比</translation>
+        </message>
+        <message>
+            <source>Markdown (*.md)</source>
+            <translation>Markdown (*.md)</translation>
+        </message>
+        <message>
+            <source>Export failed</source>
+            <translation>导出失败</translation>
+        </message>
+        <message>
+            <source>Could not write %1.</source>
+            <translation>无法写入 %1。</translation>
+        </message>
+        <message>
+            <source>Compare</source>
+            <translation>对比</translation>
+        </message>
+        <message>
+            <source>Write a prompt first.</source>
+            <translation>请先输入提示词。</translation>
+        </message>
+        <message>
+            <source>answering…</source>
+            <translation>正在回答…</translation>
+        </message>
+        <message>
+            <source>waiting for the base model…</source>
+            <translation>等待基础模型…</translation>
+        </message>
+        <message>
+            <source>Ask both models something, e.g. a question from your dataset.</source>
+            <translation>向两个模型提问，例如数据集中的一个问题。</translation>
+        </message>
+        <message>
+            <source>The base model answers first, then the fine-tuned one, with the same settings.</source>
+            <translation>先由基础模型回答，再由微调后的模型回答，设置相同。</translation>
+        </message>
+        <message>
+            <source>Export…</source>
+            <translation>导出…</translation>
+        </message>
+        <message>
+            <source>Sampling (the same for both)</source>
+            <translation>采样（两者相同）</translation>
+        </message>
+        <message>
+            <source>Max tokens:</source>
+            <translation>最大词元数：</translation>
+        </message>
+        <message>
+            <source>Temperature:</source>
+            <translation>温度：</translation>
+        </message>
+        <message>
+            <source>0 always picks the likeliest word; higher values answer more freely.</source>
+            <translation>0 总是选择最可能的词；数值越大，回答越自由。</translation>
+        </message>
+        <message>
+            <source>Top-k:</source>
+            <translation>Top-k：</translation>
+        </message>
+        <message>
+            <source>Pick only among the k likeliest words (0: no limit).</source>
+            <translation>只在最可能的 k 个词中选择（0：不限制）。</translation>
+        </message>
+        <message>
+            <source>Top-p:</source>
+            <translation>Top-p：</translation>
+        </message>
+        <message>
+            <source>Pick only among the likeliest words that together make up this probability.</source>
+            <translation>只在累计概率达到该值的最可能词中选择。</translation>
+        </message>
+        <message>
+            <source>Seed:</source>
+            <translation>随机种子：</translation>
+        </message>
+        <message>
+            <source>Chat template</source>
+            <translation>对话模板</translation>
+        </message>
+        <message>
+            <source>Wrap the prompt as a user turn of the model's chat template.</source>
+            <translation>将提示词包装为对话模板中的一轮用户发言。</translation>
+        </message>
+        <message>
+            <source>Base model (from the file)</source>
+            <translation>基础模型（来自文件）</translation>
+        </message>
+        <message>
+            <source>Fine-tuned model (after training)</source>
+            <translation>微调后的模型（训练之后）</translation>
+        </message>
+        <message>
+            <source>Earlier prompts</source>
+            <translation>之前的提示词</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::DatasetPanel</name>
+        <message>
+            <source>Open a dataset</source>
+            <translation>打开数据集</translation>
+        </message>
+        <message>
+            <source>Datasets (*.jsonl *.json *.csv *.tsv *.txt);;All files (*)</source>
+            <translation>数据集 (*.jsonl *.json *.csv *.tsv *.txt);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>… and %1 more</source>
+            <translation>… 另有 %1 条</translation>
+        </message>
+        <message>
+            <source>Data file</source>
+            <translation>数据文件</translation>
+        </message>
+        <message>
+            <source>Browse…</source>
+            <translation>浏览…</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>打开</translation>
+        </message>
+        <message>
+            <source>JSON lines, JSON array, CSV/TSV or plain text</source>
+            <translation>JSON Lines、JSON 数组、CSV/TSV 或纯文本</translation>
+        </message>
+        <message>
+            <source>What the engine found</source>
+            <translation>引擎的分析结果</translation>
+        </message>
+        <message>
+            <source>Token lengths</source>
+            <translation>词元长度</translation>
+        </message>
+        <message>
+            <source>tokens per example</source>
+            <translation>每个样本的词元数</translation>
+        </message>
+        <message>
+            <source>examples</source>
+            <translation>样本数</translation>
+        </message>
+        <message>
+            <source>First examples as the model sees them (completion highlighted: the loss is computed on it)</source>
+            <translation>模型所见的前几个样本（高亮部分为补全内容：损失在其上计算）</translation>
+        </message>
+        <message>
+            <source>Skipped rows and why</source>
+            <translation>跳过的行及原因</translation>
+        </message>
+        <message>
+            <source>No dataset loaded.</source>
+            <translation>尚未加载数据集。</translation>
+        </message>
+        <message>
+            <source>Format: %1%2&lt;br&gt;Rows read: %3, kept: %4, skipped: %5, shortened: %6&lt;br&gt;Tokens: %7, of which trained on: %8&lt;br&gt;Length: %9–%10 tokens, mean %11, median %12, 90% below %13</source>
+            <translation>格式：%1%2&lt;br&gt;读取行数：%3，保留：%4，跳过：%5，截短：%6&lt;br&gt;词元：%7，其中参与训练：%8&lt;br&gt;长度：%9–%10 个词元，平均 %11，中位数 %12，90% 低于 %13</translation>
+        </message>
+        <message>
+            <source> (chat template applied)</source>
+            <translation>（已应用对话模板）</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::DatasetPreviewModel</name>
+        <message>
+            <source>%1 (cut)</source>
+            <translation>%1（已截断）</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;Prompt&lt;/b&gt; (the model reads it, no loss):&lt;pre&gt;%1&lt;/pre&gt;&lt;b&gt;Completion&lt;/b&gt; (the model learns to write it):&lt;pre style='background:#d8f0d8'&gt;%2&lt;/pre&gt;</source>
+            <translation>&lt;b&gt;提示&lt;/b&gt;（模型读取，不计损失）：&lt;pre&gt;%1&lt;/pre&gt;&lt;b&gt;补全&lt;/b&gt;（模型学习写出）：&lt;pre style='background:#d8f0d8'&gt;%2&lt;/pre&gt;</translation>
+        </message>
+        <message>
+            <source>Line</source>
+            <translation>行</translation>
+        </message>
+        <message>
+            <source>Prompt (as the model sees it)</source>
+            <translation>提示（模型所见）</translation>
+        </message>
+        <message>
+            <source>Completion (trained on)</source>
+            <translation>补全（参与训练）</translation>
+        </message>
+        <message>
+            <source>Tokens</source>
+            <translation>词元</translation>
+        </message>
+        <message>
+            <source>Targets</source>
+            <translation>目标</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::DevicePanel</name>
+        <message>
+            <source>Where the model runs</source>
+            <translation>模型运行位置</translation>
+        </message>
+        <message>
+            <source>Look for GPUs again</source>
+            <translation>重新查找 GPU</translation>
+        </message>
+        <message>
+            <source>The chosen device is used the next time a model is opened. A GPU's free memory is not yet reported by the engine; the CPU's comes from the operating system.</source>
+            <translation>所选设备将在下次打开模型时使用。引擎尚未报告 GPU 的可用内存；CPU 的数值来自操作系统。</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::EngineWorker</name>
+        <message>
+            <source>QZO (planned)</source>
+            <translation>QZO（预估）</translation>
+        </message>
+        <message>
+            <source>MeZO (planned)</source>
+            <translation>MeZO（预估）</translation>
+        </message>
+        <message>
+            <source>Full fine-tuning, bf16 + AdamW (planned)</source>
+            <translation>全量微调，bf16 + AdamW（预估）</translation>
+        </message>
+        <message>
+            <source>Opening the model</source>
+            <translation>打开模型</translation>
+        </message>
+        <message>
+            <source>Stop the training run before opening another model.</source>
+            <translation>请先停止训练，再打开其他模型。</translation>
+        </message>
+        <message>
+            <source>Opening %1 ...</source>
+            <translation>正在打开 %1 ...</translation>
+        </message>
+        <message>
+            <source>Loaded %1: %2 parameters on %3</source>
+            <translation>已加载 %1：%2 个参数，运行于 %3</translation>
+        </message>
+        <message numerus="yes">
+            <source>%1: %n tensor(s), %2</source>
+            <translation>
+                <numerusform>%1：%n 个张量，%2</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>none (%1)</source>
+            <translation>无（%1）</translation>
+        </message>
+        <message>
+            <source>Opening the dataset</source>
+            <translation>打开数据集</translation>
+        </message>
+        <message>
+            <source>Open a model first: the dataset is read with its tokenizer.</source>
+            <translation>请先打开模型：数据集需要用它的分词器读取。</translation>
+        </message>
+        <message>
+            <source>Stop the training run before opening another dataset.</source>
+            <translation>请先停止训练，再打开其他数据集。</translation>
+        </message>
+        <message>
+            <source>Dataset %1: %2 examples kept, %3 rows skipped</source>
+            <translation>数据集 %1：保留 %2 个样本，跳过 %3 行</translation>
+        </message>
+        <message>
+            <source>Starting training</source>
+            <translation>开始训练</translation>
+        </message>
+        <message>
+            <source>Open a model and a dataset first.</source>
+            <translation>请先打开模型和数据集。</translation>
+        </message>
+        <message>
+            <source>Training %1 for %2 steps: %3 trainable values (%4 training, %5 held-out examples; %6 rows skipped)</source>
+            <translation>使用 %1 训练 %2 步：%3 个可训练数值（%4 个训练样本，%5 个留出样本；跳过 %6 行）</translation>
+        </message>
+        <message>
+            <source>stopped</source>
+            <translation>已停止</translation>
+        </message>
+        <message>
+            <source>step %1: validation loss %2%3</source>
+            <translation>第 %1 步：验证损失 %2%3</translation>
+        </message>
+        <message>
+            <source>, accuracy %1%</source>
+            <translation>，准确率 %1%</translation>
+        </message>
+        <message>
+            <source>stopped early: the validation loss stopped improving</source>
+            <translation>提前停止：验证损失不再下降</translation>
+        </message>
+        <message>
+            <source>finished</source>
+            <translation>已完成</translation>
+        </message>
+        <message>
+            <source>Training step %1</source>
+            <translation>第 %1 步训练</translation>
+        </message>
+        <message>
+            <source>stopped by an error</source>
+            <translation>因错误停止</translation>
+        </message>
+        <message>
+            <source>paused after step %1</source>
+            <translation>在第 %1 步后暂停</translation>
+        </message>
+        <message>
+            <source>resumed</source>
+            <translation>已继续</translation>
+        </message>
+        <message>
+            <source>training %1 after %2 steps</source>
+            <translation>训练在 %2 步后%1</translation>
+        </message>
+        <message>
+            <source>Comparing answers</source>
+            <translation>对比回答</translation>
+        </message>
+        <message>
+            <source>Open a model first.</source>
+            <translation>请先打开模型。</translation>
+        </message>
+        <message>
+            <source>%1 tokens, %2 tokens/s</source>
+            <translation>%1 个词元，%2 词元/秒</translation>
+        </message>
+        <message>
+            <source>%1 (free memory: not reported by the engine)</source>
+            <translation>%1（可用内存：引擎未报告）</translation>
+        </message>
+        <message>
+            <source>unusable: %1</source>
+            <translation>不可用：%1</translation>
+        </message>
+        <message>
+            <source>No GPU: %1</source>
+            <translation>没有 GPU：%1</translation>
+        </message>
+        <message>
+            <source>Exporting the model</source>
+            <translation>导出模型</translation>
+        </message>
+        <message>
+            <source>Train first, and wait until the run has ended.</source>
+            <translation>请先训练，并等待训练结束。</translation>
+        </message>
+        <message>
+            <source>fine-tuned model written to %1</source>
+            <translation>微调后的模型已写入 %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::MainWindow</name>
+        <message>
+            <source>Give me three tips for learning a new language.</source>
+            <translation>给我三个学习一门新语言的建议。</translation>
+        </message>
+        <message>
+            <source>Training %1.</source>
+            <translation>训练%1。</translation>
+        </message>
+        <message>
+            <source>Working…</source>
+            <translation>处理中…</translation>
+        </message>
+        <message>
+            <source>Ready.</source>
+            <translation>就绪。</translation>
+        </message>
+        <message>
+            <source>Open a model</source>
+            <translation>打开模型</translation>
+        </message>
+        <message>
+            <source>GGUF models (*.gguf);;All files (*)</source>
+            <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>Open a dataset</source>
+            <translation>打开数据集</translation>
+        </message>
+        <message>
+            <source>Datasets (*.jsonl *.json *.csv *.tsv *.txt);;All files (*)</source>
+            <translation>数据集 (*.jsonl *.json *.csv *.tsv *.txt);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>Load a session</source>
+            <translation>加载会话</translation>
+        </message>
+        <message>
+            <source>Sessions (*.json)</source>
+            <translation>会话 (*.json)</translation>
+        </message>
+        <message>
+            <source>Save the session</source>
+            <translation>保存会话</translation>
+        </message>
+        <message>
+            <source>About QuantTune</source>
+            <translation>关于 QuantTune</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;QuantTune %1&lt;/b&gt;&lt;br&gt;Fine-tunes quantized language models with zeroth-order methods (QZO, MeZO) on the computer you have.</source>
+            <translation>&lt;b&gt;QuantTune %1&lt;/b&gt;&lt;br&gt;在你现有的电脑上，用零阶方法（QZO、MeZO）微调量化语言模型。</translation>
+        </message>
+        <message>
+            <source>Open a model first (Model page).</source>
+            <translation>请先打开模型（模型页）。</translation>
+        </message>
+        <message>
+            <source>Open a dataset first (Dataset page).</source>
+            <translation>请先打开数据集（数据集页）。</translation>
+        </message>
+        <message>
+            <source>Fix the settings on the Method page: %1</source>
+            <translation>请修正方法页中的设置：%1</translation>
+        </message>
+        <message>
+            <source>Starting training</source>
+            <translation>开始训练</translation>
+        </message>
+        <message>
+            <source>Saving the session</source>
+            <translation>保存会话</translation>
+        </message>
+        <message>
+            <source>Session saved to %1.</source>
+            <translation>会话已保存到 %1。</translation>
+        </message>
+        <message>
+            <source>Session loaded from %1.</source>
+            <translation>已从 %1 加载会话。</translation>
+        </message>
+        <message>
+            <source>Loading the session</source>
+            <translation>加载会话</translation>
+        </message>
+        <message>
+            <source>Error — %1: %2</source>
+            <translation>错误 — %1：%2</translation>
+        </message>
+        <message>
+            <source>Nothing was lost: your settings and the loaded model stay as they were.</source>
+            <translation>没有任何丢失：你的设置和已加载的模型保持不变。</translation>
+        </message>
+        <message>
+            <source>Training is running</source>
+            <translation>训练正在进行</translation>
+        </message>
+        <message>
+            <source>A training run is in progress. Stop it after the current step and quit?</source>
+            <translation>训练正在进行。在当前步骤后停止并退出吗？</translation>
+        </message>
+        <message>
+            <source>QuantTune — fine-tune quantized language models</source>
+            <translation>QuantTune — 微调量化语言模型</translation>
+        </message>
+        <message>
+            <source>Model</source>
+            <translation>模型</translation>
+        </message>
+        <message>
+            <source>Dataset</source>
+            <translation>数据集</translation>
+        </message>
+        <message>
+            <source>Method</source>
+            <translation>方法</translation>
+        </message>
+        <message>
+            <source>Device</source>
+            <translation>设备</translation>
+        </message>
+        <message>
+            <source>Training</source>
+            <translation>训练</translation>
+        </message>
+        <message>
+            <source>Memory</source>
+            <translation>内存</translation>
+        </message>
+        <message>
+            <source>Compare</source>
+            <translation>对比</translation>
+        </message>
+        <message>
+            <source>&amp;File</source>
+            <translation>文件(&amp;F)</translation>
+        </message>
+        <message>
+            <source>Open &amp;model…</source>
+            <translation>打开模型(&amp;M)…</translation>
+        </message>
+        <message>
+            <source>Open &amp;dataset…</source>
+            <translation>打开数据集(&amp;D)…</translation>
+        </message>
+        <message>
+            <source>&amp;Load session…</source>
+            <translation>加载会话(&amp;L)…</translation>
+        </message>
+        <message>
+            <source>&amp;Save session…</source>
+            <translation>保存会话(&amp;S)…</translation>
+        </message>
+        <message>
+            <source>&amp;Quit</source>
+            <translation>退出(&amp;Q)</translation>
+        </message>
+        <message>
+            <source>&amp;Settings</source>
+            <translation>设置(&amp;S)</translation>
+        </message>
+        <message>
+            <source>&amp;Preferences…</source>
+            <translation>首选项(&amp;P)…</translation>
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation>帮助(&amp;H)</translation>
+        </message>
+        <message>
+            <source>&amp;About QuantTune</source>
+            <translation>关于 QuantTune(&amp;A)</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::MemoryView</name>
+        <message>
+            <source>This run, now
+(memory ledger)</source>
+            <translation>本次运行，当前
+（内存账本）</translation>
+        </message>
+        <message>
+            <source>device capacity: unknown</source>
+            <translation>设备容量：未知</translation>
+        </message>
+        <message>
+            <source>- - device capacity %1</source>
+            <translation>- - 设备容量 %1</translation>
+        </message>
+        <message>
+            <source>device capacity %1 (above the chart)</source>
+            <translation>设备容量 %1（超出图表上方）</translation>
+        </message>
+        <message>
+            <source>Now on %1: %2 in use, peak %3 since the run started. Planned bars come from the engine's plan for this model (hover the Model page's table for the basis of each).</source>
+            <translation>当前在 %1 上：已用 %2，本次运行峰值 %3。预估柱来自引擎对该模型的规划（将鼠标悬停在模型页的表格上可查看各项依据）。</translation>
+        </message>
+        <message>
+            <source>no device yet</source>
+            <translation>尚无设备</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;%1&lt;/b&gt;: %2 (%3 bytes)&lt;br&gt;%4</source>
+            <translation>&lt;b&gt;%1&lt;/b&gt;：%2（%3 字节）&lt;br&gt;%4</translation>
+        </message>
+        <message>
+            <source>memory (MB)</source>
+            <translation>内存 (MB)</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::MethodPanel</name>
+        <message>
+            <source>Learning rate: "%1" is not a number</source>
+            <translation>学习率："%1" 不是数字</translation>
+        </message>
+        <message>
+            <source>Perturbation size: "%1" is not a number</source>
+            <translation>扰动大小："%1" 不是数字</translation>
+        </message>
+        <message>
+            <source>Clipping threshold: "%1" is not a number</source>
+            <translation>裁剪阈值："%1" 不是数字</translation>
+        </message>
+        <message>
+            <source>Warm-up steps (%1) must be fewer than the steps (%2)</source>
+            <translation>预热步数（%1）必须少于总步数（%2）</translation>
+        </message>
+        <message>
+            <source>Learning rate %1 is far too large for zeroth-order training (use 1e-7 … 1e-3)</source>
+            <translation>学习率 %1 对零阶训练来说太大了（请使用 1e-7 … 1e-3）</translation>
+        </message>
+        <message>
+            <source>✔ These settings are valid.</source>
+            <translation>✔ 这些设置有效。</translation>
+        </message>
+        <message>
+            <source>✘ %1</source>
+            <translation>✘ %1</translation>
+        </message>
+        <message>
+            <source>Training method</source>
+            <translation>训练方法</translation>
+        </message>
+        <message>
+            <source>Safe defaults</source>
+            <translation>安全默认值</translation>
+        </message>
+        <message>
+            <source>Settings that train gently and stop soon: good for a first try.</source>
+            <translation>温和训练、很快结束的设置：适合第一次尝试。</translation>
+        </message>
+        <message>
+            <source>Paper settings</source>
+            <translation>论文设置</translation>
+        </message>
+        <message>
+            <source>The settings of the MeZO and QZO papers: perturbation 1e-3, learning rate 1e-6, 16 examples per step, 20,000 steps. Takes long on a CPU.</source>
+            <translation>MeZO 和 QZO 论文中的设置：扰动 1e-3，学习率 1e-6，每步 16 个样本，20,000 步。在 CPU 上耗时较长。</translation>
+        </message>
+        <message>
+            <source>How the model is changed. Both methods only run the model forward (no back-propagation), so they need about as much memory as answering a question.</source>
+            <translation>模型如何被修改。两种方法都只做前向计算（不做反向传播），所需内存与回答一个问题相当。</translation>
+        </message>
+        <message>
+            <source>QZO keeps the 4-bit weights as they are and trains only each block's scale: the smallest memory of all methods (Shang et al. 2025).</source>
+            <translation>QZO 保持 4 位权重不变，只训练每个块的缩放因子：所有方法中内存最小（Shang 等，2025）。</translation>
+        </message>
+        <message>
+            <source>MeZO expands the layers it trains to 32-bit numbers and nudges every weight: more memory than QZO, finer changes (Malladi et al. 2023).</source>
+            <translation>MeZO 将其训练的层展开为 32 位数值并微调每个权重：内存比 QZO 多，改动更精细（Malladi 等，2023）。</translation>
+        </message>
+        <message>
+            <source>Hyperparameters</source>
+            <translation>超参数</translation>
+        </message>
+        <message>
+            <source>Steps</source>
+            <translation>步数</translation>
+        </message>
+        <message>
+            <source>How many times the model is nudged. More steps learn more and take longer.</source>
+            <translation>模型被调整的次数。步数越多，学到越多，耗时也越长。</translation>
+        </message>
+        <message>
+            <source>Examples per step</source>
+            <translation>每步样本数</translation>
+        </message>
+        <message>
+            <source>How many examples are averaged for each nudge (batch size). More is steadier but slower.</source>
+            <translation>每次调整取平均的样本数（批大小）。越多越稳定，但越慢。</translation>
+        </message>
+        <message>
+            <source>Learning rate</source>
+            <translation>学习率</translation>
+        </message>
+        <message>
+            <source>How big each nudge is. Too big and the loss jumps around or explodes; too small and nothing changes.</source>
+            <translation>每次调整的幅度。太大，损失会跳动甚至发散；太小，则几乎没有变化。</translation>
+        </message>
+        <message>
+            <source>Perturbation size</source>
+            <translation>扰动大小</translation>
+        </message>
+        <message>
+            <source>How far the method pokes the values to feel which way is downhill (epsilon). 1e-3 is usual.</source>
+            <translation>方法为探测下降方向而对数值施加的扰动幅度（epsilon）。通常为 1e-3。</translation>
+        </message>
+        <message>
+            <source>Clipping threshold</source>
+            <translation>裁剪阈值</translation>
+        </message>
+        <message>
+            <source>QZO only: the largest slope a single step may act on; bigger slopes are cut to it, which keeps training stable.</source>
+            <translation>仅限 QZO：单步可采用的最大斜率；更大的斜率会被裁剪到该值，使训练保持稳定。</translation>
+        </message>
+        <message>
+            <source>Learning-rate schedule</source>
+            <translation>学习率调度</translation>
+        </message>
+        <message>
+            <source>Keep the rate constant, or lower it gradually (linearly or along a cosine curve) towards the end.</source>
+            <translation>保持学习率不变，或在后期逐渐降低（线性或余弦曲线）。</translation>
+        </message>
+        <message>
+            <source>Warm-up steps</source>
+            <translation>预热步数</translation>
+        </message>
+        <message>
+            <source>Steps at the start during which the rate rises from zero to its full value.</source>
+            <translation>开始阶段学习率从零升至设定值所用的步数。</translation>
+        </message>
+        <message>
+            <source>Final rate (fraction)</source>
+            <translation>最终学习率（比例）</translation>
+        </message>
+        <message>
+            <source>With a decaying schedule: the rate at the end, as a fraction of the full rate.</source>
+            <translation>使用衰减调度时：结束时的学习率占设定值的比例。</translation>
+        </message>
+        <message>
+            <source>Random seed</source>
+            <translation>随机种子</translation>
+        </message>
+        <message>
+            <source>Fixes all random choices, so the same settings give the same run.</source>
+            <translation>固定所有随机选择，相同设置会得到相同的运行结果。</translation>
+        </message>
+        <message>
+            <source>Max tokens per example</source>
+            <translation>每个样本的最大词元数</translation>
+        </message>
+        <message>
+            <source>Longer examples are shortened. Shorter examples train faster and use less memory.</source>
+            <translation>更长的样本会被截短。样本越短，训练越快、内存越少。</translation>
+        </message>
+        <message>
+            <source>Held-out fraction</source>
+            <translation>留出比例</translation>
+        </message>
+        <message>
+            <source>The share of examples kept aside to check the model on text it was not trained on.</source>
+            <translation>留出的样本比例，用于在未训练过的文本上检验模型。</translation>
+        </message>
+        <message>
+            <source>Check every N steps</source>
+            <translation>每 N 步检查一次</translation>
+        </message>
+        <message>
+            <source>How often the held-out loss is measured (0: only at the end).</source>
+            <translation>测量留出损失的频率（0：仅在结束时）。</translation>
+        </message>
+        <message>
+            <source>Examples per check</source>
+            <translation>每次检查的样本数</translation>
+        </message>
+        <message>
+            <source>How many held-out examples each check uses (0: all).</source>
+            <translation>每次检查使用的留出样本数（0：全部）。</translation>
+        </message>
+        <message>
+            <source>Patience</source>
+            <translation>耐心值</translation>
+        </message>
+        <message>
+            <source>Stop early after this many checks without improvement (0: never stop early).</source>
+            <translation>连续这么多次检查没有改进就提前停止（0：从不提前停止）。</translation>
+        </message>
+        <message>
+            <source>Also train block minimums</source>
+            <translation>同时训练块最小值</translation>
+        </message>
+        <message>
+            <source>QZO only: also train the offset m of Q4_1/Q5_1 blocks. Off in the paper.</source>
+            <translation>仅限 QZO：同时训练 Q4_1/Q5_1 块的偏移 m。论文中未启用。</translation>
+        </message>
+        <message>
+            <source>constant</source>
+            <translation>恒定</translation>
+        </message>
+        <message>
+            <source>linear decay</source>
+            <translation>线性衰减</translation>
+        </message>
+        <message>
+            <source>cosine decay</source>
+            <translation>余弦衰减</translation>
+        </message>
+        <message>
+            <source>Q4_1/Q5_1 minimum m</source>
+            <translation>Q4_1/Q5_1 最小值 m</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::ModelPanel</name>
+        <message>
+            <source>Open a model</source>
+            <translation>打开模型</translation>
+        </message>
+        <message>
+            <source>GGUF models (*.gguf);;All files (*)</source>
+            <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>Method</source>
+            <translation>方法</translation>
+        </message>
+        <message>
+            <source>Total</source>
+            <translation>合计</translation>
+        </message>
+        <message>
+            <source>Fits on %1?</source>
+            <translation>%1 放得下吗？</translation>
+        </message>
+        <message>
+            <source>the device</source>
+            <translation>该设备</translation>
+        </message>
+        <message>
+            <source>unknown</source>
+            <translation>未知</translation>
+        </message>
+        <message>
+            <source>yes (%1%)</source>
+            <translation>是（%1%）</translation>
+        </message>
+        <message>
+            <source>no: %1 over</source>
+            <translation>否：超出 %1</translation>
+        </message>
+        <message>
+            <source>Model file (.gguf)</source>
+            <translation>模型文件（.gguf）</translation>
+        </message>
+        <message>
+            <source>Browse…</source>
+            <translation>浏览…</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>打开</translation>
+        </message>
+        <message>
+            <source>Choose a GGUF model file on this computer.</source>
+            <translation>在本机上选择一个 GGUF 模型文件。</translation>
+        </message>
+        <message>
+            <source>Load the model named in the box (recent models are in its list).</source>
+            <translation>加载框中指定的模型（最近使用的模型在其列表中）。</translation>
+        </message>
+        <message>
+            <source>About this model</source>
+            <translation>关于此模型</translation>
+        </message>
+        <message>
+            <source>Memory each method would need (sequences of 256 tokens, batch 4)</source>
+            <translation>各方法所需内存（序列长 256 词元，批大小 4）</translation>
+        </message>
+        <message>
+            <source>Planned by the engine from the file before training; hover a method for where its numbers come from. The Memory page shows what a run really holds.</source>
+            <translation>由引擎在训练前根据文件估算；将鼠标悬停在方法上可查看数字来源。内存页显示运行时的实际占用。</translation>
+        </message>
+        <message>
+            <source>No model loaded yet. Press Open to load the one named above.</source>
+            <translation>尚未加载模型。点击“打开”加载上面指定的模型。</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;Architecture: %2&lt;br&gt;Parameters: %3 (%4 M)&lt;br&gt;File size: %5 (tensors %6)&lt;br&gt;Quantization: %7&lt;br&gt;Layers: %8, embedding width %9, attention heads %10 (key/value heads %11)&lt;br&gt;Context: %12 tokens, vocabulary %13 tokens&lt;br&gt;Chat template: %14&lt;br&gt;Loaded on: %15</source>
+            <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;架构：%2&lt;br&gt;参数：%3（%4 M）&lt;br&gt;文件大小：%5（张量 %6）&lt;br&gt;量化：%7&lt;br&gt;层数：%8，嵌入宽度 %9，注意力头 %10（键/值头 %11）&lt;br&gt;上下文：%12 个词元，词表 %13 个词元&lt;br&gt;对话模板：%14&lt;br&gt;运行于：%15</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::SettingsDialog</name>
+        <message>
+            <source>Settings</source>
+            <translation>设置</translation>
+        </message>
+        <message>
+            <source>Language:</source>
+            <translation>语言：</translation>
+        </message>
+        <message>
+            <source>Open the last model (or the default model) when QuantTune starts</source>
+            <translation>QuantTune 启动时打开上次的模型（或默认模型）</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::TrainingPanel</name>
+        <message>
+            <source>step %v of %m</source>
+            <translation>第 %v / %m 步</translation>
+        </message>
+        <message>
+            <source>elapsed %1, about %2 left</source>
+            <translation>已用 %1，约剩 %2</translation>
+        </message>
+        <message>
+            <source>Train with the settings of the Method page.</source>
+            <translation>使用方法页中的设置进行训练。</translation>
+        </message>
+        <message>
+            <source>Resume</source>
+            <translation>继续</translation>
+        </message>
+        <message>
+            <source>Pause</source>
+            <translation>暂停</translation>
+        </message>
+        <message>
+            <source>Start</source>
+            <translation>开始</translation>
+        </message>
+        <message>
+            <source>Stop</source>
+            <translation>停止</translation>
+        </message>
+        <message>
+            <source>Pause after the current step; Resume continues exactly where it stopped.</source>
+            <translation>在当前步骤后暂停；“继续”会从暂停处精确接着进行。</translation>
+        </message>
+        <message>
+            <source>End the run after the current step. The model keeps what it has learned.</source>
+            <translation>在当前步骤后结束训练。模型保留已学到的内容。</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::TrainingPlots</name>
+        <message>
+            <source>Export plots as PNG</source>
+            <translation>将图表导出为 PNG</translation>
+        </message>
+        <message>
+            <source>PNG images (*.png)</source>
+            <translation>PNG 图像 (*.png)</translation>
+        </message>
+        <message>
+            <source>Export failed</source>
+            <translation>导出失败</translation>
+        </message>
+        <message>
+            <source>Could not write %1.</source>
+            <translation>无法写入 %1。</translation>
+        </message>
+        <message>
+            <source>Export metrics as CSV</source>
+            <translation>将指标导出为 CSV</translation>
+        </message>
+        <message>
+            <source>CSV files (*.csv)</source>
+            <translation>CSV 文件 (*.csv)</translation>
+        </message>
+        <message>
+            <source>Loss (lower is better)</source>
+            <translation>损失（越低越好）</translation>
+        </message>
+        <message>
+            <source>Directional derivative and clipping</source>
+            <translation>方向导数与裁剪</translation>
+        </message>
+        <message>
+            <source>Learning rate</source>
+            <translation>学习率</translation>
+        </message>
+        <message>
+            <source>Throughput</source>
+            <translation>吞吐量</translation>
+        </message>
+        <message>
+            <source>training (this step's examples)</source>
+            <translation>训练（本步样本）</translation>
+        </message>
+        <message>
+            <source>held-out</source>
+            <translation>留出集</translation>
+        </message>
+        <message>
+            <source>raw d</source>
+            <translation>原始 d</translation>
+        </message>
+        <message>
+            <source>clipped d'</source>
+            <translation>裁剪后 d'</translation>
+        </message>
+        <message>
+            <source>clip rate (right axis)</source>
+            <translation>裁剪率（右轴）</translation>
+        </message>
+        <message>
+            <source>learning rate</source>
+            <translation>学习率</translation>
+        </message>
+        <message>
+            <source>tokens per second</source>
+            <translation>每秒词元数</translation>
+        </message>
+        <message>
+            <source>step</source>
+            <translation>步</translation>
+        </message>
+        <message>
+            <source>clip rate</source>
+            <translation>裁剪率</translation>
+        </message>
+        <message>
+            <source>Fit</source>
+            <translation>适配</translation>
+        </message>
+        <message>
+            <source>Show all points again after zooming or panning.</source>
+            <translation>缩放或平移后重新显示所有点。</translation>
+        </message>
+        <message>
+            <source>Export PNG…</source>
+            <translation>导出 PNG…</translation>
+        </message>
+        <message>
+            <source>Export CSV…</source>
+            <translation>导出 CSV…</translation>
+        </message>
+    </context>
+</TS>

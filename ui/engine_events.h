@@ -1,0 +1,125 @@
+#pragma once
+// The small value types the engine worker sends to the window through queued
+// signals. They copy engine numbers into Qt types so that nothing on the GUI
+// thread ever touches an engine object that the worker's thread owns.
+#include <QList>
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+#include <array>
+
+#include "memory/memory_ledger.h"
+
+namespace qt::ui {
+
+// Bytes a training method would hold, by ledger category (planned, not measured).
+struct MethodMemoryPlan {
+    QString method;  // "QZO", "MeZO", "Full fine-tuning (bf16, AdamW)"
+    std::array<qint64, kMemoryCategoryCount> bytes{};
+    QString source;  // where the numbers come from, said in words
+    qint64 total() const {
+        qint64 t = 0;
+        for (qint64 b : bytes) t += b;
+        return t;
+    }
+};
+
+struct ModelSummary {
+    QString path;
+    QString name;          // general.name
+    QString architecture;  // general.architecture
+    qint64 parameters = 0;
+    qint64 file_bytes = 0;
+    qint64 weight_bytes = 0;  // bytes of all tensors as stored
+    QStringList tensor_types; // "Q4_1: 210 tensors, 81.4 MB"
+    int layers = 0;
+    int embedding = 0;
+    int heads = 0;
+    int kv_heads = 0;
+    int context = 0;
+    int vocabulary = 0;
+    QString chat_template;    // "ChatML", or why there is none
+    QString backend;          // the backend the model was loaded on
+    QList<MethodMemoryPlan> plans;
+};
+
+struct MemoryBars {
+    std::array<qint64, kMemoryCategoryCount> live{};
+    std::array<qint64, kMemoryCategoryCount> peak{};
+    qint64 total_live = 0;
+    qint64 total_peak = 0;
+    qint64 capacity = 0;  // bytes the device has (0: unknown)
+    QString device;
+};
+
+// One row of the dataset preview: the example as the model sees it.
+struct PreviewRow {
+    int line = 0;
+    QString prompt;      // text of tokens[0, prompt_length)
+    QString completion;  // the rest: the part the loss is computed on
+    int tokens = 0;
+    int targets = 0;
+    bool truncated = false;
+};
+
+struct DatasetSummary {
+    QString path;
+    QString format;
+    bool chat_template_applied = false;
+    qint64 rows_read = 0;
+    qint64 rows_kept = 0;
+    qint64 rows_skipped = 0;
+    QStringList skipped_messages;
+    qint64 rows_truncated = 0;
+    qint64 total_tokens = 0;
+    qint64 target_tokens = 0;
+    // Token-length histogram: bucket [min, max] -> count.
+    QVector<int> bucket_min, bucket_max, bucket_count;
+    int length_min = 0, length_max = 0, length_median = 0, length_p90 = 0;
+    double length_mean = 0;
+    QList<PreviewRow> preview;
+};
+
+// One finished optimisation step as the trainer reports it.
+struct StepMetrics {
+    int step = 0;        // 1-based
+    int total_steps = 0;
+    double loss = 0;     // training loss of the step's batch (mean of l+ and l-)
+    double projected_grad = 0;  // d, raw
+    double clipped_grad = 0;    // d' after clipping
+    bool clipped = false;
+    double clip_rate = 0;       // fraction of steps so far that were clipped
+    double lr = 0;
+    double tokens_per_second = 0;
+    double elapsed_seconds = 0;
+    bool has_val_loss = false;
+    double val_loss = 0;
+};
+
+enum class TrainingState { Idle, Running, Paused, Stopping };
+
+enum class CompareSide { Base = 0, FineTuned = 1 };
+
+// Sampling settings of a comparison: both sides use the same.
+struct CompareRequest {
+    QString prompt;
+    bool chat = true;
+    int max_new_tokens = 64;
+    double temperature = 0.0;
+    int top_k = 0;
+    double top_p = 1.0;
+    qint64 seed = 0;
+};
+
+void register_engine_event_types();
+
+}  // namespace qt::ui
+
+Q_DECLARE_METATYPE(qt::ui::ModelSummary)
+Q_DECLARE_METATYPE(qt::ui::MemoryBars)
+Q_DECLARE_METATYPE(qt::ui::DatasetSummary)
+Q_DECLARE_METATYPE(qt::ui::StepMetrics)
+Q_DECLARE_METATYPE(qt::ui::TrainingState)
+Q_DECLARE_METATYPE(qt::ui::CompareSide)
+Q_DECLARE_METATYPE(qt::ui::CompareRequest)

@@ -1,0 +1,419 @@
+#include "engine_worker.h"
+
+#include <QFileInfo>
+#include <QMetaObject>
+#include <QThread>
+#include <exception>
+#include <map>
+
+#include "byte_format.h"
+#include "backend/backend_factory.h"
+#include "backend/cpu_backend.h"
+#include "backend/cuda_backend.h"
+#include "data/dataset.h"
+#include "device_capacity.h"
+#include "generate/generator.h"
+#include "memory/training_memory_plan.h"
+#include "model/loaded_model.h"
+#include "train/training_session.h"
+
+namespace qt::ui {
+namespace {
+
+QString qstr(const std::string& s) { return QString::fromStdString(s); }
+
+// What the memory view shows for each planned method.
+QString plan_title(const std::string& method) {
+    if (method == "qzo") return EngineWorker::tr("QZO (planned)");
+    if (method == "mezo") return EngineWorker::tr("MeZO (planned)");
+    return EngineWorker::tr("Full fine-tuning, bf16 + AdamW (planned)");
+}
+
+// Preview rows shown in the dataset panel.
+constexpr int kPreviewRows = 50;
+
+}  // namespace
+
+EngineWorker::EngineWorker(QObject* parent) : QObject(parent) {}
+
+EngineWorker::~EngineWorker() {
+    // The trainer refers to the model and the data, the model to the backend: free in that order.
+    session_.reset();
+    dataset_.reset();
+    model_.reset();
+    baseModel_.reset();
+    baseBackend_.reset();
+    backend_.reset();
+}
+
+void EngineWorker::publishMemory() {
+    MemoryBars bars;
+    if (backend_) {
+        const MemorySnapshot s = backend_->ledger().snapshot();
+        for (int c = 0; c < kMemoryCategoryCount; ++c) {
+            bars.live[static_cast<size_t>(c)] = s.live[static_cast<size_t>(c)];
+            bars.peak[static_cast<size_t>(c)] = s.peak[static_cast<size_t>(c)];
+        }
+        bars.total_live = s.total_live;
+        bars.total_peak = s.total_peak;
+        bars.device = qstr(backend_->name());
+    }
+    bars.capacity = device_capacity_bytes(device_);
+    emit memoryChanged(bars);
+}
+
+void EngineWorker::loadModel(const QString& path, const QString& device) {
+    if (state_ != TrainingState::Idle) {
+        emit engineError(tr("Opening the model"), tr("Stop the training run before opening another model."));
+        return;
+    }
+    emit busyChanged(true);
+    emit logLine(tr("Opening %1 ...").arg(path));
+    try {
+        // Open the new model before letting go of the old one, so that a file that
+        // fails to open leaves the session as it was.
+        std::unique_ptr<Backend> newBackend;
+        Backend* target = backend_.get();
+        if (!backend_ || device != device_) {
+            BackendChoice choice = make_backend(device.toStdString());
+            newBackend = std::move(choice.backend);
+            target = newBackend.get();
+            emit logLine(qstr(choice.message));
+        }
+        auto loaded = std::make_unique<LoadedModel>(LoadedModel::open(path.toStdString(), *target));
+        session_.reset();
+        dataset_.reset();  // tokenized by the old model
+        model_.reset();
+        baseModel_.reset();
+        baseBackend_.reset();
+        if (newBackend) {
+            backend_ = std::move(newBackend);
+            device_ = device;
+        }
+        model_ = std::move(loaded);
+        const ModelSummary summary = summarize(path);
+        emit logLine(tr("Loaded %1: %2 parameters on %3").arg(summary.name).arg(summary.parameters).arg(summary.backend));
+        emit modelLoaded(summary);
+    } catch (const std::exception& e) {
+        emit engineError(tr("Opening the model"), QString::fromUtf8(e.what()));
+    }
+    publishMemory();
+    emit busyChanged(false);
+}
+
+ModelSummary EngineWorker::summarize(const QString& path) const {
+    const LoadedModel& m = current();
+    const GgufFile& f = *m.file;
+    const LlamaConfig& c = m.model->config();
+    ModelSummary s;
+    s.path = path;
+    s.name = qstr(f.get_string("general.name", QFileInfo(path).completeBaseName().toStdString()));
+    s.architecture = qstr(c.architecture);
+    s.parameters = m.model->parameter_count();
+    s.file_bytes = static_cast<qint64>(f.file_size());
+    std::map<std::string, std::pair<int, qint64>> by_type;
+    for (const GgufTensorInfo& t : f.tensors()) {
+        s.weight_bytes += static_cast<qint64>(t.nbytes);
+        auto& [count, bytes] = by_type[std::string(ggml_traits(t.type).name)];
+        ++count;
+        bytes += static_cast<qint64>(t.nbytes);
+    }
+    for (const auto& [type, cb] : by_type)
+        s.tensor_types << tr("%1: %n tensor(s), %2", nullptr, cb.first).arg(qstr(type), format_bytes(cb.second));
+    s.layers = c.n_layers;
+    s.embedding = c.dim;
+    s.heads = c.n_heads;
+    s.kv_heads = c.n_kv_heads;
+    s.context = c.context_length;
+    s.vocabulary = c.vocab_size;
+    s.chat_template = m.chat_template ? qstr(m.chat_template->name())
+                                      : tr("none (%1)").arg(qstr(m.chat_template_error));
+    s.backend = qstr(backend_->name());
+    MemoryPlanShape shape;
+    shape.max_tokens = config_.max_length;
+    shape.batch_size = config_.batch_size;
+    for (const TrainingMemoryPlan& p : plan_training_memory(f, shape)) {
+        MethodMemoryPlan m;
+        m.method = plan_title(p.method);
+        for (size_t i = 0; i < m.bytes.size(); ++i) m.bytes[i] = p.bytes[i];
+        m.source = qstr(p.basis);
+        s.plans << m;
+    }
+    return s;
+}
+
+LoadedModel& EngineWorker::current() const { return session_ ? session_->model() : *model_; }
+
+void EngineWorker::loadDataset(const QString& path, int maxLength) {
+    if (!model_ && !session_) {
+        emit engineError(tr("Opening the dataset"), tr("Open a model first: the dataset is read with its tokenizer."));
+        return;
+    }
+    if (state_ != TrainingState::Idle) {
+        emit engineError(tr("Opening the dataset"), tr("Stop the training run before opening another dataset."));
+        return;
+    }
+    emit busyChanged(true);
+    try {
+        DatasetOptions options;
+        options.max_length = static_cast<size_t>(maxLength);
+        const LoadedModel& m = current();
+        auto data = std::make_unique<Dataset>(
+            load_dataset(path.toStdString(), *m.tokenizer, m.chat_template ? &*m.chat_template : nullptr, options));
+        const DatasetStats& st = data->stats;
+        DatasetSummary s;
+        s.path = path;
+        s.format = qstr(st.format);
+        s.chat_template_applied = st.chat_template_applied;
+        s.rows_read = static_cast<qint64>(st.rows_read);
+        s.rows_kept = static_cast<qint64>(st.rows_kept);
+        s.rows_skipped = static_cast<qint64>(st.rows_skipped);
+        for (const std::string& m : st.skipped_messages) s.skipped_messages << qstr(m);
+        s.rows_truncated = static_cast<qint64>(st.rows_truncated);
+        s.total_tokens = static_cast<qint64>(st.total_tokens);
+        s.target_tokens = static_cast<qint64>(st.target_tokens);
+        for (const LengthBucket& b : st.lengths.buckets) {
+            s.bucket_min << static_cast<int>(b.min_length);
+            s.bucket_max << static_cast<int>(b.max_length);
+            s.bucket_count << static_cast<int>(b.count);
+        }
+        s.length_min = static_cast<int>(st.lengths.min);
+        s.length_max = static_cast<int>(st.lengths.max);
+        s.length_median = static_cast<int>(st.lengths.median);
+        s.length_p90 = static_cast<int>(st.lengths.p90);
+        s.length_mean = st.lengths.mean;
+        const Tokenizer& tok = *m.tokenizer;
+        for (size_t i = 0; i < data->examples.size() && i < kPreviewRows; ++i) {
+            const Example& e = data->examples[i];
+            const auto cut = e.tokens.begin() + static_cast<std::ptrdiff_t>(std::min(e.prompt_length, e.tokens.size()));
+            PreviewRow r;
+            r.line = static_cast<int>(e.source_line);
+            r.prompt = QString::fromUtf8(tok.decode(std::vector<int32_t>(e.tokens.begin(), cut)));
+            r.completion = QString::fromUtf8(tok.decode(std::vector<int32_t>(cut, e.tokens.end())));
+            r.tokens = static_cast<int>(e.tokens.size());
+            r.targets = static_cast<int>(e.target_count());
+            r.truncated = e.truncated_tokens > 0;
+            s.preview << r;
+        }
+        dataset_ = std::move(data);
+        datasetPath_ = path;
+        datasetMaxLength_ = maxLength;
+        emit logLine(tr("Dataset %1: %2 examples kept, %3 rows skipped").arg(path).arg(s.rows_kept).arg(s.rows_skipped));
+        emit datasetLoaded(s);
+    } catch (const std::exception& e) {
+        emit engineError(tr("Opening the dataset"), QString::fromUtf8(e.what()));
+    }
+    emit busyChanged(false);
+}
+
+void EngineWorker::startTraining(const TrainConfig& config) {
+    if (state_ != TrainingState::Idle) return;
+    if ((!model_ && !session_) || !dataset_) {
+        emit engineError(tr("Starting training"), tr("Open a model and a dataset first."));
+        return;
+    }
+    emit busyChanged(true);
+    try {
+        validate(config);
+        // Every run starts from the file's weights. The session opens the model
+        // with writable weights (QZO rewrites block scales); the read-only copy and
+        // the last run are let go first so that the ledger shows this run alone.
+        session_.reset();
+        model_.reset();
+        backend_->ledger().reset_peaks();
+        session_ = std::make_unique<TrainingSession>(config, *backend_);
+        config_ = config;
+        clippedSteps_ = 0;
+        doneSteps_ = 0;
+        elapsed_ = 0;
+        stop_requested_.store(false);
+        state_ = TrainingState::Running;
+        const DatasetStats& ds = session_->data_stats();
+        emit logLine(tr("Training %1 for %2 steps: %3 trainable values (%4 training, %5 held-out examples; %6 rows skipped)")
+                         .arg(QString::fromStdString(session_->params().method_name()))
+                         .arg(config.steps)
+                         .arg(session_->params().size())
+                         .arg(session_->data().train.size())
+                         .arg(session_->data().validation.size())
+                         .arg(ds.rows_skipped));
+        emit trainingStateChanged(state_);
+        publishMemory();
+        scheduleNextStep();
+    } catch (const std::exception& e) {
+        session_.reset();
+        state_ = TrainingState::Idle;
+        emit engineError(tr("Starting training"), QString::fromUtf8(e.what()));
+        // Reopen the model read-only so that nothing is lost.
+        try {
+            if (!model_) model_ = std::make_unique<LoadedModel>(LoadedModel::open(config.model, *backend_));
+        } catch (const std::exception& e2) {
+            emit engineError(tr("Opening the model"), QString::fromUtf8(e2.what()));
+        }
+        publishMemory();
+    }
+    emit busyChanged(false);
+}
+
+void EngineWorker::scheduleNextStep() {
+    if (stepQueued_) return;
+    stepQueued_ = true;
+    QMetaObject::invokeMethod(this, &EngineWorker::runNextStep, Qt::QueuedConnection);
+}
+
+void EngineWorker::runNextStep() {
+    stepQueued_ = false;
+    if (!session_ || state_ == TrainingState::Idle) return;
+    if (stop_requested_.load()) {
+        finishTraining(tr("stopped"));
+        return;
+    }
+    if (state_ != TrainingState::Running) return;  // paused: resume() queues the next step
+    try {
+        ZoTrainer& trainer = session_->trainer();
+        const StepRecord r = trainer.step();
+        ++doneSteps_;
+        clippedSteps_ += r.result.clipped ? 1 : 0;
+        elapsed_ += r.seconds;
+        StepMetrics m;
+        m.step = static_cast<int>(r.step + 1);
+        m.total_steps = static_cast<int>(config_.steps);
+        m.loss = r.loss;
+        m.projected_grad = r.result.projected_grad;
+        m.clipped_grad = r.result.clipped_grad;
+        m.clipped = r.result.clipped;
+        m.clip_rate = static_cast<double>(clippedSteps_) / doneSteps_;
+        m.lr = r.lr;
+        m.tokens_per_second = r.seconds > 0 ? static_cast<double>(r.tokens) / r.seconds : 0;
+        if (trainer.evaluation_due()) {
+            const EvalRecord e = trainer.evaluate();
+            elapsed_ += e.seconds;
+            m.has_val_loss = true;
+            m.val_loss = e.val_loss;
+            emit logLine(tr("step %1: validation loss %2%3")
+                             .arg(e.step)
+                             .arg(e.val_loss, 0, 'f', 4)
+                             .arg(e.accuracy ? tr(", accuracy %1%").arg(*e.accuracy * 100, 0, 'f', 1) : QString()));
+        }
+        m.elapsed_seconds = elapsed_;
+        emit stepFinished(m);
+        publishMemory();
+        if (trainer.finished()) {
+            finishTraining(trainer.state().stopped_early ? tr("stopped early: the validation loss stopped improving")
+                                                           : tr("finished"));
+            return;
+        }
+        scheduleNextStep();
+    } catch (const std::exception& e) {
+        emit engineError(tr("Training step %1").arg(doneSteps_ + 1), QString::fromUtf8(e.what()));
+        finishTraining(tr("stopped by an error"));
+    }
+}
+
+void EngineWorker::pauseTraining() {
+    if (state_ != TrainingState::Running) return;
+    state_ = TrainingState::Paused;
+    emit logLine(tr("paused after step %1").arg(doneSteps_));
+    emit trainingStateChanged(state_);
+}
+
+void EngineWorker::resumeTraining() {
+    if (state_ != TrainingState::Paused) return;
+    state_ = TrainingState::Running;
+    emit logLine(tr("resumed"));
+    emit trainingStateChanged(state_);
+    scheduleNextStep();
+}
+
+void EngineWorker::stopTraining() {
+    if (state_ == TrainingState::Idle) return;
+    finishTraining(tr("stopped"));
+}
+
+void EngineWorker::finishTraining(const QString& why) {
+    // The session stays: its model is the "fine-tuned" side of Compare.
+    state_ = TrainingState::Idle;
+    stop_requested_.store(false);
+    emit logLine(tr("training %1 after %2 steps").arg(why).arg(doneSteps_));
+    emit trainingStateChanged(state_);
+    emit trainingFinished(why);
+    publishMemory();
+}
+
+LlamaModel& EngineWorker::baseModel() {
+    if (!baseModel_) {
+        baseBackend_ = make_cpu_backend();
+        baseModel_ = LlamaModel::load(current().file, *baseBackend_);
+    }
+    return *baseModel_;
+}
+
+void EngineWorker::generateCompare(const CompareRequest& request) {
+    if (!model_ && !session_) {
+        emit engineError(tr("Comparing answers"), tr("Open a model first."));
+        return;
+    }
+    emit busyChanged(true);
+    try {
+        SamplingParams sp;
+        sp.max_new_tokens = request.max_new_tokens;
+        sp.temperature = static_cast<float>(request.temperature);
+        sp.top_k = request.top_k;
+        sp.top_p = static_cast<float>(request.top_p);
+        sp.seed = static_cast<uint64_t>(request.seed);
+        validate(sp);
+        LoadedModel& tuned = current();
+        const std::vector<int32_t> prompt = tuned.encode_prompt(request.prompt.toStdString(), request.chat);
+        for (CompareSide side : {CompareSide::Base, CompareSide::FineTuned}) {
+            LlamaModel& m = side == CompareSide::Base ? baseModel() : *tuned.model;
+            Utf8Assembler text;
+            const GenerationStats st = generate(m, *tuned.tokenizer, prompt, sp, [&](int32_t, const std::string& piece) {
+                const std::string whole = text.push(piece);
+                if (!whole.empty()) emit compareText(side, QString::fromUtf8(whole));
+                return !stop_requested_.load();
+            });
+            const std::string rest = text.flush();
+            if (!rest.empty()) emit compareText(side, QString::fromUtf8(rest));
+            emit compareFinished(side, tr("%1 tokens, %2 tokens/s").arg(st.generated_tokens).arg(st.decode_tokens_per_second(), 0, 'f', 1));
+        }
+    } catch (const std::exception& e) {
+        emit engineError(tr("Comparing answers"), QString::fromUtf8(e.what()));
+    }
+    emit busyChanged(false);
+}
+
+void EngineWorker::findDevices() {
+    QStringList ids, details;
+    ids << QStringLiteral("cpu");
+    details << cpu_description();
+    std::string why;
+    const int n = cuda_device_count(why);
+    for (int i = 0; i < n; ++i) {
+        const QString id = QStringLiteral("cuda:%1").arg(i);
+        try {
+            const auto b = make_cuda_backend(i);
+            details << tr("%1 (free memory: not reported by the engine)").arg(qstr(b->name()));
+        } catch (const std::exception& e) {
+            details << tr("unusable: %1").arg(QString::fromUtf8(e.what()));
+        }
+        ids << id;
+    }
+    if (n == 0) emit logLine(tr("No GPU: %1").arg(qstr(why)));
+    emit devicesFound(ids, details);
+}
+
+void EngineWorker::exportModel(const QString& path) {
+    if (!session_ || state_ != TrainingState::Idle) {
+        emit engineError(tr("Exporting the model"), tr("Train first, and wait until the run has ended."));
+        return;
+    }
+    emit busyChanged(true);
+    try {
+        session_->export_gguf(path.toStdString());
+        emit logLine(tr("fine-tuned model written to %1").arg(path));
+    } catch (const std::exception& e) {
+        emit engineError(tr("Exporting the model"), QString::fromUtf8(e.what()));
+    }
+    emit busyChanged(false);
+}
+
+}  // namespace qt::ui

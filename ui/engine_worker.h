@@ -1,0 +1,109 @@
+#pragma once
+// The GUI's only door to the engine. An EngineWorker lives in its own QThread
+// (Qt's worker-object pattern) and owns every engine object: the backend, the
+// loaded model, the dataset and the trainer. The window sends it commands as
+// queued slot calls and hears back through signals carrying small value types
+// (engine_events.h), so the window never waits on a computation.
+//
+// Training runs one optimisation step per event: after each step the worker
+// queues the next, so pause, stop or a comparison queued meanwhile are handled
+// between two steps, never inside one (a step perturbs and then restores the
+// weights; in between the model must not be used).
+#include <QObject>
+#include <QString>
+#include <atomic>
+#include <memory>
+#include <optional>
+
+#include "engine_events.h"
+#include "train/train_config.h"
+
+namespace qt {
+class Backend;
+struct LoadedModel;
+struct Dataset;
+class LlamaModel;
+class TrainingSession;
+}  // namespace qt
+
+namespace qt::ui {
+
+class EngineWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit EngineWorker(QObject* parent = nullptr);
+    ~EngineWorker() override;
+
+    // Thread-safe: makes a running loop stop after its current step even before
+    // the queued stop() arrives (used when the window closes).
+    void requestStop() { stop_requested_.store(true); }
+
+public slots:
+    // `device`: "cpu", "cuda", "cuda:N" or "auto" (backend/backend_factory.h).
+    void loadModel(const QString& path, const QString& device);
+    void loadDataset(const QString& path, int maxLength);
+    void startTraining(const qt::TrainConfig& config);
+    void pauseTraining();
+    void resumeTraining();
+    void stopTraining();
+    void generateCompare(const qt::ui::CompareRequest& request);
+    void findDevices();
+    // Writes the fine-tuned model as a GGUF file (train/gguf_export.h).
+    void exportModel(const QString& path);
+
+signals:
+    void modelLoaded(const qt::ui::ModelSummary& summary);
+    void datasetLoaded(const qt::ui::DatasetSummary& summary);
+    void memoryChanged(const qt::ui::MemoryBars& bars);
+    void stepFinished(const qt::ui::StepMetrics& metrics);
+    void trainingStateChanged(qt::ui::TrainingState state);
+    void trainingFinished(const QString& why);
+    void compareText(qt::ui::CompareSide side, const QString& text);
+    void compareFinished(qt::ui::CompareSide side, const QString& stats);
+    void devicesFound(const QStringList& devices, const QStringList& details);
+    void logLine(const QString& line);
+    // `context` says what was being done ("Opening the model"); `message` is the engine's own.
+    void engineError(const QString& context, const QString& message);
+    void busyChanged(bool busy);
+
+private slots:
+    void runNextStep();
+
+private:
+    void publishMemory();
+    void scheduleNextStep();
+    void finishTraining(const QString& why);
+    ModelSummary summarize(const QString& path) const;
+    // The model answers and datasets are read with: the last run's (trained) one, else the opened one.
+    LoadedModel& current() const;
+    LlamaModel& baseModel();
+
+    QString device_ = QStringLiteral("cpu");
+    std::unique_ptr<Backend> backend_;
+    // The opened model, read-only. A run opens its own copy with writable weights
+    // (TrainingSession) and this one is released meanwhile, so that the ledger
+    // counts the weights once.
+    std::unique_ptr<LoadedModel> model_;
+    std::unique_ptr<Dataset> dataset_;
+    QString datasetPath_;
+    int datasetMaxLength_ = 0;
+
+    // The untouched model for "before" answers, on a backend of its own so that
+    // its memory does not mix into the training ledger.
+    std::unique_ptr<Backend> baseBackend_;
+    std::unique_ptr<LlamaModel> baseModel_;
+
+    // The current or last run; after it ends its model is the fine-tuned one.
+    TrainConfig config_;
+    std::unique_ptr<TrainingSession> session_;
+    TrainingState state_ = TrainingState::Idle;
+    bool stepQueued_ = false;
+    int clippedSteps_ = 0;
+    int doneSteps_ = 0;
+    double elapsed_ = 0;
+    std::atomic<bool> stop_requested_{false};
+};
+
+}  // namespace qt::ui
+
+Q_DECLARE_METATYPE(qt::TrainConfig)

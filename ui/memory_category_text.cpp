@@ -1,0 +1,48 @@
+#include "memory_category_text.h"
+
+#include <QCoreApplication>
+
+namespace qt::ui {
+
+QString category_title(MemoryCategory c) {
+    switch (c) {
+        case MemoryCategory::Weights: return QCoreApplication::translate("Memory", "Weights");
+        case MemoryCategory::TrainableParameters: return QCoreApplication::translate("Memory", "Trainable parameters");
+        case MemoryCategory::Gradients: return QCoreApplication::translate("Memory", "Gradients");
+        case MemoryCategory::OptimizerStates: return QCoreApplication::translate("Memory", "Optimizer states");
+        case MemoryCategory::Activations: return QCoreApplication::translate("Memory", "Activations");
+        case MemoryCategory::KvCache: return QCoreApplication::translate("Memory", "KV cache");
+        case MemoryCategory::Count: break;
+    }
+    return QString();
+}
+
+QString category_description(MemoryCategory c) {
+    switch (c) {
+        case MemoryCategory::Weights:
+            return QCoreApplication::translate("Memory", "The model's weights as stored: quantized blocks, norms, embedding.");
+        case MemoryCategory::TrainableParameters:
+            return QCoreApplication::translate(
+                "Memory", "What training changes, in full precision: QZO's block scales, MeZO's float32 weights, "
+                          "or the fp32 master copy of full fine-tuning.");
+        case MemoryCategory::Gradients:
+            return QCoreApplication::translate("Memory", "One gradient value per trained parameter (back-propagation only).");
+        case MemoryCategory::OptimizerStates:
+            return QCoreApplication::translate("Memory", "AdamW's two running averages per trained parameter.");
+        case MemoryCategory::Activations:
+            return QCoreApplication::translate(
+                "Memory", "Intermediate results of the forward pass and the logits the loss is computed from.");
+        case MemoryCategory::KvCache:
+            return QCoreApplication::translate("Memory", "Keys and values of earlier tokens, kept for attention.");
+        case MemoryCategory::Count: break;
+    }
+    return QString();
+}
+
+QColor category_color(MemoryCategory c) {
+    static const QColor colors[] = {QColor(0x4c, 0x72, 0xb0), QColor(0xdd, 0x84, 0x52), QColor(0xc4, 0x4e, 0x52),
+                                    QColor(0x81, 0x72, 0xb3), QColor(0x55, 0xa8, 0x68), QColor(0x93, 0x78, 0x60)};
+    return colors[static_cast<int>(c) % 6];
+}
+
+}  // namespace qt::ui

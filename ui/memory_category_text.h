@@ -1,0 +1,15 @@
+#pragma once
+// How the window names and colours the engine's memory categories
+// (memory/memory_ledger.h), and what each holds, in plain words for tooltips.
+#include <QColor>
+#include <QString>
+
+#include "memory/memory_ledger.h"
+
+namespace qt::ui {
+
+QString category_title(MemoryCategory c);
+QString category_description(MemoryCategory c);
+QColor category_color(MemoryCategory c);
+
+}  // namespace qt::ui

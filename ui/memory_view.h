@@ -1,0 +1,57 @@
+#pragma once
+// The memory page: one stacked bar of what the engine holds now, category by
+// category, straight from the backend's memory ledger and updated after every
+// step; beside it the engine's plans for the same model under QZO, MeZO and bf16
+// full fine-tuning with AdamW; and a line at the device's capacity. Hovering a
+// segment tells its bytes and what it holds.
+#include <QWidget>
+#include <array>
+
+#include "engine_events.h"
+
+class QCustomPlot;
+class QCPBars;
+class QCPItemStraightLine;
+class QCPItemText;
+class QLabel;
+class QMouseEvent;
+
+namespace qt::ui {
+
+class MemoryView : public QWidget {
+    Q_OBJECT
+public:
+    enum Column { LiveColumn = 0, FirstPlanColumn = 1 };
+    explicit MemoryView(QWidget* parent = nullptr);
+
+    // What the bar for column `column` shows for category `c`, in bytes, read back
+    // from the plot's own data (so tests check what is drawn).
+    double barBytes(int column, MemoryCategory c) const;
+    const MemoryBars& live() const { return live_; }
+    QCustomPlot* plot() const { return plot_; }
+    // The tooltip text for the point (in plot pixels); empty off the bars.
+    QString tooltipAt(const QPointF& pos) const;
+
+public slots:
+    void showLive(const qt::ui::MemoryBars& bars);
+    void showPlans(const QList<qt::ui::MethodMemoryPlan>& plans);
+
+protected:
+    void changeEvent(QEvent* e) override;
+
+private:
+    void retranslate();
+    void redraw();
+    void hover(QMouseEvent* e);
+    qint64 bytesAt(int column, int category) const;
+
+    QCustomPlot* plot_;
+    std::array<QCPBars*, kMemoryCategoryCount> bars_{};
+    QCPItemStraightLine* capacityLine_;
+    QCPItemText* capacityText_;
+    QLabel* summary_;
+    MemoryBars live_;
+    QList<MethodMemoryPlan> plans_;
+};
+
+}  // namespace qt::ui

@@ -1,0 +1,195 @@
+#include "training_plots.h"
+
+#include <QEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTextStream>
+#include <QVBoxLayout>
+#include <qcustomplot.h>
+
+namespace qt::ui {
+namespace {
+
+enum LossGraph { TrainLoss = 0, ValLoss = 1 };
+enum GradGraph { RawD = 0, ClippedD = 1, ClipRate = 2 };
+
+}  // namespace
+
+QCustomPlot* TrainingPlots::makePlot(const char* name) {
+    auto* p = new QCustomPlot(plots_);
+    p->setObjectName(name);
+    p->setMinimumSize(280, 180);
+    p->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    p->legend->setVisible(true);
+    p->legend->setFont(QFont(font().family(), 8));
+    p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    p->plotLayout()->insertRow(0);
+    p->plotLayout()->addElement(0, 0, new QCPTextElement(p, QString(), QFont(font().family(), 10, QFont::Bold)));
+    connect(p, &QCustomPlot::mousePress, this, [this] { followData_ = false; });
+    connect(p, &QCustomPlot::mouseWheel, this, [this] { followData_ = false; });
+    return p;
+}
+
+TrainingPlots::TrainingPlots(QWidget* parent) : QWidget(parent) {
+    plots_ = new QWidget(this);
+    loss_ = makePlot("lossPlot");
+    grad_ = makePlot("gradientPlot");
+    lr_ = makePlot("lrPlot");
+    speed_ = makePlot("throughputPlot");
+
+    auto pen = [](QColor c, Qt::PenStyle s = Qt::SolidLine) { return QPen(c, 1.5, s); };
+    loss_->addGraph()->setPen(pen(QColor(0x4c, 0x72, 0xb0)));
+    QCPGraph* val = loss_->addGraph();
+    val->setPen(pen(QColor(0xdd, 0x84, 0x52)));
+    val->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 6));
+
+    grad_->addGraph()->setPen(pen(QColor(0x99, 0x99, 0x99)));
+    grad_->addGraph()->setPen(pen(QColor(0xc4, 0x4e, 0x52)));
+    grad_->yAxis2->setVisible(true);
+    grad_->yAxis2->setRange(0, 1.05);
+    QCPGraph* rate = grad_->addGraph(grad_->xAxis, grad_->yAxis2);
+    rate->setPen(pen(QColor(0x55, 0xa8, 0x68), Qt::DashLine));
+
+    lr_->addGraph()->setPen(pen(QColor(0x81, 0x72, 0xb3)));
+    lr_->yAxis->setNumberFormat(QStringLiteral("gb"));
+    speed_->addGraph()->setPen(pen(QColor(0x55, 0xa8, 0x68)));
+
+    auto* grid = new QGridLayout(plots_);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->addWidget(loss_, 0, 0);
+    grid->addWidget(grad_, 0, 1);
+    grid->addWidget(lr_, 1, 0);
+    grid->addWidget(speed_, 1, 1);
+
+    fitButton_ = new QPushButton(this);
+    pngButton_ = new QPushButton(this);
+    pngButton_->setObjectName("exportPngButton");
+    csvButton_ = new QPushButton(this);
+    csvButton_->setObjectName("exportCsvButton");
+    auto* buttons = new QHBoxLayout;
+    buttons->addStretch(1);
+    buttons->addWidget(fitButton_);
+    buttons->addWidget(pngButton_);
+    buttons->addWidget(csvButton_);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(plots_, 1);
+    layout->addLayout(buttons);
+
+    connect(fitButton_, &QPushButton::clicked, this, [this] {
+        followData_ = true;
+        fit();
+    });
+    connect(pngButton_, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export plots as PNG"), QStringLiteral("training.png"),
+                                                          tr("PNG images (*.png)"));
+        if (!path.isEmpty() && !exportPng(path))
+            QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1.").arg(path));
+    });
+    connect(csvButton_, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export metrics as CSV"), QStringLiteral("training.csv"),
+                                                          tr("CSV files (*.csv)"));
+        if (!path.isEmpty() && !exportCsv(path))
+            QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1.").arg(path));
+    });
+    retranslate();
+}
+
+void TrainingPlots::clear() {
+    history_.clear();
+    for (QCustomPlot* p : {loss_, grad_, lr_, speed_}) {
+        for (int g = 0; g < p->graphCount(); ++g) p->graph(g)->data()->clear();
+        p->replot();
+    }
+    followData_ = true;
+}
+
+void TrainingPlots::addStep(const StepMetrics& m) {
+    history_ << m;
+    const double x = m.step;
+    loss_->graph(TrainLoss)->addData(x, m.loss);
+    if (m.has_val_loss) loss_->graph(ValLoss)->addData(x, m.val_loss);
+    grad_->graph(RawD)->addData(x, m.projected_grad);
+    grad_->graph(ClippedD)->addData(x, m.clipped_grad);
+    grad_->graph(ClipRate)->addData(x, m.clip_rate);
+    lr_->graph(0)->addData(x, m.lr);
+    speed_->graph(0)->addData(x, m.tokens_per_second);
+    if (followData_) fit();
+    else
+        for (QCustomPlot* p : {loss_, grad_, lr_, speed_}) p->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TrainingPlots::fit() {
+    for (QCustomPlot* p : {loss_, grad_, lr_, speed_}) {
+        p->xAxis->rescale();
+        for (QCPAxis* y : {p->yAxis}) {
+            y->rescale();
+            const QCPRange r = y->range();
+            const double pad = r.size() > 0 ? r.size() * 0.08 : qMax(1e-12, qAbs(r.center()) * 0.1 + 1e-12);
+            y->setRange(r.lower - pad, r.upper + pad);
+        }
+        const QCPRange xr = p->xAxis->range();
+        if (xr.size() < 1) p->xAxis->setRange(xr.lower - 0.5, xr.upper + 0.5);
+        p->replot(QCustomPlot::rpQueuedReplot);
+    }
+    grad_->yAxis2->setRange(0, 1.05);
+}
+
+bool TrainingPlots::exportPng(const QString& path) {
+    for (QCustomPlot* p : {loss_, grad_, lr_, speed_}) p->replot();
+    return plots_->grab().save(path, "PNG");
+}
+
+bool TrainingPlots::exportCsv(const QString& path) const {
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) return false;
+    QTextStream out(&f);
+    out << "step,loss,val_loss,projected_grad,clipped_grad,clipped,clip_rate,lr,tokens_per_second,elapsed_seconds\n";
+    for (const StepMetrics& m : history_) {
+        out << m.step << ',' << QString::number(m.loss, 'g', 10) << ','
+            << (m.has_val_loss ? QString::number(m.val_loss, 'g', 10) : QString()) << ','
+            << QString::number(m.projected_grad, 'g', 10) << ',' << QString::number(m.clipped_grad, 'g', 10) << ','
+            << (m.clipped ? 1 : 0) << ',' << QString::number(m.clip_rate, 'g', 6) << ',' << QString::number(m.lr, 'g', 8)
+            << ',' << QString::number(m.tokens_per_second, 'g', 6) << ',' << QString::number(m.elapsed_seconds, 'g', 6)
+            << '\n';
+    }
+    return out.status() == QTextStream::Ok;
+}
+
+void TrainingPlots::retranslate() {
+    auto title = [](QCustomPlot* p, const QString& t) {
+        static_cast<QCPTextElement*>(p->plotLayout()->element(0, 0))->setText(t);
+    };
+    title(loss_, tr("Loss (lower is better)"));
+    title(grad_, tr("Directional derivative and clipping"));
+    title(lr_, tr("Learning rate"));
+    title(speed_, tr("Throughput"));
+    loss_->graph(TrainLoss)->setName(tr("training (this step's examples)"));
+    loss_->graph(ValLoss)->setName(tr("held-out"));
+    grad_->graph(RawD)->setName(tr("raw d"));
+    grad_->graph(ClippedD)->setName(tr("clipped d'"));
+    grad_->graph(ClipRate)->setName(tr("clip rate (right axis)"));
+    lr_->graph(0)->setName(tr("learning rate"));
+    speed_->graph(0)->setName(tr("tokens per second"));
+    for (QCustomPlot* p : {loss_, grad_, lr_, speed_}) {
+        p->xAxis->setLabel(tr("step"));
+        p->replot(QCustomPlot::rpQueuedReplot);
+    }
+    grad_->yAxis2->setLabel(tr("clip rate"));
+    fitButton_->setText(tr("Fit"));
+    fitButton_->setToolTip(tr("Show all points again after zooming or panning."));
+    pngButton_->setText(tr("Export PNG…"));
+    csvButton_->setText(tr("Export CSV…"));
+}
+
+void TrainingPlots::changeEvent(QEvent* e) {
+    if (e->type() == QEvent::LanguageChange) retranslate();
+    QWidget::changeEvent(e);
+}
+
+}  // namespace qt::ui

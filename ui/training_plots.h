@@ -1,0 +1,53 @@
+#pragma once
+// Live plots of a run (QCustomPlot): training and validation loss; the raw and
+// the clipped directional derivative with the running clip rate; the learning
+// rate; throughput. Drag to pan, wheel to zoom, "Fit" to see everything again;
+// export as PNG (all four plots) and CSV (every number of every step).
+#include <QList>
+#include <QWidget>
+
+#include "engine_events.h"
+
+class QCustomPlot;
+class QPushButton;
+
+namespace qt::ui {
+
+class TrainingPlots : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrainingPlots(QWidget* parent = nullptr);
+
+    void clear();
+    void addStep(const StepMetrics& m);
+    const QList<StepMetrics>& history() const { return history_; }
+
+    bool exportPng(const QString& path);
+    bool exportCsv(const QString& path) const;
+
+    QCustomPlot* lossPlot() const { return loss_; }
+    QCustomPlot* gradientPlot() const { return grad_; }
+    QCustomPlot* lrPlot() const { return lr_; }
+    QCustomPlot* throughputPlot() const { return speed_; }
+
+protected:
+    void changeEvent(QEvent* e) override;
+
+private:
+    void retranslate();
+    void fit();
+    QCustomPlot* makePlot(const char* name);
+
+    QCustomPlot* loss_;
+    QCustomPlot* grad_;
+    QCustomPlot* lr_;
+    QCustomPlot* speed_;
+    QWidget* plots_;
+    QPushButton* fitButton_;
+    QPushButton* pngButton_;
+    QPushButton* csvButton_;
+    QList<StepMetrics> history_;
+    bool followData_ = true;  // false once the user pans or zooms, until "Fit"
+};
+
+}  // namespace qt::ui
