@@ -65,7 +65,7 @@ void write_value(Out& o, const GgufValue& v) {
     o.pod<uint64_t>(v.array_size());
     for (size_t k = 0; k < v.array_size(); ++k) {
         if (v.elem_type == GgufValueType::ARRAY) {
-            o.pod<uint32_t>(static_cast<uint32_t>(GgufValueType::ARRAY));  // nested arrays carry their own header
+            // An element of an array of arrays is its own element type, count and elements.
             const GgufValue& e = v.nested[k];
             o.pod<uint32_t>(static_cast<uint32_t>(e.elem_type));
             o.pod<uint64_t>(e.array_size());
