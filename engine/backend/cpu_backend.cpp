@@ -97,11 +97,9 @@ public:
             for (int64_t c = 0; c < n_chunks; ++c) {
                 const int64_t r0 = c * kChunk;
                 const int64_t r1 = std::min(rows, r0 + kChunk);
-                for (int t = 0; t < n; ++t) {
-                    const uint8_t* xr = xq + xq_row * t;
-                    float* yr = y + static_cast<size_t>(t) * rows;
-                    for (int64_t r = r0; r < r1; ++r) yr[r] = vec_dot(w.type, cols, wbase + w.row_bytes * r, xr);
-                }
+                for (int t = 0; t < n; ++t)
+                    vec_dot_rows(w.type, cols, wbase + w.row_bytes * r0, w.row_bytes, r1 - r0, xq + xq_row * t,
+                                 y + static_cast<size_t>(t) * rows + r0);
             }
         }
     }
