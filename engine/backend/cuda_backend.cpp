@@ -1,0 +1,181 @@
+#include "backend/cuda_backend.h"
+
+#include <stdexcept>
+
+#ifdef QUANTTUNE_WITH_CUDA
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "cuda_device.h"  // kernels/: plain C++ headers
+#include "cuda_ops.h"
+#endif
+
+namespace qt {
+
+#ifndef QUANTTUNE_WITH_CUDA
+
+bool cuda_backend_built() { return false; }
+int cuda_device_count(std::string& why_none) {
+    why_none = "this build has no CUDA support (configured without nvcc)";
+    return 0;
+}
+std::unique_ptr<Backend> make_cuda_backend(int) {
+    throw std::runtime_error("this build has no CUDA support (configured without nvcc); use the CPU");
+}
+
+#else
+
+namespace {
+
+cuda::WeightFormat weight_format(GgmlType t) { return static_cast<cuda::WeightFormat>(static_cast<uint32_t>(t)); }
+
+// Device memory that only the backend itself uses (token ids, positions, quantized
+// activations), grown on demand and counted in the ledger as activations.
+class CudaBackend final : public Backend {
+public:
+    explicit CudaBackend(int device) : ctx_(cuda::create_context(device)) {
+        name_ = "CUDA device " + std::to_string(device) + ": " + cuda::device_description(ctx_);
+    }
+    ~CudaBackend() override {
+        // Scratch buffers free through this backend, so they go before the context.
+        tokens_.reset();
+        positions_.reset();
+        act_scratch_.reset();
+        cuda::destroy_context(ctx_);
+    }
+
+    std::string name() const override { return name_; }
+
+    DeviceBuffer alloc(size_t bytes, MemoryCategory category) override {
+        const std::string what(memory_category_name(category));
+        void* p = cuda::malloc_device(ctx_, bytes, what.c_str());
+        ledger_.add(category, static_cast<int64_t>(bytes));
+        return DeviceBuffer(this, p, bytes, category);
+    }
+    void free_raw(void* data, size_t) override { cuda::free_device(ctx_, data); }
+    void upload(void* dst, const void* src, size_t bytes) override { cuda::copy_to_device(ctx_, dst, src, bytes); }
+    void download(void* dst, const void* src, size_t bytes) override { cuda::copy_to_host(ctx_, dst, src, bytes); }
+
+    WeightTensor load_weight(const std::string& name, GgmlType type, int64_t cols, int64_t rows,
+                             const void* host_data) override {
+        if (!cuda::format_supported(static_cast<uint32_t>(type)))
+            throw std::runtime_error("tensor \"" + name + "\": type " + std::string(ggml_type_name(type)) +
+                                     " has no CUDA kernel (supported: F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, "
+                                     "Q8_0, Q4_K, Q5_K, Q6_K)");
+        WeightTensor w;
+        w.name = name;
+        w.type = type;
+        w.cols = cols;
+        w.rows = rows;
+        w.row_bytes = ggml_row_size(type, cols);
+        const size_t bytes = w.row_bytes * static_cast<size_t>(rows);
+        w.storage = alloc(bytes, MemoryCategory::Weights);
+        upload(w.storage.data(), host_data, bytes);
+        w.data = w.storage.data();
+        return w;
+    }
+
+    void embed(const WeightTensor& table, std::span<const int32_t> tokens, float* out) override {
+        for (int32_t id : tokens)
+            if (id < 0 || id >= table.rows)
+                throw std::out_of_range("token id " + std::to_string(id) + " outside the vocabulary of " +
+                                        std::to_string(table.rows));
+        const size_t bytes = tokens.size_bytes();
+        grow(tokens_, bytes);
+        upload(tokens_.data(), tokens.data(), bytes);
+        cuda::embed(ctx_, weight_format(table.type), table.data, table.row_bytes, table.cols,
+                    static_cast<const int32_t*>(tokens_.data()), static_cast<int>(tokens.size()), out);
+    }
+
+    void rmsnorm(const float* x, const float* w, float* out, int n, int dim, float eps) override {
+        cuda::rmsnorm(ctx_, x, w, out, n, dim, eps);
+    }
+
+    void matmul(const WeightTensor& w, const float* x, float* y, int n) override {
+        const auto f = weight_format(w.type);
+        grow(act_scratch_, cuda::matmul_scratch_bytes(f, w.cols, n));
+        cuda::matmul(ctx_, f, w.data, w.row_bytes, w.rows, w.cols, x, y, n, act_scratch_.data());
+    }
+
+    void rope(float* x, std::span<const int32_t> positions, int n_heads, int head_dim, int n_rot,
+              float freq_base) override {
+        if (n_rot % 2 != 0 || n_rot > head_dim)
+            throw std::invalid_argument("rope: n_rot " + std::to_string(n_rot) + " must be even and at most head_dim " +
+                                        std::to_string(head_dim));
+        // The same float as the CPU backend's theta_scale, computed on the host.
+        const float theta_scale = std::pow(freq_base, -2.0f / static_cast<float>(n_rot));
+        // Q and K of one layer share positions: upload only when they change.
+        if (positions.size() != last_positions_.size() ||
+            !std::equal(positions.begin(), positions.end(), last_positions_.begin())) {
+            grow(positions_, positions.size_bytes());
+            upload(positions_.data(), positions.data(), positions.size_bytes());
+            last_positions_.assign(positions.begin(), positions.end());
+        }
+        cuda::rope(ctx_, x, static_cast<const int32_t*>(positions_.data()), static_cast<int>(positions.size()), n_heads,
+                   head_dim, n_rot, theta_scale);
+    }
+
+    void kv_store(void* k_cache, void* v_cache, const KvCacheLayout& L, int layer, int pos0, int n, const float* k,
+                  const float* v) override {
+        if (pos0 < 0 || pos0 + n > L.n_ctx)
+            throw std::out_of_range("KV cache holds " + std::to_string(L.n_ctx) + " positions; asked for " +
+                                    std::to_string(pos0 + n));
+        if (layer < 0 || layer >= L.n_layers)
+            throw std::out_of_range("KV cache has " + std::to_string(L.n_layers) + " layers; asked for layer " +
+                                    std::to_string(layer));
+        const size_t offset = (static_cast<size_t>(layer) * L.n_ctx + static_cast<size_t>(pos0)) * L.kv_width;
+        cuda::kv_store(ctx_, static_cast<uint16_t*>(k_cache), static_cast<uint16_t*>(v_cache), offset, k, v,
+                       static_cast<int64_t>(n) * L.kv_width);
+    }
+
+    void attention(const float* q, const void* k_cache, const void* v_cache, const KvCacheLayout& L, int layer,
+                   int pos0, int n, const AttentionShape& s, float* out) override {
+        if (pos0 < 0 || pos0 + n > L.n_ctx || layer < 0 || layer >= L.n_layers)
+            throw std::out_of_range("attention over positions " + std::to_string(pos0) + ".." +
+                                    std::to_string(pos0 + n) + " of layer " + std::to_string(layer) +
+                                    " outside a cache of " + std::to_string(L.n_layers) + " x " +
+                                    std::to_string(L.n_ctx));
+        if (s.n_kv_heads * s.head_dim != L.kv_width)
+            throw std::invalid_argument("attention: " + std::to_string(s.n_kv_heads) + " kv heads of " +
+                                        std::to_string(s.head_dim) + " do not match the cache width " +
+                                        std::to_string(L.kv_width));
+        const size_t layer_off = static_cast<size_t>(layer) * L.n_ctx * L.kv_width;
+        cuda::attention(ctx_, q, static_cast<const uint16_t*>(k_cache) + layer_off,
+                        static_cast<const uint16_t*>(v_cache) + layer_off, L.kv_width, pos0, n, s.n_heads,
+                        s.n_kv_heads, s.head_dim, out);
+    }
+
+    void swiglu(const float* gate, const float* up, float* out, int64_t count) override {
+        cuda::swiglu(ctx_, gate, up, out, count);
+    }
+    void add_inplace(float* x, const float* y, int64_t count) override { cuda::add_inplace(ctx_, x, y, count); }
+
+private:
+    void grow(DeviceBuffer& buf, size_t bytes) {
+        if (bytes <= buf.bytes()) return;
+        buf.reset();  // cudaFree waits for queued work that may still read it
+        buf = alloc(bytes + bytes / 4, MemoryCategory::Activations);
+    }
+
+    cuda::Context* ctx_;
+    std::string name_;
+    DeviceBuffer tokens_, positions_, act_scratch_;
+    std::vector<int32_t> last_positions_;
+};
+
+}  // namespace
+
+bool cuda_backend_built() { return true; }
+
+int cuda_device_count(std::string& why_none) {
+    const auto devices = cuda::list_devices(why_none);
+    return static_cast<int>(devices.size());
+}
+
+std::unique_ptr<Backend> make_cuda_backend(int device) { return std::make_unique<CudaBackend>(device); }
+
+#endif
+
+}  // namespace qt

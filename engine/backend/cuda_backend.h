@@ -1,0 +1,21 @@
+#pragma once
+// The CUDA backend: the same functions as the CPU backend, computed by the
+// kernels in kernels/ on one NVIDIA GPU. Plain C++: no CUDA header is needed to
+// use it, and in a build without nvcc it exists but reports no device.
+#include <memory>
+#include <string>
+
+#include "backend/backend.h"
+
+namespace qt {
+
+// Whether this build has the CUDA kernels at all.
+bool cuda_backend_built();
+// How many CUDA devices are usable; 0 with `why_none` saying why (no CUDA in
+// this build, no driver, no device ...).
+int cuda_device_count(std::string& why_none);
+// A backend on CUDA device `device`; throws std::runtime_error naming the
+// device and the cause when it cannot be made.
+std::unique_ptr<Backend> make_cuda_backend(int device);
+
+}  // namespace qt

@@ -1,0 +1,95 @@
+// Contexts, device memory and copies. Out-of-memory is reported with what was
+// asked and what the device had free, and leaves the device usable.
+#include <cstdio>
+#include <string>
+
+#include "cuda_check.cuh"
+#include "cuda_context.cuh"
+#include "cuda_ops.h"
+
+namespace qt::cuda {
+namespace {
+
+std::string mib(size_t bytes) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+    return buf;
+}
+
+}  // namespace
+
+Context* create_context(int device) {
+    int n = 0;
+    QT_CUDA_CHECK(cudaGetDeviceCount(&n));
+    if (device < 0 || device >= n)
+        throw std::runtime_error("CUDA device " + std::to_string(device) + " does not exist: " + std::to_string(n) +
+                                 " device(s) found");
+    auto* ctx = new Context;
+    ctx->device = device;
+    try {
+        QT_CUDA_CHECK(cudaSetDevice(device));
+        QT_CUDA_CHECK(cudaGetDeviceProperties(&ctx->props, device));
+        QT_CUDA_CHECK(cudaStreamCreateWithFlags(&ctx->stream, cudaStreamNonBlocking));
+    } catch (...) {
+        delete ctx;
+        throw;
+    }
+    return ctx;
+}
+
+void destroy_context(Context* ctx) {
+    if (!ctx) return;
+    cudaSetDevice(ctx->device);
+    if (ctx->stream) {
+        cudaStreamSynchronize(ctx->stream);
+        cudaStreamDestroy(ctx->stream);
+    }
+    delete ctx;
+}
+
+std::string device_description(const Context* ctx) {
+    char mem[32];
+    std::snprintf(mem, sizeof mem, "%.1f GiB", static_cast<double>(ctx->props.totalGlobalMem) / (1024.0 * 1024.0 * 1024.0));
+    return std::string(ctx->props.name) + " (sm_" + std::to_string(ctx->props.major) +
+           std::to_string(ctx->props.minor) + ", " + mem + ")";
+}
+
+void* malloc_device(Context* ctx, size_t bytes, const char* what) {
+    QT_CUDA_CHECK(cudaSetDevice(ctx->device));
+    void* p = nullptr;
+    const cudaError_t e = cudaMalloc(&p, bytes == 0 ? 1 : bytes);
+    if (e == cudaErrorMemoryAllocation) {
+        cudaGetLastError();  // clear the sticky-free error so the device stays usable
+        size_t free_b = 0, total_b = 0;
+        cudaMemGetInfo(&free_b, &total_b);
+        throw DeviceOutOfMemory("CUDA device " + std::to_string(ctx->device) + " (" + ctx->props.name +
+                                "): out of memory allocating " + mib(bytes) + " for " + what + "; " + mib(free_b) +
+                                " free of " + mib(total_b));
+    }
+    if (e != cudaSuccess) throw_cuda_error(e, "cudaMalloc", __FILE__, __LINE__);
+    return p;
+}
+
+void free_device(Context* ctx, void* p) {
+    if (!p) return;
+    cudaSetDevice(ctx->device);
+    // cudaFree waits for the device; an error here (a broken context) cannot be acted on in a destructor.
+    cudaFree(p);
+}
+
+void copy_to_device(Context* ctx, void* dst, const void* src, size_t bytes) {
+    if (bytes == 0) return;
+    QT_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, ctx->stream));
+    // The host buffer may be reused as soon as we return.
+    QT_CUDA_CHECK(cudaStreamSynchronize(ctx->stream));
+}
+
+void copy_to_host(Context* ctx, void* dst, const void* src, size_t bytes) {
+    if (bytes == 0) return;
+    QT_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, ctx->stream));
+    QT_CUDA_CHECK(cudaStreamSynchronize(ctx->stream));
+}
+
+void synchronize(Context* ctx) { QT_CUDA_CHECK(cudaStreamSynchronize(ctx->stream)); }
+
+}  // namespace qt::cuda

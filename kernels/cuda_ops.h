@@ -1,0 +1,86 @@
+#pragma once
+// The CUDA kernels' plain C++ face: no CUDA types, so the engine's CUDA backend
+// (engine/backend/cuda_backend.cpp) can call it without CUDA headers. Every
+// pointer named *_dev is device memory; every call is queued on the context's
+// stream in order, and only copy_to_host and synchronize wait for it.
+// Errors throw std::runtime_error naming the operation and the CUDA error;
+// an allocation that does not fit throws DeviceOutOfMemory.
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace qt::cuda {
+
+class DeviceOutOfMemory : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Weight formats the kernels read (the ggml type numbers, so the engine can cast).
+enum class WeightFormat : uint32_t {
+    F32 = 0,
+    F16 = 1,
+    Q4_0 = 2,
+    Q4_1 = 3,
+    Q5_0 = 6,
+    Q5_1 = 7,
+    Q8_0 = 8,
+    Q4_K = 12,
+    Q5_K = 13,
+    Q6_K = 14,
+    BF16 = 30,
+};
+bool format_supported(uint32_t ggml_type);
+// Weights per block (32 or 256) and bytes per block of a supported format.
+int format_block_size(WeightFormat f);
+size_t format_block_bytes(WeightFormat f);
+
+// Which devices exist: list_devices() in cuda_device.h.
+struct Context;  // one device, one stream
+Context* create_context(int device);
+void destroy_context(Context* ctx);
+// "NVIDIA H100 80GB HBM3 (sm_90, 79.1 GiB)"
+std::string device_description(const Context* ctx);
+
+// `what` names the purpose in the out-of-memory message ("Weights", "KvCache" ...).
+void* malloc_device(Context* ctx, size_t bytes, const char* what);
+void free_device(Context* ctx, void* p);
+void copy_to_device(Context* ctx, void* dst_dev, const void* src_host, size_t bytes);
+void copy_to_host(Context* ctx, void* dst_host, const void* src_dev, size_t bytes);
+void synchronize(Context* ctx);
+
+// Bytes of scratch the activation quantization for matmul needs: n rows of `cols`.
+size_t matmul_scratch_bytes(WeightFormat f, int64_t cols, int n);
+// The first half of matmul: x quantized row by row into `scratch_dev` in the
+// format that pairs with f (nothing for F32/F16/BF16), bit-exact with the CPU's
+// quantize_row_for_dot.
+void quantize_activations(Context* ctx, WeightFormat f, const float* x_dev, int64_t cols, int n, void* scratch_dev);
+// y[t][r] = sum_c W[r][c] x[t][c]. For the quantized formats x is first quantized
+// per row into `scratch_dev` exactly as the CPU backend does (Q8_0, Q8_1 or Q8_K),
+// so both backends compute the same integer dots.     x: [n][cols]; y: [n][rows]
+void matmul(Context* ctx, WeightFormat f, const void* w_dev, size_t row_bytes, int64_t rows, int64_t cols,
+            const float* x_dev, float* y_dev, int n, void* scratch_dev);
+// out[t] = dequantized row tokens[t] of the table.     out: [n][cols]
+void embed(Context* ctx, WeightFormat f, const void* table_dev, size_t row_bytes, int64_t cols,
+           const int32_t* tokens_dev, int n, float* out_dev);
+// out = x / sqrt(mean(x^2) + eps) * w per row.         x, out: [n][dim]
+void rmsnorm(Context* ctx, const float* x_dev, const float* w_dev, float* out_dev, int n, int dim, float eps);
+// Adjacent-pair rotation of the first n_rot dims of each head; theta_i =
+// pos * theta_scale^i, advanced by repeated multiplication.   x: [n][n_heads * head_dim]
+void rope(Context* ctx, float* x_dev, const int32_t* positions_dev, int n, int n_heads, int head_dim, int n_rot,
+          float theta_scale);
+// k, v [n][kv_width] rounded to fp16 into the caches at `offset` elements.
+void kv_store(Context* ctx, uint16_t* k_cache_dev, uint16_t* v_cache_dev, size_t offset, const float* k_dev,
+              const float* v_dev, int64_t count);
+// Causal grouped-query attention, online softmax, no score matrix in memory.
+// k/v caches point at the layer's first row; query t sees keys 0..pos0+t.
+// head_dim must be a multiple of 32, at most 256.
+void attention(Context* ctx, const float* q_dev, const uint16_t* k_cache_dev, const uint16_t* v_cache_dev,
+               int kv_width, int pos0, int n, int n_heads, int n_kv_heads, int head_dim, float* out_dev);
+// out = silu(gate) * up.
+void swiglu(Context* ctx, const float* gate_dev, const float* up_dev, float* out_dev, int64_t count);
+// x += y.
+void add_inplace(Context* ctx, float* x_dev, const float* y_dev, int64_t count);
+
+}  // namespace qt::cuda

@@ -1,0 +1,64 @@
+// RMSNorm and rotary position embedding, mirroring the CPU backend's arithmetic
+// (double accumulation of the squares; theta advanced by repeated multiplication).
+#include "cuda_check.cuh"
+#include "cuda_context.cuh"
+#include "cuda_ops.h"
+
+namespace qt::cuda {
+namespace {
+
+constexpr int kNormThreads = 256;
+
+// One block per row.
+__global__ void rmsnorm_kernel(const float* __restrict__ x, const float* __restrict__ w, float* __restrict__ out,
+                               int dim, float eps) {
+    const float* xr = x + static_cast<size_t>(blockIdx.x) * dim;
+    float* o = out + static_cast<size_t>(blockIdx.x) * dim;
+    double sum = 0;
+    for (int i = threadIdx.x; i < dim; i += kNormThreads) sum += static_cast<double>(xr[i]) * xr[i];
+    for (int off = 16; off > 0; off >>= 1) sum += __shfl_xor_sync(0xffffffffu, sum, off);
+    __shared__ double partial[kNormThreads / 32];
+    if (threadIdx.x % 32 == 0) partial[threadIdx.x / 32] = sum;
+    __syncthreads();
+    double total = 0;
+    for (int i = 0; i < kNormThreads / 32; ++i) total += partial[i];
+    const float mean = static_cast<float>(total / dim);
+    const float scale = 1.0f / sqrtf(mean + eps);
+    for (int i = threadIdx.x; i < dim; i += kNormThreads) o[i] = __fmul_rn(__fmul_rn(xr[i], scale), w[i]);
+}
+
+// One thread per rotated pair (token, head, i).
+__global__ void rope_kernel(float* __restrict__ x, const int32_t* __restrict__ positions, int64_t total, int n_heads,
+                            int head_dim, int half_rot, float theta_scale) {
+    const int64_t idx = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (idx >= total) return;
+    const int i = static_cast<int>(idx % half_rot);
+    const int64_t th = idx / half_rot;  // token * n_heads + head
+    const int t = static_cast<int>(th / n_heads);
+    float theta = static_cast<float>(positions[t]);
+    for (int k = 0; k < i; ++k) theta = __fmul_rn(theta, theta_scale);
+    const float c = cosf(theta), s = sinf(theta);
+    float* v = x + th * head_dim + 2 * i;
+    const float a = v[0], b = v[1];
+    v[0] = __fsub_rn(__fmul_rn(a, c), __fmul_rn(b, s));
+    v[1] = __fadd_rn(__fmul_rn(a, s), __fmul_rn(b, c));
+}
+
+}  // namespace
+
+void rmsnorm(Context* ctx, const float* x, const float* w, float* out, int n, int dim, float eps) {
+    if (n <= 0) return;
+    rmsnorm_kernel<<<n, kNormThreads, 0, ctx->stream>>>(x, w, out, dim, eps);
+    QT_CUDA_CHECK_LAUNCH("rmsnorm_kernel");
+}
+
+void rope(Context* ctx, float* x, const int32_t* positions, int n, int n_heads, int head_dim, int n_rot,
+          float theta_scale) {
+    const int64_t total = static_cast<int64_t>(n) * n_heads * (n_rot / 2);
+    if (total <= 0) return;
+    rope_kernel<<<static_cast<unsigned>((total + 255) / 256), 256, 0, ctx->stream>>>(x, positions, total, n_heads,
+                                                                                       head_dim, n_rot / 2, theta_scale);
+    QT_CUDA_CHECK_LAUNCH("rope_kernel");
+}
+
+}  // namespace qt::cuda

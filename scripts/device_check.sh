@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# CUDA backend check for a machine with an NVIDIA GPU (the device machine lent to
+# sessions, or a developer's workstation): configures and builds only what the
+# check needs, for Hopper (sm_90) unless QT_CUDA_ARCHS says otherwise, runs the
+# CUDA tests (ctest -L cuda), runs compute-sanitizer memcheck over one full
+# forward of the SmolLM2-shaped model, and prints a summary last.
+# Usage, from the repository root: scripts/device_check.sh [BUILD_DIR]
+# Logs go to $OUT when it is set (the device tool brings that folder back), else BUILD_DIR.
+set -uo pipefail
+
+BUILD=${1:-build-device}
+ARCHS=${QT_CUDA_ARCHS:-90}
+LOGS=${OUT:-$BUILD}
+mkdir -p "$BUILD" "$LOGS"
+JOBS=$(nproc)
+status_build=fail status_tests=fail status_memcheck=fail
+
+echo "== GPU"
+nvidia-smi --query-gpu=name,memory.total,driver_version,compute_cap --format=csv,noheader || true
+
+echo "== configure + build (archs $ARCHS, $JOBS jobs)"
+t0=$(date +%s)
+if cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DQUANTTUNE_GUI=OFF -DQUANTTUNE_CUDA=ON \
+        -DCMAKE_CUDA_ARCHITECTURES="$ARCHS" -DQUANTTUNE_CUDA_ARCHITECTURES="$ARCHS" >"$LOGS/configure.log" 2>&1 &&
+    ninja -C "$BUILD" -j"$JOBS" cuda_tests quanttune-cli >"$LOGS/build.log" 2>&1; then
+    status_build=ok
+else
+    tail -n 60 "$LOGS/configure.log" "$LOGS/build.log"
+fi
+echo "build: $status_build in $(( $(date +%s) - t0 )) s"
+
+if [ "$status_build" = ok ]; then
+    echo "== ctest -L cuda"
+    t0=$(date +%s)
+    if ctest --test-dir "$BUILD" -L cuda -V --timeout 600 >"$LOGS/cuda_tests.log" 2>&1; then status_tests=ok; fi
+    echo "tests: $status_tests in $(( $(date +%s) - t0 )) s"
+    grep -E "^\s*[0-9]+: \[ +(OK|FAILED|SKIPPED) +\]|Failure|Expected|Which is|relative error|message|GPU  " \
+        "$LOGS/cuda_tests.log" | sed 's/^ *[0-9]*: //' | grep -v "^\[ *RUN" | head -80
+
+    echo "== compute-sanitizer memcheck, one full forward"
+    t0=$(date +%s)
+    if compute-sanitizer --tool memcheck --error-exitcode 9 "$BUILD/tests/cuda/cuda_tests" \
+            --gtest_filter='CudaModel.LogitsOfEveryPromptPositionMatchCpu' >"$LOGS/memcheck.log" 2>&1; then
+        status_memcheck=ok
+    fi
+    echo "memcheck: $status_memcheck in $(( $(date +%s) - t0 )) s"
+    grep -E "ERROR SUMMARY|Invalid|OK \]|FAILED|SKIPPED" "$LOGS/memcheck.log" | head -20
+fi
+
+echo "== summary"
+echo "build:    $status_build"
+echo "tests:    $status_tests  ($(grep -cE '^\s*[0-9]+: \[ +OK +\]' "$LOGS/cuda_tests.log" 2>/dev/null) passed," \
+     "$(grep -cE '^\s*[0-9]+: \[ +FAILED +\]' "$LOGS/cuda_tests.log" 2>/dev/null) failed," \
+     "$(grep -cE '^\s*[0-9]+: \[ +SKIPPED +\]' "$LOGS/cuda_tests.log" 2>/dev/null) skipped)"
+grep -hE "tests passed|Total Test time" "$LOGS/cuda_tests.log" 2>/dev/null
+echo "memcheck: $status_memcheck  ($(grep -h 'ERROR SUMMARY' "$LOGS/memcheck.log" 2>/dev/null))"
+[ "$status_build$status_tests$status_memcheck" = okokok ]

@@ -1,0 +1,42 @@
+#pragma once
+// Shared pieces of the CUDA tests: the GPU and CPU backends side by side,
+// random weight blocks of every format, and the error measure.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "backend/backend.h"
+
+namespace qt::test {
+
+// The CUDA backend on device 0, or null with `why` set.
+Backend* shared_gpu_backend(std::string& why);
+Backend* shared_cpu_backend();
+
+// A fresh seed for each check, printed so that a failure can be replayed
+// (QT_TEST_SEED fixes it).
+uint64_t fresh_seed();
+
+// `rows` rows of `cols` weights of `type` as random blocks whose scales are
+// finite and make weights of standard deviation about `sigma`.
+std::vector<uint8_t> random_weight_rows(GgmlType type, int64_t rows, int64_t cols, float sigma, std::mt19937_64& rng);
+std::vector<float> random_floats(size_t n, float sigma, std::mt19937_64& rng);
+
+// ||a - ref|| / ||ref|| (infinity when a holds NaN or a size differs).
+double relative_error(const std::vector<float>& a, const std::vector<float>& ref);
+
+// Copies host floats into a new buffer of `b`, and back.
+DeviceBuffer to_backend(Backend& b, const std::vector<float>& v);
+std::vector<float> from_backend(Backend& b, const DeviceBuffer& buf, size_t count);
+
+}  // namespace qt::test
+
+// Skips the test, saying why, when no GPU is usable.
+#define QT_REQUIRE_GPU(gpu_var)                                                     \
+    std::string qt_why_no_gpu_;                                                     \
+    ::qt::Backend* gpu_var = ::qt::test::shared_gpu_backend(qt_why_no_gpu_);        \
+    if (!gpu_var) GTEST_SKIP() << "no usable CUDA device: " << qt_why_no_gpu_;
