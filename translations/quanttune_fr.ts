@@ -196,6 +196,10 @@
             <source>Earlier prompts</source>
             <translation>Consignes précédentes</translation>
         </message>
+        <message>
+            <source>Example prompts: pick one to put it in the box.</source>
+            <translation>Consignes d'exemple : choisissez-en une pour la mettre dans la case.</translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::DatasetPanel</name>
@@ -340,13 +344,6 @@
             <source>Loaded %1: %2 parameters on %3</source>
             <translation>%1 chargé : %2 paramètres sur %3</translation>
         </message>
-        <message numerus="yes">
-            <source>%1: %n tensor(s), %2</source>
-            <translation>
-                <numerusform>%1 : %n tenseur, %2</numerusform>
-                <numerusform>%1 : %n tenseurs, %2</numerusform>
-            </translation>
-        </message>
         <message>
             <source>none (%1)</source>
             <translation>aucun (%1)</translation>
@@ -454,6 +451,14 @@
         <message>
             <source>fine-tuned model written to %1</source>
             <translation>modèle affiné écrit dans %1</translation>
+        </message>
+        <message>
+            <source>%1: %2 tensors, %3</source>
+            <translation>%1 : %2 tenseurs, %3</translation>
+        </message>
+        <message>
+            <source>Planning memory</source>
+            <translation>Planification de la mémoire</translation>
         </message>
     </context>
     <context>
@@ -687,10 +692,6 @@
             <translation>Les pas de montée en régime (%1) doivent être moins nombreux que les pas (%2)</translation>
         </message>
         <message>
-            <source>Learning rate %1 is far too large for zeroth-order training (use 1e-7 … 1e-3)</source>
-            <translation>Le taux d'apprentissage %1 est bien trop grand pour un entraînement d'ordre zéro (utilisez 1e-7 … 1e-3)</translation>
-        </message>
-        <message>
             <source>✔ These settings are valid.</source>
             <translation>✔ Ces réglages sont valides.</translation>
         </message>
@@ -870,6 +871,10 @@
             <source>Q4_1/Q5_1 minimum m</source>
             <translation>minimum m de Q4_1/Q5_1</translation>
         </message>
+        <message>
+            <source>Learning rate %1 is far too large for zeroth-order training (it must be below 1)</source>
+            <translation>Le taux d'apprentissage %1 est bien trop grand pour un entraînement d'ordre zéro (il doit être inférieur à 1)</translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::ModelPanel</name>
@@ -934,10 +939,6 @@
             <translation>À propos de ce modèle</translation>
         </message>
         <message>
-            <source>Memory each method would need (sequences of 256 tokens, batch 4)</source>
-            <translation>Mémoire nécessaire à chaque méthode (séquences de 256 jetons, lot de 4)</translation>
-        </message>
-        <message>
             <source>Planned by the engine from the file before training; hover a method for where its numbers come from. The Memory page shows what a run really holds.</source>
             <translation>Prévu par le moteur à partir du fichier avant l'entraînement ; survolez une méthode pour l'origine de ses chiffres. La page Mémoire montre ce qu'un entraînement occupe réellement.</translation>
         </message>
@@ -948,6 +949,14 @@
         <message>
             <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;Architecture: %2&lt;br&gt;Parameters: %3 (%4 M)&lt;br&gt;File size: %5 (tensors %6)&lt;br&gt;Quantization: %7&lt;br&gt;Layers: %8, embedding width %9, attention heads %10 (key/value heads %11)&lt;br&gt;Context: %12 tokens, vocabulary %13 tokens&lt;br&gt;Chat template: %14&lt;br&gt;Loaded on: %15</source>
             <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;Architecture : %2&lt;br&gt;Paramètres : %3 (%4 M)&lt;br&gt;Taille du fichier : %5 (tenseurs %6)&lt;br&gt;Quantification : %7&lt;br&gt;Couches : %8, largeur de plongement %9, têtes d'attention %10 (têtes clé/valeur %11)&lt;br&gt;Contexte : %12 jetons, vocabulaire %13 jetons&lt;br&gt;Modèle de conversation : %14&lt;br&gt;Chargé sur : %15</translation>
+        </message>
+        <message>
+            <source>Memory each method would need</source>
+            <translation>Mémoire nécessaire à chaque méthode</translation>
+        </message>
+        <message>
+            <source>Memory each method would need (sequences of %1 tokens, %2 per step, as on the Method page)</source>
+            <translation>Mémoire nécessaire à chaque méthode (séquences de %1 jetons, %2 par pas, comme sur la page Méthode)</translation>
         </message>
     </context>
     <context>

@@ -196,6 +196,10 @@
             <source>Earlier prompts</source>
             <translation>Prompts anteriores</translation>
         </message>
+        <message>
+            <source>Example prompts: pick one to put it in the box.</source>
+            <translation>Prompts de exemplo: escolha um para colocá-lo na caixa.</translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::DatasetPanel</name>
@@ -340,13 +344,6 @@
             <source>Loaded %1: %2 parameters on %3</source>
             <translation>%1 carregado: %2 parâmetros em %3</translation>
         </message>
-        <message numerus="yes">
-            <source>%1: %n tensor(s), %2</source>
-            <translation>
-                <numerusform>%1: %n tensor, %2</numerusform>
-                <numerusform>%1: %n tensores, %2</numerusform>
-            </translation>
-        </message>
         <message>
             <source>none (%1)</source>
             <translation>nenhum (%1)</translation>
@@ -454,6 +451,14 @@
         <message>
             <source>fine-tuned model written to %1</source>
             <translation>modelo ajustado gravado em %1</translation>
+        </message>
+        <message>
+            <source>%1: %2 tensors, %3</source>
+            <translation>%1: %2 tensores, %3</translation>
+        </message>
+        <message>
+            <source>Planning memory</source>
+            <translation>Planejando a memória</translation>
         </message>
     </context>
     <context>
@@ -687,10 +692,6 @@
             <translation>Os passos de aquecimento (%1) devem ser menos que os passos (%2)</translation>
         </message>
         <message>
-            <source>Learning rate %1 is far too large for zeroth-order training (use 1e-7 … 1e-3)</source>
-            <translation>A taxa de aprendizado %1 é grande demais para treino de ordem zero (use 1e-7 … 1e-3)</translation>
-        </message>
-        <message>
             <source>✔ These settings are valid.</source>
             <translation>✔ Estas configurações são válidas.</translation>
         </message>
@@ -870,6 +871,10 @@
             <source>Q4_1/Q5_1 minimum m</source>
             <translation>mínimo m de Q4_1/Q5_1</translation>
         </message>
+        <message>
+            <source>Learning rate %1 is far too large for zeroth-order training (it must be below 1)</source>
+            <translation>A taxa de aprendizado %1 é grande demais para treino de ordem zero (deve ser menor que 1)</translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::ModelPanel</name>
@@ -934,10 +939,6 @@
             <translation>Sobre este modelo</translation>
         </message>
         <message>
-            <source>Memory each method would need (sequences of 256 tokens, batch 4)</source>
-            <translation>Memória que cada método precisaria (sequências de 256 tokens, lote de 4)</translation>
-        </message>
-        <message>
             <source>Planned by the engine from the file before training; hover a method for where its numbers come from. The Memory page shows what a run really holds.</source>
             <translation>Previsto pelo motor a partir do arquivo antes do treino; passe o mouse sobre um método para ver a origem dos números. A página Memória mostra o que um treino realmente ocupa.</translation>
         </message>
@@ -948,6 +949,14 @@
         <message>
             <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;Architecture: %2&lt;br&gt;Parameters: %3 (%4 M)&lt;br&gt;File size: %5 (tensors %6)&lt;br&gt;Quantization: %7&lt;br&gt;Layers: %8, embedding width %9, attention heads %10 (key/value heads %11)&lt;br&gt;Context: %12 tokens, vocabulary %13 tokens&lt;br&gt;Chat template: %14&lt;br&gt;Loaded on: %15</source>
             <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;Arquitetura: %2&lt;br&gt;Parâmetros: %3 (%4 M)&lt;br&gt;Tamanho do arquivo: %5 (tensores %6)&lt;br&gt;Quantização: %7&lt;br&gt;Camadas: %8, largura do embedding %9, cabeças de atenção %10 (cabeças chave/valor %11)&lt;br&gt;Contexto: %12 tokens, vocabulário %13 tokens&lt;br&gt;Modelo de chat: %14&lt;br&gt;Carregado em: %15</translation>
+        </message>
+        <message>
+            <source>Memory each method would need</source>
+            <translation>Memória que cada método precisaria</translation>
+        </message>
+        <message>
+            <source>Memory each method would need (sequences of %1 tokens, %2 per step, as on the Method page)</source>
+            <translation>Memória que cada método precisaria (sequências de %1 tokens, %2 por passo, como na página Método)</translation>
         </message>
     </context>
     <context>

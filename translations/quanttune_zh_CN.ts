@@ -196,6 +196,10 @@
             <source>Earlier prompts</source>
             <translation>之前的提示词</translation>
         </message>
+        <message>
+            <source>Example prompts: pick one to put it in the box.</source>
+            <translation>示例提示词：选择一个填入输入框。</translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::DatasetPanel</name>
@@ -340,12 +344,6 @@
             <source>Loaded %1: %2 parameters on %3</source>
             <translation>已加载 %1：%2 个参数，运行于 %3</translation>
         </message>
-        <message numerus="yes">
-            <source>%1: %n tensor(s), %2</source>
-            <translation>
-                <numerusform>%1：%n 个张量，%2</numerusform>
-            </translation>
-        </message>
         <message>
             <source>none (%1)</source>
             <translation>无（%1）</translation>
@@ -453,6 +451,14 @@
         <message>
             <source>fine-tuned model written to %1</source>
             <translation>微调后的模型已写入 %1</translation>
+        </message>
+        <message>
+            <source>%1: %2 tensors, %3</source>
+            <translation>%1：%2 个张量，%3</translation>
+        </message>
+        <message>
+            <source>Planning memory</source>
+            <translation>估算内存</translation>
         </message>
     </context>
     <context>
@@ -686,10 +692,6 @@
             <translation>预热步数（%1）必须少于总步数（%2）</translation>
         </message>
         <message>
-            <source>Learning rate %1 is far too large for zeroth-order training (use 1e-7 … 1e-3)</source>
-            <translation>学习率 %1 对零阶训练来说太大了（请使用 1e-7 … 1e-3）</translation>
-        </message>
-        <message>
             <source>✔ These settings are valid.</source>
             <translation>✔ 这些设置有效。</translation>
         </message>
@@ -869,6 +871,10 @@
             <source>Q4_1/Q5_1 minimum m</source>
             <translation>Q4_1/Q5_1 最小值 m</translation>
         </message>
+        <message>
+            <source>Learning rate %1 is far too large for zeroth-order training (it must be below 1)</source>
+            <translation>学习率 %1 对零阶训练来说太大了（必须小于 1）</translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::ModelPanel</name>
@@ -933,10 +939,6 @@
             <translation>关于此模型</translation>
         </message>
         <message>
-            <source>Memory each method would need (sequences of 256 tokens, batch 4)</source>
-            <translation>各方法所需内存（序列长 256 词元，批大小 4）</translation>
-        </message>
-        <message>
             <source>Planned by the engine from the file before training; hover a method for where its numbers come from. The Memory page shows what a run really holds.</source>
             <translation>由引擎在训练前根据文件估算；将鼠标悬停在方法上可查看数字来源。内存页显示运行时的实际占用。</translation>
         </message>
@@ -947,6 +949,14 @@
         <message>
             <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;Architecture: %2&lt;br&gt;Parameters: %3 (%4 M)&lt;br&gt;File size: %5 (tensors %6)&lt;br&gt;Quantization: %7&lt;br&gt;Layers: %8, embedding width %9, attention heads %10 (key/value heads %11)&lt;br&gt;Context: %12 tokens, vocabulary %13 tokens&lt;br&gt;Chat template: %14&lt;br&gt;Loaded on: %15</source>
             <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;架构：%2&lt;br&gt;参数：%3（%4 M）&lt;br&gt;文件大小：%5（张量 %6）&lt;br&gt;量化：%7&lt;br&gt;层数：%8，嵌入宽度 %9，注意力头 %10（键/值头 %11）&lt;br&gt;上下文：%12 个词元，词表 %13 个词元&lt;br&gt;对话模板：%14&lt;br&gt;运行于：%15</translation>
+        </message>
+        <message>
+            <source>Memory each method would need</source>
+            <translation>各方法所需内存</translation>
+        </message>
+        <message>
+            <source>Memory each method would need (sequences of %1 tokens, %2 per step, as on the Method page)</source>
+            <translation>各方法所需内存（序列 %1 个词元，每步 %2 个，与方法页一致）</translation>
         </message>
     </context>
     <context>

@@ -1,6 +1,7 @@
 #include "compare_panel.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QEvent>
 #include <QFile>
@@ -26,6 +27,12 @@ ComparePanel::ComparePanel(QWidget* parent) : QWidget(parent) {
     prompt_ = new QPlainTextEdit(this);
     prompt_->setObjectName("comparePrompt");
     prompt_->setMaximumHeight(90);
+    examples_ = new QComboBox(this);
+    examples_->setObjectName("examplePrompts");
+    QFile examples(QStringLiteral(":/prompts/example_prompts.txt"));
+    if (examples.open(QIODevice::ReadOnly | QIODevice::Text))
+        for (const QString& line : QString::fromUtf8(examples.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+            examples_->addItem(line);
     run_ = new QPushButton(this);
     run_->setObjectName("compareButton");
     export_ = new QPushButton(this);
@@ -81,6 +88,7 @@ ComparePanel::ComparePanel(QWidget* parent) : QWidget(parent) {
     auto* top = new QHBoxLayout;
     top->addWidget(prompt_, 1);
     auto* buttons = new QVBoxLayout;
+    buttons->addWidget(examples_);
     buttons->addWidget(run_);
     buttons->addWidget(export_);
     buttons->addStretch(1);
@@ -99,6 +107,7 @@ ComparePanel::ComparePanel(QWidget* parent) : QWidget(parent) {
     layout->addLayout(body, 1);
 
     connect(run_, &QPushButton::clicked, this, &ComparePanel::start);
+    connect(examples_, &QComboBox::activated, this, [this](int i) { prompt_->setPlainText(examples_->itemText(i)); });
     connect(history_, &QListWidget::currentRowChanged, this, &ComparePanel::showEntry);
     connect(export_, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export the comparison"), QStringLiteral("comparison.md"),
@@ -195,6 +204,7 @@ bool ComparePanel::exportMarkdown(const QString& path) const {
 void ComparePanel::retranslate() {
     prompt_->setPlaceholderText(tr("Ask both models something, e.g. a question from your dataset."));
     run_->setText(tr("Compare"));
+    examples_->setToolTip(tr("Example prompts: pick one to put it in the box."));
     run_->setToolTip(tr("The base model answers first, then the fine-tuned one, with the same settings."));
     export_->setText(tr("Export…"));
     samplingBox_->setTitle(tr("Sampling (the same for both)"));

@@ -8,6 +8,7 @@
 #include "engine_events.h"
 
 class QCheckBox;
+class QComboBox;
 class QDoubleSpinBox;
 class QGroupBox;
 class QLabel;
@@ -50,6 +51,7 @@ private:
     void showEntry(int row);
 
     QPlainTextEdit* prompt_;
+    QComboBox* examples_;
     QPushButton* run_;
     QPushButton* export_;
     QGroupBox* samplingBox_;

@@ -34,6 +34,7 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
     statsBox_ = new QGroupBox(this);
     stats_ = new QLabel(statsBox_);
     stats_->setWordWrap(true);
+    stats_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     stats_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     (new QVBoxLayout(statsBox_))->addWidget(stats_);
 

@@ -16,14 +16,22 @@ DevicePanel::DevicePanel(QWidget* parent) : QWidget(parent) {
     box_ = new QGroupBox(this);
     list_ = new QListWidget(box_);
     list_->setObjectName("deviceList");
+    list_->setMaximumHeight(160);
     refresh_ = new QPushButton(box_);
     note_ = new QLabel(box_);
     note_->setWordWrap(true);
+    gpuNote_ = new QLabel(box_);
+    gpuNote_->setObjectName("gpuNote");
+    gpuNote_->setWordWrap(true);
     auto* bl = new QVBoxLayout(box_);
     bl->addWidget(list_);
+    bl->addWidget(gpuNote_);
     bl->addWidget(refresh_, 0, Qt::AlignLeft);
     bl->addWidget(note_);
-    (new QVBoxLayout(this))->addWidget(box_);
+    bl->addStretch(1);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(box_);
+    layout->addStretch(1);
     connect(refresh_, &QPushButton::clicked, this, &DevicePanel::refreshRequested);
     connect(list_, &QListWidget::itemChanged, this, [this](QListWidgetItem* changed) {
         if (changed->checkState() != Qt::Checked) return;
@@ -46,7 +54,9 @@ QString DevicePanel::selectedDevice() const {
 
 int DevicePanel::deviceCount() const { return list_->count(); }
 
-void DevicePanel::showDevices(const QStringList& ids, const QStringList& details) {
+void DevicePanel::showDevices(const QStringList& ids, const QStringList& details, const QString& gpuNote) {
+    gpuNote_->setText(gpuNote);
+    gpuNote_->setVisible(!gpuNote.isEmpty());
     const QString want = QSettings().value("device", selectedDevice()).toString();
     const QSignalBlocker block(list_);
     list_->clear();

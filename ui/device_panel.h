@@ -18,7 +18,7 @@ public:
     int deviceCount() const;
 
 public slots:
-    void showDevices(const QStringList& ids, const QStringList& details);
+    void showDevices(const QStringList& ids, const QStringList& details, const QString& gpuNote = QString());
 
 signals:
     void refreshRequested();
@@ -34,6 +34,7 @@ private:
     QListWidget* list_;
     QPushButton* refresh_;
     QLabel* note_;
+    QLabel* gpuNote_;
 };
 
 }  // namespace qt::ui

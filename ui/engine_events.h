@@ -41,7 +41,13 @@ struct ModelSummary {
     int vocabulary = 0;
     QString chat_template;    // "ChatML", or why there is none
     QString backend;          // the backend the model was loaded on
-    QList<MethodMemoryPlan> plans;
+};
+
+// The engine's memory plans for the open model at one sequence length and batch size.
+struct MemoryPlans {
+    QList<MethodMemoryPlan> plans;  // QZO, MeZO, full fine-tuning
+    int max_tokens = 0;
+    int batch_size = 0;
 };
 
 struct MemoryBars {
@@ -117,6 +123,7 @@ void register_engine_event_types();
 }  // namespace qt::ui
 
 Q_DECLARE_METATYPE(qt::ui::ModelSummary)
+Q_DECLARE_METATYPE(qt::ui::MemoryPlans)
 Q_DECLARE_METATYPE(qt::ui::MemoryBars)
 Q_DECLARE_METATYPE(qt::ui::DatasetSummary)
 Q_DECLARE_METATYPE(qt::ui::StepMetrics)

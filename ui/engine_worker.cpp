@@ -94,6 +94,7 @@ void EngineWorker::loadModel(const QString& path, const QString& device) {
         const ModelSummary summary = summarize(path);
         emit logLine(tr("Loaded %1: %2 parameters on %3").arg(summary.name).arg(summary.parameters).arg(summary.backend));
         emit modelLoaded(summary);
+        planMemory(planTokens_, planBatch_);
     } catch (const std::exception& e) {
         emit engineError(tr("Opening the model"), QString::fromUtf8(e.what()));
     }
@@ -119,7 +120,7 @@ ModelSummary EngineWorker::summarize(const QString& path) const {
         bytes += static_cast<qint64>(t.nbytes);
     }
     for (const auto& [type, cb] : by_type)
-        s.tensor_types << tr("%1: %n tensor(s), %2", nullptr, cb.first).arg(qstr(type), format_bytes(cb.second));
+        s.tensor_types << tr("%1: %2 tensors, %3").arg(qstr(type)).arg(cb.first).arg(format_bytes(cb.second));
     s.layers = c.n_layers;
     s.embedding = c.dim;
     s.heads = c.n_heads;
@@ -129,16 +130,6 @@ ModelSummary EngineWorker::summarize(const QString& path) const {
     s.chat_template = m.chat_template ? qstr(m.chat_template->name())
                                       : tr("none (%1)").arg(qstr(m.chat_template_error));
     s.backend = qstr(backend_->name());
-    MemoryPlanShape shape;
-    shape.max_tokens = config_.max_length;
-    shape.batch_size = config_.batch_size;
-    for (const TrainingMemoryPlan& p : plan_training_memory(f, shape)) {
-        MethodMemoryPlan m;
-        m.method = plan_title(p.method);
-        for (size_t i = 0; i < m.bytes.size(); ++i) m.bytes[i] = p.bytes[i];
-        m.source = qstr(p.basis);
-        s.plans << m;
-    }
     return s;
 }
 
@@ -397,8 +388,31 @@ void EngineWorker::findDevices() {
         }
         ids << id;
     }
-    if (n == 0) emit logLine(tr("No GPU: %1").arg(qstr(why)));
-    emit devicesFound(ids, details);
+    emit devicesFound(ids, details, n == 0 ? tr("No GPU: %1").arg(qstr(why)) : QString());
+}
+
+void EngineWorker::planMemory(int maxTokens, int batchSize) {
+    planTokens_ = maxTokens;
+    planBatch_ = batchSize;
+    if ((!model_ && !session_) || maxTokens < 2 || batchSize < 1) return;
+    try {
+        MemoryPlanShape shape;
+        shape.max_tokens = maxTokens;
+        shape.batch_size = batchSize;
+        MemoryPlans out;
+        out.max_tokens = maxTokens;
+        out.batch_size = batchSize;
+        for (const TrainingMemoryPlan& p : plan_training_memory(*current().file, shape)) {
+            MethodMemoryPlan m;
+            m.method = plan_title(p.method);
+            for (size_t i = 0; i < m.bytes.size(); ++i) m.bytes[i] = p.bytes[i];
+            m.source = qstr(p.basis);
+            out.plans << m;
+        }
+        emit plansReady(out);
+    } catch (const std::exception& e) {
+        emit engineError(tr("Planning memory"), QString::fromUtf8(e.what()));
+    }
 }
 
 void EngineWorker::exportModel(const QString& path) {

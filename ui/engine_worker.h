@@ -48,6 +48,8 @@ public slots:
     void stopTraining();
     void generateCompare(const qt::ui::CompareRequest& request);
     void findDevices();
+    // Plans the memory of each method for the open model at this length and batch.
+    void planMemory(int maxTokens, int batchSize);
     // Writes the fine-tuned model as a GGUF file (train/gguf_export.h).
     void exportModel(const QString& path);
 
@@ -60,7 +62,9 @@ signals:
     void trainingFinished(const QString& why);
     void compareText(qt::ui::CompareSide side, const QString& text);
     void compareFinished(qt::ui::CompareSide side, const QString& stats);
-    void devicesFound(const QStringList& devices, const QStringList& details);
+    void plansReady(const qt::ui::MemoryPlans& plans);
+    // `gpuNote` says why no GPU is listed (empty when there are GPUs).
+    void devicesFound(const QStringList& devices, const QStringList& details, const QString& gpuNote);
     void logLine(const QString& line);
     // `context` says what was being done ("Opening the model"); `message` is the engine's own.
     void engineError(const QString& context, const QString& message);
@@ -95,6 +99,8 @@ private:
 
     // The current or last run; after it ends its model is the fine-tuned one.
     TrainConfig config_;
+    int planTokens_ = TrainConfig{}.max_length;
+    int planBatch_ = TrainConfig{}.batch_size;
     std::unique_ptr<TrainingSession> session_;
     TrainingState state_ = TrainingState::Idle;
     bool stepQueued_ = false;

@@ -25,9 +25,13 @@
 #include "settings_dialog.h"
 #include "training_panel.h"
 
+// The .qrc lives in a static library: its registration must be pulled in by name.
+static void init_quanttune_resources() { Q_INIT_RESOURCE(quanttune); }
+
 namespace qt::ui {
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    init_quanttune_resources();
     register_engine_event_types();
     setObjectName("mainWindow");
     resize(1280, 860);
@@ -77,18 +81,22 @@ void MainWindow::connectWorker() {
         modelPath_ = s.path;
         datasetLoaded_ = false;  // a dataset is tokenized by its model: read it again
         model_->showSummary(s);
-        memory_->showPlans(s.plans);
         const QString data = !pendingDataset_.isEmpty() ? pendingDataset_ : datasetPath_;
         pendingDataset_.clear();
         if (!data.isEmpty()) openDataset(data);
         updateStartAllowed();
+        replanMemory();
+        emit modelReady();
     });
     connect(w, &EngineWorker::datasetLoaded, this, [this](const DatasetSummary& s) {
         datasetLoaded_ = true;
         datasetPath_ = s.path;
         dataset_->showSummary(s);
         updateStartAllowed();
+        emit datasetReady();
     });
+    connect(w, &EngineWorker::plansReady, model_, &ModelPanel::showPlans);
+    connect(w, &EngineWorker::plansReady, this, [this](const MemoryPlans& p) { memory_->showPlans(p.plans); });
     connect(w, &EngineWorker::memoryChanged, memory_, &MemoryView::showLive);
     connect(w, &EngineWorker::memoryChanged, this,
             [this](const MemoryBars& b) { model_->setCapacity(b.capacity, b.device); });
@@ -114,6 +122,7 @@ void MainWindow::connectWorker() {
     connect(model_, &ModelPanel::openRequested, this, &MainWindow::openModel);
     connect(dataset_, &DatasetPanel::openRequested, this, &MainWindow::openDataset);
     connect(method_, &MethodPanel::changed, this, &MainWindow::updateStartAllowed);
+    connect(method_, &MethodPanel::changed, this, &MainWindow::replanMemory);
     connect(device_, &DevicePanel::refreshRequested, w, &EngineWorker::findDevices);
     connect(training_, &TrainingPanel::startClicked, this, &MainWindow::startTraining);
     connect(training_, &TrainingPanel::pauseClicked, w, &EngineWorker::pauseTraining);
@@ -188,6 +197,16 @@ bool MainWindow::currentConfig(TrainConfig& config, QString* why) const {
     config.model = modelPath_.isEmpty() ? model_->selectedPath().toStdString() : modelPath_.toStdString();
     config.data = (datasetPath_.isEmpty() ? dataset_->path() : datasetPath_).toStdString();
     return method_->readConfig(config, why);
+}
+
+void MainWindow::replanMemory() {
+    TrainConfig c;
+    if (!modelLoaded_ || !method_->readConfig(c)) return;
+    if (c.max_length == plannedTokens_ && c.batch_size == plannedBatch_) return;
+    plannedTokens_ = c.max_length;
+    plannedBatch_ = c.batch_size;
+    QMetaObject::invokeMethod(worker_, [w = worker_, c] { w->planMemory(c.max_length, c.batch_size); },
+                              Qt::QueuedConnection);
 }
 
 void MainWindow::updateStartAllowed() {

@@ -49,6 +49,11 @@ public:
     // The session as it would be saved: paths of the open model and data, method settings.
     bool currentConfig(TrainConfig& config, QString* why = nullptr) const;
 
+signals:
+    // A model (dataset) finished loading and its page shows it.
+    void modelReady();
+    void datasetReady();
+
 public slots:
     void openModel(const QString& path);
     void openDataset(const QString& path);
@@ -64,6 +69,7 @@ private:
     void connectWorker();
     void retranslate();
     void updateStartAllowed();
+    void replanMemory();
     void startTraining();
     void showEngineError(const QString& context, const QString& message);
 
@@ -94,6 +100,8 @@ private:
     QString datasetPath_;
     QString pendingDataset_;  // opened once the model that reads it has loaded
     int busy_ = 0;
+    int plannedTokens_ = 0;
+    int plannedBatch_ = 0;
     TrainingState state_ = TrainingState::Idle;
     QStringList errors_;
 };

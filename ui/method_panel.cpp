@@ -52,15 +52,18 @@ MethodPanel::MethodPanel(QWidget* parent) : QWidget(parent) {
 
     paramBox_ = new QGroupBox(this);
     form_ = new QFormLayout(paramBox_);
+    form_->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
     auto spin = [this](const char* name, int lo, int hi) {
         auto* s = new QSpinBox(paramBox_);
         s->setObjectName(name);
         s->setRange(lo, hi);
+        s->setMinimumWidth(140);
         return s;
     };
     auto line = [this](const char* name) {
         auto* e = new QLineEdit(paramBox_);
         e->setObjectName(name);
+        e->setMinimumWidth(140);
         return e;
     };
     // Ranges wide enough to type an impossible value: the engine's validation names it.
@@ -148,7 +151,7 @@ bool MethodPanel::readConfig(TrainConfig& c, QString* error) const {
         return fail(QString::fromUtf8(e.what()));
     }
     if (c.warmup_steps >= c.steps) return fail(tr("Warm-up steps (%1) must be fewer than the steps (%2)").arg(c.warmup_steps).arg(c.steps));
-    if (!(c.lr < 1)) return fail(tr("Learning rate %1 is far too large for zeroth-order training (use 1e-7 … 1e-3)").arg(c.lr));
+    if (!(c.lr < 1)) return fail(tr("Learning rate %1 is far too large for zeroth-order training (it must be below 1)").arg(c.lr));
     return true;
 }
 

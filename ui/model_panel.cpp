@@ -39,15 +39,15 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
     (new QVBoxLayout(infoBox_))->addWidget(info_);
 
     planBox_ = new QGroupBox(this);
-    plans_ = new QTableWidget(planBox_);
-    plans_->setObjectName("memoryPlanTable");
-    plans_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    plans_->verticalHeader()->hide();
-    plans_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    planTable_ = new QTableWidget(planBox_);
+    planTable_->setObjectName("memoryPlanTable");
+    planTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    planTable_->verticalHeader()->hide();
+    planTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     planNote_ = new QLabel(planBox_);
     planNote_->setWordWrap(true);
     auto* pl = new QVBoxLayout(planBox_);
-    pl->addWidget(plans_);
+    pl->addWidget(planTable_);
     pl->addWidget(planNote_);
 
     auto* layout = new QVBoxLayout(this);
@@ -95,6 +95,11 @@ void ModelPanel::showSummary(const ModelSummary& summary) {
     retranslate();
 }
 
+void ModelPanel::showPlans(const MemoryPlans& plans) {
+    plans_ = plans;
+    retranslate();
+}
+
 void ModelPanel::fillPlans() {
     const QStringList headers = {tr("Method"),
                                  category_title(MemoryCategory::Weights),
@@ -105,21 +110,21 @@ void ModelPanel::fillPlans() {
                                  category_title(MemoryCategory::KvCache),
                                  tr("Total"),
                                  tr("Fits on %1?").arg(device_.isEmpty() ? tr("the device") : device_)};
-    plans_->setColumnCount(headers.size());
-    plans_->setHorizontalHeaderLabels(headers);
-    plans_->setRowCount(summary_.plans.size());
-    for (int r = 0; r < summary_.plans.size(); ++r) {
-        const MethodMemoryPlan& p = summary_.plans[r];
+    planTable_->setColumnCount(headers.size());
+    planTable_->setHorizontalHeaderLabels(headers);
+    planTable_->setRowCount(plans_.plans.size());
+    for (int r = 0; r < plans_.plans.size(); ++r) {
+        const MethodMemoryPlan& p = plans_.plans[r];
         auto* name = new QTableWidgetItem(p.method);
         name->setToolTip(p.source);
-        plans_->setItem(r, 0, name);
+        planTable_->setItem(r, 0, name);
         for (int c = 0; c < kMemoryCategoryCount; ++c)
-            plans_->setItem(r, c + 1, new QTableWidgetItem(format_bytes(p.bytes[static_cast<size_t>(c)])));
-        plans_->setItem(r, kMemoryCategoryCount + 1, new QTableWidgetItem(format_bytes(p.total())));
+            planTable_->setItem(r, c + 1, new QTableWidgetItem(format_bytes(p.bytes[static_cast<size_t>(c)])));
+        planTable_->setItem(r, kMemoryCategoryCount + 1, new QTableWidgetItem(format_bytes(p.total())));
         QString fits = tr("unknown");
         if (capacity_ > 0) fits = p.total() <= capacity_ ? tr("yes (%1%)").arg(100.0 * p.total() / capacity_, 0, 'f', 1)
                                                          : tr("no: %1 over").arg(format_bytes(p.total() - capacity_));
-        plans_->setItem(r, kMemoryCategoryCount + 2, new QTableWidgetItem(fits));
+        planTable_->setItem(r, kMemoryCategoryCount + 2, new QTableWidgetItem(fits));
     }
 }
 
@@ -130,7 +135,11 @@ void ModelPanel::retranslate() {
     browseButton_->setToolTip(tr("Choose a GGUF model file on this computer."));
     loadButton_->setToolTip(tr("Load the model named in the box (recent models are in its list)."));
     infoBox_->setTitle(tr("About this model"));
-    planBox_->setTitle(tr("Memory each method would need (sequences of 256 tokens, batch 4)"));
+    planBox_->setTitle(plans_.plans.isEmpty()
+                           ? tr("Memory each method would need")
+                           : tr("Memory each method would need (sequences of %1 tokens, %2 per step, as on the Method page)")
+                                 .arg(plans_.max_tokens)
+                                 .arg(plans_.batch_size));
     planNote_->setText(tr("Planned by the engine from the file before training; hover a method for where its numbers "
                           "come from. The Memory page shows what a run really holds."));
     if (summary_.path.isEmpty()) {

@@ -22,9 +22,11 @@ public:
     void setSelectedPath(const QString& path);
     void setCapacity(qint64 bytes, const QString& device);
     const ModelSummary& summary() const { return summary_; }
+    const MemoryPlans& plans() const { return plans_; }
 
 public slots:
     void showSummary(const qt::ui::ModelSummary& summary);
+    void showPlans(const qt::ui::MemoryPlans& plans);
 
 signals:
     void openRequested(const QString& path);
@@ -45,9 +47,10 @@ private:
     QGroupBox* infoBox_;
     QLabel* info_;
     QGroupBox* planBox_;
-    QTableWidget* plans_;
+    QTableWidget* planTable_;
     QLabel* planNote_;
     ModelSummary summary_;
+    MemoryPlans plans_;
     qint64 capacity_ = 0;
     QString device_;
 };

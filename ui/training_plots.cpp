@@ -26,9 +26,15 @@ QCustomPlot* TrainingPlots::makePlot(const char* name) {
     p->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     p->legend->setVisible(true);
     p->legend->setFont(QFont(font().family(), 8));
+    p->legend->setBrush(QColor(255, 255, 255, 200));
     p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     p->plotLayout()->insertRow(0);
     p->plotLayout()->addElement(0, 0, new QCPTextElement(p, QString(), QFont(font().family(), 10, QFont::Bold)));
+    // Steps are whole numbers: ticks at 1, 2, 5, 10, ... times a power of ten, never between steps.
+    auto steps = QSharedPointer<QCPAxisTickerFixed>::create();
+    steps->setTickStep(1.0);
+    steps->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    p->xAxis->setTicker(steps);
     connect(p, &QCustomPlot::mousePress, this, [this] { followData_ = false; });
     connect(p, &QCustomPlot::mouseWheel, this, [this] { followData_ = false; });
     return p;
@@ -126,15 +132,31 @@ void TrainingPlots::addStep(const StepMetrics& m) {
 
 void TrainingPlots::fit() {
     for (QCustomPlot* p : {loss_, grad_, lr_, speed_}) {
-        p->xAxis->rescale();
-        for (QCPAxis* y : {p->yAxis}) {
-            y->rescale();
-            const QCPRange r = y->range();
-            const double pad = r.size() > 0 ? r.size() * 0.08 : qMax(1e-12, qAbs(r.center()) * 0.1 + 1e-12);
-            y->setRange(r.lower - pad, r.upper + pad);
+        // Ranges from the data of the graphs on the left axis, padded; a constant
+        // series (a constant learning rate) gets a band around its value.
+        bool any = false;
+        QCPRange keys, values;
+        for (int g = 0; g < p->graphCount(); ++g) {
+            QCPGraph* graph = p->graph(g);
+            if (graph->valueAxis() != p->yAxis || graph->dataCount() == 0) continue;
+            bool found = false;
+            const QCPRange k = graph->getKeyRange(found);
+            const QCPRange v = graph->getValueRange(found);
+            if (!found) continue;
+            if (!any) {
+                keys = k;
+                values = v;
+                any = true;
+            } else {
+                keys.expand(k);
+                values.expand(v);
+            }
         }
-        const QCPRange xr = p->xAxis->range();
-        if (xr.size() < 1) p->xAxis->setRange(xr.lower - 0.5, xr.upper + 0.5);
+        if (!any) continue;
+        const double span = values.size();
+        const double pad = span > 0 ? span * 0.08 : (values.center() != 0 ? qAbs(values.center()) * 0.1 : 1.0);
+        p->yAxis->setRange(values.lower - pad, values.upper + pad);
+        p->xAxis->setRange(keys.lower - 0.2, qMax(keys.upper, keys.lower + 1) + 0.2);
         p->replot(QCustomPlot::rpQueuedReplot);
     }
     grad_->yAxis2->setRange(0, 1.05);

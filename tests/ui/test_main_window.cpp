@@ -4,6 +4,7 @@
 // compare page shows a base and a fine-tuned answer. Every main page is saved as
 // a PNG (QUANTTUNE_SCREENSHOT_DIR, else build/tests/ui/screenshots).
 #include <QAbstractItemModel>
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
@@ -16,6 +17,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -70,6 +72,7 @@ private slots:
     void savesTheSessionAsTheCliConfig();
     void switchesLanguage();
     void savesScreenshotsOfEveryPage();
+    void asksBeforeClosingDuringTrainingThenStopsCleanly();
     void cleanupTestCase();
 
 private:
@@ -121,17 +124,23 @@ void MainWindowTest::opensOnTheDefaultModel() {
     QVERIFY2(s.parameters > 100'000'000 && s.parameters < 200'000'000, qPrintable(QString::number(s.parameters)));
     QVERIFY(s.tensor_types.join(' ').contains(QStringLiteral("Q4_1")));
     QCOMPARE(s.file_bytes, QFileInfo(s.path).size());
-    // Three plans, ordered by need: QZO < MeZO < bf16 AdamW full fine-tuning.
-    QCOMPARE(s.plans.size(), 3);
-    QVERIFY(s.plans[0].total() > 0);
-    QVERIFY(s.plans[0].total() < s.plans[1].total());
-    QVERIFY(s.plans[1].total() < s.plans[2].total());
+    // Three plans, ordered by need: QZO < MeZO < bf16 AdamW full fine-tuning, at the Method page's shape.
+    QTRY_COMPARE_WITH_TIMEOUT(window_->modelPanel()->plans().plans.size(), qsizetype(3), 30'000);
+    const MemoryPlans& p = window_->modelPanel()->plans();
+    QCOMPARE(p.max_tokens, qt::TrainConfig{}.max_length);
+    QCOMPARE(p.batch_size, qt::TrainConfig{}.batch_size);
+    QVERIFY(p.plans[0].total() > 0);
+    QVERIFY(p.plans[0].total() < p.plans[1].total());
+    QVERIFY(p.plans[1].total() < p.plans[2].total());
     // Full fine-tuning: 2 + 2 + 8 + 4 bytes per parameter before activations.
-    const auto& full = s.plans[2].bytes;
+    const auto& full = p.plans[2].bytes;
     QCOMPARE(full[int(qt::MemoryCategory::Weights)] + full[int(qt::MemoryCategory::TrainableParameters)] +
                  full[int(qt::MemoryCategory::Gradients)] + full[int(qt::MemoryCategory::OptimizerStates)],
              16 * s.parameters);
     QVERIFY(window_->modelPanel()->findChild<QTableWidget*>("memoryPlanTable")->rowCount() == 3);
+    // The CPU is always listed; resources are compiled in.
+    QVERIFY(window_->findChild<QListWidget*>("deviceList")->count() >= 1);
+    QVERIFY(window_->findChild<QComboBox*>("examplePrompts")->count() >= 3);
 }
 
 void MainWindowTest::showsAReadableDialogForABrokenModelAndKeepsTheOldOne() {
@@ -154,8 +163,9 @@ void MainWindowTest::showsAReadableDialogForABrokenModelAndKeepsTheOldOne() {
 }
 
 void MainWindowTest::loadsADatasetWithPreviewSkippedRowsAndHistogram() {
-    // Short sequences keep the test quick.
+    // Short sequences keep the test quick; the plans follow the Method page.
     window_->findChild<QSpinBox*>("maxLengthSpin")->setValue(64);
+    QTRY_COMPARE_WITH_TIMEOUT(window_->modelPanel()->plans().max_tokens, 64, 30'000);
     window_->pages()->setCurrentIndex(MainWindow::DatasetPage);
     window_->findChild<QLineEdit*>("datasetPathEdit")->setText(dataPath_);
     QTest::mouseClick(button("loadDatasetButton"), Qt::LeftButton);
@@ -211,7 +221,8 @@ void MainWindowTest::trainsQzoByClickingStartWithPlotsMemoryAndPauseResume() {
     window_->findChild<QSpinBox*>("batchSpin")->setValue(1);
     window_->findChild<QSpinBox*>("evalEverySpin")->setValue(2);
     window_->findChild<QSpinBox*>("evalExamplesSpin")->setValue(1);
-    window_->findChild<QLineEdit*>("lrEdit")->setText(QStringLiteral("1e-5"));
+    // The engine's tested defaults for learning rate, perturbation and clipping (Safe defaults).
+    QCOMPARE(window_->findChild<QLineEdit*>("lrEdit")->text(), QString::number(qt::TrainConfig{}.lr, 'g', 6));
     QVERIFY(window_->methodPanel()->validationMessage().isEmpty());
 
     TrainingPanel* tp = window_->trainingPanel();
@@ -252,7 +263,7 @@ void MainWindowTest::trainsQzoByClickingStartWithPlotsMemoryAndPauseResume() {
     QCOMPARE(mem->barBytes(MemoryView::LiveColumn, qt::MemoryCategory::Gradients), 0.0);
     QCOMPARE(mem->barBytes(MemoryView::LiveColumn, qt::MemoryCategory::OptimizerStates), 0.0);
     // The engine's plan for QZO got the trained scales and the weights right.
-    const MethodMemoryPlan& qzo = window_->modelPanel()->summary().plans[0];
+    const MethodMemoryPlan& qzo = window_->modelPanel()->plans().plans[0];
     QCOMPARE(qzo.bytes[int(qt::MemoryCategory::TrainableParameters)], live.live[int(qt::MemoryCategory::TrainableParameters)]);
     QCOMPARE(qzo.bytes[int(qt::MemoryCategory::Weights)], live.live[int(qt::MemoryCategory::Weights)]);
     // Hovering a segment names it and its bytes.
@@ -277,7 +288,7 @@ void MainWindowTest::trainsQzoByClickingStartWithPlotsMemoryAndPauseResume() {
     for (const StepMetrics& m : plots->history()) {
         QVERIFY(std::isfinite(m.loss) && m.loss > 0);
         QVERIFY(m.tokens_per_second > 0);
-        QCOMPARE(m.lr, 1e-5);
+        QCOMPARE(m.lr, qt::TrainConfig{}.lr);
         QVERIFY(std::abs(m.clipped_grad) <= std::abs(m.projected_grad) + 1e-12);
     }
     QCOMPARE(window_->findChild<QProgressBar*>("trainingProgress")->value(), kSteps);
@@ -305,7 +316,7 @@ void MainWindowTest::comparesBaseAndFineTunedAnswers() {
     QTRY_VERIFY_WITH_TIMEOUT(!tuned->toPlainText().isEmpty(), kLoadTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(!window_->isBusy(), kLoadTimeoutMs);
     QCOMPARE(window_->comparePanel()->historyCount(), 1);
-    QVERIFY(window_->errors().size() == 1);  // only the broken model's
+    QCOMPARE(window_->errors().size(), qsizetype(1));  // only the broken model's
     const QString md = dir_.filePath(QStringLiteral("compare.md"));
     QVERIFY(window_->comparePanel()->exportMarkdown(md));
     QFile f(md);
@@ -324,11 +335,25 @@ void MainWindowTest::savesTheSessionAsTheCliConfig() {
     QCOMPARE(c.max_length, 64);
     QCOMPARE(QString::fromStdString(c.data), dataPath_);
     QCOMPARE(QString::fromStdString(c.model), QString::fromStdString(qt::default_model_path()));
-    // Loading it back sets the method page.
+    // Loading it back sets the method page and opens the model, then the data.
     window_->findChild<QSpinBox*>("stepsSpin")->setValue(99);
+    QSignalSpy modelReady(window_, &MainWindow::modelReady);
+    QSignalSpy dataReady(window_, &MainWindow::datasetReady);
     window_->loadSession(path);
     QCOMPARE(window_->findChild<QSpinBox*>("stepsSpin")->value(), kSteps);
-    QTRY_VERIFY_WITH_TIMEOUT(window_->isModelLoaded() && window_->isDatasetLoaded() && !window_->isBusy(), kLoadTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(modelReady.count(), 1, kLoadTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(dataReady.count(), 1, kLoadTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!window_->isBusy(), kLoadTimeoutMs);
+    // A broken session file is named in a dialog, and the session stays.
+    const QString bad = dir_.filePath(QStringLiteral("bad-session.json"));
+    QFile f(bad);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("{\"method\": \"qzo\", \"stpes\": 3}");
+    f.close();
+    window_->loadSession(bad);
+    QVERIFY2(window_->errors().last().contains(QStringLiteral("stpes")), qPrintable(window_->errors().last()));
+    window_->findChild<QMessageBox*>("engineErrorDialog")->accept();
+    QCOMPARE(window_->findChild<QSpinBox*>("stepsSpin")->value(), kSteps);
 }
 
 void MainWindowTest::switchesLanguage() {
@@ -356,6 +381,33 @@ void MainWindowTest::savesScreenshotsOfEveryPage() {
     for (const char* name : {"model.png", "dataset.png", "method.png", "device.png", "training.png", "memory.png",
                              "compare.png"})
         QVERIFY2(QFileInfo(QDir(screenshot_dir()).filePath(QString::fromLatin1(name))).size() > 10'000, name);
+}
+
+void MainWindowTest::asksBeforeClosingDuringTrainingThenStopsCleanly() {
+    window_->findChild<QSpinBox*>("stepsSpin")->setValue(200);
+    window_->findChild<QSpinBox*>("evalEverySpin")->setValue(0);
+    TrainingPanel* tp = window_->trainingPanel();
+    QTest::mouseClick(button("startButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(tp->plots()->history().size() >= 1, kLoadTimeoutMs);
+    // The question comes as a modal box: answer it from a timer, first No, then Yes.
+    auto answer = [](QMessageBox::StandardButton which) {
+        QTimer::singleShot(100, [which] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            QVERIFY(box);
+            QVERIFY(box->text().contains(QStringLiteral("Stop it")));
+            box->button(which)->click();
+        });
+    };
+    answer(QMessageBox::No);
+    QVERIFY(!window_->close());
+    QVERIFY(window_->isVisible());
+    QVERIFY(tp->state() != TrainingState::Idle);
+    answer(QMessageBox::Yes);
+    QVERIFY(window_->close());
+    // The run ends after its current step, well before its 200 steps.
+    QTRY_COMPARE_WITH_TIMEOUT(tp->state(), TrainingState::Idle, 60'000);
+    QVERIFY(tp->plots()->history().size() < 200);
+    QVERIFY(tp->logText().contains(QStringLiteral("training stopped after")));
 }
 
 void MainWindowTest::cleanupTestCase() {
