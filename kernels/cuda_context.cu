@@ -42,6 +42,7 @@ void destroy_context(Context* ctx) {
     cudaSetDevice(ctx->device);
     if (ctx->stream) {
         cudaStreamSynchronize(ctx->stream);
+        if (ctx->blas) cublasDestroy(ctx->blas);
         cudaStreamDestroy(ctx->stream);
     }
     delete ctx;
@@ -91,5 +92,10 @@ void copy_to_host(Context* ctx, void* dst, const void* src, size_t bytes) {
 }
 
 void synchronize(Context* ctx) { QT_CUDA_CHECK(cudaStreamSynchronize(ctx->stream)); }
+
+void device_memory(Context* ctx, size_t* free_bytes, size_t* total_bytes) {
+    QT_CUDA_CHECK(cudaSetDevice(ctx->device));
+    QT_CUDA_CHECK(cudaMemGetInfo(free_bytes, total_bytes));
+}
 
 }  // namespace qt::cuda

@@ -1,8 +1,11 @@
 #pragma once
 // The state behind the opaque qt::cuda::Context: a device and the stream all work goes on.
+#include <cublas_v2.h>
 #include <cuda_runtime.h>
 
 #include <string>
+
+#include "cuda_ops.h"
 
 namespace qt::cuda {
 
@@ -10,6 +13,17 @@ struct Context {
     int device = 0;
     cudaStream_t stream = nullptr;
     cudaDeviceProp props{};
+    cublasHandle_t blas = nullptr;  // made on first use by blas_handle(), bound to `stream`
 };
+
+// The context's cuBLAS handle, made on first use (matmul_f32.cu).
+cublasHandle_t blas_handle(Context* ctx);
+
+// The tensor-core path of matmul for many tokens (quant_matmul_gemm.cu).
+int gemm_min_tokens();
+bool uses_gemm(WeightFormat f, int n);
+size_t gemm_scratch_bytes(int64_t rows, int64_t cols, int n);
+void matmul_gemm(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, int64_t rows, int64_t cols,
+                 const float* x, float* y, int n, void* scratch);
 
 }  // namespace qt::cuda

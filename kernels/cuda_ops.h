@@ -52,13 +52,20 @@ void synchronize(Context* ctx);
 
 // Bytes of scratch the activation quantization for matmul needs: n rows of `cols`.
 size_t matmul_scratch_bytes(WeightFormat f, int64_t cols, int n);
+// Bytes of scratch matmul needs for a rows x cols weight and n tokens: from
+// QT_CUDA_GEMM_MIN_TOKENS (default 128) tokens up, a quantized weight is
+// dequantized to a bf16 scratch and multiplied on the tensor cores (cuBLAS,
+// bf16 inputs, float32 accumulation: a rounding of its own, not the CPU's).
+size_t matmul_scratch_bytes(WeightFormat f, int64_t rows, int64_t cols, int n);
 // The first half of matmul: x quantized row by row into `scratch_dev` in the
 // format that pairs with f (nothing for F32/F16/BF16), bit-exact with the CPU's
 // quantize_row_for_dot.
 void quantize_activations(Context* ctx, WeightFormat f, const float* x_dev, int64_t cols, int n, void* scratch_dev);
 // y[t][r] = sum_c W[r][c] x[t][c]. For the quantized formats x is first quantized
 // per row into `scratch_dev` exactly as the CPU backend does (Q8_0, Q8_1 or Q8_K),
-// so both backends compute the same integer dots.     x: [n][cols]; y: [n][rows]
+// so both backends compute the same integer dots; from the GEMM threshold up
+// (matmul_scratch_bytes above) the tensor-core path runs instead.
+// `scratch_dev` holds matmul_scratch_bytes(f, rows, cols, n).   x: [n][cols]; y: [n][rows]
 void matmul(Context* ctx, WeightFormat f, const void* w_dev, size_t row_bytes, int64_t rows, int64_t cols,
             const float* x_dev, float* y_dev, int n, void* scratch_dev);
 // out[t] = dequantized row tokens[t] of the table.     out: [n][cols]
@@ -82,5 +89,25 @@ void attention(Context* ctx, const float* q_dev, const uint16_t* k_cache_dev, co
 void swiglu(Context* ctx, const float* gate_dev, const float* up_dev, float* out_dev, int64_t count);
 // x += y.
 void add_inplace(Context* ctx, float* x_dev, const float* y_dev, int64_t count);
+// y[t] = W x[t] for a float32 weight, through cuBLAS SGEMM in float32.   W: [rows][cols]
+void matmul_f32(Context* ctx, const float* w_dev, int64_t rows, int64_t cols, const float* x_dev, float* y_dev, int n);
+
+// Zeroth-order training (zo_update.cu), each one pass over its values with
+// z_i = philox_normal(seed, step, index0 + i) regenerated on the device, and
+// float arithmetic rounded as the CPU's (engine/backend/backend.h states it).
+// The trained fp16 field of block b lies at blocks + b * block_bytes + field_offset.
+// field_b = fp16(master[b] + alpha * z_b); alpha == 0 writes fp16(master[b]).
+void zo_write_scales(Context* ctx, void* blocks_dev, size_t block_bytes, size_t field_offset, int64_t count,
+                     const float* master_dev, float alpha, uint64_t seed, uint64_t step, uint64_t index0);
+// master[b] = v = master[b] - coeff * z_b (kept from crossing zero when keep_sign); field_b = fp16(v).
+void zo_update_scales(Context* ctx, void* blocks_dev, size_t block_bytes, size_t field_offset, int64_t count,
+                      float* master_dev, float coeff, bool keep_sign, uint64_t seed, uint64_t step, uint64_t index0);
+// x[i] += alpha * z_i.
+void zo_add_noise(Context* ctx, float* x_dev, int64_t count, float alpha, uint64_t seed, uint64_t step,
+                  uint64_t index0);
+// out[i] = z_i, for tests against the host generator.
+void philox_normals(Context* ctx, float* out_dev, int64_t count, uint64_t seed, uint64_t step, uint64_t index0);
+// Free and total bytes of the context's device (cudaMemGetInfo).
+void device_memory(Context* ctx, size_t* free_bytes, size_t* total_bytes);
 
 }  // namespace qt::cuda

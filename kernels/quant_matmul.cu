@@ -220,6 +220,10 @@ size_t matmul_scratch_bytes(WeightFormat f, int64_t cols, int n) {
     return a == ActFormat::F32 ? 0 : act_row_bytes(a, cols) * static_cast<size_t>(n);
 }
 
+size_t matmul_scratch_bytes(WeightFormat f, int64_t rows, int64_t cols, int n) {
+    return uses_gemm(f, n) ? gemm_scratch_bytes(rows, cols, n) : matmul_scratch_bytes(f, cols, n);
+}
+
 void quantize_activations(Context* ctx, WeightFormat f, const float* x, int64_t cols, int n, void* scratch) {
     check_cols(f, cols);
     const ActFormat a = act_format(f);
@@ -240,6 +244,7 @@ void matmul(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, int64
             float* y, int n, void* scratch) {
     if (n <= 0 || rows <= 0) return;
     check_cols(f, cols);
+    if (uses_gemm(f, n)) return matmul_gemm(ctx, f, w, row_bytes, rows, cols, x, y, n, scratch);
     const ActFormat a = act_format(f);
     const void* xq = x;
     size_t xq_row = static_cast<size_t>(cols) * sizeof(float);

@@ -3,8 +3,10 @@
 # sessions, or a developer's workstation): configures and builds only what the
 # check needs, for Hopper (sm_90) unless QT_CUDA_ARCHS says otherwise, runs the
 # CUDA tests (ctest -L cuda), runs compute-sanitizer memcheck over one full
-# forward of the SmolLM2-shaped model, and prints a summary last.
-# Usage, from the repository root: scripts/device_check.sh [BUILD_DIR]
+# forward of the SmolLM2-shaped model and over one full QZO training step,
+# optionally times the QZO step against PyTorch (QT_BENCH=1, shapes in
+# QT_BENCH_SHAPES, bench/bench_qzo_step_gpu.py), and prints a summary last.
+# Usage, from the repository root: [QT_BENCH=1] scripts/device_check.sh [BUILD_DIR]
 # Logs go to $OUT when it is set (the device tool brings that folder back), else BUILD_DIR.
 set -uo pipefail
 
@@ -13,7 +15,7 @@ ARCHS=${QT_CUDA_ARCHS:-90}
 LOGS=${OUT:-$BUILD}
 mkdir -p "$BUILD" "$LOGS"
 JOBS=$(nproc)
-status_build=fail status_tests=fail status_memcheck=fail
+status_build=fail status_tests=fail status_memcheck=fail status_memcheck_qzo=fail status_bench=skipped
 
 echo "== GPU"
 nvidia-smi --query-gpu=name,memory.total,driver_version,compute_cap --format=csv,noheader || true
@@ -34,17 +36,42 @@ if [ "$status_build" = ok ]; then
     t0=$(date +%s)
     if ctest --test-dir "$BUILD" -L cuda -V --timeout 600 >"$LOGS/cuda_tests.log" 2>&1; then status_tests=ok; fi
     echo "tests: $status_tests in $(( $(date +%s) - t0 )) s"
-    grep -E "^\s*[0-9]+: \[ +(OK|FAILED|SKIPPED) +\]|Failure|Expected|Which is|relative error|message|GPU  " \
+    grep -E "^\s*[0-9]+: \[ +(OK|FAILED|SKIPPED) +\]|Failure|Expected|Which is|relative error|message|GPU  |\[ (z|zo ops|qzo step|gemm) " \
         "$LOGS/cuda_tests.log" | sed 's/^ *[0-9]*: //' | grep -v "^\[ *RUN" | head -80
 
     echo "== compute-sanitizer memcheck, one full forward"
     t0=$(date +%s)
-    if compute-sanitizer --tool memcheck --error-exitcode 9 "$BUILD/tests/cuda/cuda_tests" \
+    if [ "${QT_SKIP_FORWARD_MEMCHECK:-0}" = 1 ]; then
+        echo "skipped (QT_SKIP_FORWARD_MEMCHECK=1)" >"$LOGS/memcheck.log"
+        status_memcheck=skipped
+    elif compute-sanitizer --tool memcheck --error-exitcode 9 "$BUILD/tests/cuda/cuda_tests" \
             --gtest_filter='CudaModel.LogitsOfEveryPromptPositionMatchCpu' >"$LOGS/memcheck.log" 2>&1; then
         status_memcheck=ok
     fi
     echo "memcheck: $status_memcheck in $(( $(date +%s) - t0 )) s"
     grep -E "ERROR SUMMARY|Invalid|OK \]|FAILED|SKIPPED" "$LOGS/memcheck.log" | head -20
+
+    echo "== compute-sanitizer memcheck, one full QZO step (perturb, 2 losses, restore, update)"
+    t0=$(date +%s)
+    if compute-sanitizer --tool memcheck --error-exitcode 9 "$BUILD/tests/cuda/cuda_tests" \
+            --gtest_filter='CudaQzoStep.*' >"$LOGS/memcheck_qzo.log" 2>&1; then
+        status_memcheck_qzo=ok
+    fi
+    echo "memcheck qzo step: $status_memcheck_qzo in $(( $(date +%s) - t0 )) s"
+    grep -E "ERROR SUMMARY|Invalid|OK \]|FAILED|SKIPPED|qzo step" "$LOGS/memcheck_qzo.log" | head -20
+
+    if [ "${QT_BENCH:-0}" = 1 ]; then
+        echo "== bench: QZO step vs PyTorch MeZO"
+        t0=$(date +%s)
+        if PYTHONUNBUFFERED=1 python3 bench/bench_qzo_step_gpu.py --cli "$BUILD/app/quanttune-cli" \
+                --shapes "${QT_BENCH_SHAPES:-smollm2-135m,tinyllama-1.1b,llama2-7b}" --steps "${QT_BENCH_STEPS:-3}" \
+                --json "$LOGS/bench.json" ${QT_BENCH_ARGS:-} >"$LOGS/bench.log" 2>&1; then
+            status_bench=ok
+        else
+            status_bench=fail
+        fi
+        echo "bench: $status_bench in $(( $(date +%s) - t0 )) s"
+    fi
 fi
 
 echo "== summary"
@@ -54,4 +81,7 @@ echo "tests:    $status_tests  ($(grep -cE '^\s*[0-9]+: \[ +OK +\]' "$LOGS/cuda_
      "$(grep -cE '^\s*[0-9]+: \[ +SKIPPED +\]' "$LOGS/cuda_tests.log" 2>/dev/null) skipped)"
 grep -hE "tests passed|Total Test time" "$LOGS/cuda_tests.log" 2>/dev/null
 echo "memcheck: $status_memcheck  ($(grep -h 'ERROR SUMMARY' "$LOGS/memcheck.log" 2>/dev/null))"
-[ "$status_build$status_tests$status_memcheck" = okokok ]
+echo "memcheck qzo step: $status_memcheck_qzo  ($(grep -h 'ERROR SUMMARY' "$LOGS/memcheck_qzo.log" 2>/dev/null))"
+echo "bench:    $status_bench"
+[ "$status_bench" = skipped ] || grep -vE "^(\\$ |BENCH_RESULT)" "$LOGS/bench.log" | grep -E "^step|^median|^shape|^\||^QZO|measured|error|torch:|Error|Traceback" | tail -40
+[ "$status_build$status_tests$status_memcheck_qzo" = okokok ] && [ "$status_memcheck" != fail ]

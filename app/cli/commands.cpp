@@ -12,6 +12,9 @@ const std::vector<Command>& commands() {
                   "[--batch-size B] [--seed S] [--eval-every N] [--out DIR] [--resume CKPT] ...: fine-tune (zeroth order)",
          run_train},
         {"eval", "--model M --data D [--scales CKPT] [--max-examples N]: validation loss and label accuracy", run_eval},
+        {"bench-step", "--shape smollm2-135m|tinyllama-1.1b|llama2-7b [--device D] [--batch B] [--seq T] [--steps N]: "
+                       "time a QZO step on a random Q4_0 model of that shape",
+         run_bench_step},
     };
     return list;
 }

@@ -16,6 +16,7 @@ int run_info(const std::vector<std::string>& args);
 int run_generate(const std::vector<std::string>& args);
 int run_train(const std::vector<std::string>& args);
 int run_eval(const std::vector<std::string>& args);
+int run_bench_step(const std::vector<std::string>& args);
 
 // All subcommands, in the order `quanttune-cli --help` lists them.
 const std::vector<Command>& commands();

@@ -24,6 +24,10 @@ int cuda_device_count(std::string& why_none) {
 std::unique_ptr<Backend> make_cuda_backend(int) {
     throw std::runtime_error("this build has no CUDA support (configured without nvcc); use the CPU");
 }
+void cuda_normals(Backend& backend, float*, int64_t, ZoNoise, uint64_t) {
+    throw std::invalid_argument("cuda_normals: backend \"" + backend.name() + "\" is not a CUDA backend");
+}
+bool cuda_memory_info(Backend&, size_t&, size_t&) { return false; }
 
 #else
 
@@ -95,7 +99,7 @@ public:
 
     void matmul(const WeightTensor& w, const float* x, float* y, int n) override {
         const auto f = weight_format(w.type);
-        grow(act_scratch_, cuda::matmul_scratch_bytes(f, w.cols, n));
+        grow(act_scratch_, cuda::matmul_scratch_bytes(f, w.rows, w.cols, n));
         cuda::matmul(ctx_, f, w.data, w.row_bytes, w.rows, w.cols, x, y, n, act_scratch_.data());
     }
 
@@ -152,6 +156,32 @@ public:
     }
     void add_inplace(float* x, const float* y, int64_t count) override { cuda::add_inplace(ctx_, x, y, count); }
 
+    // Zeroth-order ops: one kernel pass each over device memory (kernels/zo_update.cu).
+    void zo_write_scales(const BlockFieldView& f, const float* master, float alpha, ZoNoise noise,
+                         uint64_t index0) override {
+        cuda::zo_write_scales(ctx_, f.blocks, f.block_bytes, f.field_offset, f.count, master, alpha, noise.seed,
+                              noise.step, index0);
+    }
+    void zo_update_scales(const BlockFieldView& f, float* master, float coeff, bool keep_sign, ZoNoise noise,
+                          uint64_t index0) override {
+        cuda::zo_update_scales(ctx_, f.blocks, f.block_bytes, f.field_offset, f.count, master, coeff, keep_sign,
+                               noise.seed, noise.step, index0);
+    }
+    void zo_add_noise(float* x, int64_t count, float alpha, ZoNoise noise, uint64_t index0) override {
+        cuda::zo_add_noise(ctx_, x, count, alpha, noise.seed, noise.step, index0);
+    }
+    void matmul_f32(const WeightTensor& w, const float* x, float* y, int n) override {
+        if (w.type != GgmlType::F32)
+            throw std::invalid_argument("matmul_f32: tensor \"" + w.name + "\" is " +
+                                        std::string(ggml_type_name(w.type)) + ", not F32");
+        cuda::matmul_f32(ctx_, static_cast<const float*>(w.data), w.rows, w.cols, x, y, n);
+    }
+
+    void normals(float* out, int64_t count, ZoNoise noise, uint64_t index0) {
+        cuda::philox_normals(ctx_, out, count, noise.seed, noise.step, index0);
+    }
+    void memory_info(size_t& free_bytes, size_t& total_bytes) { cuda::device_memory(ctx_, &free_bytes, &total_bytes); }
+
 private:
     void grow(DeviceBuffer& buf, size_t bytes) {
         if (bytes <= buf.bytes()) return;
@@ -175,6 +205,19 @@ int cuda_device_count(std::string& why_none) {
 }
 
 std::unique_ptr<Backend> make_cuda_backend(int device) { return std::make_unique<CudaBackend>(device); }
+
+void cuda_normals(Backend& backend, float* out, int64_t count, ZoNoise noise, uint64_t index0) {
+    auto* cb = dynamic_cast<CudaBackend*>(&backend);
+    if (!cb) throw std::invalid_argument("cuda_normals: backend \"" + backend.name() + "\" is not a CUDA backend");
+    cb->normals(out, count, noise, index0);
+}
+
+bool cuda_memory_info(Backend& backend, size_t& free_bytes, size_t& total_bytes) {
+    auto* cb = dynamic_cast<CudaBackend*>(&backend);
+    if (!cb) return false;
+    cb->memory_info(free_bytes, total_bytes);
+    return true;
+}
 
 #endif
 

@@ -18,4 +18,12 @@ int cuda_device_count(std::string& why_none);
 // device and the cause when it cannot be made.
 std::unique_ptr<Backend> make_cuda_backend(int device);
 
+// out[i] = philox_normal(noise.seed, noise.step, index0 + i) computed on the GPU
+// (out: `count` floats of a CUDA backend's memory); for checking the device
+// generator against the host one. Throws when `backend` is not a CUDA backend.
+void cuda_normals(Backend& backend, float* out, int64_t count, ZoNoise noise, uint64_t index0);
+// Free and total bytes of a CUDA backend's device (cudaMemGetInfo); false for
+// any other backend.
+bool cuda_memory_info(Backend& backend, size_t& free_bytes, size_t& total_bytes);
+
 }  // namespace qt

@@ -1,0 +1,165 @@
+// quanttune-cli bench-step --shape smollm2-135m|tinyllama-1.1b|llama2-7b [--device D]
+//   [--batch B] [--seq T] [--steps N] [--warmup N] [--model-dir DIR] [--seed S]
+// Times one QZO step (perturb +, forward the batch, perturb -, forward, restore
+// and update) as the trainer runs it, on a random Q4_0 model of the shape, and
+// reads peak memory from the backend's ledger and, on a GPU, from the device.
+// The last line is BENCH_RESULT {json} for bench/bench_qzo_step_gpu.py.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "backend/backend_factory.h"
+#include "backend/cuda_backend.h"
+#include "cli/bench_random_model.h"
+#include "cli/cli_args.h"
+#include "cli/commands.h"
+#include "methods/qzo_scales.h"
+#include "methods/zo_step.h"
+#include "model/llama_model.h"
+
+namespace qt::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+BenchShape shape_named(const std::string& name) {
+    BenchShape s;
+    s.label = name;
+    if (name == "smollm2-135m") return s;  // the defaults
+    if (name == "tinyllama-1.1b") {
+        s.n_layers = 22, s.dim = 2048, s.ffn_dim = 5632, s.n_heads = 32, s.n_kv_heads = 4, s.vocab = 32000;
+        s.tied_output = false;
+        return s;
+    }
+    if (name == "llama2-7b") {
+        s.n_layers = 32, s.dim = 4096, s.ffn_dim = 11008, s.n_heads = 32, s.n_kv_heads = 32, s.vocab = 32000;
+        s.tied_output = false;
+        return s;
+    }
+    throw UsageError("bench-step: unknown --shape \"" + name + "\" (smollm2-135m, tinyllama-1.1b, llama2-7b)");
+}
+
+double gib(int64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0); }
+
+}  // namespace
+
+int run_bench_step(const std::vector<std::string>& argv) {
+    Args args(argv, {"shape", "device", "batch", "seq", "steps", "warmup", "model-dir", "seed"}, {"keep-model"});
+    const BenchShape shape = shape_named(args.str("shape", "smollm2-135m"));
+    const int batch = static_cast<int>(args.integer("batch", 16));
+    const int seq = static_cast<int>(args.integer("seq", 256));
+    const int steps = static_cast<int>(args.integer("steps", 3));
+    const int warmup = static_cast<int>(args.integer("warmup", 1));
+    const auto seed = static_cast<uint64_t>(args.integer("seed", 1));
+    if (batch < 1 || seq < 2 || steps < 1 || warmup < 0) throw UsageError("bench-step: batch >= 1, seq >= 2, steps >= 1");
+
+    const std::filesystem::path dir = args.str("model-dir", std::filesystem::temp_directory_path().string());
+    const auto path = dir / ("quanttune-bench-" + shape.label + ".gguf");
+    auto t0 = Clock::now();
+    if (!std::filesystem::exists(path)) write_bench_model(path.string(), shape, seed);
+    const double t_write = seconds_since(t0);
+
+    BackendChoice choice = make_backend(args.str("device", "auto"));
+    std::printf("%s\n", choice.message.c_str());
+    Backend& backend = *choice.backend;
+    t0 = Clock::now();
+    std::shared_ptr<const GgufFile> file(GgufFile::open(path.string()));
+    LlamaLoadOptions writable;
+    writable.writable_weights = true;
+    auto model = LlamaModel::load(file, backend, writable);
+    QzoScales scales(*model, QzoOptions{});
+    const double t_load = seconds_since(t0);
+    const auto& c = model->config();
+    std::printf("shape %s: %d layers, dim %d, ffn %d, heads %d/%d, vocab %d; %.3g B parameters; %lld trained scales; "
+                "file written in %.1f s, loaded in %.1f s\n",
+                shape.label.c_str(), c.n_layers, c.dim, c.ffn_dim, c.n_heads, c.n_kv_heads, c.vocab_size,
+                static_cast<double>(model->parameter_count()) * 1e-9, static_cast<long long>(scales.size()), t_write,
+                t_load);
+
+    std::mt19937_64 rng(seed + 17);
+    std::uniform_int_distribution<int32_t> id(0, c.vocab_size - 1);
+    std::vector<std::vector<int32_t>> tokens(static_cast<size_t>(batch), std::vector<int32_t>(static_cast<size_t>(seq)));
+    for (auto& s : tokens)
+        for (auto& t : s) t = id(rng);
+    KvCache cache = model->make_cache(seq);
+    std::vector<float> logits(static_cast<size_t>(seq) * c.vocab_size);
+
+    // The loss as the trainer takes it: logits of every position to the host, mean
+    // cross-entropy there (train/batch_loss.h), timed apart from the forward.
+    double t_forward = 0, t_nll = 0;
+    auto loss = [&] {
+        double sum = 0;
+        for (const auto& s : tokens) {
+            auto f0 = Clock::now();
+            cache.n_filled = 0;
+            model->forward(s, cache, 0, logits.data());  // returns once the logits are on the host
+            t_forward += seconds_since(f0);
+            f0 = Clock::now();
+            const int vocab = c.vocab_size;
+#pragma omp parallel for reduction(+ : sum) schedule(static)
+            for (int t = 0; t < seq - 1; ++t) {
+                const float* row = logits.data() + static_cast<size_t>(t) * vocab;
+                float mx = row[0];
+                for (int i = 1; i < vocab; ++i) mx = std::max(mx, row[i]);
+                double e = 0;
+                for (int i = 0; i < vocab; ++i) e += std::exp(static_cast<double>(row[i] - mx));
+                sum += static_cast<double>(mx) + std::log(e) - row[s[static_cast<size_t>(t) + 1]];
+            }
+            t_nll += seconds_since(f0);
+        }
+        return sum / (static_cast<double>(batch) * (seq - 1));
+    };
+
+    ZoStepSettings settings;
+    settings.eps = 1e-3;
+    settings.lr = 1e-6;
+    settings.clip = true;
+    settings.clip_value = 100.0;
+    std::vector<double> step_s;
+    ZoStepResult last{};
+    double fwd_sum = 0, nll_sum = 0;
+    for (int i = 0; i < warmup + steps; ++i) {
+        t_forward = t_nll = 0;
+        const auto s0 = Clock::now();
+        last = zo_step(scales, ZoNoise{seed, static_cast<uint64_t>(i)}, settings, loss);
+        float probe;
+        scales.read(0, 1, &probe);  // waits for the update to finish on the device
+        const double dt = seconds_since(s0);
+        if (i >= warmup) {
+            step_s.push_back(dt);
+            fwd_sum += t_forward;
+            nll_sum += t_nll;
+        }
+        std::printf("step %d: %.1f ms (forwards %.1f ms, host cross-entropy %.1f ms), l+ %.5f l- %.5f\n", i, dt * 1e3,
+                    t_forward * 1e3, t_nll * 1e3, last.loss_plus, last.loss_minus);
+    }
+    std::sort(step_s.begin(), step_s.end());
+    const double median = step_s[step_s.size() / 2];
+    const MemorySnapshot mem = backend.ledger().snapshot();
+    size_t free_b = 0, total_b = 0;
+    const bool on_gpu = cuda_memory_info(backend, free_b, total_b);
+    const double device_used = on_gpu ? gib(static_cast<int64_t>(total_b - free_b)) : 0.0;
+    const double tokens_per_step = 2.0 * batch * seq;
+    const double flops = 2.0 * static_cast<double>(model->parameter_count()) * tokens_per_step;
+    std::printf("median step %.1f ms over %d; forwards %.1f ms, cross-entropy %.1f ms per step; %.1f TFLOP/s of "
+                "2 x params x tokens; ledger peak %.2f GiB (weights %.2f, trainable %.3f, activations %.3f, kv %.3f); "
+                "device memory in use %.2f GiB\n",
+                median * 1e3, steps, fwd_sum / steps * 1e3, nll_sum / steps * 1e3, flops / median * 1e-12,
+                gib(mem.total_peak), gib(mem.peak[0]), gib(mem.peak[1]), gib(mem.peak[4]), gib(mem.peak[5]),
+                device_used);
+    std::printf("BENCH_RESULT {\"shape\":\"%s\",\"backend\":\"%s\",\"step_ms\":%.3f,\"forward_ms\":%.3f,"
+                "\"nll_ms\":%.3f,\"ledger_peak_gib\":%.4f,\"device_used_gib\":%.4f,\"params\":%lld,\"batch\":%d,"
+                "\"seq\":%d}\n",
+                shape.label.c_str(), backend.name().c_str(), median * 1e3, fwd_sum / steps * 1e3,
+                nll_sum / steps * 1e3, gib(mem.total_peak), device_used,
+                static_cast<long long>(model->parameter_count()), batch, seq);
+    if (!args.flag("keep-model")) std::filesystem::remove(path);
+    return 0;
+}
+
+}  // namespace qt::cli

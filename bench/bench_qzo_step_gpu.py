@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""QZO step on the GPU (quanttune-cli bench-step) against a PyTorch MeZO step.
+
+For each shape (SmolLM2-135M, TinyLlama-1.1B, Llama-2-7B; batch 16 x 256 tokens):
+  - QuantTune: `quanttune-cli bench-step --shape S --device cuda`, random Q4_0
+    weights written on this machine by the CLI, one QZO step = perturb +, two
+    forwards ... as the trainer runs it (the batch's sequences one after another,
+    logits to the host, cross-entropy there); median of --steps; peak memory from
+    the engine's ledger and the device memory in use (cudaMemGetInfo).
+  - PyTorch: transformers' LlamaForCausalLM of the same shape, random init, bf16,
+    SDPA attention, the whole batch in one forward; a MeZO step (Malladi et al.
+    2023): z regenerated per parameter from one seed, theta + eps z, loss,
+    theta - 2 eps z, loss, restore, theta - lr g z; median step time with CUDA
+    synchronisation, torch.cuda.max_memory_allocated as peak.
+Prints a table with the ratio PyTorch / QuantTune (above 1: QuantTune is faster).
+Usage (repository root, after building quanttune-cli):
+  python3 bench/bench_qzo_step_gpu.py --cli BUILD/app/quanttune-cli [--shapes a,b] [--steps N]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+SHAPES = {
+    "smollm2-135m": dict(layers=30, dim=576, ffn=1536, heads=9, kv=3, vocab=49152, tied=True),
+    "tinyllama-1.1b": dict(layers=22, dim=2048, ffn=5632, heads=32, kv=4, vocab=32000, tied=False),
+    "llama2-7b": dict(layers=32, dim=4096, ffn=11008, heads=32, kv=32, vocab=32000, tied=False),
+}
+
+
+def run_quanttune(cli, shape, batch, seq, steps, model_dir, env=None):
+    cmd = [cli, "bench-step", "--shape", shape, "--device", "cuda", "--batch", str(batch), "--seq", str(seq),
+           "--steps", str(steps), "--warmup", "1", "--model-dir", model_dir]
+    print("$", " ".join(cmd), flush=True)
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       env=dict(os.environ, **(env or {})))
+    print(p.stdout, flush=True)
+    for line in p.stdout.splitlines():
+        if line.startswith("BENCH_RESULT "):
+            return json.loads(line[len("BENCH_RESULT "):])
+    return {"error": f"exit {p.returncode}"}
+
+
+def run_torch_mezo(shape, batch, seq, steps):
+    import torch
+    s = SHAPES[shape]
+    try:
+        from transformers import LlamaConfig, LlamaForCausalLM
+    except ImportError as e:
+        return {"error": f"transformers missing: {e}"}
+    cfg = LlamaConfig(vocab_size=s["vocab"], hidden_size=s["dim"], intermediate_size=s["ffn"],
+                      num_hidden_layers=s["layers"], num_attention_heads=s["heads"], num_key_value_heads=s["kv"],
+                      max_position_embeddings=4096, tie_word_embeddings=s["tied"], attn_implementation="sdpa")
+    torch.cuda.empty_cache()
+    torch.cuda.reset_peak_memory_stats()
+    torch.manual_seed(0)
+    prev = torch.get_default_dtype()
+    torch.set_default_dtype(torch.bfloat16)
+    with torch.device("cuda"):
+        model = LlamaForCausalLM(cfg)
+    torch.set_default_dtype(prev)
+    model.eval()
+    params = [p for p in model.parameters() if p.requires_grad]
+    n_params = sum(p.numel() for p in params)
+    ids = torch.randint(0, s["vocab"], (batch, seq), device="cuda")
+    eps, lr = 1e-3, 1e-6
+
+    def perturb(seed, scale):
+        gen = torch.Generator(device="cuda")
+        gen.manual_seed(seed)
+        for p in params:
+            z = torch.randn(p.shape, generator=gen, device=p.device, dtype=p.dtype)
+            p.add_(z, alpha=scale)
+
+    @torch.inference_mode()
+    def step(seed):
+        perturb(seed, eps)
+        lp = model(input_ids=ids, labels=ids).loss
+        perturb(seed, -2 * eps)
+        lm = model(input_ids=ids, labels=ids).loss
+        g = float((lp - lm) / (2 * eps))
+        perturb(seed, eps - lr * g)  # restore and update in one pass, as MeZO's code does it
+        return g
+
+    times = []
+    for i in range(steps + 1):
+        torch.cuda.synchronize()
+        t0 = time.perf_counter()
+        step(1000 + i)
+        torch.cuda.synchronize()
+        if i > 0:
+            times.append(time.perf_counter() - t0)
+    peak = torch.cuda.max_memory_allocated() / 2**30
+    del model, params
+    torch.cuda.empty_cache()
+    return {"step_ms": statistics.median(times) * 1e3, "peak_gib": peak, "params": n_params}
+
+
+def bf16_matmul_rate():
+    import torch
+    a = torch.randn(8192, 8192, device="cuda", dtype=torch.bfloat16)
+    b = torch.randn(8192, 8192, device="cuda", dtype=torch.bfloat16)
+    for _ in range(3):
+        a @ b
+    torch.cuda.synchronize()
+    t0 = time.perf_counter()
+    for _ in range(10):
+        a @ b
+    torch.cuda.synchronize()
+    return 2 * 8192**3 * 10 / (time.perf_counter() - t0)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cli", required=True)
+    ap.add_argument("--shapes", default=",".join(SHAPES))
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--seq", type=int, default=256)
+    ap.add_argument("--steps", type=int, default=3)
+    ap.add_argument("--model-dir", default="/tmp")
+    ap.add_argument("--no-torch", action="store_true")
+    ap.add_argument("--json", default=None, help="write all results here")
+    ap.add_argument("--warp-kernels-too", action="store_true",
+                    help="also time the first shape with the tensor-core matmul path off (warp kernels only)")
+    a = ap.parse_args()
+    shapes = [x for x in a.shapes.split(",") if x]
+    rate = None
+    try:
+        import torch  # noqa: F401
+        have_torch = not a.no_torch
+    except ImportError:
+        have_torch = False
+    if have_torch:
+        rate = bf16_matmul_rate()
+        print(f"measured bf16 matmul rate: {rate / 1e12:.0f} TFLOP/s", flush=True)
+    rows = []
+    if a.warp_kernels_too and shapes:
+        q = run_quanttune(a.cli, shapes[0], a.batch, a.seq, a.steps, a.model_dir,
+                          env={"QT_CUDA_GEMM_MIN_TOKENS": "1000000000"})
+        rows.append((shapes[0] + " (warp kernels)", q, {"error": "same as below"}))
+    for shape in shapes:
+        q = run_quanttune(a.cli, shape, a.batch, a.seq, a.steps, a.model_dir)
+        t = run_torch_mezo(shape, a.batch, a.seq, a.steps) if have_torch else {"error": "no torch"}
+        print(shape, "torch:", t, flush=True)
+        rows.append((shape, q, t))
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"bf16_rate": rate, "rows": rows}, f, indent=1)
+    print()
+    print(f"QZO step, batch {a.batch} x {a.seq} tokens; floor = two forwards of 2 x params x tokens at the measured "
+          f"bf16 rate ({(rate or 0) / 1e12:.0f} TFLOP/s)")
+    hdr = ("shape", "QT step ms", "QT fwd ms", "QT xent ms", "QT ledger GiB", "QT dev GiB", "PT MeZO ms",
+           "PT peak GiB", "PT/QT", "floor ms", "QT/floor")
+    print("| " + " | ".join(hdr) + " |")
+    print("|" + "---|" * len(hdr))
+    for shape, q, t in rows:
+        qs = q.get("step_ms")
+        ts = t.get("step_ms")
+        floor = (2 * 2 * q["params"] * a.batch * a.seq / rate * 1e3) if (rate and "params" in q) else None
+        f = lambda v, fmt: (fmt % v) if isinstance(v, (int, float)) else "-"
+        print("| " + " | ".join([
+            shape, f(qs, "%.1f"), f(q.get("forward_ms"), "%.1f"), f(q.get("nll_ms"), "%.1f"),
+            f(q.get("ledger_peak_gib"), "%.2f"), f(q.get("device_used_gib"), "%.2f"), f(ts, "%.1f"),
+            f(t.get("peak_gib"), "%.2f"), f(ts / qs if qs and ts else None, "%.2f"), f(floor, "%.1f"),
+            f(qs / floor if qs and floor else None, "%.1f")]) + " |")
+        for side, r in (("QT", q), ("PT", t)):
+            if "error" in r:
+                print(f"  {shape} {side}: {r['error']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

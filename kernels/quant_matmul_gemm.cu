@@ -1,0 +1,105 @@
+// Matrix products for many tokens on the tensor cores: the weight is dequantized
+// into a bf16 scratch matrix (one pass over its blocks), the activations are
+// rounded to bf16, and cuBLAS multiplies them with float32 accumulation.
+// Rounding differs from the warp kernels (quant_matmul.cu), which quantize x to
+// 8-bit blocks as the CPU does: here x keeps 8 bits of mantissa instead, and the
+// dequantized weights are rounded to bf16 (tests/cuda/test_cuda_zo.cpp bounds it
+// against float64). Used from gemm_min_tokens() tokens up, where the weight
+// pass is paid back by the tensor cores; QT_CUDA_GEMM_MIN_TOKENS overrides it.
+#include <cuda_bf16.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "cuda_check.cuh"
+#include "cuda_context.cuh"
+#include "cuda_ops.h"
+#include "quant_formats.cuh"
+
+namespace qt::cuda {
+namespace {
+
+constexpr int kPerThread = 8;  // consecutive weights of one block: a 16-byte store
+
+template <WeightFormat F>
+__global__ void dequant_bf16_kernel(const uint8_t* __restrict__ w, size_t row_bytes, int64_t rows, int64_t cols,
+                                    __nv_bfloat16* __restrict__ out) {
+    const int64_t groups_per_row = cols / kPerThread;
+    const int64_t total = rows * groups_per_row;
+    for (int64_t g = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; g < total;
+         g += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+        const int64_t r = g / groups_per_row;
+        const int64_t c = (g % groups_per_row) * kPerThread;
+        constexpr int qk = Traits<F>::qk;
+        const uint8_t* blk = w + r * row_bytes + static_cast<size_t>(c / qk) * Traits<F>::bytes;
+        const int e0 = static_cast<int>(c % qk);
+        alignas(16) __nv_bfloat16 v[kPerThread];
+#pragma unroll
+        for (int i = 0; i < kPerThread; ++i) v[i] = __float2bfloat16_rn(dequant_element<F>(blk, e0 + i));
+        *reinterpret_cast<uint4*>(out + r * cols + c) = *reinterpret_cast<const uint4*>(v);
+    }
+}
+
+__global__ void to_bf16_kernel(const float* __restrict__ x, __nv_bfloat16* __restrict__ out, int64_t count) {
+    for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count;
+         i += static_cast<int64_t>(gridDim.x) * blockDim.x)
+        out[i] = __float2bfloat16_rn(x[i]);
+}
+
+unsigned grid_for(const Context* ctx, int64_t items) {
+    const int64_t blocks = (items + 255) / 256;
+    const int64_t cap = static_cast<int64_t>(ctx->props.multiProcessorCount) * 32;
+    return static_cast<unsigned>(blocks < 1 ? 1 : (blocks < cap ? blocks : cap));
+}
+
+size_t align256(size_t b) { return (b + 255) / 256 * 256; }
+
+}  // namespace
+
+int gemm_min_tokens() {
+    static const int v = [] {
+        const char* s = std::getenv("QT_CUDA_GEMM_MIN_TOKENS");
+        return s && *s ? std::atoi(s) : 128;
+    }();
+    return v;
+}
+
+bool uses_gemm(WeightFormat f, int n) { return f != WeightFormat::F32 && n >= gemm_min_tokens(); }
+
+size_t gemm_scratch_bytes(int64_t rows, int64_t cols, int n) {
+    return align256(static_cast<size_t>(rows) * cols * 2) + align256(static_cast<size_t>(n) * cols * 2);
+}
+
+void matmul_gemm(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, int64_t rows, int64_t cols,
+                 const float* x, float* y, int n, void* scratch) {
+    auto* wb = static_cast<__nv_bfloat16*>(scratch);
+    auto* xb = reinterpret_cast<__nv_bfloat16*>(static_cast<uint8_t*>(scratch) +
+                                                align256(static_cast<size_t>(rows) * cols * 2));
+    const int64_t groups = rows * (cols / kPerThread);
+    switch (f) {
+#define X(name)                                                                                                  \
+    case WeightFormat::name:                                                                                     \
+        dequant_bf16_kernel<WeightFormat::name><<<grid_for(ctx, groups), 256, 0, ctx->stream>>>(                 \
+            static_cast<const uint8_t*>(w), row_bytes, rows, cols, wb);                                          \
+        break;
+        X(F16) X(BF16) X(Q4_0) X(Q4_1) X(Q5_0) X(Q5_1) X(Q8_0) X(Q4_K) X(Q5_K) X(Q6_K)
+#undef X
+        default: throw std::invalid_argument("matmul_gemm: format " + std::to_string(static_cast<uint32_t>(f)));
+    }
+    QT_CUDA_CHECK_LAUNCH("dequant_bf16_kernel");
+    const int64_t nx = static_cast<int64_t>(n) * cols;
+    to_bf16_kernel<<<grid_for(ctx, nx), 256, 0, ctx->stream>>>(x, xb, nx);
+    QT_CUDA_CHECK_LAUNCH("to_bf16_kernel");
+    // Row-major y[n][rows] = x W^T: column-major Y (rows x n) = W^T' X, W seen as cols x rows.
+    const float one = 1.0f, zero = 0.0f;
+    const cublasStatus_t s =
+        cublasGemmEx(blas_handle(ctx), CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(rows), n, static_cast<int>(cols),
+                     &one, wb, CUDA_R_16BF, static_cast<int>(cols), xb, CUDA_R_16BF, static_cast<int>(cols), &zero, y,
+                     CUDA_R_32F, static_cast<int>(rows), CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
+    if (s != CUBLAS_STATUS_SUCCESS)
+        throw std::runtime_error("cuBLAS error in cublasGemmEx (quantized matmul, " + std::to_string(rows) + " x " +
+                                 std::to_string(cols) + ", " + std::to_string(n) + " tokens): status " +
+                                 std::to_string(static_cast<int>(s)));
+}
+
+}  // namespace qt::cuda
