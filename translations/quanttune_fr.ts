@@ -62,6 +62,18 @@
             <source>Keys and values of earlier tokens, kept for attention.</source>
             <translation>Clés et valeurs des jetons précédents, gardées pour l'attention.</translation>
         </message>
+        <message>
+            <source>QZO (planned)</source>
+            <translation>QZO (prévu)</translation>
+        </message>
+        <message>
+            <source>MeZO (planned)</source>
+            <translation>MeZO (prévu)</translation>
+        </message>
+        <message>
+            <source>Full fine-tuning, bf16 + AdamW (planned)</source>
+            <translation>Affinage complet, bf16 + AdamW (prévu)</translation>
+        </message>
     </context>
     <context>
         <name>Units</name>
@@ -310,24 +322,12 @@
             <translation>Rechercher à nouveau les GPU</translation>
         </message>
         <message>
-            <source>The chosen device is used the next time a model is opened. A GPU's free memory is not yet reported by the engine; the CPU's comes from the operating system.</source>
-            <translation>Le périphérique choisi sert à la prochaine ouverture d'un modèle. La mémoire libre d'un GPU n'est pas encore fournie par le moteur ; celle du processeur vient du système d'exploitation.</translation>
+            <source>The chosen device is used the next time a model is opened. Free memory is measured when the list is made: a GPU's by its driver, the CPU's by the operating system.</source>
+            <translation>Le périphérique choisi sert à la prochaine ouverture d'un modèle. La mémoire libre est mesurée quand la liste est établie : celle d'un GPU par son pilote, celle du processeur par le système d'exploitation.</translation>
         </message>
     </context>
     <context>
         <name>qt::ui::EngineWorker</name>
-        <message>
-            <source>QZO (planned)</source>
-            <translation>QZO (prévu)</translation>
-        </message>
-        <message>
-            <source>MeZO (planned)</source>
-            <translation>MeZO (prévu)</translation>
-        </message>
-        <message>
-            <source>Full fine-tuning, bf16 + AdamW (planned)</source>
-            <translation>Affinage complet, bf16 + AdamW (prévu)</translation>
-        </message>
         <message>
             <source>Opening the model</source>
             <translation>Ouverture du modèle</translation>
@@ -429,10 +429,6 @@
             <translation>%1 jetons, %2 jetons/s</translation>
         </message>
         <message>
-            <source>%1 (free memory: not reported by the engine)</source>
-            <translation>%1 (mémoire libre : non fournie par le moteur)</translation>
-        </message>
-        <message>
             <source>unusable: %1</source>
             <translation>inutilisable : %1</translation>
         </message>
@@ -459,6 +455,10 @@
         <message>
             <source>Planning memory</source>
             <translation>Planification de la mémoire</translation>
+        </message>
+        <message>
+            <source>%1, %2 free of %3</source>
+            <translation>%1, %2 libres sur %3</translation>
         </message>
     </context>
     <context>
@@ -634,6 +634,14 @@
         <message>
             <source>&amp;About QuantTune</source>
             <translation>À &amp;propos de QuantTune</translation>
+        </message>
+        <message>
+            <source>Export the fine-tuned model</source>
+            <translation>Exporter le modèle affiné</translation>
+        </message>
+        <message>
+            <source>&amp;Export fine-tuned model…</source>
+            <translation>E&amp;xporter le modèle affiné…</translation>
         </message>
     </context>
     <context>

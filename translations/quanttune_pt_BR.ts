@@ -62,6 +62,18 @@
             <source>Keys and values of earlier tokens, kept for attention.</source>
             <translation>Chaves e valores dos tokens anteriores, guardados para a atenção.</translation>
         </message>
+        <message>
+            <source>QZO (planned)</source>
+            <translation>QZO (previsto)</translation>
+        </message>
+        <message>
+            <source>MeZO (planned)</source>
+            <translation>MeZO (previsto)</translation>
+        </message>
+        <message>
+            <source>Full fine-tuning, bf16 + AdamW (planned)</source>
+            <translation>Ajuste fino completo, bf16 + AdamW (previsto)</translation>
+        </message>
     </context>
     <context>
         <name>Units</name>
@@ -310,24 +322,12 @@
             <translation>Procurar GPUs novamente</translation>
         </message>
         <message>
-            <source>The chosen device is used the next time a model is opened. A GPU's free memory is not yet reported by the engine; the CPU's comes from the operating system.</source>
-            <translation>O dispositivo escolhido é usado na próxima vez que um modelo for aberto. A memória livre de uma GPU ainda não é informada pelo motor; a da CPU vem do sistema operacional.</translation>
+            <source>The chosen device is used the next time a model is opened. Free memory is measured when the list is made: a GPU's by its driver, the CPU's by the operating system.</source>
+            <translation>O dispositivo escolhido é usado na próxima vez que um modelo for aberto. A memória livre é medida quando a lista é feita: a de uma GPU pelo driver, a da CPU pelo sistema operacional.</translation>
         </message>
     </context>
     <context>
         <name>qt::ui::EngineWorker</name>
-        <message>
-            <source>QZO (planned)</source>
-            <translation>QZO (previsto)</translation>
-        </message>
-        <message>
-            <source>MeZO (planned)</source>
-            <translation>MeZO (previsto)</translation>
-        </message>
-        <message>
-            <source>Full fine-tuning, bf16 + AdamW (planned)</source>
-            <translation>Ajuste fino completo, bf16 + AdamW (previsto)</translation>
-        </message>
         <message>
             <source>Opening the model</source>
             <translation>Abrindo o modelo</translation>
@@ -429,10 +429,6 @@
             <translation>%1 tokens, %2 tokens/s</translation>
         </message>
         <message>
-            <source>%1 (free memory: not reported by the engine)</source>
-            <translation>%1 (memória livre: não informada pelo motor)</translation>
-        </message>
-        <message>
             <source>unusable: %1</source>
             <translation>inutilizável: %1</translation>
         </message>
@@ -459,6 +455,10 @@
         <message>
             <source>Planning memory</source>
             <translation>Planejando a memória</translation>
+        </message>
+        <message>
+            <source>%1, %2 free of %3</source>
+            <translation>%1, %2 livres de %3</translation>
         </message>
     </context>
     <context>
@@ -634,6 +634,14 @@
         <message>
             <source>&amp;About QuantTune</source>
             <translation>&amp;Sobre o QuantTune</translation>
+        </message>
+        <message>
+            <source>Export the fine-tuned model</source>
+            <translation>Exportar o modelo ajustado</translation>
+        </message>
+        <message>
+            <source>&amp;Export fine-tuned model…</source>
+            <translation>E&amp;xportar modelo ajustado…</translation>
         </message>
     </context>
     <context>

@@ -62,6 +62,18 @@
             <source>Keys and values of earlier tokens, kept for attention.</source>
             <translation>之前词元的键和值，供注意力计算使用。</translation>
         </message>
+        <message>
+            <source>QZO (planned)</source>
+            <translation>QZO（预估）</translation>
+        </message>
+        <message>
+            <source>MeZO (planned)</source>
+            <translation>MeZO（预估）</translation>
+        </message>
+        <message>
+            <source>Full fine-tuning, bf16 + AdamW (planned)</source>
+            <translation>全量微调，bf16 + AdamW（预估）</translation>
+        </message>
     </context>
     <context>
         <name>Units</name>
@@ -310,24 +322,12 @@
             <translation>重新查找 GPU</translation>
         </message>
         <message>
-            <source>The chosen device is used the next time a model is opened. A GPU's free memory is not yet reported by the engine; the CPU's comes from the operating system.</source>
-            <translation>所选设备将在下次打开模型时使用。引擎尚未报告 GPU 的可用内存；CPU 的数值来自操作系统。</translation>
+            <source>The chosen device is used the next time a model is opened. Free memory is measured when the list is made: a GPU's by its driver, the CPU's by the operating system.</source>
+            <translation>所选设备将在下次打开模型时使用。可用内存在生成列表时测量：GPU 的由其驱动报告，CPU 的由操作系统报告。</translation>
         </message>
     </context>
     <context>
         <name>qt::ui::EngineWorker</name>
-        <message>
-            <source>QZO (planned)</source>
-            <translation>QZO（预估）</translation>
-        </message>
-        <message>
-            <source>MeZO (planned)</source>
-            <translation>MeZO（预估）</translation>
-        </message>
-        <message>
-            <source>Full fine-tuning, bf16 + AdamW (planned)</source>
-            <translation>全量微调，bf16 + AdamW（预估）</translation>
-        </message>
         <message>
             <source>Opening the model</source>
             <translation>打开模型</translation>
@@ -429,10 +429,6 @@
             <translation>%1 个词元，%2 词元/秒</translation>
         </message>
         <message>
-            <source>%1 (free memory: not reported by the engine)</source>
-            <translation>%1（可用内存：引擎未报告）</translation>
-        </message>
-        <message>
             <source>unusable: %1</source>
             <translation>不可用：%1</translation>
         </message>
@@ -459,6 +455,10 @@
         <message>
             <source>Planning memory</source>
             <translation>估算内存</translation>
+        </message>
+        <message>
+            <source>%1, %2 free of %3</source>
+            <translation>%1，%3 中可用 %2</translation>
         </message>
     </context>
     <context>
@@ -634,6 +634,14 @@
         <message>
             <source>&amp;About QuantTune</source>
             <translation>关于 QuantTune(&amp;A)</translation>
+        </message>
+        <message>
+            <source>Export the fine-tuned model</source>
+            <translation>导出微调后的模型</translation>
+        </message>
+        <message>
+            <source>&amp;Export fine-tuned model…</source>
+            <translation>导出微调后的模型(&amp;E)…</translation>
         </message>
     </context>
     <context>

@@ -1,8 +1,7 @@
 #pragma once
-// How much memory a device offers, for the capacity line of the memory view and
-// the device panel. The CPU's comes from the operating system (/proc/meminfo);
-// the engine does not yet report a GPU's total or free memory, so for "cuda:N"
-// the answer is 0, which the views show as "unknown".
+// How much memory the CPU side offers, for the capacity line of the memory view
+// and the device panel, from the operating system (/proc/meminfo). A GPU's comes
+// from the engine (cuda_memory_info); for "cuda:N" this answers 0 ("unknown").
 #include <QString>
 
 namespace qt::ui {

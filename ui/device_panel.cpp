@@ -72,8 +72,8 @@ void DevicePanel::showDevices(const QStringList& ids, const QStringList& details
 void DevicePanel::retranslate() {
     box_->setTitle(tr("Where the model runs"));
     refresh_->setText(tr("Look for GPUs again"));
-    note_->setText(tr("The chosen device is used the next time a model is opened. A GPU's free memory is not yet "
-                      "reported by the engine; the CPU's comes from the operating system."));
+    note_->setText(tr("The chosen device is used the next time a model is opened. Free memory is measured when "
+                      "the list is made: a GPU's by its driver, the CPU's by the operating system."));
 }
 
 void DevicePanel::changeEvent(QEvent* e) {

@@ -15,7 +15,7 @@ namespace qt::ui {
 
 // Bytes a training method would hold, by ledger category (planned, not measured).
 struct MethodMemoryPlan {
-    QString method;  // "QZO", "MeZO", "Full fine-tuning (bf16, AdamW)"
+    QString method;  // the engine's name: "qzo", "mezo", "full-bf16-adamw" (method_plan_title() shows it)
     std::array<qint64, kMemoryCategoryCount> bytes{};
     QString source;  // where the numbers come from, said in words
     qint64 total() const {

@@ -22,13 +22,6 @@ namespace {
 
 QString qstr(const std::string& s) { return QString::fromStdString(s); }
 
-// What the memory view shows for each planned method.
-QString plan_title(const std::string& method) {
-    if (method == "qzo") return EngineWorker::tr("QZO (planned)");
-    if (method == "mezo") return EngineWorker::tr("MeZO (planned)");
-    return EngineWorker::tr("Full fine-tuning, bf16 + AdamW (planned)");
-}
-
 // Preview rows shown in the dataset panel.
 constexpr int kPreviewRows = 50;
 
@@ -58,7 +51,12 @@ void EngineWorker::publishMemory() {
         bars.total_peak = s.total_peak;
         bars.device = qstr(backend_->name());
     }
-    bars.capacity = device_capacity_bytes(device_);
+    // A GPU reports its own total (cudaMemGetInfo); the CPU's is the machine's memory.
+    size_t gpu_free = 0, gpu_total = 0;
+    if (backend_ && cuda_memory_info(*backend_, gpu_free, gpu_total))
+        bars.capacity = static_cast<qint64>(gpu_total);
+    else
+        bars.capacity = device_capacity_bytes(QStringLiteral("cpu"));
     emit memoryChanged(bars);
 }
 
@@ -382,7 +380,13 @@ void EngineWorker::findDevices() {
         const QString id = QStringLiteral("cuda:%1").arg(i);
         try {
             const auto b = make_cuda_backend(i);
-            details << tr("%1 (free memory: not reported by the engine)").arg(qstr(b->name()));
+            size_t free_bytes = 0, total_bytes = 0;
+            if (cuda_memory_info(*b, free_bytes, total_bytes))
+                details << tr("%1, %2 free of %3")
+                               .arg(qstr(b->name()), format_bytes(static_cast<qint64>(free_bytes)),
+                                    format_bytes(static_cast<qint64>(total_bytes)));
+            else
+                details << qstr(b->name());
         } catch (const std::exception& e) {
             details << tr("unusable: %1").arg(QString::fromUtf8(e.what()));
         }
@@ -404,7 +408,7 @@ void EngineWorker::planMemory(int maxTokens, int batchSize) {
         out.batch_size = batchSize;
         for (const TrainingMemoryPlan& p : plan_training_memory(*current().file, shape)) {
             MethodMemoryPlan m;
-            m.method = plan_title(p.method);
+            m.method = qstr(p.method);
             for (size_t i = 0; i < m.bytes.size(); ++i) m.bytes[i] = p.bytes[i];
             m.source = qstr(p.basis);
             out.plans << m;

@@ -155,6 +155,11 @@ void MainWindow::buildMenus() {
         if (!p.isEmpty()) saveSession(p);
     });
     saveSessionAction_->setShortcut(QKeySequence::Save);
+    exportModelAction_ = fileMenu_->addAction(QString(), this, [this] {
+        const QString p = QFileDialog::getSaveFileName(this, tr("Export the fine-tuned model"),
+                                                       QStringLiteral("fine-tuned.gguf"), tr("GGUF models (*.gguf);;All files (*)"));
+        if (!p.isEmpty()) exportModel(p);
+    });
     fileMenu_->addSeparator();
     quitAction_ = fileMenu_->addAction(QString(), this, &QWidget::close);
     quitAction_->setShortcut(QKeySequence::Quit);
@@ -230,6 +235,10 @@ void MainWindow::startTraining() {
     QMetaObject::invokeMethod(worker_, [w = worker_, c] { w->startTraining(c); }, Qt::QueuedConnection);
 }
 
+void MainWindow::exportModel(const QString& path) {
+    QMetaObject::invokeMethod(worker_, [w = worker_, path] { w->exportModel(path); }, Qt::QueuedConnection);
+}
+
 void MainWindow::saveSession(const QString& path) {
     TrainConfig c;
     QString why;
@@ -300,6 +309,7 @@ void MainWindow::retranslate() {
     openDataAction_->setText(tr("Open &dataset…"));
     loadSessionAction_->setText(tr("&Load session…"));
     saveSessionAction_->setText(tr("&Save session…"));
+    exportModelAction_->setText(tr("&Export fine-tuned model…"));
     quitAction_->setText(tr("&Quit"));
     settingsMenu_->setTitle(tr("&Settings"));
     settingsAction_->setText(tr("&Preferences…"));

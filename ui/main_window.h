@@ -59,6 +59,8 @@ public slots:
     void openDataset(const QString& path);
     void saveSession(const QString& path);
     void loadSession(const QString& path);
+    // Writes the model as the last run left it (a GGUF file the engine and llama.cpp read).
+    void exportModel(const QString& path);
 
 protected:
     void closeEvent(QCloseEvent* e) override;
@@ -91,6 +93,7 @@ private:
     QAction* openDataAction_;
     QAction* loadSessionAction_;
     QAction* saveSessionAction_;
+    QAction* exportModelAction_;
     QAction* quitAction_;
     QAction* settingsAction_;
     QAction* aboutAction_;

@@ -39,6 +39,14 @@ QString category_description(MemoryCategory c) {
     return QString();
 }
 
+QString method_plan_title(const QString& method) {
+    if (method == QLatin1String("qzo")) return QCoreApplication::translate("Memory", "QZO (planned)");
+    if (method == QLatin1String("mezo")) return QCoreApplication::translate("Memory", "MeZO (planned)");
+    if (method == QLatin1String("full-bf16-adamw"))
+        return QCoreApplication::translate("Memory", "Full fine-tuning, bf16 + AdamW (planned)");
+    return method;
+}
+
 QColor category_color(MemoryCategory c) {
     static const QColor colors[] = {QColor(0x4c, 0x72, 0xb0), QColor(0xdd, 0x84, 0x52), QColor(0xc4, 0x4e, 0x52),
                                     QColor(0x81, 0x72, 0xb3), QColor(0x55, 0xa8, 0x68), QColor(0x93, 0x78, 0x60)};

@@ -11,5 +11,7 @@ namespace qt::ui {
 QString category_title(MemoryCategory c);
 QString category_description(MemoryCategory c);
 QColor category_color(MemoryCategory c);
+// "QZO (planned)" ... for the engine's plan names (memory/training_memory_plan.h).
+QString method_plan_title(const QString& method);
 
 }  // namespace qt::ui

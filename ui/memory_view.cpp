@@ -91,7 +91,7 @@ void MemoryView::redraw() {
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     ticker->addTick(LiveColumn, tr("This run, now\n(memory ledger)"));
     for (int p = 0; p < plans_.size(); ++p) {
-        QString name = plans_[p].method;
+        QString name = method_plan_title(plans_[p].method);
         name.replace(QStringLiteral(", "), QStringLiteral(",\n"));
         ticker->addTick(FirstPlanColumn + p, name);
     }

@@ -115,7 +115,7 @@ void ModelPanel::fillPlans() {
     planTable_->setRowCount(plans_.plans.size());
     for (int r = 0; r < plans_.plans.size(); ++r) {
         const MethodMemoryPlan& p = plans_.plans[r];
-        auto* name = new QTableWidgetItem(p.method);
+        auto* name = new QTableWidgetItem(method_plan_title(p.method));
         name->setToolTip(p.source);
         planTable_->setItem(r, 0, name);
         for (int c = 0; c < kMemoryCategoryCount; ++c)

@@ -34,6 +34,7 @@
 #include "main_window.h"
 #include "memory_view.h"
 #include "method_panel.h"
+#include "gguf/gguf_file.h"
 #include "model/loaded_model.h"
 #include "model_panel.h"
 #include "training_panel.h"
@@ -129,6 +130,9 @@ void MainWindowTest::opensOnTheDefaultModel() {
     const MemoryPlans& p = window_->modelPanel()->plans();
     QCOMPARE(p.max_tokens, qt::TrainConfig{}.max_length);
     QCOMPARE(p.batch_size, qt::TrainConfig{}.batch_size);
+    QCOMPARE(p.plans[0].method, QStringLiteral("qzo"));
+    QCOMPARE(p.plans[1].method, QStringLiteral("mezo"));
+    QCOMPARE(p.plans[2].method, QStringLiteral("full-bf16-adamw"));
     QVERIFY(p.plans[0].total() > 0);
     QVERIFY(p.plans[0].total() < p.plans[1].total());
     QVERIFY(p.plans[1].total() < p.plans[2].total());
@@ -302,6 +306,11 @@ void MainWindowTest::trainsQzoByClickingStartWithPlotsMemoryAndPauseResume() {
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll().count('\n'), kSteps + 1);
     QVERIFY(plots->exportPng(QDir(screenshot_dir()).filePath(QStringLiteral("plots-export.png"))));
+    // The fine-tuned model can be written out, and the engine opens it again.
+    const QString gguf = dir_.filePath(QStringLiteral("fine-tuned.gguf"));
+    window_->exportModel(gguf);
+    QTRY_VERIFY_WITH_TIMEOUT(tp->logText().contains(QStringLiteral("fine-tuned model written to")), kLoadTimeoutMs);
+    QVERIFY(qt::GgufFile::open(gguf.toStdString())->tensors().size() > 100);
     shoot(MainWindow::TrainingPage, QStringLiteral("training.png"));
 }
 
@@ -365,6 +374,7 @@ void MainWindowTest::switchesLanguage() {
     shoot(MainWindow::MethodPage, QStringLiteral("method-fr.png"));
     QVERIFY(apply_ui_language(QStringLiteral("zh_CN")));
     QTRY_COMPARE(window_->pages()->tabText(MainWindow::ModelPage), QStringLiteral("模型"));
+    shoot(MainWindow::MemoryPage, QStringLiteral("memory-zh_CN.png"));
     QVERIFY(apply_ui_language(QStringLiteral("pt_BR")));
     QTRY_COMPARE(window_->pages()->tabText(MainWindow::ModelPage), QStringLiteral("Modelo"));
     shoot(MainWindow::TrainingPage, QStringLiteral("training-pt_BR.png"));
