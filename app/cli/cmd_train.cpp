@@ -1,4 +1,5 @@
 // quanttune-cli train --method qzo|mezo --model M --data D [--config FILE] [options]
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -154,8 +155,11 @@ int run_train(const std::vector<std::string>& argv) {
     for (int k = 0; k < kMemoryCategoryCount; ++k)
         std::printf("%s %s %s / %s", k ? "," : "", std::string(memory_category_name(static_cast<MemoryCategory>(k))).c_str(),
                     human_bytes(static_cast<double>(m.live[k])).c_str(), human_bytes(static_cast<double>(m.peak[k])).c_str());
-    std::printf("; total %s / %s\n", human_bytes(static_cast<double>(m.total_live)).c_str(),
-                human_bytes(static_cast<double>(m.total_peak)).c_str());
+    struct rusage ru {};
+    getrusage(RUSAGE_SELF, &ru);  // ru_maxrss: KiB on Linux
+    std::printf("; total %s / %s; process peak RSS %s\n", human_bytes(static_cast<double>(m.total_live)).c_str(),
+                human_bytes(static_cast<double>(m.total_peak)).c_str(),
+                human_bytes(static_cast<double>(ru.ru_maxrss) * 1024.0).c_str());
     if (!checkpoint_path.empty()) {
         session.save_checkpoint(checkpoint_path);
         std::printf("checkpoint: %s\n", checkpoint_path.c_str());

@@ -17,9 +17,9 @@ struct TrainConfig {
 
     int64_t steps = 200;
     int batch_size = 4;
-    double lr = 1e-5;             // eta
-    double eps = 1e-3;            // SPSA perturbation scale
-    double clip = 100.0;          // QZO's directional derivative clipping threshold C (<= 0: off)
+    double lr = 2e-8;             // eta
+    double eps = 1e-4;            // SPSA perturbation scale (absolute, on scales of ~1e-2: ~1%)
+    double clip = 500.0;          // QZO's directional derivative clipping threshold C (<= 0: off)
     uint64_t seed = 42;
     std::string schedule = "constant";  // constant | linear | cosine
     int64_t warmup_steps = 0;

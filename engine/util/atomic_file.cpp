@@ -1,6 +1,7 @@
 #include "util/atomic_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -23,6 +24,10 @@ void write_file_atomically(const std::string& path, const std::function<void(std
     std::string tmpl = (dir / (target.filename().string() + ".tmp-XXXXXX")).string();
     const int fd = mkstemp(tmpl.data());
     if (fd < 0) fail(path, std::string("cannot create a temporary file: ") + std::strerror(errno));
+    // mkstemp makes the file private (0600); give it the mode a plain create would.
+    const mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
     std::FILE* f = fdopen(fd, "wb");
     if (!f) {
         ::close(fd);

@@ -51,7 +51,7 @@ struct RunLog {
 };
 
 struct Harness {
-    std::unique_ptr<qt::Backend> backend = qt::make_cpu_backend(2);
+    std::unique_ptr<qt::Backend> backend = qt::make_cpu_backend(1);
     std::shared_ptr<const qt::GgufFile> file;
     std::unique_ptr<qt::LlamaModel> model;
     std::unique_ptr<qt::ZoParameters> params;

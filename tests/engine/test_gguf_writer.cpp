@@ -141,7 +141,7 @@ constexpr float kMaxLogitDifference = 4.0f;
 TEST(GgufExport, QzoTrainedDefaultModelRoundTripsThroughLlamaCpp) {
     QT_REQUIRE_MODEL_AND_ORACLE(model_path);
     auto file = std::shared_ptr<const qt::GgufFile>(qt::GgufFile::open(model_path));
-    auto backend = qt::make_cpu_backend();
+    auto backend = qt::make_cpu_backend(1);
     qt::LlamaLoadOptions lo;
     lo.writable_weights = true;
     auto model = qt::LlamaModel::load(file, *backend, lo);

@@ -56,7 +56,7 @@ TEST_P(LedgerAgainstMalloc, LiveBytesAgreeWithinTwoPercent) {
             batch[e].loss_mask.push_back(t > 100);
         }
     std::vector<const qt::Example*> ptrs{&batch[0], &batch[1]};
-    auto backend = qt::make_cpu_backend(2);
+    auto backend = qt::make_cpu_backend(1);
 
     const int64_t malloc0 = malloc_in_use();
     const int64_t ledger0 = backend->ledger().snapshot().total_live;

@@ -22,7 +22,7 @@ TEST(MezoWeights, FloatCopyComputesTheQuantizedModelsLogitsAndStepsFollowTheSeed
     spec.seed = 9;
     qt::write_random_llama_gguf(path, spec);
     auto file = std::shared_ptr<const qt::GgufFile>(qt::GgufFile::open(path));
-    auto backend = qt::make_cpu_backend(2);
+    auto backend = qt::make_cpu_backend(1);
     qt::LlamaLoadOptions lo;
     lo.writable_weights = true;
     auto model = qt::LlamaModel::load(file, *backend, lo);
@@ -69,7 +69,7 @@ TEST(MezoWeights, FloatCopyComputesTheQuantizedModelsLogitsAndStepsFollowTheSeed
 }
 
 TEST(MezoWeights, FloatMatmulMatchesADoubleProduct) {
-    auto backend = qt::make_cpu_backend(2);
+    auto backend = qt::make_cpu_backend(1);
     const int rows = 37, cols = 75, n = 3;  // not multiples of the kernel's chunk or lanes
     std::vector<float> w(rows * cols), x(n * cols), y(n * rows);
     for (size_t i = 0; i < w.size(); ++i) w[i] = qt::philox_normal(1, 0, i);

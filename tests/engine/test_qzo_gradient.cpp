@@ -335,7 +335,7 @@ TEST_P(QzoGradient, SpsaEstimateMatchesTheExactDirectionalDerivativeInDoublePrec
     EXPECT_LT(ratio, 22.0);
 
     // The engine: same scales (its master), same z order, blocks written as fp16(master + eps z).
-    auto backend = qt::make_cpu_backend(2);
+    auto backend = qt::make_cpu_backend(1);
     qt::LlamaLoadOptions lo;
     lo.writable_weights = true;
     auto model = qt::LlamaModel::load(tiny.file, *backend, lo);
@@ -393,7 +393,7 @@ TEST(QzoClipping, ClipsTheDirectionalDerivativeToPlusMinusC) {
 
 TEST(QzoClipping, StepUpdatesMastersWithTheClippedDerivativeAndKeepsScaleSigns) {
     const TinyModel tiny = write_tiny(qt::GgmlType::Q4_0, "qzo-clip");  // Q4_0: signed scales
-    auto backend = qt::make_cpu_backend(2);
+    auto backend = qt::make_cpu_backend(1);
     qt::LlamaLoadOptions lo;
     lo.writable_weights = true;
     auto model = qt::LlamaModel::load(tiny.file, *backend, lo);
