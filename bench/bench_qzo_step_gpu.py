@@ -31,9 +31,9 @@ SHAPES = {
 }
 
 
-def run_quanttune(cli, shape, batch, seq, steps, model_dir, env=None):
+def run_quanttune(cli, shape, batch, seq, steps, model_dir, env=None, extra=()):
     cmd = [cli, "bench-step", "--shape", shape, "--device", "cuda", "--batch", str(batch), "--seq", str(seq),
-           "--steps", str(steps), "--warmup", "1", "--model-dir", model_dir]
+           "--steps", str(steps), "--warmup", "1", "--model-dir", model_dir, "--keep-model", *extra]
     print("$", " ".join(cmd), flush=True)
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                        env=dict(os.environ, **(env or {})))
@@ -125,6 +125,12 @@ def main():
     ap.add_argument("--json", default=None, help="write all results here")
     ap.add_argument("--warp-kernels-too", action="store_true",
                     help="also time the first shape with the tensor-core matmul path off (warp kernels only)")
+    ap.add_argument("--seqs-per-forward", type=int, default=4,
+                    help="sequences of the batch run through the model together (one pass over the weights)")
+    ap.add_argument("--extra", action="append", default=[],
+                    help="SHAPE:ARG,ARG... an extra QuantTune row, e.g. llama2-7b:--seqs-per-forward,16")
+    ap.add_argument("--host-loss-too", action="store_true",
+                    help="also time the first shape with the loss reduced on the host (the trainer's BatchLoss today)")
     a = ap.parse_args()
     shapes = [x for x in a.shapes.split(",") if x]
     rate = None
@@ -139,20 +145,29 @@ def main():
     rows = []
     if a.warp_kernels_too and shapes:
         q = run_quanttune(a.cli, shapes[0], a.batch, a.seq, a.steps, a.model_dir,
-                          env={"QT_CUDA_GEMM_MIN_TOKENS": "1000000000"})
+                          env={"QT_CUDA_GEMM_MIN_TOKENS": "1000000000"}, extra=("--seqs-per-forward", "1"))
         rows.append((shapes[0] + " (warp kernels)", q, {"error": "same as below"}))
+    if a.host_loss_too and shapes:
+        q = run_quanttune(a.cli, shapes[0], a.batch, a.seq, a.steps, a.model_dir, extra=("--host-loss",))
+        rows.append((shapes[0] + " (host loss)", q, {"error": "same as below"}))
     for shape in shapes:
-        q = run_quanttune(a.cli, shape, a.batch, a.seq, a.steps, a.model_dir)
+        q = run_quanttune(a.cli, shape, a.batch, a.seq, a.steps, a.model_dir,
+                          extra=("--seqs-per-forward", str(a.seqs_per_forward)))
         t = run_torch_mezo(shape, a.batch, a.seq, a.steps) if have_torch else {"error": "no torch"}
         print(shape, "torch:", t, flush=True)
-        rows.append((shape, q, t))
+        rows.append((f"{shape} ({q.get('seqs_per_forward', '?')} seqs/fwd)", q, t))
+        for e in a.extra:
+            e_shape, _, e_args = e.partition(":")
+            if e_shape == shape:
+                q = run_quanttune(a.cli, shape, a.batch, a.seq, a.steps, a.model_dir, extra=tuple(e_args.split(",")))
+                rows.append((f"{shape} ({q.get('seqs_per_forward', '?')} seqs/fwd)", q, {"error": "same as above"}))
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"bf16_rate": rate, "rows": rows}, f, indent=1)
     print()
     print(f"QZO step, batch {a.batch} x {a.seq} tokens; floor = two forwards of 2 x params x tokens at the measured "
           f"bf16 rate ({(rate or 0) / 1e12:.0f} TFLOP/s)")
-    hdr = ("shape", "QT step ms", "QT fwd ms", "QT xent ms", "QT ledger GiB", "QT dev GiB", "PT MeZO ms",
+    hdr = ("shape", "QT step ms", "QT fwd+loss ms", "QT host xent ms", "QT ledger GiB", "QT dev GiB", "PT MeZO ms",
            "PT peak GiB", "PT/QT", "floor ms", "QT/floor")
     print("| " + " | ".join(hdr) + " |")
     print("|" + "---|" * len(hdr))
@@ -169,6 +184,10 @@ def main():
         for side, r in (("QT", q), ("PT", t)):
             if "error" in r:
                 print(f"  {shape} {side}: {r['error']}")
+    for shape in shapes:  # the bench keeps the model files between rows; remove them now
+        path = os.path.join(a.model_dir, f"quanttune-bench-{shape}.gguf")
+        if os.path.exists(path):
+            os.remove(path)
     return 0
 
 

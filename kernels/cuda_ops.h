@@ -107,6 +107,10 @@ void zo_add_noise(Context* ctx, float* x_dev, int64_t count, float alpha, uint64
                   uint64_t index0);
 // out[i] = z_i, for tests against the host generator.
 void philox_normals(Context* ctx, float* out_dev, int64_t count, uint64_t seed, uint64_t step, uint64_t index0);
+// nll[r] = -log softmax(logits[r])[targets[r]] in double, 0 where targets[r] < 0
+// (targets below vocab).                       logits: [n][vocab]; targets, nll: [n]
+void cross_entropy_rows(Context* ctx, const float* logits_dev, int vocab, const int32_t* targets_dev, int n,
+                        double* nll_dev);
 // Free and total bytes of the context's device (cudaMemGetInfo).
 void device_memory(Context* ctx, size_t* free_bytes, size_t* total_bytes);
 

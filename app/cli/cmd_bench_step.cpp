@@ -1,5 +1,5 @@
 // quanttune-cli bench-step --shape smollm2-135m|tinyllama-1.1b|llama2-7b [--device D]
-//   [--batch B] [--seq T] [--steps N] [--warmup N] [--model-dir DIR] [--seed S]
+//   [--batch B] [--seq T] [--steps N] [--warmup N] [--model-dir DIR] [--seed S] [--host-loss]
 // Times one QZO step (perturb +, forward the batch, perturb -, forward, restore
 // and update) as the trainer runs it, on a random Q4_0 model of the shape, and
 // reads peak memory from the backend's ledger and, on a GPU, from the device.
@@ -49,14 +49,19 @@ double gib(int64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0
 }  // namespace
 
 int run_bench_step(const std::vector<std::string>& argv) {
-    Args args(argv, {"shape", "device", "batch", "seq", "steps", "warmup", "model-dir", "seed"}, {"keep-model"});
+    Args args(argv, {"shape", "device", "batch", "seq", "steps", "warmup", "model-dir", "seed", "seqs-per-forward"}, {"keep-model", "host-loss"});
     const BenchShape shape = shape_named(args.str("shape", "smollm2-135m"));
     const int batch = static_cast<int>(args.integer("batch", 16));
     const int seq = static_cast<int>(args.integer("seq", 256));
     const int steps = static_cast<int>(args.integer("steps", 3));
     const int warmup = static_cast<int>(args.integer("warmup", 1));
     const auto seed = static_cast<uint64_t>(args.integer("seed", 1));
+    // Sequences run through the model together (LlamaModel::forward_nll_batch): each
+    // weight is read once per group; memory for activations and logits grows with it.
+    const int per_forward = static_cast<int>(args.integer("seqs-per-forward", 4));
     if (batch < 1 || seq < 2 || steps < 1 || warmup < 0) throw UsageError("bench-step: batch >= 1, seq >= 2, steps >= 1");
+    if (!args.flag("host-loss") && (per_forward < 1 || batch % per_forward != 0))
+        throw UsageError("bench-step: --seqs-per-forward must divide --batch");
 
     const std::filesystem::path dir = args.str("model-dir", std::filesystem::temp_directory_path().string());
     const auto path = dir / ("quanttune-bench-" + shape.label + ".gguf");
@@ -89,13 +94,35 @@ int run_bench_step(const std::vector<std::string>& argv) {
     KvCache cache = model->make_cache(seq);
     std::vector<float> logits(static_cast<size_t>(seq) * c.vocab_size);
 
-    // The loss as the trainer takes it: logits of every position to the host, mean
-    // cross-entropy there (train/batch_loss.h), timed apart from the forward.
+    // The loss: mean next-token cross-entropy over the batch. By default groups of
+    // --seqs-per-forward sequences run through the model together and the loss is
+    // taken on the backend (LlamaModel::forward_nll_batch: one number per row leaves
+    // the device); --host-loss runs the sequences one at a time and brings every
+    // logit row to the host, as the trainer's BatchLoss does today.
+    const bool host_loss = args.flag("host-loss");
+    std::vector<std::vector<int32_t>> targets(tokens.size());
+    for (size_t b = 0; b < tokens.size(); ++b) {
+        targets[b].assign(tokens[b].begin() + 1, tokens[b].end());
+        targets[b].push_back(-1);
+    }
+    std::vector<int32_t> group_tokens, group_targets;
     double t_forward = 0, t_nll = 0;
     auto loss = [&] {
         double sum = 0;
-        for (const auto& s : tokens) {
+        for (size_t b = 0; b < tokens.size(); ++b) {
+            const auto& s = tokens[b];
             auto f0 = Clock::now();
+            if (!host_loss) {
+                group_tokens.insert(group_tokens.end(), s.begin(), s.end());
+                group_targets.insert(group_targets.end(), targets[b].begin(), targets[b].end());
+                if ((b + 1) % per_forward == 0) {
+                    sum += model->forward_nll_batch(group_tokens, per_forward, cache, group_targets);
+                    group_tokens.clear();
+                    group_targets.clear();
+                }
+                t_forward += seconds_since(f0);
+                continue;
+            }
             cache.n_filled = 0;
             model->forward(s, cache, 0, logits.data());  // returns once the logits are on the host
             t_forward += seconds_since(f0);
@@ -135,7 +162,7 @@ int run_bench_step(const std::vector<std::string>& argv) {
             fwd_sum += t_forward;
             nll_sum += t_nll;
         }
-        std::printf("step %d: %.1f ms (forwards %.1f ms, host cross-entropy %.1f ms), l+ %.5f l- %.5f\n", i, dt * 1e3,
+        std::printf("step %d: %.1f ms (forwards and loss %.1f ms, host cross-entropy %.1f ms), l+ %.5f l- %.5f\n", i, dt * 1e3,
                     t_forward * 1e3, t_nll * 1e3, last.loss_plus, last.loss_minus);
     }
     std::sort(step_s.begin(), step_s.end());
@@ -153,10 +180,10 @@ int run_bench_step(const std::vector<std::string>& argv) {
                 gib(mem.total_peak), gib(mem.peak[0]), gib(mem.peak[1]), gib(mem.peak[4]), gib(mem.peak[5]),
                 device_used);
     std::printf("BENCH_RESULT {\"shape\":\"%s\",\"backend\":\"%s\",\"step_ms\":%.3f,\"forward_ms\":%.3f,"
-                "\"nll_ms\":%.3f,\"ledger_peak_gib\":%.4f,\"device_used_gib\":%.4f,\"params\":%lld,\"batch\":%d,"
+                "\"nll_ms\":%.3f,\"host_loss\":%s,\"seqs_per_forward\":%d,\"ledger_peak_gib\":%.4f,\"device_used_gib\":%.4f,\"params\":%lld,\"batch\":%d,"
                 "\"seq\":%d}\n",
                 shape.label.c_str(), backend.name().c_str(), median * 1e3, fwd_sum / steps * 1e3,
-                nll_sum / steps * 1e3, gib(mem.total_peak), device_used,
+                nll_sum / steps * 1e3, host_loss ? "true" : "false", host_loss ? 1 : per_forward, gib(mem.total_peak), device_used,
                 static_cast<long long>(model->parameter_count()), batch, seq);
     if (!args.flag("keep-model")) std::filesystem::remove(path);
     return 0;

@@ -123,6 +123,11 @@ public:
     virtual void swiglu(const float* gate, const float* up, float* out, int64_t count) = 0;
     // x += y over count values.
     virtual void add_inplace(float* x, const float* y, int64_t count) = 0;
+    // Sum over rows r of -log softmax(logits[r])[targets[r]], rows whose target is
+    // negative skipped, the log-sum-exp in double. logits: [targets.size()][vocab]
+    // in backend memory. The base class downloads them and sums on the host;
+    // a backend overrides it so that no full-vocabulary row leaves the device.
+    virtual double cross_entropy_sum(const float* logits, std::span<const int32_t> targets, int vocab);
 
     // ---- Zeroth-order training (QZO and MeZO). All float arithmetic below is
     // float32 without fused multiply-add, in the order written, so that the CPU

@@ -47,6 +47,8 @@ public:
         tokens_.reset();
         positions_.reset();
         act_scratch_.reset();
+        targets_.reset();
+        nll_.reset();
         cuda::destroy_context(ctx_);
     }
 
@@ -177,6 +179,25 @@ public:
         cuda::matmul_f32(ctx_, static_cast<const float*>(w.data), w.rows, w.cols, x, y, n);
     }
 
+    double cross_entropy_sum(const float* logits, std::span<const int32_t> targets, int vocab) override {
+        const int n = static_cast<int>(targets.size());
+        if (n == 0) return 0.0;
+        for (int32_t t : targets)
+            if (t >= vocab)
+                throw std::out_of_range("target token " + std::to_string(t) + " outside the vocabulary of " +
+                                        std::to_string(vocab));
+        grow(targets_, targets.size_bytes());
+        grow(nll_, static_cast<size_t>(n) * sizeof(double));
+        upload(targets_.data(), targets.data(), targets.size_bytes());
+        cuda::cross_entropy_rows(ctx_, logits, vocab, static_cast<const int32_t*>(targets_.data()), n,
+                                 static_cast<double*>(nll_.data()));
+        std::vector<double> nll(static_cast<size_t>(n));
+        download(nll.data(), nll_.data(), nll.size() * sizeof(double));
+        double total = 0;
+        for (double v : nll) total += v;
+        return total;
+    }
+
     void normals(float* out, int64_t count, ZoNoise noise, uint64_t index0) {
         cuda::philox_normals(ctx_, out, count, noise.seed, noise.step, index0);
     }
@@ -191,7 +212,7 @@ private:
 
     cuda::Context* ctx_;
     std::string name_;
-    DeviceBuffer tokens_, positions_, act_scratch_;
+    DeviceBuffer tokens_, positions_, act_scratch_, targets_, nll_;
     std::vector<int32_t> last_positions_;
 };
 

@@ -142,19 +142,62 @@ void LlamaModel::forward(std::span<const int32_t> tokens, KvCache& cache, std::v
 }
 
 void LlamaModel::forward(std::span<const int32_t> tokens, KvCache& cache, int first_logit, float* logits) {
+    const float* dev = forward_to_logits(tokens, cache, first_logit);
+    const int n_out = static_cast<int>(tokens.size()) - first_logit;
+    backend_.download(logits, dev, static_cast<size_t>(n_out) * config_.vocab_size * sizeof(float));
+}
+
+double LlamaModel::forward_nll(std::span<const int32_t> tokens, KvCache& cache, int first_logit,
+                               std::span<const int32_t> targets) {
+    if (static_cast<int64_t>(targets.size()) != static_cast<int64_t>(tokens.size()) - first_logit)
+        throw std::invalid_argument("forward_nll: " + std::to_string(targets.size()) + " targets for " +
+                                    std::to_string(static_cast<int64_t>(tokens.size()) - first_logit) +
+                                    " logit rows");
+    for (int32_t t : targets)
+        if (t >= config_.vocab_size)
+            throw std::out_of_range("target token " + std::to_string(t) + " outside the vocabulary of " +
+                                    std::to_string(config_.vocab_size));
+    const float* dev = forward_to_logits(tokens, cache, first_logit);
+    return backend_.cross_entropy_sum(dev, targets, config_.vocab_size);
+}
+
+double LlamaModel::forward_nll_batch(std::span<const int32_t> tokens, int n_seqs, KvCache& cache,
+                                     std::span<const int32_t> targets) {
+    if (targets.size() != tokens.size())
+        throw std::invalid_argument("forward_nll_batch: " + std::to_string(targets.size()) + " targets for " +
+                                    std::to_string(tokens.size()) + " tokens");
+    for (int32_t t : targets)
+        if (t >= config_.vocab_size)
+            throw std::out_of_range("target token " + std::to_string(t) + " outside the vocabulary of " +
+                                    std::to_string(config_.vocab_size));
+    cache.n_filled = 0;
+    const float* dev = forward_to_logits(tokens, cache, 0, n_seqs);
+    return backend_.cross_entropy_sum(dev, targets, config_.vocab_size);
+}
+
+const float* LlamaModel::forward_to_logits(std::span<const int32_t> tokens, KvCache& cache, int first_logit,
+                                           int n_seqs) {
     const auto& c = config_;
     const int n = static_cast<int>(tokens.size());
     if (n == 0) throw std::invalid_argument("forward needs at least one token");
     if (first_logit < 0 || first_logit >= n)
         throw std::invalid_argument("first logit position " + std::to_string(first_logit) + " outside 0.." +
                                     std::to_string(n - 1));
+    if (n_seqs < 1 || n % n_seqs != 0)
+        throw std::invalid_argument(std::to_string(n) + " tokens do not split into " + std::to_string(n_seqs) +
+                                    " sequences of equal length");
+    if (n_seqs > 1 && (cache.n_filled != 0 || first_logit != 0))
+        throw std::invalid_argument("a batch of sequences starts at position 0 and gives logits for every token");
+    // Sequences of seq_len tokens each; attention runs per sequence through the
+    // same cache rows, so the cache needs to hold one sequence only.
+    const int seq_len = n / n_seqs;
     const int pos0 = cache.n_filled;
-    if (pos0 + n > cache.layout.n_ctx)
-        throw std::length_error("context full: " + std::to_string(pos0 + n) + " tokens exceed the cache's " +
+    if (pos0 + seq_len > cache.layout.n_ctx)
+        throw std::length_error("context full: " + std::to_string(pos0 + seq_len) + " tokens exceed the cache's " +
                                 std::to_string(cache.layout.n_ctx));
     ensure_workspace(n);
     std::vector<int32_t> positions(static_cast<size_t>(n));
-    for (int t = 0; t < n; ++t) positions[static_cast<size_t>(t)] = pos0 + t;
+    for (int t = 0; t < n; ++t) positions[static_cast<size_t>(t)] = pos0 + t % seq_len;
     const AttentionShape shape{c.n_heads, c.n_kv_heads, c.head_dim};
     Backend& b = backend_;
     float* x = x_.f32();
@@ -170,8 +213,14 @@ void LlamaModel::forward(std::span<const int32_t> tokens, KvCache& cache, int fi
         linear(L.wv, xn, v_.f32(), n);
         b.rope(q_.f32(), positions, c.n_heads, c.head_dim, c.n_rot, c.rope_freq_base);
         b.rope(k_.f32(), positions, c.n_kv_heads, c.head_dim, c.n_rot, c.rope_freq_base);
-        b.kv_store(cache.k.data(), cache.v.data(), cache.layout, l, pos0, n, k_.f32(), v_.f32());
-        b.attention(q_.f32(), cache.k.data(), cache.v.data(), cache.layout, l, pos0, n, shape, att_.f32());
+        const size_t kv_w = static_cast<size_t>(cache.layout.kv_width);
+        for (int s = 0; s < n_seqs; ++s) {
+            const size_t t0 = static_cast<size_t>(s) * seq_len;
+            b.kv_store(cache.k.data(), cache.v.data(), cache.layout, l, pos0, seq_len, k_.f32() + t0 * kv_w,
+                       v_.f32() + t0 * kv_w);
+            b.attention(q_.f32() + t0 * c.dim, cache.k.data(), cache.v.data(), cache.layout, l, pos0, seq_len, shape,
+                        att_.f32() + t0 * c.dim);
+        }
         linear(L.wo, att_.f32(), xn, n);
         b.add_inplace(x, xn, static_cast<int64_t>(n) * c.dim);
         // Feed-forward block (SwiGLU).
@@ -182,14 +231,14 @@ void LlamaModel::forward(std::span<const int32_t> tokens, KvCache& cache, int fi
         linear(L.w_down, gate_.f32(), xn, n);
         b.add_inplace(x, xn, static_cast<int64_t>(n) * c.dim);
     }
-    cache.n_filled = pos0 + n;
+    cache.n_filled = pos0 + seq_len;
 
     // Head: only the positions asked for (generation needs the last one only).
     const int n_out = n - first_logit;
     const float* x_out = x + static_cast<size_t>(first_logit) * c.dim;
     b.rmsnorm(x_out, static_cast<const float*>(output_norm_.data), xn, n_out, c.dim, c.rms_eps);
     linear(c.tied_output ? token_embd_ : output_, xn, logits_.f32(), n_out);
-    b.download(logits, logits_.f32(), static_cast<size_t>(n_out) * c.vocab_size * sizeof(float));
+    return logits_.f32();
 }
 
 }  // namespace qt

@@ -61,6 +61,18 @@ public:
     // of vocab_size, written to `logits`, host memory the caller sized for them):
     // training needs them only where the loss is taken.
     void forward(std::span<const int32_t> tokens, KvCache& cache, int first_logit, float* logits);
+    // As above, but the logits stay on the backend: returns the sum over rows
+    // first_logit .. n-1 of -log softmax(row)[targets[r]] (targets.size() == n -
+    // first_logit; a negative target skips its row), from Backend::cross_entropy_sum.
+    double forward_nll(std::span<const int32_t> tokens, KvCache& cache, int first_logit,
+                       std::span<const int32_t> targets);
+    // n_seqs sequences of equal length (tokens back to back), each from position 0,
+    // in one pass: every matmul sees all their tokens, so each weight is read once
+    // for the lot; attention stays inside each sequence, reusing the cache's first
+    // rows (it must hold one sequence). targets: one per token, negative to skip.
+    // Returns the summed -log p(target), as forward_nll.
+    double forward_nll_batch(std::span<const int32_t> tokens, int n_seqs, KvCache& cache,
+                             std::span<const int32_t> targets);
 
 private:
     LlamaModel(std::shared_ptr<const GgufFile> file, Backend& backend, LlamaConfig config);
@@ -69,6 +81,9 @@ private:
     WeightTensor place(const std::string& name, GgmlType type, int64_t cols, int64_t rows, const void* host_data);
     void linear(const WeightTensor& w, const float* x, float* y, int n);
     void ensure_workspace(int n);
+    // The forward pass; returns the backend's logits of rows first_logit .. n-1.
+    // n_seqs > 1: tokens are that many sequences of equal length, each from position 0.
+    const float* forward_to_logits(std::span<const int32_t> tokens, KvCache& cache, int first_logit, int n_seqs = 1);
 
     std::shared_ptr<const GgufFile> file_;
     Backend& backend_;

@@ -1,0 +1,131 @@
+// The fused cross-entropy (Backend::cross_entropy_sum) on the GPU against the
+// base class's host loop (double log-sum-exp), on random logits and through a
+// whole model (LlamaModel::forward_nll against forward + host loss).
+// Bound 1e-6 relative: the GPU's exp terms are float (1 ulp each) summed in double.
+// And LlamaModel::forward_nll_batch (sequences side by side in one pass) against
+// forward_nll per sequence, on both backends: every row is computed alike, only
+// the order of the final double sum differs (bound 1e-10 relative).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <random>
+#include <vector>
+
+#include "cuda_test_support.h"
+#include "gguf/random_llama_gguf.h"
+#include "model/llama_model.h"
+
+namespace qt::test {
+namespace {
+
+TEST(CudaCrossEntropy, RowsMatchTheHostLoop) {
+    QT_REQUIRE_GPU(gpu);
+    const uint64_t seed = fresh_seed();
+    std::mt19937_64 rng(seed);
+    for (const auto& [n, vocab] : {std::pair{1, 257}, std::pair{37, 32000}, std::pair{300, 49152}}) {
+        const auto logits = random_floats(static_cast<size_t>(n) * vocab, 3.0f, rng);
+        std::uniform_int_distribution<int32_t> id(-1, vocab - 1);  // -1: a row without a target
+        std::vector<int32_t> targets(static_cast<size_t>(n));
+        for (auto& t : targets) t = id(rng);
+        targets[0] = vocab - 1;
+        double sums[2];
+        Backend* backends[2] = {gpu, shared_cpu_backend()};
+        for (int k = 0; k < 2; ++k) {
+            DeviceBuffer lb = to_backend(*backends[k], logits);
+            sums[k] = backends[k]->cross_entropy_sum(lb.f32(), targets, vocab);
+        }
+        const double rel = std::fabs(sums[0] - sums[1]) / std::fabs(sums[1]);
+        std::printf("[ xent     ] %d rows of %d: GPU %.12g CPU %.12g, relative difference %.3g\n", n, vocab, sums[0],
+                    sums[1], rel);
+        EXPECT_TRUE(std::isfinite(sums[0]));
+        EXPECT_LE(rel, 1e-6);
+    }
+}
+
+TEST(CudaCrossEntropy, ModelLossOnTheDeviceEqualsHostLoss) {
+    QT_REQUIRE_GPU(gpu);
+    const uint64_t seed = fresh_seed();
+    RandomLlamaSpec spec;
+    spec.n_layers = 2;
+    spec.dim = 128;
+    spec.ffn_dim = 256;
+    spec.n_heads = 4;
+    spec.n_kv_heads = 2;
+    spec.vocab_size = 500;
+    spec.context_length = 64;
+    spec.weight_type = GgmlType::Q4_0;
+    spec.seed = seed;
+    const auto path = std::filesystem::temp_directory_path() / ("quanttune-cuda-xent-" + std::to_string(seed) + ".gguf");
+    write_random_llama_gguf(path.string(), spec);
+    std::shared_ptr<const GgufFile> file(GgufFile::open(path.string()));
+    std::filesystem::remove(path);
+    auto model = LlamaModel::load(file, *gpu);
+    std::mt19937_64 rng(seed + 1);
+    std::uniform_int_distribution<int32_t> id(0, spec.vocab_size - 1);
+    std::vector<int32_t> tokens(40);
+    for (auto& t : tokens) t = id(rng);
+    const int first = 5;  // rows 5..39 predict tokens 6..39; the last row has no target
+    std::vector<int32_t> targets(tokens.begin() + first + 1, tokens.end());
+    targets.push_back(-1);
+    KvCache cache = model->make_cache(64);
+    const double on_device = model->forward_nll(tokens, cache, first, targets);
+    cache.n_filled = 0;
+    std::vector<float> logits(static_cast<size_t>(tokens.size() - first) * spec.vocab_size);
+    model->forward(tokens, cache, first, logits.data());
+    double host = 0;
+    for (size_t r = 0; r + 1 < tokens.size() - first; ++r) {
+        const float* row = logits.data() + r * spec.vocab_size;
+        double mx = row[0];
+        for (int i = 1; i < spec.vocab_size; ++i) mx = std::max(mx, static_cast<double>(row[i]));
+        double s = 0;
+        for (int i = 0; i < spec.vocab_size; ++i) s += std::exp(row[i] - mx);
+        host += mx + std::log(s) - row[targets[r]];
+    }
+    std::printf("[ xent     ] model: forward_nll %.12g, forward + host %.12g\n", on_device, host);
+    EXPECT_LE(std::fabs(on_device - host), 1e-6 * std::fabs(host));
+}
+
+TEST(CudaCrossEntropy, BatchOfSequencesEqualsOneAtATime) {
+    QT_REQUIRE_GPU(gpu);
+    const uint64_t seed = fresh_seed();
+    RandomLlamaSpec spec;
+    spec.n_layers = 2;
+    spec.dim = 128;
+    spec.ffn_dim = 256;
+    spec.n_heads = 4;
+    spec.n_kv_heads = 2;
+    spec.vocab_size = 500;
+    spec.context_length = 64;
+    spec.weight_type = GgmlType::Q4_1;
+    spec.seed = seed;
+    const auto path = std::filesystem::temp_directory_path() / ("quanttune-cuda-batch-" + std::to_string(seed) + ".gguf");
+    write_random_llama_gguf(path.string(), spec);
+    std::shared_ptr<const GgufFile> file(GgufFile::open(path.string()));
+    std::filesystem::remove(path);
+    constexpr int kSeqs = 3, kLen = 40;  // 120 tokens: below the GPU's tensor-core threshold, as one sequence is
+    std::mt19937_64 rng(seed + 1);
+    std::uniform_int_distribution<int32_t> id(0, spec.vocab_size - 1);
+    std::vector<int32_t> tokens(kSeqs * kLen), targets(kSeqs * kLen);
+    for (auto& t : tokens) t = id(rng);
+    for (int s = 0; s < kSeqs; ++s)
+        for (int t = 0; t < kLen; ++t)
+            targets[s * kLen + t] = t + 1 < kLen ? tokens[s * kLen + t + 1] : -1;
+    for (Backend* be : {gpu, shared_cpu_backend()}) {
+        auto model = LlamaModel::load(file, *be);
+        KvCache cache = model->make_cache(kLen);
+        const double together = model->forward_nll_batch(tokens, kSeqs, cache, targets);
+        double apart = 0;
+        for (int s = 0; s < kSeqs; ++s) {
+            cache.n_filled = 0;
+            apart += model->forward_nll(std::span<const int32_t>(tokens).subspan(s * kLen, kLen), cache, 0,
+                                        std::span<const int32_t>(targets).subspan(s * kLen, kLen));
+        }
+        std::printf("[ xent     ] %s: %d sequences together %.12g, one at a time %.12g\n", be->name().c_str(), kSeqs,
+                    together, apart);
+        EXPECT_LE(std::fabs(together - apart), 1e-10 * std::fabs(apart)) << be->name();
+    }
+}
+
+}  // namespace
+}  // namespace qt::test
