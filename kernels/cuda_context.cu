@@ -43,6 +43,7 @@ void destroy_context(Context* ctx) {
     if (ctx->stream) {
         cudaStreamSynchronize(ctx->stream);
         if (ctx->blas) cublasDestroy(ctx->blas);
+        destroy_profile(ctx);
         cudaStreamDestroy(ctx->stream);
     }
     delete ctx;

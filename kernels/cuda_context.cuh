@@ -9,12 +9,17 @@
 
 namespace qt::cuda {
 
+struct OpProfile;  // op_profile.cu
+
 struct Context {
     int device = 0;
     cudaStream_t stream = nullptr;
     cudaDeviceProp props{};
     cublasHandle_t blas = nullptr;  // made on first use by blas_handle(), bound to `stream`
+    OpProfile* profile = nullptr;   // QT_CUDA_PROFILE=1 only
 };
+
+void destroy_profile(Context* ctx);
 
 // The context's cuBLAS handle, made on first use (matmul_f32.cu).
 cublasHandle_t blas_handle(Context* ctx);

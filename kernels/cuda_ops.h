@@ -111,6 +111,12 @@ void philox_normals(Context* ctx, float* out_dev, int64_t count, uint64_t seed, 
 // (targets below vocab).                       logits: [n][vocab]; targets, nll: [n]
 void cross_entropy_rows(Context* ctx, const float* logits_dev, int vocab, const int32_t* targets_dev, int n,
                         double* nll_dev);
+// Per-operation GPU time when QT_CUDA_PROFILE=1 (op_profile.cu), else nothing:
+// begin/end bracket one operation (they nest); the report lists milliseconds
+// and calls per name, largest first, and optionally starts the sums afresh.
+void profile_begin(Context* ctx, const char* name);
+void profile_end(Context* ctx);
+std::string profile_report(Context* ctx, bool reset);
 // Free and total bytes of the context's device (cudaMemGetInfo).
 void device_memory(Context* ctx, size_t* free_bytes, size_t* total_bytes);
 

@@ -54,6 +54,14 @@ unsigned grid_for(const Context* ctx, int64_t items) {
 
 size_t align256(size_t b) { return (b + 255) / 256 * 256; }
 
+// The bf16 copy of a weight is made in tiles of rows of at most ~96 MiB, so that
+// a large output head (32000 x 4096) does not need a scratch of its full size.
+constexpr size_t kTileBytes = size_t{96} << 20;
+int64_t tile_rows(int64_t rows, int64_t cols) {
+    const int64_t fit = static_cast<int64_t>(kTileBytes / (static_cast<size_t>(cols) * 2));
+    return fit < 1 ? 1 : (fit < rows ? fit : rows);
+}
+
 }  // namespace
 
 int gemm_min_tokens() {
@@ -67,39 +75,50 @@ int gemm_min_tokens() {
 bool uses_gemm(WeightFormat f, int n) { return f != WeightFormat::F32 && n >= gemm_min_tokens(); }
 
 size_t gemm_scratch_bytes(int64_t rows, int64_t cols, int n) {
-    return align256(static_cast<size_t>(rows) * cols * 2) + align256(static_cast<size_t>(n) * cols * 2);
+    return align256(static_cast<size_t>(tile_rows(rows, cols)) * cols * 2) +
+           align256(static_cast<size_t>(n) * cols * 2);
 }
 
 void matmul_gemm(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, int64_t rows, int64_t cols,
                  const float* x, float* y, int n, void* scratch) {
+    const int64_t tile = tile_rows(rows, cols);
     auto* wb = static_cast<__nv_bfloat16*>(scratch);
     auto* xb = reinterpret_cast<__nv_bfloat16*>(static_cast<uint8_t*>(scratch) +
-                                                align256(static_cast<size_t>(rows) * cols * 2));
-    const int64_t groups = rows * (cols / kPerThread);
-    switch (f) {
-#define X(name)                                                                                                  \
-    case WeightFormat::name:                                                                                     \
-        dequant_bf16_kernel<WeightFormat::name><<<grid_for(ctx, groups), 256, 0, ctx->stream>>>(                 \
-            static_cast<const uint8_t*>(w), row_bytes, rows, cols, wb);                                          \
-        break;
-        X(F16) X(BF16) X(Q4_0) X(Q4_1) X(Q5_0) X(Q5_1) X(Q8_0) X(Q4_K) X(Q5_K) X(Q6_K)
-#undef X
-        default: throw std::invalid_argument("matmul_gemm: format " + std::to_string(static_cast<uint32_t>(f)));
-    }
-    QT_CUDA_CHECK_LAUNCH("dequant_bf16_kernel");
+                                                align256(static_cast<size_t>(tile) * cols * 2));
     const int64_t nx = static_cast<int64_t>(n) * cols;
     to_bf16_kernel<<<grid_for(ctx, nx), 256, 0, ctx->stream>>>(x, xb, nx);
     QT_CUDA_CHECK_LAUNCH("to_bf16_kernel");
-    // Row-major y[n][rows] = x W^T: column-major Y (rows x n) = W^T' X, W seen as cols x rows.
-    const float one = 1.0f, zero = 0.0f;
-    const cublasStatus_t s =
-        cublasGemmEx(blas_handle(ctx), CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(rows), n, static_cast<int>(cols),
-                     &one, wb, CUDA_R_16BF, static_cast<int>(cols), xb, CUDA_R_16BF, static_cast<int>(cols), &zero, y,
-                     CUDA_R_32F, static_cast<int>(rows), CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
-    if (s != CUBLAS_STATUS_SUCCESS)
-        throw std::runtime_error("cuBLAS error in cublasGemmEx (quantized matmul, " + std::to_string(rows) + " x " +
-                                 std::to_string(cols) + ", " + std::to_string(n) + " tokens): status " +
-                                 std::to_string(static_cast<int>(s)));
+    for (int64_t r0 = 0; r0 < rows; r0 += tile) {
+        const int64_t m = rows - r0 < tile ? rows - r0 : tile;
+        const uint8_t* wt = static_cast<const uint8_t*>(w) + static_cast<size_t>(r0) * row_bytes;
+        const int64_t groups = m * (cols / kPerThread);
+        profile_begin(ctx, "  matmul: dequant to bf16");
+        switch (f) {
+#define X(name)                                                                                                  \
+    case WeightFormat::name:                                                                                     \
+        dequant_bf16_kernel<WeightFormat::name><<<grid_for(ctx, groups), 256, 0, ctx->stream>>>(wt, row_bytes, m, \
+                                                                                               cols, wb);        \
+        break;
+            X(F16) X(BF16) X(Q4_0) X(Q4_1) X(Q5_0) X(Q5_1) X(Q8_0) X(Q4_K) X(Q5_K) X(Q6_K)
+#undef X
+            default: throw std::invalid_argument("matmul_gemm: format " + std::to_string(static_cast<uint32_t>(f)));
+        }
+        QT_CUDA_CHECK_LAUNCH("dequant_bf16_kernel");
+        profile_end(ctx);
+        // Row-major y[n][rows] = x W^T: column-major Y (rows x n) = W^T' X with W seen as
+        // cols x rows; a tile of rows r0.. is the sub-matrix at y + r0 with the same ldc.
+        const float one = 1.0f, zero = 0.0f;
+        profile_begin(ctx, "  matmul: cuBLAS bf16 GEMM");
+        const cublasStatus_t s = cublasGemmEx(
+            blas_handle(ctx), CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(m), n, static_cast<int>(cols), &one, wb,
+            CUDA_R_16BF, static_cast<int>(cols), xb, CUDA_R_16BF, static_cast<int>(cols), &zero, y + r0, CUDA_R_32F,
+            static_cast<int>(rows), CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
+        profile_end(ctx);
+        if (s != CUBLAS_STATUS_SUCCESS)
+            throw std::runtime_error("cuBLAS error in cublasGemmEx (quantized matmul, " + std::to_string(rows) + " x " +
+                                     std::to_string(cols) + ", " + std::to_string(n) + " tokens): status " +
+                                     std::to_string(static_cast<int>(s)));
+    }
 }
 
 }  // namespace qt::cuda

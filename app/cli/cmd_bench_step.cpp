@@ -157,6 +157,7 @@ int run_bench_step(const std::vector<std::string>& argv) {
         float probe;
         scales.read(0, 1, &probe);  // waits for the update to finish on the device
         const double dt = seconds_since(s0);
+        if (i + 1 == warmup) cuda_profile_report(backend, true);  // the profile covers the timed steps only
         if (i >= warmup) {
             step_s.push_back(dt);
             fwd_sum += t_forward;
@@ -179,6 +180,8 @@ int run_bench_step(const std::vector<std::string>& argv) {
                 median * 1e3, steps, fwd_sum / steps * 1e3, nll_sum / steps * 1e3, flops / median * 1e-12,
                 gib(mem.total_peak), gib(mem.peak[0]), gib(mem.peak[1]), gib(mem.peak[4]), gib(mem.peak[5]),
                 device_used);
+    if (const std::string profile = cuda_profile_report(backend, true); !profile.empty())
+        std::printf("GPU time by operation over the %d timed steps (QT_CUDA_PROFILE=1):\n%s", steps, profile.c_str());
     std::printf("BENCH_RESULT {\"shape\":\"%s\",\"backend\":\"%s\",\"step_ms\":%.3f,\"forward_ms\":%.3f,"
                 "\"nll_ms\":%.3f,\"host_loss\":%s,\"seqs_per_forward\":%d,\"ledger_peak_gib\":%.4f,\"device_used_gib\":%.4f,\"params\":%lld,\"batch\":%d,"
                 "\"seq\":%d}\n",

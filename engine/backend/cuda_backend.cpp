@@ -28,12 +28,26 @@ void cuda_normals(Backend& backend, float*, int64_t, ZoNoise, uint64_t) {
     throw std::invalid_argument("cuda_normals: backend \"" + backend.name() + "\" is not a CUDA backend");
 }
 bool cuda_memory_info(Backend&, size_t&, size_t&) { return false; }
+std::string cuda_profile_report(Backend&, bool) { return {}; }
 
 #else
 
 namespace {
 
 cuda::WeightFormat weight_format(GgmlType t) { return static_cast<cuda::WeightFormat>(static_cast<uint32_t>(t)); }
+
+// Brackets one operation for the per-operation profile (QT_CUDA_PROFILE=1,
+// kernels/op_profile.cu); without it, a flag test.
+class OpScope {
+public:
+    OpScope(cuda::Context* ctx, const char* name) : ctx_(ctx) { cuda::profile_begin(ctx, name); }
+    ~OpScope() { cuda::profile_end(ctx_); }
+    OpScope(const OpScope&) = delete;
+    OpScope& operator=(const OpScope&) = delete;
+
+private:
+    cuda::Context* ctx_;
+};
 
 // Device memory that only the backend itself uses (token ids, positions, quantized
 // activations), grown on demand and counted in the ledger as activations.
@@ -61,8 +75,14 @@ public:
         return DeviceBuffer(this, p, bytes, category);
     }
     void free_raw(void* data, size_t) override { cuda::free_device(ctx_, data); }
-    void upload(void* dst, const void* src, size_t bytes) override { cuda::copy_to_device(ctx_, dst, src, bytes); }
-    void download(void* dst, const void* src, size_t bytes) override { cuda::copy_to_host(ctx_, dst, src, bytes); }
+    void upload(void* dst, const void* src, size_t bytes) override {
+        const OpScope scope(ctx_, "upload");
+        cuda::copy_to_device(ctx_, dst, src, bytes);
+    }
+    void download(void* dst, const void* src, size_t bytes) override {
+        const OpScope scope(ctx_, "download");
+        cuda::copy_to_host(ctx_, dst, src, bytes);
+    }
 
     WeightTensor load_weight(const std::string& name, GgmlType type, int64_t cols, int64_t rows,
                              const void* host_data) override {
@@ -84,6 +104,7 @@ public:
     }
 
     void embed(const WeightTensor& table, std::span<const int32_t> tokens, float* out) override {
+        const OpScope scope(ctx_, "embed");
         for (int32_t id : tokens)
             if (id < 0 || id >= table.rows)
                 throw std::out_of_range("token id " + std::to_string(id) + " outside the vocabulary of " +
@@ -96,10 +117,12 @@ public:
     }
 
     void rmsnorm(const float* x, const float* w, float* out, int n, int dim, float eps) override {
+        const OpScope scope(ctx_, "rmsnorm");
         cuda::rmsnorm(ctx_, x, w, out, n, dim, eps);
     }
 
     void matmul(const WeightTensor& w, const float* x, float* y, int n) override {
+        const OpScope scope(ctx_, "matmul");
         const auto f = weight_format(w.type);
         grow(act_scratch_, cuda::matmul_scratch_bytes(f, w.rows, w.cols, n));
         cuda::matmul(ctx_, f, w.data, w.row_bytes, w.rows, w.cols, x, y, n, act_scratch_.data());
@@ -107,6 +130,7 @@ public:
 
     void rope(float* x, std::span<const int32_t> positions, int n_heads, int head_dim, int n_rot,
               float freq_base) override {
+        const OpScope scope(ctx_, "rope");
         if (n_rot % 2 != 0 || n_rot > head_dim)
             throw std::invalid_argument("rope: n_rot " + std::to_string(n_rot) + " must be even and at most head_dim " +
                                         std::to_string(head_dim));
@@ -125,6 +149,7 @@ public:
 
     void kv_store(void* k_cache, void* v_cache, const KvCacheLayout& L, int layer, int pos0, int n, const float* k,
                   const float* v) override {
+        const OpScope scope(ctx_, "kv_store");
         if (pos0 < 0 || pos0 + n > L.n_ctx)
             throw std::out_of_range("KV cache holds " + std::to_string(L.n_ctx) + " positions; asked for " +
                                     std::to_string(pos0 + n));
@@ -138,6 +163,7 @@ public:
 
     void attention(const float* q, const void* k_cache, const void* v_cache, const KvCacheLayout& L, int layer,
                    int pos0, int n, const AttentionShape& s, float* out) override {
+        const OpScope scope(ctx_, "attention");
         if (pos0 < 0 || pos0 + n > L.n_ctx || layer < 0 || layer >= L.n_layers)
             throw std::out_of_range("attention over positions " + std::to_string(pos0) + ".." +
                                     std::to_string(pos0 + n) + " of layer " + std::to_string(layer) +
@@ -154,25 +180,33 @@ public:
     }
 
     void swiglu(const float* gate, const float* up, float* out, int64_t count) override {
+        const OpScope scope(ctx_, "swiglu");
         cuda::swiglu(ctx_, gate, up, out, count);
     }
-    void add_inplace(float* x, const float* y, int64_t count) override { cuda::add_inplace(ctx_, x, y, count); }
+    void add_inplace(float* x, const float* y, int64_t count) override {
+        const OpScope scope(ctx_, "add");
+        cuda::add_inplace(ctx_, x, y, count);
+    }
 
     // Zeroth-order ops: one kernel pass each over device memory (kernels/zo_update.cu).
     void zo_write_scales(const BlockFieldView& f, const float* master, float alpha, ZoNoise noise,
                          uint64_t index0) override {
+        const OpScope scope(ctx_, "zo_write_scales");
         cuda::zo_write_scales(ctx_, f.blocks, f.block_bytes, f.field_offset, f.count, master, alpha, noise.seed,
                               noise.step, index0);
     }
     void zo_update_scales(const BlockFieldView& f, float* master, float coeff, bool keep_sign, ZoNoise noise,
                           uint64_t index0) override {
+        const OpScope scope(ctx_, "zo_update_scales");
         cuda::zo_update_scales(ctx_, f.blocks, f.block_bytes, f.field_offset, f.count, master, coeff, keep_sign,
                                noise.seed, noise.step, index0);
     }
     void zo_add_noise(float* x, int64_t count, float alpha, ZoNoise noise, uint64_t index0) override {
+        const OpScope scope(ctx_, "zo_add_noise");
         cuda::zo_add_noise(ctx_, x, count, alpha, noise.seed, noise.step, index0);
     }
     void matmul_f32(const WeightTensor& w, const float* x, float* y, int n) override {
+        const OpScope scope(ctx_, "matmul_f32");
         if (w.type != GgmlType::F32)
             throw std::invalid_argument("matmul_f32: tensor \"" + w.name + "\" is " +
                                         std::string(ggml_type_name(w.type)) + ", not F32");
@@ -180,6 +214,7 @@ public:
     }
 
     double cross_entropy_sum(const float* logits, std::span<const int32_t> targets, int vocab) override {
+        const OpScope scope(ctx_, "cross_entropy");
         const int n = static_cast<int>(targets.size());
         if (n == 0) return 0.0;
         for (int32_t t : targets)
@@ -202,6 +237,7 @@ public:
         cuda::philox_normals(ctx_, out, count, noise.seed, noise.step, index0);
     }
     void memory_info(size_t& free_bytes, size_t& total_bytes) { cuda::device_memory(ctx_, &free_bytes, &total_bytes); }
+    std::string profile_report(bool reset) { return cuda::profile_report(ctx_, reset); }
 
 private:
     void grow(DeviceBuffer& buf, size_t bytes) {
@@ -231,6 +267,11 @@ void cuda_normals(Backend& backend, float* out, int64_t count, ZoNoise noise, ui
     auto* cb = dynamic_cast<CudaBackend*>(&backend);
     if (!cb) throw std::invalid_argument("cuda_normals: backend \"" + backend.name() + "\" is not a CUDA backend");
     cb->normals(out, count, noise, index0);
+}
+
+std::string cuda_profile_report(Backend& backend, bool reset) {
+    auto* cb = dynamic_cast<CudaBackend*>(&backend);
+    return cb ? cb->profile_report(reset) : std::string();
 }
 
 bool cuda_memory_info(Backend& backend, size_t& free_bytes, size_t& total_bytes) {

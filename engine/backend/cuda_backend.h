@@ -25,5 +25,9 @@ void cuda_normals(Backend& backend, float* out, int64_t count, ZoNoise noise, ui
 // Free and total bytes of a CUDA backend's device (cudaMemGetInfo); false for
 // any other backend.
 bool cuda_memory_info(Backend& backend, size_t& free_bytes, size_t& total_bytes);
+// With QT_CUDA_PROFILE=1 in the environment: GPU milliseconds and calls per kind
+// of operation since the last reset, largest first (empty otherwise, and for
+// other backends); `reset` starts the sums afresh.
+std::string cuda_profile_report(Backend& backend, bool reset);
 
 }  // namespace qt

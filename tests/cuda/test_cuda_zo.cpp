@@ -202,9 +202,18 @@ TEST(CudaZo, TensorCoreMatmulMatchesFloat64) {
     QT_REQUIRE_GPU(gpu);
     const uint64_t seed = fresh_seed();
     std::mt19937_64 rng(seed);
-    const int n = 160;
-    for (const GgmlType type : {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q8_0, GgmlType::Q4_K, GgmlType::Q6_K}) {
-        const int64_t rows = 320, cols = 768;
+    struct Case {
+        GgmlType type;
+        int64_t rows, cols;
+        int n;
+    };
+    // The last case is an output head: its bf16 copy is made in two tiles of rows.
+    for (const Case& cs : {Case{GgmlType::Q4_0, 320, 768, 160}, Case{GgmlType::Q4_1, 320, 768, 160},
+                           Case{GgmlType::Q8_0, 320, 768, 160}, Case{GgmlType::Q4_K, 320, 768, 160},
+                           Case{GgmlType::Q6_K, 320, 768, 160}, Case{GgmlType::Q4_0, 40000, 2048, 128}}) {
+        const GgmlType type = cs.type;
+        const int64_t rows = cs.rows, cols = cs.cols;
+        const int n = cs.n;
         const auto w = random_weight_rows(type, rows, cols, 0.05f, rng);
         const auto x = random_floats(static_cast<size_t>(n) * cols, 1.0f, rng);
         std::vector<float> y[2];
@@ -216,6 +225,14 @@ TEST(CudaZo, TensorCoreMatmulMatchesFloat64) {
             DeviceBuffer yb = to_backend(be, std::vector<float>(static_cast<size_t>(n) * rows, NAN));  // poisoned
             be.matmul(wt, xb.f32(), yb.f32(), n);
             y[k] = from_backend(be, yb, static_cast<size_t>(n) * rows);
+        }
+        if (rows * cols > 1000000) {  // too large for a float64 reference here: the CPU backend only
+            const double vs_cpu = relative_error(y[0], y[1]);
+            std::printf("[ gemm     ] %s %lld x %lld, %d tokens (tiled): vs CPU backend %.3g\n",
+                        std::string(ggml_type_name(type)).c_str(), static_cast<long long>(rows),
+                        static_cast<long long>(cols), n, vs_cpu);
+            EXPECT_LE(vs_cpu, 2e-2) << ggml_type_name(type);
+            continue;
         }
         std::vector<float> wf(static_cast<size_t>(rows * cols)), exact(static_cast<size_t>(n) * rows);
         const size_t row_bytes = ggml_row_size(type, cols);
