@@ -17,7 +17,7 @@ struct TrainConfig {
 
     int64_t steps = 200;
     int batch_size = 4;
-    double lr = 2e-8;             // eta
+    double lr = 1e-7;             // eta
     double eps = 1e-4;            // SPSA perturbation scale (absolute, on scales of ~1e-2: ~1%)
     double clip = 500.0;          // QZO's directional derivative clipping threshold C (<= 0: off)
     uint64_t seed = 42;
