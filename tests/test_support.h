@@ -1,6 +1,7 @@
 #pragma once
 // Shared helpers for the engine tests: where the default model and the Python
 // oracles are, and how to run an oracle script.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,18 @@ int run_command(const std::string& command, std::string& output);
 
 std::string source_dir();
 std::string make_temp_dir(const std::string& tag);
+
+// A fresh temporary directory, removed with everything in it when the test ends.
+struct TempDir {
+    explicit TempDir(const std::string& tag);
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::string path;
+};
+
+// The whole file; throws naming the path when it cannot be opened.
+std::vector<uint8_t> read_bytes(const std::string& path);
 
 }  // namespace qt::test
 

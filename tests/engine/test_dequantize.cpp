@@ -21,23 +21,8 @@
 
 namespace {
 
-// A fresh temporary directory, removed with everything in it when the test ends.
-struct TempDir {
-    explicit TempDir(const std::string& tag) : path(qt::test::make_temp_dir(tag)) {}
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::string path;
-};
-
-std::vector<uint8_t> read_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot open " + path);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using qt::test::read_bytes;
+using qt::test::TempDir;
 
 void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
     std::ofstream out(path, std::ios::binary);

@@ -186,10 +186,7 @@ TEST_F(MalformedGguf, OpenThrowsModelFileErrorNamingFileAndDefect) {
     }
 }
 
-std::vector<uint8_t> read_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+using qt::test::read_bytes;
 
 // from_memory() parses an exact-size heap copy, where AddressSanitizer sees any
 // read past the end that a page-rounded mapping would hide.
