@@ -1,5 +1,6 @@
 #include "train/batch_loss.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -79,13 +80,36 @@ double BatchLoss::continuation_logprob(std::span<const int32_t> prompt, std::spa
 
 int BatchLoss::classify(const Example& example) {
     if (example.label_candidates.empty()) throw std::invalid_argument("classification example without label candidates");
-    if (example.prompt_length == 0 || example.prompt_length > example.tokens.size())
-        throw std::invalid_argument("classification example without a prompt");
-    const std::span<const int32_t> prompt(example.tokens.data(), example.prompt_length);
+    const size_t np = example.prompt_length;
+    if (np == 0 || np > example.tokens.size()) throw std::invalid_argument("classification example without a prompt");
+    size_t longest = 0;
+    for (const auto& c : example.label_candidates) {
+        if (c.empty()) throw std::invalid_argument("empty label candidate");
+        longest = std::max(longest, c.size());
+    }
+    if (np + longest > static_cast<size_t>(max_tokens_))
+        throw std::length_error("prompt of " + std::to_string(np) + " tokens and a label of " + std::to_string(longest) +
+                                " exceed the maximum length " + std::to_string(max_tokens_));
+    const int vocab = model_.config().vocab_size;
+    // The prompt runs once; every candidate continues from its cached keys and values.
+    cache_.n_filled = 0;
+    model_.forward(std::span<const int32_t>(example.tokens.data(), np), cache_, static_cast<int>(np) - 1,
+                   logits_.data());
+    tokens_processed_ += static_cast<int64_t>(np);
+    std::vector<float> last_prompt_row(logits_.data(), logits_.data() + vocab);
     int best = 0;
     double best_lp = -INFINITY;
     for (size_t c = 0; c < example.label_candidates.size(); ++c) {
-        const double lp = continuation_logprob(prompt, example.label_candidates[c]);
+        const std::vector<int32_t>& cand = example.label_candidates[c];
+        double lp = -token_nll(last_prompt_row.data(), vocab, cand[0]);
+        if (cand.size() > 1) {
+            // Rows for cand[0 .. k-2] predict cand[1 .. k-1].
+            cache_.n_filled = static_cast<int>(np);
+            model_.forward(std::span<const int32_t>(cand.data(), cand.size() - 1), cache_, 0, logits_.data());
+            tokens_processed_ += static_cast<int64_t>(cand.size() - 1);
+            for (size_t t = 1; t < cand.size(); ++t)
+                lp -= token_nll(logits_.data() + (t - 1) * static_cast<size_t>(vocab), vocab, cand[t]);
+        }
         if (lp > best_lp) {
             best_lp = lp;
             best = static_cast<int>(c);
