@@ -12,7 +12,10 @@ For each shape (SmolLM2-135M, TinyLlama-1.1B, Llama-2-7B; batch 16 x 256 tokens)
     2023): z regenerated per parameter from one seed, theta + eps z, loss,
     theta - 2 eps z, loss, restore, theta - lr g z; median step time with CUDA
     synchronisation, torch.cuda.max_memory_allocated as peak.
-Prints a table with the ratio PyTorch / QuantTune (above 1: QuantTune is faster).
+  - PyTorch int4 QZO: the same model with every linear holding packed 4-bit codes
+    and float32 scales per 32 inputs, dequantized to bf16 in its forward; the
+    QZO step on the scales (run_torch_int4_qzo).
+Prints a table with the ratios PyTorch / QuantTune (above 1: QuantTune is faster).
 Usage (repository root, after building quanttune-cli):
   python3 bench/bench_qzo_step_gpu.py --cli BUILD/app/quanttune-cli [--shapes a,b] [--steps N]
 """
@@ -48,21 +51,12 @@ def run_torch_mezo(shape, batch, seq, steps):
     import torch
     s = SHAPES[shape]
     try:
-        from transformers import LlamaConfig, LlamaForCausalLM
+        import transformers  # noqa: F401
     except ImportError as e:
         return {"error": f"transformers missing: {e}"}
-    cfg = LlamaConfig(vocab_size=s["vocab"], hidden_size=s["dim"], intermediate_size=s["ffn"],
-                      num_hidden_layers=s["layers"], num_attention_heads=s["heads"], num_key_value_heads=s["kv"],
-                      max_position_embeddings=4096, tie_word_embeddings=s["tied"], attn_implementation="sdpa")
     torch.cuda.empty_cache()
     torch.cuda.reset_peak_memory_stats()
-    torch.manual_seed(0)
-    prev = torch.get_default_dtype()
-    torch.set_default_dtype(torch.bfloat16)
-    with torch.device("cuda"):
-        model = LlamaForCausalLM(cfg)
-    torch.set_default_dtype(prev)
-    model.eval()
+    model = build_torch_llama(s)
     params = [p for p in model.parameters() if p.requires_grad]
     n_params = sum(p.numel() for p in params)
     ids = torch.randint(0, s["vocab"], (batch, seq), device="cuda")
@@ -97,6 +91,102 @@ def run_torch_mezo(shape, batch, seq, steps):
     del model, params
     torch.cuda.empty_cache()
     return {"step_ms": statistics.median(times) * 1e3, "peak_gib": peak, "params": n_params}
+
+
+def build_torch_llama(s):
+    """transformers' LlamaForCausalLM of shape s, random init, bf16 on the GPU."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+    cfg = LlamaConfig(vocab_size=s["vocab"], hidden_size=s["dim"], intermediate_size=s["ffn"],
+                      num_hidden_layers=s["layers"], num_attention_heads=s["heads"], num_key_value_heads=s["kv"],
+                      max_position_embeddings=4096, tie_word_embeddings=s["tied"], attn_implementation="sdpa")
+    torch.manual_seed(0)
+    prev = torch.get_default_dtype()
+    torch.set_default_dtype(torch.bfloat16)
+    with torch.device("cuda"):
+        model = LlamaForCausalLM(cfg)
+    torch.set_default_dtype(prev)
+    return model.eval()
+
+
+def run_torch_int4_qzo(shape, batch, seq, steps):
+    """What a PyTorch user writes for QZO: every linear (and an untied head) holds
+    packed 4-bit codes plus one float32 scale per 32 inputs, dequantized to bf16
+    in its forward; the step perturbs the scales with z from one seed, two
+    forwards, restore, clipped update (the QZO paper's rule)."""
+    import torch
+    import torch.nn.functional as F
+    try:
+        import transformers  # noqa: F401
+    except ImportError as e:
+        return {"error": f"transformers missing: {e}"}
+    s = SHAPES[shape]
+
+    class QLinear(torch.nn.Module):
+        def __init__(self, lin, gen):
+            super().__init__()
+            self.out_f, self.in_f = lin.weight.shape
+            codes = torch.randint(0, 16, (self.out_f, self.in_f), device="cuda", dtype=torch.uint8, generator=gen)
+            self.packed = (codes[:, 0::2] | (codes[:, 1::2] << 4)).contiguous()
+            del codes
+            self.scales = (0.02 / 4.6) * (1 + 0.1 * torch.randn(self.out_f, self.in_f // 32, device="cuda",
+                                                                generator=gen))
+
+        def forward(self, x):
+            q = torch.stack((self.packed & 15, self.packed >> 4), -1).view(self.out_f, self.in_f // 32, 32)
+            w = (q.to(torch.bfloat16) - 8) * self.scales.to(torch.bfloat16)[..., None]
+            return F.linear(x, w.view(self.out_f, self.in_f))
+
+    torch.cuda.empty_cache()
+    model = build_torch_llama(s)
+    gen = torch.Generator(device="cuda")
+    gen.manual_seed(1)
+    qlinears = []
+    for layer in model.model.layers:
+        for parent, names in ((layer.self_attn, ("q_proj", "k_proj", "v_proj", "o_proj")),
+                              (layer.mlp, ("gate_proj", "up_proj", "down_proj"))):
+            for n in names:
+                q = QLinear(getattr(parent, n), gen)
+                setattr(parent, n, q)
+                qlinears.append(q)
+    if not s["tied"]:
+        model.lm_head = QLinear(model.lm_head, gen)
+        qlinears.append(model.lm_head)
+    torch.cuda.empty_cache()
+    torch.cuda.reset_peak_memory_stats()
+    ids = torch.randint(0, s["vocab"], (batch, seq), device="cuda")
+    eps, lr, clip = 1e-4, 1e-7, 500.0
+
+    def perturb(seed, scale):
+        g = torch.Generator(device="cuda")
+        g.manual_seed(seed)
+        for m in qlinears:
+            m.scales.add_(torch.randn(m.scales.shape, generator=g, device="cuda"), alpha=scale)
+
+    @torch.inference_mode()
+    def step(seed):
+        perturb(seed, eps)
+        lp = model(input_ids=ids, labels=ids).loss
+        perturb(seed, -2 * eps)
+        lm = model(input_ids=ids, labels=ids).loss
+        d = max(-clip, min(clip, float((lp - lm) / (2 * eps))))
+        perturb(seed, eps - lr * d)
+        for m in qlinears:
+            m.scales.clamp_(min=0)
+        return d
+
+    times = []
+    for i in range(steps + 1):
+        torch.cuda.synchronize()
+        t0 = time.perf_counter()
+        step(1000 + i)
+        torch.cuda.synchronize()
+        if i > 0:
+            times.append(time.perf_counter() - t0)
+    peak = torch.cuda.max_memory_allocated() / 2**30
+    del model, qlinears
+    torch.cuda.empty_cache()
+    return {"step_ms": statistics.median(times) * 1e3, "peak_gib": peak}
 
 
 def bf16_matmul_rate():
@@ -154,7 +244,10 @@ def main():
         q = run_quanttune(a.cli, shape, a.batch, a.seq, a.steps, a.model_dir,
                           extra=("--seqs-per-forward", str(a.seqs_per_forward)))
         t = run_torch_mezo(shape, a.batch, a.seq, a.steps) if have_torch else {"error": "no torch"}
-        print(shape, "torch:", t, flush=True)
+        print(shape, "torch MeZO:", t, flush=True)
+        t4 = run_torch_int4_qzo(shape, a.batch, a.seq, a.steps) if have_torch else {"error": "no torch"}
+        print(shape, "torch int4 QZO:", t4, flush=True)
+        t["int4"] = t4
         rows.append((f"{shape} ({q.get('seqs_per_forward', '?')} seqs/fwd)", q, t))
         for e in a.extra:
             e_shape, _, e_args = e.partition(":")
@@ -167,21 +260,24 @@ def main():
     print()
     print(f"QZO step, batch {a.batch} x {a.seq} tokens; floor = two forwards of 2 x params x tokens at the measured "
           f"bf16 rate ({(rate or 0) / 1e12:.0f} TFLOP/s)")
-    hdr = ("shape", "QT step ms", "QT fwd+loss ms", "QT host xent ms", "QT ledger GiB", "QT dev GiB", "PT MeZO ms",
-           "PT peak GiB", "PT/QT", "floor ms", "QT/floor")
+    hdr = ("shape", "QT step ms", "QT fwd+loss ms", "QT ledger GiB", "QT dev GiB", "PT MeZO ms",
+           "PT peak GiB", "PT MeZO/QT", "PT int4 QZO ms", "PT int4 peak GiB", "PT int4/QT", "floor ms", "QT/floor")
     print("| " + " | ".join(hdr) + " |")
     print("|" + "---|" * len(hdr))
     for shape, q, t in rows:
         qs = q.get("step_ms")
         ts = t.get("step_ms")
+        t4 = t.get("int4", {})
+        t4s = t4.get("step_ms")
         floor = (2 * 2 * q["params"] * a.batch * a.seq / rate * 1e3) if (rate and "params" in q) else None
         f = lambda v, fmt: (fmt % v) if isinstance(v, (int, float)) else "-"
         print("| " + " | ".join([
-            shape, f(qs, "%.1f"), f(q.get("forward_ms"), "%.1f"), f(q.get("nll_ms"), "%.1f"),
+            shape, f(qs, "%.1f"), f(q.get("forward_ms"), "%.1f"),
             f(q.get("ledger_peak_gib"), "%.2f"), f(q.get("device_used_gib"), "%.2f"), f(ts, "%.1f"),
-            f(t.get("peak_gib"), "%.2f"), f(ts / qs if qs and ts else None, "%.2f"), f(floor, "%.1f"),
+            f(t.get("peak_gib"), "%.2f"), f(ts / qs if qs and ts else None, "%.2f"), f(t4s, "%.1f"),
+            f(t4.get("peak_gib"), "%.2f"), f(t4s / qs if qs and t4s else None, "%.2f"), f(floor, "%.1f"),
             f(qs / floor if qs and floor else None, "%.1f")]) + " |")
-        for side, r in (("QT", q), ("PT", t)):
+        for side, r in (("QT", q), ("PT MeZO", t), ("PT int4 QZO", t4)):
             if "error" in r:
                 print(f"  {shape} {side}: {r['error']}")
     for shape in shapes:  # the bench keeps the model files between rows; remove them now

@@ -1,5 +1,5 @@
 // The fp16 KV cache and causal grouped-query attention.
-// Attention: one block of 4 warps per (query token, head). Each warp walks its
+// Attention for a few queries (decoding): one block of 4 warps per (query token, head). Each warp walks its
 // share of the keys with an online softmax (running max m, running sum l, and
 // an accumulator of p * v, rescaled whenever m grows), its 32 lanes holding
 // head_dim / 32 dimensions each; the four partial states are merged at the end.
@@ -26,6 +26,7 @@ __global__ void kv_store_kernel(__half* __restrict__ kc, __half* __restrict__ vc
 }
 
 constexpr int kAttnWarps = 4;
+constexpr int kTiledMinQueries = 32;
 
 template <int DPL>  // dimensions per lane: head_dim / 32
 __global__ void attention_kernel(const float* __restrict__ q, const __half* __restrict__ kc,
@@ -117,6 +118,9 @@ void attention(Context* ctx, const float* q, const uint16_t* kc, const uint16_t*
         throw std::invalid_argument("CUDA attention: " + std::to_string(n_heads) + " query heads do not divide into " +
                                     std::to_string(n_kv_heads) + " key/value heads");
     const int group = n_heads / n_kv_heads;
+    // From 32 queries on, tiles of queries share every key and value load.
+    if (n >= kTiledMinQueries && attention_tiled(ctx, q, kc, vc, kv_width, pos0, n, n_heads, group, head_dim, out))
+        return;
     switch (head_dim) {
         case 32: return launch_attention<1>(ctx, q, kc, vc, kv_width, pos0, n, n_heads, group, out);
         case 64: return launch_attention<2>(ctx, q, kc, vc, kv_width, pos0, n, n_heads, group, out);

@@ -31,4 +31,9 @@ size_t gemm_scratch_bytes(int64_t rows, int64_t cols, int n);
 void matmul_gemm(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, int64_t rows, int64_t cols,
                  const float* x, float* y, int n, void* scratch);
 
+// Causal attention of many queries on the tensor cores (attention_tiled.cu); false
+// when the head size or the device's shared memory does not allow it.
+bool attention_tiled(Context* ctx, const float* q, const uint16_t* kc, const uint16_t* vc, int kv_width, int pos0,
+                     int n, int n_heads, int group, int head_dim, float* out);
+
 }  // namespace qt::cuda

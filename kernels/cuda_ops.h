@@ -85,6 +85,13 @@ void kv_store(Context* ctx, uint16_t* k_cache_dev, uint16_t* v_cache_dev, size_t
 // head_dim must be a multiple of 32, at most 256.
 void attention(Context* ctx, const float* q_dev, const uint16_t* k_cache_dev, const uint16_t* v_cache_dev,
                int kv_width, int pos0, int n, int n_heads, int n_kv_heads, int head_dim, float* out_dev);
+// Causal attention inside each of n_seqs sequences of seq_len queries stored back
+// to back, keys and values read from float activations k, v
+// ([n_seqs * seq_len][n_kv_heads * head_dim]) and rounded to fp16 on the way in,
+// as kv_store would: tensor-core tiles (attention_tiled.cu). Returns false,
+// doing nothing, for a head size or device it has no kernel for.
+bool attention_batch_tiled(Context* ctx, const float* q_dev, const float* k_dev, const float* v_dev, int n_seqs,
+                           int seq_len, int n_heads, int n_kv_heads, int head_dim, float* out_dev);
 // out = silu(gate) * up.
 void swiglu(Context* ctx, const float* gate_dev, const float* up_dev, float* out_dev, int64_t count);
 // x += y.

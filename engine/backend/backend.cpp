@@ -1,5 +1,8 @@
 #include "backend/backend.h"
 
+#include <stdexcept>
+#include <string>
+
 namespace qt {
 
 DeviceBuffer& DeviceBuffer::operator=(DeviceBuffer&& o) noexcept {
@@ -25,6 +28,23 @@ void DeviceBuffer::reset() {
     owner_ = nullptr;
     data_ = nullptr;
     bytes_ = 0;
+}
+
+void Backend::attention_batch(const float* q, const float* k, const float* v, int n_seqs, int seq_len,
+                              const AttentionShape& shape, float* out) {
+    if (n_seqs < 1 || seq_len < 1)
+        throw std::invalid_argument("attention_batch: " + std::to_string(n_seqs) + " sequences of " +
+                                    std::to_string(seq_len) + " tokens");
+    const KvCacheLayout layout{1, seq_len, shape.n_kv_heads * shape.head_dim};
+    const size_t cache_bytes = static_cast<size_t>(seq_len) * layout.kv_width * sizeof(uint16_t);
+    DeviceBuffer kc = alloc(cache_bytes, MemoryCategory::Activations);
+    DeviceBuffer vc = alloc(cache_bytes, MemoryCategory::Activations);
+    const size_t q_width = static_cast<size_t>(shape.n_heads) * shape.head_dim;
+    for (int s = 0; s < n_seqs; ++s) {
+        const size_t t0 = static_cast<size_t>(s) * seq_len;
+        kv_store(kc.data(), vc.data(), layout, 0, 0, seq_len, k + t0 * layout.kv_width, v + t0 * layout.kv_width);
+        attention(q + t0 * q_width, kc.data(), vc.data(), layout, 0, 0, seq_len, shape, out + t0 * q_width);
+    }
 }
 
 }  // namespace qt

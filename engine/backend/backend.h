@@ -119,6 +119,14 @@ public:
     // q, out: [n][n_heads * head_dim]
     virtual void attention(const float* q, const void* k_cache, const void* v_cache, const KvCacheLayout& layout,
                            int layer, int pos0, int n, const AttentionShape& shape, float* out) = 0;
+    // Causal attention inside each of n_seqs sequences of seq_len tokens stored back
+    // to back (training's batched forward). q, out: [n_seqs * seq_len][n_heads * head_dim];
+    // k, v: [n_seqs * seq_len][n_kv_heads * head_dim], float activations that are
+    // rounded to fp16 as kv_store rounds them, so the result is that of kv_store
+    // + attention for each sequence, which is what the base class runs (through a
+    // one-sequence scratch cache); a backend overrides it with one pass over all.
+    virtual void attention_batch(const float* q, const float* k, const float* v, int n_seqs, int seq_len,
+                                 const AttentionShape& shape, float* out);
     // out = silu(gate) * up, elementwise over count values.
     virtual void swiglu(const float* gate, const float* up, float* out, int64_t count) = 0;
     // x += y over count values.

@@ -179,6 +179,16 @@ public:
                         s.n_kv_heads, s.head_dim, out);
     }
 
+    void attention_batch(const float* q, const float* k, const float* v, int n_seqs, int seq_len,
+                         const AttentionShape& s, float* out) override {
+        {
+            const OpScope scope(ctx_, "attention");
+            if (cuda::attention_batch_tiled(ctx_, q, k, v, n_seqs, seq_len, s.n_heads, s.n_kv_heads, s.head_dim, out))
+                return;
+        }
+        Backend::attention_batch(q, k, v, n_seqs, seq_len, s, out);
+    }
+
     void swiglu(const float* gate, const float* up, float* out, int64_t count) override {
         const OpScope scope(ctx_, "swiglu");
         cuda::swiglu(ctx_, gate, up, out, count);

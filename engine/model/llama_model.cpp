@@ -129,8 +129,24 @@ void LlamaModel::ensure_workspace(int n) {
     att_ = act(N * c.dim);
     gate_ = act(N * c.ffn_dim);
     up_ = act(N * c.ffn_dim);
-    logits_ = act(N * c.vocab_size);
     ws_tokens_ = n;
+}
+
+float* LlamaModel::logit_rows(int rows) {
+    if (rows > logit_rows_) {
+        logits_ = backend_.alloc(static_cast<size_t>(rows) * config_.vocab_size * sizeof(float),
+                                 MemoryCategory::Activations);
+        logit_rows_ = rows;
+    }
+    return logits_.f32();
+}
+
+const float* LlamaModel::head(const float* x, int rows) {
+    const auto& c = config_;
+    float* logits = logit_rows(rows);
+    backend_.rmsnorm(x, static_cast<const float*>(output_norm_.data), xn_.f32(), rows, c.dim, c.rms_eps);
+    linear(c.tied_output ? token_embd_ : output_, xn_.f32(), logits, rows);
+    return logits;
 }
 
 void LlamaModel::forward(std::span<const int32_t> tokens, KvCache& cache, std::vector<float>& logits,
@@ -171,28 +187,46 @@ double LlamaModel::forward_nll_batch(std::span<const int32_t> tokens, int n_seqs
             throw std::out_of_range("target token " + std::to_string(t) + " outside the vocabulary of " +
                                     std::to_string(config_.vocab_size));
     cache.n_filled = 0;
-    const float* dev = forward_to_logits(tokens, cache, 0, n_seqs);
-    return backend_.cross_entropy_sum(dev, targets, config_.vocab_size);
+    run_layers(tokens, cache, n_seqs);
+    // The head in chunks of rows, each reduced to its loss before the next: the
+    // logits of all tokens (4096 x 32000 floats = 500 MiB at 16 x 256 on a
+    // Llama-2 shape) never exist at once.
+    const int n = static_cast<int>(tokens.size());
+    const int chunk = static_cast<int>(std::max<size_t>(64, head_chunk_bytes_ / (sizeof(float) * config_.vocab_size)));
+    double sum = 0;
+    for (int r0 = 0; r0 < n; r0 += chunk) {
+        const int rows = std::min(chunk, n - r0);
+        const float* logits = head(x_.f32() + static_cast<size_t>(r0) * config_.dim, rows);
+        sum += backend_.cross_entropy_sum(logits, targets.subspan(static_cast<size_t>(r0), static_cast<size_t>(rows)),
+                                          config_.vocab_size);
+    }
+    return sum;
 }
 
-const float* LlamaModel::forward_to_logits(std::span<const int32_t> tokens, KvCache& cache, int first_logit,
-                                           int n_seqs) {
-    const auto& c = config_;
+const float* LlamaModel::forward_to_logits(std::span<const int32_t> tokens, KvCache& cache, int first_logit) {
     const int n = static_cast<int>(tokens.size());
-    if (n == 0) throw std::invalid_argument("forward needs at least one token");
     if (first_logit < 0 || first_logit >= n)
         throw std::invalid_argument("first logit position " + std::to_string(first_logit) + " outside 0.." +
                                     std::to_string(n - 1));
+    run_layers(tokens, cache, 1);
+    // Head: only the positions asked for (generation needs the last one only).
+    return head(x_.f32() + static_cast<size_t>(first_logit) * config_.dim, n - first_logit);
+}
+
+void LlamaModel::run_layers(std::span<const int32_t> tokens, KvCache& cache, int n_seqs) {
+    const auto& c = config_;
+    const int n = static_cast<int>(tokens.size());
+    if (n == 0) throw std::invalid_argument("forward needs at least one token");
     if (n_seqs < 1 || n % n_seqs != 0)
         throw std::invalid_argument(std::to_string(n) + " tokens do not split into " + std::to_string(n_seqs) +
                                     " sequences of equal length");
-    if (n_seqs > 1 && (cache.n_filled != 0 || first_logit != 0))
-        throw std::invalid_argument("a batch of sequences starts at position 0 and gives logits for every token");
-    // Sequences of seq_len tokens each; attention runs per sequence through the
-    // same cache rows, so the cache needs to hold one sequence only.
+    if (n_seqs > 1 && cache.n_filled != 0)
+        throw std::invalid_argument("a batch of sequences starts at position 0");
+    // One sequence extends the cache; several (training) attend each within itself,
+    // straight from this pass's keys and values, and leave the cache empty.
     const int seq_len = n / n_seqs;
     const int pos0 = cache.n_filled;
-    if (pos0 + seq_len > cache.layout.n_ctx)
+    if (n_seqs == 1 && pos0 + seq_len > cache.layout.n_ctx)
         throw std::length_error("context full: " + std::to_string(pos0 + seq_len) + " tokens exceed the cache's " +
                                 std::to_string(cache.layout.n_ctx));
     ensure_workspace(n);
@@ -213,13 +247,11 @@ const float* LlamaModel::forward_to_logits(std::span<const int32_t> tokens, KvCa
         linear(L.wv, xn, v_.f32(), n);
         b.rope(q_.f32(), positions, c.n_heads, c.head_dim, c.n_rot, c.rope_freq_base);
         b.rope(k_.f32(), positions, c.n_kv_heads, c.head_dim, c.n_rot, c.rope_freq_base);
-        const size_t kv_w = static_cast<size_t>(cache.layout.kv_width);
-        for (int s = 0; s < n_seqs; ++s) {
-            const size_t t0 = static_cast<size_t>(s) * seq_len;
-            b.kv_store(cache.k.data(), cache.v.data(), cache.layout, l, pos0, seq_len, k_.f32() + t0 * kv_w,
-                       v_.f32() + t0 * kv_w);
-            b.attention(q_.f32() + t0 * c.dim, cache.k.data(), cache.v.data(), cache.layout, l, pos0, seq_len, shape,
-                        att_.f32() + t0 * c.dim);
+        if (n_seqs == 1) {
+            b.kv_store(cache.k.data(), cache.v.data(), cache.layout, l, pos0, n, k_.f32(), v_.f32());
+            b.attention(q_.f32(), cache.k.data(), cache.v.data(), cache.layout, l, pos0, n, shape, att_.f32());
+        } else {
+            b.attention_batch(q_.f32(), k_.f32(), v_.f32(), n_seqs, seq_len, shape, att_.f32());
         }
         linear(L.wo, att_.f32(), xn, n);
         b.add_inplace(x, xn, static_cast<int64_t>(n) * c.dim);
@@ -231,14 +263,7 @@ const float* LlamaModel::forward_to_logits(std::span<const int32_t> tokens, KvCa
         linear(L.w_down, gate_.f32(), xn, n);
         b.add_inplace(x, xn, static_cast<int64_t>(n) * c.dim);
     }
-    cache.n_filled = pos0 + seq_len;
-
-    // Head: only the positions asked for (generation needs the last one only).
-    const int n_out = n - first_logit;
-    const float* x_out = x + static_cast<size_t>(first_logit) * c.dim;
-    b.rmsnorm(x_out, static_cast<const float*>(output_norm_.data), xn, n_out, c.dim, c.rms_eps);
-    linear(c.tied_output ? token_embd_ : output_, xn, logits_.f32(), n_out);
-    return logits_.f32();
+    if (n_seqs == 1) cache.n_filled = pos0 + seq_len;
 }
 
 }  // namespace qt

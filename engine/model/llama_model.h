@@ -68,11 +68,14 @@ public:
                        std::span<const int32_t> targets);
     // n_seqs sequences of equal length (tokens back to back), each from position 0,
     // in one pass: every matmul sees all their tokens, so each weight is read once
-    // for the lot; attention stays inside each sequence, reusing the cache's first
-    // rows (it must hold one sequence). targets: one per token, negative to skip.
-    // Returns the summed -log p(target), as forward_nll.
+    // for the lot; attention stays inside each sequence (Backend::attention_batch)
+    // and the cache is left empty. targets: one per token, negative to skip.
+    // Returns the summed -log p(target), as forward_nll; the head runs in chunks
+    // of rows, so no more than set_head_chunk_bytes() of logits exist at once.
     double forward_nll_batch(std::span<const int32_t> tokens, int n_seqs, KvCache& cache,
                              std::span<const int32_t> targets);
+    // Bytes of logits forward_nll_batch computes at once (at least 64 rows).
+    void set_head_chunk_bytes(size_t bytes) { head_chunk_bytes_ = bytes; }
 
 private:
     LlamaModel(std::shared_ptr<const GgufFile> file, Backend& backend, LlamaConfig config);
@@ -81,9 +84,14 @@ private:
     WeightTensor place(const std::string& name, GgmlType type, int64_t cols, int64_t rows, const void* host_data);
     void linear(const WeightTensor& w, const float* x, float* y, int n);
     void ensure_workspace(int n);
-    // The forward pass; returns the backend's logits of rows first_logit .. n-1.
+    // The forward pass of one sequence; returns the backend's logits of rows first_logit .. n-1.
+    const float* forward_to_logits(std::span<const int32_t> tokens, KvCache& cache, int first_logit);
+    // Embedding and every layer; the final hidden states are left in x_.
     // n_seqs > 1: tokens are that many sequences of equal length, each from position 0.
-    const float* forward_to_logits(std::span<const int32_t> tokens, KvCache& cache, int first_logit, int n_seqs = 1);
+    void run_layers(std::span<const int32_t> tokens, KvCache& cache, int n_seqs);
+    // Output norm and head over `rows` hidden states; returns their logits (backend memory).
+    const float* head(const float* x, int rows);
+    float* logit_rows(int rows);
 
     std::shared_ptr<const GgufFile> file_;
     Backend& backend_;
@@ -94,6 +102,8 @@ private:
 
     // Activations for up to ws_tokens_ tokens.
     int ws_tokens_ = 0;
+    int logit_rows_ = 0;
+    size_t head_chunk_bytes_ = size_t{64} << 20;
     DeviceBuffer x_, xn_, q_, k_, v_, att_, gate_, up_, logits_;
 };
 

@@ -210,6 +210,43 @@ struct CachePair {
     DeviceBuffer k[2], v[2];
 };
 
+// Training's batched attention (sequences back to back, keys and values from float
+// activations) against the CPU backend, which runs kv_store + attention per sequence.
+TEST(CudaOps, AttentionBatchMatchesCpu) {
+    QT_REQUIRE_GPU(gpu);
+    Backend& cpu = *shared_cpu_backend();
+    std::mt19937_64 rng(fresh_seed());
+    struct Case {
+        AttentionShape shape;
+        int n_seqs, seq_len;
+    };
+    // Tiles of 64 queries: partial last tiles (100), exact ones (256), one short sequence (40);
+    // head_dim 256 takes the GPU's fallback (kv_store + attention per sequence).
+    for (const Case& c : {Case{{9, 3, 64}, 3, 100}, Case{{32, 8, 128}, 2, 256}, Case{{4, 4, 64}, 5, 40},
+                          Case{{8, 1, 256}, 2, 70}}) {
+        const AttentionShape& s = c.shape;
+        SCOPED_TRACE("heads=" + std::to_string(s.n_heads) + "/" + std::to_string(s.n_kv_heads) + " head_dim=" +
+                     std::to_string(s.head_dim) + " " + std::to_string(c.n_seqs) + " x " + std::to_string(c.seq_len));
+        const size_t n = static_cast<size_t>(c.n_seqs) * c.seq_len;
+        const auto q = random_floats(n * s.n_heads * s.head_dim, 1.0f, rng);
+        const auto k = random_floats(n * s.n_kv_heads * s.head_dim, 1.0f, rng);
+        const auto v = random_floats(n * s.n_kv_heads * s.head_dim, 1.0f, rng);
+        std::vector<float> out[2];
+        Backend* backends[2] = {gpu, &cpu};
+        for (int i = 0; i < 2; ++i) {
+            Backend& b = *backends[i];
+            DeviceBuffer qb = to_backend(b, q), kb = to_backend(b, k), vb = to_backend(b, v);
+            DeviceBuffer ob = b.alloc(q.size() * 4, MemoryCategory::Activations);
+            b.attention_batch(qb.f32(), kb.f32(), vb.f32(), c.n_seqs, c.seq_len, s, ob.f32());
+            out[i] = from_backend(b, ob, q.size());
+        }
+        const double err = relative_error(out[0], out[1]);
+        std::printf("[ attn     ] batch %d x %d, heads %d/%d, head_dim %d: relative error %.3g\n", c.n_seqs,
+                    c.seq_len, s.n_heads, s.n_kv_heads, s.head_dim, err);
+        EXPECT_LE(err, 1e-3);
+    }
+}
+
 TEST(CudaOps, KvStoreIsBitExactAndAttentionMatchesCpu) {
     QT_REQUIRE_GPU(gpu);
     Backend& cpu = *shared_cpu_backend();
@@ -218,7 +255,7 @@ TEST(CudaOps, KvStoreIsBitExactAndAttentionMatchesCpu) {
     for (const AttentionShape& s : {AttentionShape{9, 3, 64}, AttentionShape{32, 8, 128}, AttentionShape{4, 4, 32},
                                     AttentionShape{8, 1, 256}})
         for (int pos0 : {0, 17, 300})
-            for (int n : {1, 6, 40}) {
+            for (int n : {1, 6, 40, 150}) {
                 SCOPED_TRACE("heads=" + std::to_string(s.n_heads) + "/" + std::to_string(s.n_kv_heads) +
                              " head_dim=" + std::to_string(s.head_dim) + " pos0=" + std::to_string(pos0) +
                              " n=" + std::to_string(n));

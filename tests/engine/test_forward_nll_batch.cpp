@@ -1,0 +1,45 @@
+// LlamaModel::forward_nll_batch (sequences side by side in one pass, attention
+// inside each through Backend::attention_batch, the head in chunks of rows)
+// against one forward_nll per sequence, on the CPU backend.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <memory>
+#include <random>
+
+#include "backend/cpu_backend.h"
+#include "gguf/random_llama_gguf.h"
+#include "model/llama_model.h"
+#include "test_support.h"
+
+TEST(ForwardNllBatch, EqualsOneSequenceAtATimeWithTheHeadInChunks) {
+    qt::test::TempDir dir("nll_batch");
+    const std::string path = dir.path + "/tiny.gguf";
+    qt::RandomLlamaSpec spec;
+    spec.seed = 3;
+    qt::write_random_llama_gguf(path, spec);
+    auto file = std::shared_ptr<const qt::GgufFile>(qt::GgufFile::open(path));
+    auto backend = qt::make_cpu_backend(1);
+    auto model = qt::LlamaModel::load(file, *backend, {});
+    constexpr int kSeqs = 3, kLen = 50;
+    std::mt19937 rng(9);
+    std::uniform_int_distribution<int32_t> id(0, spec.vocab_size - 1);
+    std::vector<int32_t> tokens(kSeqs * kLen), targets(kSeqs * kLen);
+    for (auto& t : tokens) t = id(rng);
+    for (int s = 0; s < kSeqs; ++s)
+        for (int t = 0; t < kLen; ++t) targets[s * kLen + t] = t + 1 < kLen && t % 7 != 3 ? tokens[s * kLen + t + 1] : -1;
+    qt::KvCache cache = model->make_cache(kLen);
+    double apart = 0;
+    for (int s = 0; s < kSeqs; ++s) {
+        cache.n_filled = 0;
+        apart += model->forward_nll(std::span<const int32_t>(tokens).subspan(s * kLen, kLen), cache, 0,
+                                    std::span<const int32_t>(targets).subspan(s * kLen, kLen));
+    }
+    for (size_t chunk_bytes : {size_t{64} << 20, size_t{1}}) {  // one chunk; chunks of 64 rows (64 + 64 + 22)
+        model->set_head_chunk_bytes(chunk_bytes);
+        const double together = model->forward_nll_batch(tokens, kSeqs, cache, targets);
+        EXPECT_NEAR(together, apart, 1e-10 * std::fabs(apart)) << "chunk bytes " << chunk_bytes;
+        EXPECT_EQ(cache.n_filled, 0) << "a batched pass leaves the cache empty";
+    }
+    EXPECT_GT(apart, 0.0);
+}
