@@ -29,7 +29,7 @@ int gemm_min_tokens();
 bool uses_gemm(WeightFormat f, int n);
 size_t gemm_scratch_bytes(int64_t rows, int64_t cols, int n);
 void matmul_gemm(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, int64_t rows, int64_t cols,
-                 const float* x, float* y, int n, void* scratch);
+                 const float* x, float* y, int n, void* scratch, MatmulOptions options);
 
 // Causal attention of many queries on the tensor cores (attention_tiled.cu); false
 // when the head size or the device's shared memory does not allow it.

@@ -66,8 +66,17 @@ void quantize_activations(Context* ctx, WeightFormat f, const float* x_dev, int6
 // so both backends compute the same integer dots; from the GEMM threshold up
 // (matmul_scratch_bytes above) the tensor-core path runs instead.
 // `scratch_dev` holds matmul_scratch_bytes(f, rows, cols, n).   x: [n][cols]; y: [n][rows]
+// Tensor-core path only (uses_gemm_path): reuse_x takes the bf16 copy of x that the
+// previous call of the same n and cols left at the start of the same scratch
+// (several weights on one input); accumulate adds W x to y (beta = 1).
+struct MatmulOptions {
+    bool reuse_x = false;
+    bool accumulate = false;
+};
 void matmul(Context* ctx, WeightFormat f, const void* w_dev, size_t row_bytes, int64_t rows, int64_t cols,
-            const float* x_dev, float* y_dev, int n, void* scratch_dev);
+            const float* x_dev, float* y_dev, int n, void* scratch_dev, MatmulOptions options = {});
+// True when matmul of n tokens with a weight of format f takes the tensor-core path.
+bool uses_gemm_path(WeightFormat f, int n);
 // out[t] = dequantized row tokens[t] of the table.     out: [n][cols]
 void embed(Context* ctx, WeightFormat f, const void* table_dev, size_t row_bytes, int64_t cols,
            const int32_t* tokens_dev, int n, float* out_dev);

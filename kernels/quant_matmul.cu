@@ -240,11 +240,15 @@ void quantize_activations(Context* ctx, WeightFormat f, const float* x, int64_t 
     QT_CUDA_CHECK_LAUNCH("quantize activations");
 }
 
+bool uses_gemm_path(WeightFormat f, int n) { return uses_gemm(f, n); }
+
 void matmul(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, int64_t rows, int64_t cols, const float* x,
-            float* y, int n, void* scratch) {
+            float* y, int n, void* scratch, MatmulOptions options) {
     if (n <= 0 || rows <= 0) return;
     check_cols(f, cols);
-    if (uses_gemm(f, n)) return matmul_gemm(ctx, f, w, row_bytes, rows, cols, x, y, n, scratch);
+    if (uses_gemm(f, n)) return matmul_gemm(ctx, f, w, row_bytes, rows, cols, x, y, n, scratch, options);
+    if (options.accumulate || options.reuse_x)
+        throw std::invalid_argument("matmul: reuse_x / accumulate are options of the tensor-core path only");
     const ActFormat a = act_format(f);
     const void* xq = x;
     size_t xq_row = static_cast<size_t>(cols) * sizeof(float);

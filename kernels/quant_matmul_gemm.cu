@@ -74,20 +74,25 @@ int gemm_min_tokens() {
 
 bool uses_gemm(WeightFormat f, int n) { return f != WeightFormat::F32 && n >= gemm_min_tokens(); }
 
+// Scratch: the bf16 copy of x first (so that the next weight on the same input
+// finds it at the same place), then one tile of the bf16 weight.
 size_t gemm_scratch_bytes(int64_t rows, int64_t cols, int n) {
-    return align256(static_cast<size_t>(tile_rows(rows, cols)) * cols * 2) +
-           align256(static_cast<size_t>(n) * cols * 2);
+    return align256(static_cast<size_t>(n) * cols * 2) + align256(static_cast<size_t>(tile_rows(rows, cols)) * cols * 2);
 }
 
 void matmul_gemm(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, int64_t rows, int64_t cols,
-                 const float* x, float* y, int n, void* scratch) {
+                 const float* x, float* y, int n, void* scratch, MatmulOptions options) {
     const int64_t tile = tile_rows(rows, cols);
-    auto* wb = static_cast<__nv_bfloat16*>(scratch);
-    auto* xb = reinterpret_cast<__nv_bfloat16*>(static_cast<uint8_t*>(scratch) +
-                                                align256(static_cast<size_t>(tile) * cols * 2));
+    auto* xb = static_cast<__nv_bfloat16*>(scratch);
+    auto* wb = reinterpret_cast<__nv_bfloat16*>(static_cast<uint8_t*>(scratch) +
+                                                align256(static_cast<size_t>(n) * cols * 2));
     const int64_t nx = static_cast<int64_t>(n) * cols;
-    to_bf16_kernel<<<grid_for(ctx, nx), 256, 0, ctx->stream>>>(x, xb, nx);
-    QT_CUDA_CHECK_LAUNCH("to_bf16_kernel");
+    if (!options.reuse_x) {
+        profile_begin(ctx, "  matmul: activations to bf16");
+        to_bf16_kernel<<<grid_for(ctx, nx), 256, 0, ctx->stream>>>(x, xb, nx);
+        QT_CUDA_CHECK_LAUNCH("to_bf16_kernel");
+        profile_end(ctx);
+    }
     for (int64_t r0 = 0; r0 < rows; r0 += tile) {
         const int64_t m = rows - r0 < tile ? rows - r0 : tile;
         const uint8_t* wt = static_cast<const uint8_t*>(w) + static_cast<size_t>(r0) * row_bytes;
@@ -107,11 +112,11 @@ void matmul_gemm(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, 
         profile_end(ctx);
         // Row-major y[n][rows] = x W^T: column-major Y (rows x n) = W^T' X with W seen as
         // cols x rows; a tile of rows r0.. is the sub-matrix at y + r0 with the same ldc.
-        const float one = 1.0f, zero = 0.0f;
+        const float one = 1.0f, beta = options.accumulate ? 1.0f : 0.0f;
         profile_begin(ctx, "  matmul: cuBLAS bf16 GEMM");
         const cublasStatus_t s = cublasGemmEx(
             blas_handle(ctx), CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(m), n, static_cast<int>(cols), &one, wb,
-            CUDA_R_16BF, static_cast<int>(cols), xb, CUDA_R_16BF, static_cast<int>(cols), &zero, y + r0, CUDA_R_32F,
+            CUDA_R_16BF, static_cast<int>(cols), xb, CUDA_R_16BF, static_cast<int>(cols), &beta, y + r0, CUDA_R_32F,
             static_cast<int>(rows), CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
         profile_end(ctx);
         if (s != CUBLAS_STATUS_SUCCESS)

@@ -30,6 +30,19 @@ void DeviceBuffer::reset() {
     bytes_ = 0;
 }
 
+void Backend::matmul_shared_input(std::span<const WeightTensor* const> ws, const float* x,
+                                  std::span<float* const> ys, int n) {
+    if (ws.size() != ys.size())
+        throw std::invalid_argument("matmul_shared_input: " + std::to_string(ws.size()) + " weights, " +
+                                    std::to_string(ys.size()) + " outputs");
+    for (size_t i = 0; i < ws.size(); ++i) matmul(*ws[i], x, ys[i], n);
+}
+
+void Backend::matmul_add(const WeightTensor& w, const float* x, float* y, int n, float* scratch) {
+    matmul(w, x, scratch, n);
+    add_inplace(y, scratch, static_cast<int64_t>(n) * w.rows);
+}
+
 void Backend::attention_batch(const float* q, const float* k, const float* v, int n_seqs, int seq_len,
                               const AttentionShape& shape, float* out) {
     if (n_seqs < 1 || seq_len < 1)

@@ -108,6 +108,14 @@ public:
     virtual void rmsnorm(const float* x, const float* w, float* out, int n, int dim, float eps) = 0;
     // y[t] = W x[t].                                                   x: [n][W.cols]; y: [n][W.rows]
     virtual void matmul(const WeightTensor& w, const float* x, float* y, int n) = 0;
+    // y_i[t] = W_i x[t] for several weights on one input (q, k, v; gate, up): a
+    // backend may prepare x once for all. The base class calls matmul for each.
+    virtual void matmul_shared_input(std::span<const WeightTensor* const> ws, const float* x,
+                                     std::span<float* const> ys, int n);
+    // y[t] += W x[t] (the residual connection after a projection). `scratch`
+    // ([n][W.rows], backend memory) is what the base class computes W x into
+    // before adding; a backend may accumulate in place instead.
+    virtual void matmul_add(const WeightTensor& w, const float* x, float* y, int n, float* scratch);
     // Rotates adjacent pairs (GGUF/llama.cpp row order) of the first n_rot dims of each head.
     // x: [n][n_heads * head_dim]; positions: [n]
     virtual void rope(float* x, std::span<const int32_t> positions, int n_heads, int head_dim, int n_rot,

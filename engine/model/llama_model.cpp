@@ -45,6 +45,28 @@ void LlamaModel::linear(const WeightTensor& w, const float* x, float* y, int n) 
     else backend_.matmul(w, x, y, n);
 }
 
+void LlamaModel::linears(std::initializer_list<const WeightTensor*> ws, const float* x,
+                         std::initializer_list<float*> ys, int n) {
+    bool f32 = false;
+    for (const WeightTensor* w : ws) f32 = f32 || w->type == GgmlType::F32;
+    if (f32) {  // MeZO's float32 copies go through matmul_f32
+        auto y = ys.begin();
+        for (const WeightTensor* w : ws) linear(*w, x, *y++, n);
+        return;
+    }
+    backend_.matmul_shared_input(std::span<const WeightTensor* const>(ws.begin(), ws.size()), x,
+                                 std::span<float* const>(ys.begin(), ys.size()), n);
+}
+
+void LlamaModel::linear_add(const WeightTensor& w, const float* x, float* y, int n, float* scratch) {
+    if (w.type == GgmlType::F32) {
+        backend_.matmul_f32(w, x, scratch, n);
+        backend_.add_inplace(y, scratch, static_cast<int64_t>(n) * w.rows);
+    } else {
+        backend_.matmul_add(w, x, y, n, scratch);
+    }
+}
+
 std::vector<WeightTensor*> LlamaModel::trainable_linears() {
     std::vector<WeightTensor*> out;
     for (auto& L : layers_)
@@ -242,9 +264,7 @@ void LlamaModel::run_layers(std::span<const int32_t> tokens, KvCache& cache, int
         const LlamaLayer& L = layers_[static_cast<size_t>(l)];
         // Attention block.
         b.rmsnorm(x, static_cast<const float*>(L.attn_norm.data), xn, n, c.dim, c.rms_eps);
-        linear(L.wq, xn, q_.f32(), n);
-        linear(L.wk, xn, k_.f32(), n);
-        linear(L.wv, xn, v_.f32(), n);
+        linears({&L.wq, &L.wk, &L.wv}, xn, {q_.f32(), k_.f32(), v_.f32()}, n);
         b.rope(q_.f32(), positions, c.n_heads, c.head_dim, c.n_rot, c.rope_freq_base);
         b.rope(k_.f32(), positions, c.n_kv_heads, c.head_dim, c.n_rot, c.rope_freq_base);
         if (n_seqs == 1) {
@@ -253,15 +273,12 @@ void LlamaModel::run_layers(std::span<const int32_t> tokens, KvCache& cache, int
         } else {
             b.attention_batch(q_.f32(), k_.f32(), v_.f32(), n_seqs, seq_len, shape, att_.f32());
         }
-        linear(L.wo, att_.f32(), xn, n);
-        b.add_inplace(x, xn, static_cast<int64_t>(n) * c.dim);
+        linear_add(L.wo, att_.f32(), x, n, xn);
         // Feed-forward block (SwiGLU).
         b.rmsnorm(x, static_cast<const float*>(L.ffn_norm.data), xn, n, c.dim, c.rms_eps);
-        linear(L.w_gate, xn, gate_.f32(), n);
-        linear(L.w_up, xn, up_.f32(), n);
+        linears({&L.w_gate, &L.w_up}, xn, {gate_.f32(), up_.f32()}, n);
         b.swiglu(gate_.f32(), up_.f32(), gate_.f32(), static_cast<int64_t>(n) * c.ffn_dim);
-        linear(L.w_down, gate_.f32(), xn, n);
-        b.add_inplace(x, xn, static_cast<int64_t>(n) * c.dim);
+        linear_add(L.w_down, gate_.f32(), x, n, xn);
     }
     if (n_seqs == 1) cache.n_filled = pos0 + seq_len;
 }

@@ -4,6 +4,7 @@
 //   per layer: h = x + Wo attn(rope(Wq n(x)), rope(Wk n(x)), Wv n(x));  x = h + Wd (silu(Wg n(h)) * Wu n(h))
 //   logits = Wout n(x)
 // Weights stay in their GGUF blocks on the backend; all arithmetic is the backend's.
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <vector>
@@ -83,6 +84,9 @@ private:
     WeightTensor load_norm(const std::string& name);
     WeightTensor place(const std::string& name, GgmlType type, int64_t cols, int64_t rows, const void* host_data);
     void linear(const WeightTensor& w, const float* x, float* y, int n);
+    // Several weights on one input; y += W x with `scratch` [n][W.rows] (see Backend).
+    void linears(std::initializer_list<const WeightTensor*> ws, const float* x, std::initializer_list<float*> ys, int n);
+    void linear_add(const WeightTensor& w, const float* x, float* y, int n, float* scratch);
     void ensure_workspace(int n);
     // The forward pass of one sequence; returns the backend's logits of rows first_logit .. n-1.
     const float* forward_to_logits(std::span<const int32_t> tokens, KvCache& cache, int first_logit);
