@@ -91,8 +91,11 @@ int run_bench_step(const std::vector<std::string>& argv) {
     std::vector<std::vector<int32_t>> tokens(static_cast<size_t>(batch), std::vector<int32_t>(static_cast<size_t>(seq)));
     for (auto& s : tokens)
         for (auto& t : s) t = id(rng);
-    KvCache cache = model->make_cache(seq);
-    std::vector<float> logits(static_cast<size_t>(seq) * c.vocab_size);
+    // Sequences batched together attend within themselves without the cache: it
+    // needs room only when they run one at a time.
+    const bool one_at_a_time = args.flag("host-loss") || per_forward == 1;
+    KvCache cache = model->make_cache(one_at_a_time ? seq : 1);
+    std::vector<float> logits(one_at_a_time ? static_cast<size_t>(seq) * c.vocab_size : 0);
 
     // The loss: mean next-token cross-entropy over the batch. By default groups of
     // --seqs-per-forward sequences run through the model together and the loss is
