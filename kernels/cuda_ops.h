@@ -67,8 +67,8 @@ void quantize_activations(Context* ctx, WeightFormat f, const float* x_dev, int6
 // (matmul_scratch_bytes above) the tensor-core path runs instead.
 // `scratch_dev` holds matmul_scratch_bytes(f, rows, cols, n).   x: [n][cols]; y: [n][rows]
 // Tensor-core path only (uses_gemm_path): reuse_x takes the bf16 copy of x that the
-// previous call of the same n and cols left at the start of the same scratch
-// (several weights on one input); accumulate adds W x to y (beta = 1).
+// previous call of the same n and cols (or swiglu_bf16) left at the start of the
+// same scratch (several weights on one input); accumulate adds W x to y (beta = 1).
 struct MatmulOptions {
     bool reuse_x = false;
     bool accumulate = false;
@@ -103,6 +103,8 @@ bool attention_batch_tiled(Context* ctx, const float* q_dev, const float* k_dev,
                            int seq_len, int n_heads, int n_kv_heads, int head_dim, float* out_dev);
 // out = silu(gate) * up.
 void swiglu(Context* ctx, const float* gate_dev, const float* up_dev, float* out_dev, int64_t count);
+// The same values rounded to bf16 (what the tensor-core matmul would make of them), count even.
+void swiglu_bf16(Context* ctx, const float* gate_dev, const float* up_dev, void* out_bf16_dev, int64_t count);
 // x += y.
 void add_inplace(Context* ctx, float* x_dev, const float* y_dev, int64_t count);
 // y[t] = W x[t] for a float32 weight, through cuBLAS SGEMM in float32.   W: [rows][cols]

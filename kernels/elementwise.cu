@@ -1,4 +1,9 @@
 // SwiGLU and the residual add: one thread per element.
+#include <cuda_bf16.h>
+
+#include <stdexcept>
+#include <string>
+
 #include "cuda_check.cuh"
 #include "cuda_context.cuh"
 #include "cuda_ops.h"
@@ -6,12 +11,22 @@
 namespace qt::cuda {
 namespace {
 
+__device__ inline float silu_times(float g, float u) { return __fmul_rn(__fdiv_rn(g, __fadd_rn(1.0f, expf(-g))), u); }
+
 __global__ void swiglu_kernel(const float* __restrict__ gate, const float* __restrict__ up, float* __restrict__ out,
                               int64_t count) {
     const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (i >= count) return;
-    const float g = gate[i];
-    out[i] = __fmul_rn(__fdiv_rn(g, __fadd_rn(1.0f, expf(-g))), up[i]);
+    out[i] = silu_times(gate[i], up[i]);
+}
+
+// The same values rounded to bf16, two per thread (count is even: rows of a multiple of 32).
+__global__ void swiglu_bf16_kernel(const float2* __restrict__ gate, const float2* __restrict__ up,
+                                   __nv_bfloat162* __restrict__ out, int64_t pairs) {
+    const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (i >= pairs) return;
+    const float2 g = gate[i], u = up[i];
+    out[i] = __floats2bfloat162_rn(silu_times(g.x, u.x), silu_times(g.y, u.y));
 }
 
 __global__ void add_kernel(float* __restrict__ x, const float* __restrict__ y, int64_t count) {
@@ -27,6 +42,16 @@ void swiglu(Context* ctx, const float* gate, const float* up, float* out, int64_
     if (count <= 0) return;
     swiglu_kernel<<<blocks_for(count), 256, 0, ctx->stream>>>(gate, up, out, count);
     QT_CUDA_CHECK_LAUNCH("swiglu_kernel");
+}
+
+void swiglu_bf16(Context* ctx, const float* gate, const float* up, void* out_bf16, int64_t count) {
+    if (count <= 0) return;
+    if (count % 2 != 0) throw std::invalid_argument("swiglu_bf16: odd count " + std::to_string(count));
+    const int64_t pairs = count / 2;
+    swiglu_bf16_kernel<<<blocks_for(pairs), 256, 0, ctx->stream>>>(reinterpret_cast<const float2*>(gate),
+                                                                  reinterpret_cast<const float2*>(up),
+                                                                  static_cast<__nv_bfloat162*>(out_bf16), pairs);
+    QT_CUDA_CHECK_LAUNCH("swiglu_bf16_kernel");
 }
 
 void add_inplace(Context* ctx, float* x, const float* y, int64_t count) {

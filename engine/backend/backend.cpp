@@ -43,6 +43,12 @@ void Backend::matmul_add(const WeightTensor& w, const float* x, float* y, int n,
     add_inplace(y, scratch, static_cast<int64_t>(n) * w.rows);
 }
 
+void Backend::swiglu_matmul_add(float* gate, const float* up, const WeightTensor& w, float* y, int n,
+                                float* scratch) {
+    swiglu(gate, up, gate, static_cast<int64_t>(n) * w.cols);
+    matmul_add(w, gate, y, n, scratch);
+}
+
 void Backend::attention_batch(const float* q, const float* k, const float* v, int n_seqs, int seq_len,
                               const AttentionShape& shape, float* out) {
     if (n_seqs < 1 || seq_len < 1)

@@ -116,6 +116,11 @@ public:
     // ([n][W.rows], backend memory) is what the base class computes W x into
     // before adding; a backend may accumulate in place instead.
     virtual void matmul_add(const WeightTensor& w, const float* x, float* y, int n, float* scratch);
+    // y[t] += W (silu(gate[t]) * up[t]): the feed-forward's down projection with its
+    // residual. gate, up: [n][W.cols]; `scratch` as for matmul_add. The base class
+    // writes the product into gate (which is therefore overwritten) and calls matmul_add.
+    virtual void swiglu_matmul_add(float* gate, const float* up, const WeightTensor& w, float* y, int n,
+                                   float* scratch);
     // Rotates adjacent pairs (GGUF/llama.cpp row order) of the first n_rot dims of each head.
     // x: [n][n_heads * head_dim]; positions: [n]
     virtual void rope(float* x, std::span<const int32_t> positions, int n_heads, int head_dim, int n_rot,

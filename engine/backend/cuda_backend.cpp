@@ -157,6 +157,20 @@ public:
         cuda::matmul(ctx_, f, w.data, w.row_bytes, w.rows, w.cols, x, y, n, act_scratch_.data(), {false, true});
     }
 
+    // On the tensor-core path SwiGLU writes its bf16 product straight where the GEMM reads x.
+    void swiglu_matmul_add(float* gate, const float* up, const WeightTensor& w, float* y, int n,
+                           float* scratch) override {
+        const auto f = weight_format(w.type);
+        if (!cuda::uses_gemm_path(f, n)) return Backend::swiglu_matmul_add(gate, up, w, y, n, scratch);
+        grow(act_scratch_, cuda::matmul_scratch_bytes(f, w.rows, w.cols, n));
+        {
+            const OpScope scope(ctx_, "swiglu");
+            cuda::swiglu_bf16(ctx_, gate, up, act_scratch_.data(), static_cast<int64_t>(n) * w.cols);
+        }
+        const OpScope scope(ctx_, "matmul");
+        cuda::matmul(ctx_, f, w.data, w.row_bytes, w.rows, w.cols, nullptr, y, n, act_scratch_.data(), {true, true});
+    }
+
     void rope(float* x, std::span<const int32_t> positions, int n_heads, int head_dim, int n_rot,
               float freq_base) override {
         const OpScope scope(ctx_, "rope");

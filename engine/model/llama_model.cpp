@@ -277,8 +277,12 @@ void LlamaModel::run_layers(std::span<const int32_t> tokens, KvCache& cache, int
         // Feed-forward block (SwiGLU).
         b.rmsnorm(x, static_cast<const float*>(L.ffn_norm.data), xn, n, c.dim, c.rms_eps);
         linears({&L.w_gate, &L.w_up}, xn, {gate_.f32(), up_.f32()}, n);
-        b.swiglu(gate_.f32(), up_.f32(), gate_.f32(), static_cast<int64_t>(n) * c.ffn_dim);
-        linear_add(L.w_down, gate_.f32(), x, n, xn);
+        if (L.w_down.type == GgmlType::F32) {  // MeZO's float32 copy
+            b.swiglu(gate_.f32(), up_.f32(), gate_.f32(), static_cast<int64_t>(n) * c.ffn_dim);
+            linear_add(L.w_down, gate_.f32(), x, n, xn);
+        } else {
+            b.swiglu_matmul_add(gate_.f32(), up_.f32(), L.w_down, x, n, xn);
+        }
     }
     if (n_seqs == 1) cache.n_filled = pos0 + seq_len;
 }
