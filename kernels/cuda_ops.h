@@ -86,6 +86,11 @@ void rmsnorm(Context* ctx, const float* x_dev, const float* w_dev, float* out_de
 // pos * theta_scale^i, advanced by repeated multiplication.   x: [n][n_heads * head_dim]
 void rope(Context* ctx, float* x_dev, const int32_t* positions_dev, int n, int n_heads, int head_dim, int n_rot,
           float theta_scale);
+// The same rotation in two parts: rope_table writes cos/sin of every (token, pair)
+// ([n][n_rot / 2] float pairs into `table_dev`), rope_from_table applies them; q and
+// k of every layer share one table. Bit-identical to rope().
+void rope_table(Context* ctx, const int32_t* positions_dev, int n, int n_rot, float theta_scale, void* table_dev);
+void rope_from_table(Context* ctx, float* x_dev, const void* table_dev, int n, int n_heads, int head_dim, int n_rot);
 // k, v [n][kv_width] rounded to fp16 into the caches at `offset` elements.
 void kv_store(Context* ctx, uint16_t* k_cache_dev, uint16_t* v_cache_dev, size_t offset, const float* k_dev,
               const float* v_dev, int64_t count);

@@ -44,7 +44,48 @@ __global__ void rope_kernel(float* __restrict__ x, const int32_t* __restrict__ p
     v[1] = __fadd_rn(__fmul_rn(a, s), __fmul_rn(b, c));
 }
 
+// cos and sin of theta_i = pos * theta_scale^i for every token and pair, with the
+// rope kernel's arithmetic: a table that every head of q and k of every layer reuses.
+__global__ void rope_table_kernel(const int32_t* __restrict__ positions, int n, int half_rot, float theta_scale,
+                                  float2* __restrict__ table) {
+    const int64_t idx = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (idx >= static_cast<int64_t>(n) * half_rot) return;
+    const int i = static_cast<int>(idx % half_rot);
+    float theta = static_cast<float>(positions[idx / half_rot]);
+    for (int k = 0; k < i; ++k) theta = __fmul_rn(theta, theta_scale);
+    table[idx] = make_float2(cosf(theta), sinf(theta));
+}
+
+__global__ void rope_from_table_kernel(float* __restrict__ x, const float2* __restrict__ table, int64_t total,
+                                       int n_heads, int head_dim, int half_rot) {
+    const int64_t idx = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (idx >= total) return;
+    const int i = static_cast<int>(idx % half_rot);
+    const int64_t th = idx / half_rot;  // token * n_heads + head
+    const float2 cs = table[(th / n_heads) * half_rot + i];
+    float2* v = reinterpret_cast<float2*>(x + th * head_dim) + i;
+    const float2 ab = *v;
+    *v = make_float2(__fsub_rn(__fmul_rn(ab.x, cs.x), __fmul_rn(ab.y, cs.y)),
+                     __fadd_rn(__fmul_rn(ab.x, cs.y), __fmul_rn(ab.y, cs.x)));
+}
+
 }  // namespace
+
+void rope_table(Context* ctx, const int32_t* positions, int n, int n_rot, float theta_scale, void* table) {
+    const int64_t total = static_cast<int64_t>(n) * (n_rot / 2);
+    if (total <= 0) return;
+    rope_table_kernel<<<static_cast<unsigned>((total + 255) / 256), 256, 0, ctx->stream>>>(
+        positions, n, n_rot / 2, theta_scale, static_cast<float2*>(table));
+    QT_CUDA_CHECK_LAUNCH("rope_table_kernel");
+}
+
+void rope_from_table(Context* ctx, float* x, const void* table, int n, int n_heads, int head_dim, int n_rot) {
+    const int64_t total = static_cast<int64_t>(n) * n_heads * (n_rot / 2);
+    if (total <= 0) return;
+    rope_from_table_kernel<<<static_cast<unsigned>((total + 255) / 256), 256, 0, ctx->stream>>>(
+        x, static_cast<const float2*>(table), total, n_heads, head_dim, n_rot / 2);
+    QT_CUDA_CHECK_LAUNCH("rope_from_table_kernel");
+}
 
 void rmsnorm(Context* ctx, const float* x, const float* w, float* out, int n, int dim, float eps) {
     if (n <= 0) return;

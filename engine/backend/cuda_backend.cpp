@@ -60,6 +60,7 @@ public:
         // Scratch buffers free through this backend, so they go before the context.
         tokens_.reset();
         positions_.reset();
+        rope_table_.reset();
         act_scratch_.reset();
         targets_.reset();
         nll_.reset();
@@ -179,15 +180,20 @@ public:
                                         std::to_string(head_dim));
         // The same float as the CPU backend's theta_scale, computed on the host.
         const float theta_scale = std::pow(freq_base, -2.0f / static_cast<float>(n_rot));
-        // Q and K of one layer share positions: upload only when they change.
-        if (positions.size() != last_positions_.size() ||
+        // Every q and k of a forward share positions: upload them and tabulate
+        // cos/sin only when they (or the rotation) change.
+        if (positions.size() != last_positions_.size() || n_rot != table_n_rot_ || theta_scale != table_theta_scale_ ||
             !std::equal(positions.begin(), positions.end(), last_positions_.begin())) {
             grow(positions_, positions.size_bytes());
             upload(positions_.data(), positions.data(), positions.size_bytes());
             last_positions_.assign(positions.begin(), positions.end());
+            grow(rope_table_, positions.size() * static_cast<size_t>(n_rot / 2) * 2 * sizeof(float));
+            cuda::rope_table(ctx_, static_cast<const int32_t*>(positions_.data()), static_cast<int>(positions.size()),
+                             n_rot, theta_scale, rope_table_.data());
+            table_n_rot_ = n_rot;
+            table_theta_scale_ = theta_scale;
         }
-        cuda::rope(ctx_, x, static_cast<const int32_t*>(positions_.data()), static_cast<int>(positions.size()), n_heads,
-                   head_dim, n_rot, theta_scale);
+        cuda::rope_from_table(ctx_, x, rope_table_.data(), static_cast<int>(positions.size()), n_heads, head_dim, n_rot);
     }
 
     void kv_store(void* k_cache, void* v_cache, const KvCacheLayout& L, int layer, int pos0, int n, const float* k,
@@ -301,8 +307,10 @@ private:
 
     cuda::Context* ctx_;
     std::string name_;
-    DeviceBuffer tokens_, positions_, act_scratch_, targets_, nll_;
+    DeviceBuffer tokens_, positions_, rope_table_, act_scratch_, targets_, nll_;
     std::vector<int32_t> last_positions_;
+    int table_n_rot_ = -1;
+    float table_theta_scale_ = 0.0f;
 };
 
 }  // namespace
