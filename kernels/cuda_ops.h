@@ -82,6 +82,8 @@ void embed(Context* ctx, WeightFormat f, const void* table_dev, size_t row_bytes
            const int32_t* tokens_dev, int n, float* out_dev);
 // out = x / sqrt(mean(x^2) + eps) * w per row.         x, out: [n][dim]
 void rmsnorm(Context* ctx, const float* x_dev, const float* w_dev, float* out_dev, int n, int dim, float eps);
+// The same values rounded to bf16 (what the tensor-core matmul would make of them).
+void rmsnorm_bf16(Context* ctx, const float* x_dev, const float* w_dev, void* out_bf16_dev, int n, int dim, float eps);
 // Adjacent-pair rotation of the first n_rot dims of each head; theta_i =
 // pos * theta_scale^i, advanced by repeated multiplication.   x: [n][n_heads * head_dim]
 void rope(Context* ctx, float* x_dev, const int32_t* positions_dev, int n, int n_heads, int head_dim, int n_rot,

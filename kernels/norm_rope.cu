@@ -1,5 +1,7 @@
 // RMSNorm and rotary position embedding, mirroring the CPU backend's arithmetic
 // (double accumulation of the squares; theta advanced by repeated multiplication).
+#include <cuda_bf16.h>
+
 #include "cuda_check.cuh"
 #include "cuda_context.cuh"
 #include "cuda_ops.h"
@@ -9,11 +11,15 @@ namespace {
 
 constexpr int kNormThreads = 256;
 
-// One block per row.
-__global__ void rmsnorm_kernel(const float* __restrict__ x, const float* __restrict__ w, float* __restrict__ out,
+__device__ inline void store_value(float* o, int i, float v) { o[i] = v; }
+__device__ inline void store_value(__nv_bfloat16* o, int i, float v) { o[i] = __float2bfloat16_rn(v); }
+
+// One block per row; Out float, or bf16 (the float result rounded) for a tensor-core product.
+template <typename Out>
+__global__ void rmsnorm_kernel(const float* __restrict__ x, const float* __restrict__ w, Out* __restrict__ out,
                                int dim, float eps) {
     const float* xr = x + static_cast<size_t>(blockIdx.x) * dim;
-    float* o = out + static_cast<size_t>(blockIdx.x) * dim;
+    Out* o = out + static_cast<size_t>(blockIdx.x) * dim;
     double sum = 0;
     for (int i = threadIdx.x; i < dim; i += kNormThreads) sum += static_cast<double>(xr[i]) * xr[i];
     for (int off = 16; off > 0; off >>= 1) sum += __shfl_xor_sync(0xffffffffu, sum, off);
@@ -24,7 +30,7 @@ __global__ void rmsnorm_kernel(const float* __restrict__ x, const float* __restr
     for (int i = 0; i < kNormThreads / 32; ++i) total += partial[i];
     const float mean = static_cast<float>(total / dim);
     const float scale = 1.0f / sqrtf(mean + eps);
-    for (int i = threadIdx.x; i < dim; i += kNormThreads) o[i] = __fmul_rn(__fmul_rn(xr[i], scale), w[i]);
+    for (int i = threadIdx.x; i < dim; i += kNormThreads) store_value(o, i, __fmul_rn(__fmul_rn(xr[i], scale), w[i]));
 }
 
 // One thread per rotated pair (token, head, i).
@@ -89,8 +95,15 @@ void rope_from_table(Context* ctx, float* x, const void* table, int n, int n_hea
 
 void rmsnorm(Context* ctx, const float* x, const float* w, float* out, int n, int dim, float eps) {
     if (n <= 0) return;
-    rmsnorm_kernel<<<n, kNormThreads, 0, ctx->stream>>>(x, w, out, dim, eps);
+    rmsnorm_kernel<float><<<n, kNormThreads, 0, ctx->stream>>>(x, w, out, dim, eps);
     QT_CUDA_CHECK_LAUNCH("rmsnorm_kernel");
+}
+
+void rmsnorm_bf16(Context* ctx, const float* x, const float* w, void* out_bf16, int n, int dim, float eps) {
+    if (n <= 0) return;
+    rmsnorm_kernel<__nv_bfloat16>
+        <<<n, kNormThreads, 0, ctx->stream>>>(x, w, static_cast<__nv_bfloat16*>(out_bf16), dim, eps);
+    QT_CUDA_CHECK_LAUNCH("rmsnorm_kernel<bf16>");
 }
 
 void rope(Context* ctx, float* x, const int32_t* positions, int n, int n_heads, int head_dim, int n_rot,

@@ -38,6 +38,13 @@ void Backend::matmul_shared_input(std::span<const WeightTensor* const> ws, const
     for (size_t i = 0; i < ws.size(); ++i) matmul(*ws[i], x, ys[i], n);
 }
 
+void Backend::rmsnorm_matmul_shared_input(const float* x, const float* norm_w, float eps, int dim,
+                                          std::span<const WeightTensor* const> ws, std::span<float* const> ys, int n,
+                                          float* xn) {
+    rmsnorm(x, norm_w, xn, n, dim, eps);
+    matmul_shared_input(ws, xn, ys, n);
+}
+
 void Backend::matmul_add(const WeightTensor& w, const float* x, float* y, int n, float* scratch) {
     matmul(w, x, scratch, n);
     add_inplace(y, scratch, static_cast<int64_t>(n) * w.rows);

@@ -112,6 +112,13 @@ public:
     // backend may prepare x once for all. The base class calls matmul for each.
     virtual void matmul_shared_input(std::span<const WeightTensor* const> ws, const float* x,
                                      std::span<float* const> ys, int n);
+    // y_i[t] = W_i rmsnorm(x[t]) * norm_w: a normalization followed by the weights
+    // that read it (q, k, v; gate, up). The base class writes the normalized rows
+    // into `xn` ([n][dim], backend memory) and calls matmul_shared_input; a backend
+    // may leave xn alone.
+    virtual void rmsnorm_matmul_shared_input(const float* x, const float* norm_w, float eps, int dim,
+                                             std::span<const WeightTensor* const> ws, std::span<float* const> ys,
+                                             int n, float* xn);
     // y[t] += W x[t] (the residual connection after a projection). `scratch`
     // ([n][W.rows], backend memory) is what the base class computes W x into
     // before adding; a backend may accumulate in place instead.

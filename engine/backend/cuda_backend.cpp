@@ -149,6 +149,31 @@ public:
         }
     }
 
+    // On the tensor-core path the normalization writes bf16 rows straight where the GEMMs read x.
+    void rmsnorm_matmul_shared_input(const float* x, const float* norm_w, float eps, int dim,
+                                     std::span<const WeightTensor* const> ws, std::span<float* const> ys, int n,
+                                     float* xn) override {
+        bool fused = !ws.empty() && ws.size() == ys.size();
+        size_t scratch = 0;
+        for (const WeightTensor* w : ws) {
+            const auto f = weight_format(w->type);
+            fused = fused && w->cols == dim && cuda::uses_gemm_path(f, n);
+            scratch = std::max(scratch, cuda::matmul_scratch_bytes(f, w->rows, w->cols, n));
+        }
+        if (!fused) return Backend::rmsnorm_matmul_shared_input(x, norm_w, eps, dim, ws, ys, n, xn);
+        grow(act_scratch_, scratch);
+        {
+            const OpScope scope(ctx_, "rmsnorm");
+            cuda::rmsnorm_bf16(ctx_, x, norm_w, act_scratch_.data(), n, dim, eps);
+        }
+        const OpScope scope(ctx_, "matmul");
+        for (size_t i = 0; i < ws.size(); ++i) {
+            const WeightTensor& w = *ws[i];
+            cuda::matmul(ctx_, weight_format(w.type), w.data, w.row_bytes, w.rows, w.cols, nullptr, ys[i], n,
+                         act_scratch_.data(), {true, false});
+        }
+    }
+
     // On the tensor-core path the product is added to y by the GEMM itself (beta = 1).
     void matmul_add(const WeightTensor& w, const float* x, float* y, int n, float* scratch) override {
         const auto f = weight_format(w.type);

@@ -45,17 +45,20 @@ void LlamaModel::linear(const WeightTensor& w, const float* x, float* y, int n) 
     else backend_.matmul(w, x, y, n);
 }
 
-void LlamaModel::linears(std::initializer_list<const WeightTensor*> ws, const float* x,
-                         std::initializer_list<float*> ys, int n) {
+void LlamaModel::norm_linears(const WeightTensor& norm, const float* x, std::initializer_list<const WeightTensor*> ws,
+                              std::initializer_list<float*> ys, int n) {
+    const auto& c = config_;
     bool f32 = false;
     for (const WeightTensor* w : ws) f32 = f32 || w->type == GgmlType::F32;
     if (f32) {  // MeZO's float32 copies go through matmul_f32
+        backend_.rmsnorm(x, static_cast<const float*>(norm.data), xn_.f32(), n, c.dim, c.rms_eps);
         auto y = ys.begin();
-        for (const WeightTensor* w : ws) linear(*w, x, *y++, n);
+        for (const WeightTensor* w : ws) linear(*w, xn_.f32(), *y++, n);
         return;
     }
-    backend_.matmul_shared_input(std::span<const WeightTensor* const>(ws.begin(), ws.size()), x,
-                                 std::span<float* const>(ys.begin(), ys.size()), n);
+    backend_.rmsnorm_matmul_shared_input(x, static_cast<const float*>(norm.data), c.rms_eps, c.dim,
+                                         std::span<const WeightTensor* const>(ws.begin(), ws.size()),
+                                         std::span<float* const>(ys.begin(), ys.size()), n, xn_.f32());
 }
 
 void LlamaModel::linear_add(const WeightTensor& w, const float* x, float* y, int n, float* scratch) {
@@ -166,8 +169,7 @@ float* LlamaModel::logit_rows(int rows) {
 const float* LlamaModel::head(const float* x, int rows) {
     const auto& c = config_;
     float* logits = logit_rows(rows);
-    backend_.rmsnorm(x, static_cast<const float*>(output_norm_.data), xn_.f32(), rows, c.dim, c.rms_eps);
-    linear(c.tied_output ? token_embd_ : output_, xn_.f32(), logits, rows);
+    norm_linears(output_norm_, x, {c.tied_output ? &token_embd_ : &output_}, {logits}, rows);
     return logits;
 }
 
@@ -263,8 +265,7 @@ void LlamaModel::run_layers(std::span<const int32_t> tokens, KvCache& cache, int
     for (int l = 0; l < c.n_layers; ++l) {
         const LlamaLayer& L = layers_[static_cast<size_t>(l)];
         // Attention block.
-        b.rmsnorm(x, static_cast<const float*>(L.attn_norm.data), xn, n, c.dim, c.rms_eps);
-        linears({&L.wq, &L.wk, &L.wv}, xn, {q_.f32(), k_.f32(), v_.f32()}, n);
+        norm_linears(L.attn_norm, x, {&L.wq, &L.wk, &L.wv}, {q_.f32(), k_.f32(), v_.f32()}, n);
         b.rope(q_.f32(), positions, c.n_heads, c.head_dim, c.n_rot, c.rope_freq_base);
         b.rope(k_.f32(), positions, c.n_kv_heads, c.head_dim, c.n_rot, c.rope_freq_base);
         if (n_seqs == 1) {
@@ -275,8 +276,7 @@ void LlamaModel::run_layers(std::span<const int32_t> tokens, KvCache& cache, int
         }
         linear_add(L.wo, att_.f32(), x, n, xn);
         // Feed-forward block (SwiGLU).
-        b.rmsnorm(x, static_cast<const float*>(L.ffn_norm.data), xn, n, c.dim, c.rms_eps);
-        linears({&L.w_gate, &L.w_up}, xn, {gate_.f32(), up_.f32()}, n);
+        norm_linears(L.ffn_norm, x, {&L.w_gate, &L.w_up}, {gate_.f32(), up_.f32()}, n);
         if (L.w_down.type == GgmlType::F32) {  // MeZO's float32 copy
             b.swiglu(gate_.f32(), up_.f32(), gate_.f32(), static_cast<int64_t>(n) * c.ffn_dim);
             linear_add(L.w_down, gate_.f32(), x, n, xn);

@@ -84,8 +84,9 @@ private:
     WeightTensor load_norm(const std::string& name);
     WeightTensor place(const std::string& name, GgmlType type, int64_t cols, int64_t rows, const void* host_data);
     void linear(const WeightTensor& w, const float* x, float* y, int n);
-    // Several weights on one input; y += W x with `scratch` [n][W.rows] (see Backend).
-    void linears(std::initializer_list<const WeightTensor*> ws, const float* x, std::initializer_list<float*> ys, int n);
+    // Several weights on rmsnorm(x) * norm (q, k, v; gate, up); y += W x with `scratch` [n][W.rows] (see Backend).
+    void norm_linears(const WeightTensor& norm, const float* x, std::initializer_list<const WeightTensor*> ws,
+                      std::initializer_list<float*> ys, int n);
     void linear_add(const WeightTensor& w, const float* x, float* y, int n, float* scratch);
     void ensure_workspace(int n);
     // The forward pass of one sequence; returns the backend's logits of rows first_logit .. n-1.
