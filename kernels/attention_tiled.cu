@@ -131,6 +131,9 @@ __global__ void __launch_bounds__(kWarps * 32) attention_tiled_kernel(TiledArgs<
     const int qpos = pos0 + t0 + row;  // absolute position of this row's query
     float m = -INFINITY, l = 0.0f;
 
+    // This warp's 16 query rows as wmma operands, loaded once (registers) for every key tile.
+    wmma::fragment<wmma::matrix_a, 16, 16, 16, __half, wmma::row_major> qa[D / 16];
+
     const int last_query = min(t0 + kTile, n) - 1;
     const int n_keys = pos0 + last_query + 1;  // keys any query of the tile may see
     for (int kb = 0; kb < n_keys; kb += kTile) {
@@ -141,16 +144,18 @@ __global__ void __launch_bounds__(kWarps * 32) attention_tiled_kernel(TiledArgs<
         __syncthreads();
 
         // S = Q K^T for this warp's 16 rows.
+        if (kb == 0) {
+#pragma unroll
+            for (int kk = 0; kk < D / 16; ++kk) wmma::load_matrix_sync(qa[kk], sQ + warp * 16 * L::ldh + kk * 16, L::ldh);
+        }
         for (int ks = 0; ks < kTile / 16; ++ks) {
             wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
             wmma::fill_fragment(acc, 0.0f);
 #pragma unroll
             for (int kk = 0; kk < D / 16; ++kk) {
-                wmma::fragment<wmma::matrix_a, 16, 16, 16, __half, wmma::row_major> a;
                 wmma::fragment<wmma::matrix_b, 16, 16, 16, __half, wmma::col_major> b;
-                wmma::load_matrix_sync(a, sQ + warp * 16 * L::ldh + kk * 16, L::ldh);
                 wmma::load_matrix_sync(b, sK + ks * 16 * L::ldh + kk * 16, L::ldh);
-                wmma::mma_sync(acc, a, b, acc);
+                wmma::mma_sync(acc, qa[kk], b, acc);
             }
             wmma::store_matrix_sync(sS + warp * 16 * L::lds + ks * 16, acc, L::lds, wmma::mem_row_major);
         }
