@@ -51,6 +51,13 @@ std::string default_model_path() {
     return exists(p) ? p : "";
 }
 
+std::string default_data_path(const std::string& name) {
+    std::string dir = env("QUANTTUNE_DATA_DIR");
+    if (dir.empty()) dir = cache_dir() + "/data";
+    const std::string p = dir + "/" + name;
+    return exists(p) ? p : "";
+}
+
 std::string oracle_python() {
     std::string p = env("QUANTTUNE_PYTHON");
     if (p.empty()) p = cache_dir() + "/venv/bin/python";

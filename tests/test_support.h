@@ -11,6 +11,10 @@ namespace qt::test {
 // Empty when the file does not exist.
 std::string default_model_path();
 
+// Path of a dataset scripts/setup.sh prepared ($XDG_CACHE_HOME/quanttune/data/<name>,
+// or QUANTTUNE_DATA_DIR/<name>). Empty when the file does not exist.
+std::string default_data_path(const std::string& name);
+
 // Python interpreter with the oracle packages (QUANTTUNE_PYTHON, else the setup
 // script's venv). Empty when none is found.
 std::string oracle_python();

@@ -17,6 +17,13 @@ label the assistant's reply). --style raw writes a prompt ending in
 "Sentiment:" and a completion with a leading space (" great"), for training
 without a template, where prompt and completion are joined as they are.
 
+--verbalizer positive-negative (files *_posneg.jsonl) asks whether the review is
+positive or negative and answers "positive" for five stars, "negative" for fewer:
+the same classes under words the small default model has some zero-shot signal
+for (the difference of its label logits ranks five-star reviews above the rest
+with AUC 0.62 on 120 test reviews, against 0.42 for great/other, which it
+answers "great" to every time; measured with llama.cpp).
+
 The exported CSV files (as R writes them) are kept beside the JSONL; they are
 real CSV with quoted fields and doubled quotes, handy for the CSV reader."""
 import argparse
@@ -38,6 +45,15 @@ def chat_prompt(review: str) -> str:
             f"Review: {review}\n\n"
             "Did the customer give it five stars (answer \"great\") or fewer (answer \"other\")? "
             "Answer with one word: great or other.")
+
+
+def posneg_prompt(review: str) -> str:
+    return ("Here is a customer review of a food product.\n\n"
+            f"Review: {review}\n\n"
+            "Is this review positive or negative? Answer with one word: positive or negative.")
+
+
+POSNEG = {"great": "positive", "other": "negative"}
 
 
 def raw_prompt(review: str) -> str:
@@ -63,7 +79,7 @@ def export_csv(folder: str) -> dict:
     return paths
 
 
-def convert(csv_path: str, jsonl_path: str, style: str) -> dict:
+def convert(csv_path: str, jsonl_path: str, style: str, verbalizer: str = "great-other") -> dict:
     counts = {label: 0 for label in LABELS}
     with open(csv_path, encoding="utf-8", newline="") as src, atomic_text_file(jsonl_path) as out:
         reader = csv.DictReader(src)
@@ -74,7 +90,10 @@ def convert(csv_path: str, jsonl_path: str, style: str) -> dict:
             if label not in LABELS:
                 sys.exit(f"{csv_path}:{n}: score {label!r} is not one of {LABELS}")
             review = clean(row["review"])
-            if style == "chat":
+            if verbalizer == "positive-negative":
+                word = POSNEG[label]
+                rec = {"prompt": posneg_prompt(review), "completion": word, "label": word}
+            elif style == "chat":
                 rec = {"prompt": chat_prompt(review), "completion": label, "label": label}
             else:
                 rec = {"prompt": raw_prompt(review), "completion": " " + label, "label": label}
@@ -87,13 +106,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out_dir", help="folder for fine_foods_{train,test}.jsonl and .csv")
     ap.add_argument("--style", choices=("chat", "raw"), default="chat")
+    ap.add_argument("--verbalizer", choices=("great-other", "positive-negative"), default="great-other")
     args = ap.parse_args()
+    if args.verbalizer != "great-other" and args.style != "chat":
+        sys.exit("--verbalizer positive-negative is for --style chat")
     os.makedirs(args.out_dir, exist_ok=True)
     csvs = export_csv(args.out_dir)
-    suffix = "" if args.style == "chat" else "_raw"
+    suffix = "_posneg" if args.verbalizer == "positive-negative" else "" if args.style == "chat" else "_raw"
     for split in ("train", "test"):
         out = os.path.join(args.out_dir, f"fine_foods_{split}{suffix}.jsonl")
-        counts = convert(csvs[split], out, args.style)
+        counts = convert(csvs[split], out, args.style, args.verbalizer)
         print(f"{out}: {sum(counts.values())} rows ({', '.join(f'{k} {v}' for k, v in counts.items())})")
 
 

@@ -3,6 +3,7 @@
 # ${QUANTTUNE_DATA_DIR:-${XDG_CACHE_HOME:-~/.cache}/quanttune/data}:
 #   fine_foods_{train,test}.jsonl      prompt/completion + label (chat template style)
 #   fine_foods_{train,test}_raw.jsonl  the same for training without a template
+#   fine_foods_{train,test}_posneg.jsonl  the same classes answered "positive"/"negative"
 #   fine_foods_{train,test}.csv        the R export (product, review, score)
 #   austen/<book>.txt                  the six novels as plain text
 #   wordnet_define.jsonl               Alpaca "define the word" pairs
@@ -41,6 +42,11 @@ if need fine_foods_train_raw.jsonl fine_foods_test_raw.jsonl; then
   "$python" "$here/fine_foods_to_jsonl.py" --style raw "$out"
 else
   echo "fine foods (raw): up to date"
+fi
+if need fine_foods_train_posneg.jsonl fine_foods_test_posneg.jsonl; then
+  "$python" "$here/fine_foods_to_jsonl.py" --verbalizer positive-negative "$out"
+else
+  echo "fine foods (positive/negative): up to date"
 fi
 books=(sense_and_sensibility pride_and_prejudice mansfield_park emma northanger_abbey persuasion)
 austen_files=()

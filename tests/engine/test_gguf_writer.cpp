@@ -182,9 +182,11 @@ TEST(GgufExport, QzoTrainedDefaultModelRoundTripsThroughLlamaCpp) {
             ASSERT_EQ(h, qt::fp32_to_fp16(scales.master()[g.index0 + b])) << t.name << " block " << b;
             changed_scales += std::memcmp(e.data + off + g.view.field_offset, t.data + off + g.view.field_offset, 2) != 0;
             // Codes and (untrained) minima are untouched.
-            for (size_t k = 0; k < g.view.block_bytes; ++k)
-                if (k < g.view.field_offset || k >= g.view.field_offset + 2)
+            for (size_t k = 0; k < g.view.block_bytes; ++k) {
+                if (k < g.view.field_offset || k >= g.view.field_offset + 2) {
                     ASSERT_EQ(e.data[off + k], t.data[off + k]) << t.name << " block " << b << " byte " << k;
+                }
+            }
         }
     }
     std::printf("%lld of %lld scales changed by training\n", static_cast<long long>(changed_scales),
@@ -196,7 +198,6 @@ TEST(GgufExport, QzoTrainedDefaultModelRoundTripsThroughLlamaCpp) {
     std::ofstream(dir + "/prompts.json") << nlohmann::json(prompts).dump();
     qt::test::run_oracle("llama_cpp_reference.py", {out, dir + "/prompts.json", dir + "/trained"});
     qt::test::run_oracle("llama_cpp_reference.py", {model_path, dir + "/prompts.json", dir + "/original"});
-    const int vocab = model->config().vocab_size;
     double sum_ours_trained = 0, sum_ours_original = 0, sum_trained_original = 0;
     float worst = 0;
     size_t count = 0;
