@@ -21,7 +21,7 @@ stamp "engine tests under ASan + UBSan"
 QUANTTUNE_BUILD_DIR=$top/build-asan scripts/build.sh -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DQUANTTUNE_SANITIZE=ON -DQUANTTUNE_GUI=OFF -DQUANTTUNE_CUDA=OFF
 # LedgerAgainstMalloc compares the ledger with glibc's mallinfo2(); ASan replaces malloc,
-# so glibc sees none of it there. QzoFineFoods trains for ~15 minutes on real data:
+# so glibc sees none of it there. QzoFineFoods trains for ~12 minutes on real data:
 # five times that under the sanitizers. Both run in the Release suite below.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure --timeout 1800 -j2 -E 'LedgerAgainstMalloc|QzoFineFoods'
@@ -31,6 +31,6 @@ scripts/build.sh
 ctest --test-dir build --output-on-failure --timeout 1800 -j2 -E QzoFineFoods
 # The fine-food training test alone: it uses both cores, and OpenMP threads that
 # share their cores with another test's wait for each other many times over.
-stamp "QZO on the fine-food reviews (CPU budget ~15 minutes)"
+stamp "QZO on the fine-food reviews (CPU budget ~12 minutes)"
 ctest --test-dir build --output-on-failure --no-tests=error --timeout 2400 -V -R QzoFineFoods
 stamp "all tests passed"

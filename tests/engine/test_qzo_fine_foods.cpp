@@ -4,9 +4,13 @@
 // Validation loss must fall and label accuracy (the label word with the higher
 // log-likelihood after the prompt) must rise over the zero-shot model's.
 //
-// CPU budget, stated: kSteps QZO steps of 4 examples (two forwards each, about
-// 4.6 s a step with 2 threads on the 2-core CI machine) and two evaluations of
-// kEvalExamples validation examples (about 100 s each): roughly 15 minutes.
+// CPU budget, stated: kSteps = 100 QZO steps of 4 examples (two forwards each,
+// about 4.7 s a step with 2 threads on a 2-core machine) and two evaluations of
+// kEvalExamples = 100 validation examples (about 130 s each): about 12 minutes.
+// Measured with the same settings (quanttune-cli train ... --eval-every 50):
+// loss 2.60 / 1.78 / 1.11 and accuracy 0.37 / 0.39 / 0.72 after 0 / 50 / 100 steps
+// (71 of these 100 reviews are five-star: the zero-shot model answers "negative"
+// to most of them).
 // Not run under the sanitizers (scripts/test.sh excludes it there: 5x slower).
 #include <gtest/gtest.h>
 
@@ -19,7 +23,7 @@
 
 namespace {
 
-constexpr int64_t kSteps = 150;
+constexpr int64_t kSteps = 100;
 constexpr int64_t kEvalExamples = 100;
 
 TEST(QzoFineFoods, ValidationLossFallsAndAccuracyRisesOverZeroShot) {
