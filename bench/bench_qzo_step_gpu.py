@@ -79,6 +79,16 @@ def run_torch_mezo(shape, batch, seq, steps):
         perturb(seed, eps - lr * g)  # restore and update in one pass, as MeZO's code does it
         return g
 
+    step_ms, peak = time_steps(step, steps)
+    del model, params
+    torch.cuda.empty_cache()
+    return {"step_ms": step_ms, "peak_gib": peak, "params": n_params}
+
+
+def time_steps(step, steps):
+    """Median milliseconds of `steps` calls of step(seed) after one warm-up call, and
+    the peak of torch.cuda.max_memory_allocated in GiB."""
+    import torch
     times = []
     for i in range(steps + 1):
         torch.cuda.synchronize()
@@ -87,10 +97,7 @@ def run_torch_mezo(shape, batch, seq, steps):
         torch.cuda.synchronize()
         if i > 0:
             times.append(time.perf_counter() - t0)
-    peak = torch.cuda.max_memory_allocated() / 2**30
-    del model, params
-    torch.cuda.empty_cache()
-    return {"step_ms": statistics.median(times) * 1e3, "peak_gib": peak, "params": n_params}
+    return statistics.median(times) * 1e3, torch.cuda.max_memory_allocated() / 2**30
 
 
 def build_torch_llama(s):
@@ -175,18 +182,10 @@ def run_torch_int4_qzo(shape, batch, seq, steps):
             m.scales.clamp_(min=0)
         return d
 
-    times = []
-    for i in range(steps + 1):
-        torch.cuda.synchronize()
-        t0 = time.perf_counter()
-        step(1000 + i)
-        torch.cuda.synchronize()
-        if i > 0:
-            times.append(time.perf_counter() - t0)
-    peak = torch.cuda.max_memory_allocated() / 2**30
+    step_ms, peak = time_steps(step, steps)
     del model, qlinears
     torch.cuda.empty_cache()
-    return {"step_ms": statistics.median(times) * 1e3, "peak_gib": peak}
+    return {"step_ms": step_ms, "peak_gib": peak}
 
 
 def bf16_matmul_rate():

@@ -43,44 +43,47 @@ struct TiledLayout {
     static constexpr size_t bytes = r_off + sizeof(float) * kTile;
 };
 
-// Fills a padded 64 x D fp16 tile from rows of D halves or floats (`stride`
-// elements apart), zeros from row `valid` on. All of a thread's loads are issued
-// before its stores, so their latencies overlap.
-template <int D>
-__device__ void load_tile(__half* dst, const __half* src, size_t stride, int valid) {
-    constexpr int vecs = D / 8;  // 16-byte vectors of 8 halves per row
-    constexpr int per_thread = kTile * vecs / (kWarps * 32);
-    uint4 val[per_thread];
-#pragma unroll
-    for (int u = 0; u < per_thread; ++u) {
-        const int i = threadIdx.x + u * kWarps * 32, r = i / vecs, c = (i % vecs) * 8;
-        val[u] = r < valid ? *reinterpret_cast<const uint4*>(src + static_cast<size_t>(r) * stride + c)
-                           : make_uint4(0, 0, 0, 0);
+// One 16-byte vector load of a row of fp16 (8 halves, stored as they are) or of
+// float (4 floats, stored rounded to fp16 as kv_store and the CPU round them).
+template <typename T>
+struct TileVector;
+template <>
+struct TileVector<__half> {
+    using V = uint4;
+    static constexpr int n = 8;
+    __device__ static V zero() { return make_uint4(0, 0, 0, 0); }
+    __device__ static void store(__half* dst, const V& v) { *reinterpret_cast<uint4*>(dst) = v; }
+};
+template <>
+struct TileVector<float> {
+    using V = float4;
+    static constexpr int n = 4;
+    __device__ static V zero() { return make_float4(0.0f, 0.0f, 0.0f, 0.0f); }
+    __device__ static void store(__half* dst, const V& v) {
+        reinterpret_cast<__half2*>(dst)[0] = __floats2half2_rn(v.x, v.y);
+        reinterpret_cast<__half2*>(dst)[1] = __floats2half2_rn(v.z, v.w);
     }
-#pragma unroll
-    for (int u = 0; u < per_thread; ++u) {
-        const int i = threadIdx.x + u * kWarps * 32, r = i / vecs, c = (i % vecs) * 8;
-        *reinterpret_cast<uint4*>(dst + r * TiledLayout<D>::ldh + c) = val[u];
-    }
-}
+};
 
-template <int D>
-__device__ void load_tile(__half* dst, const float* src, size_t stride, int valid) {
-    constexpr int vecs = D / 4;  // float4 vectors per row
+// Fills a padded 64 x D fp16 tile from rows of D values (`stride` elements apart),
+// zeros from row `valid` on. All of a thread's loads are issued before its
+// stores, so their latencies overlap.
+template <int D, typename T>
+__device__ void load_tile(__half* dst, const T* src, size_t stride, int valid) {
+    using TV = TileVector<T>;
+    constexpr int vecs = D / TV::n;  // vectors per row
     constexpr int per_thread = kTile * vecs / (kWarps * 32);
-    float4 val[per_thread];
+    typename TV::V val[per_thread];
 #pragma unroll
     for (int u = 0; u < per_thread; ++u) {
-        const int i = threadIdx.x + u * kWarps * 32, r = i / vecs, c = (i % vecs) * 4;
-        val[u] = r < valid ? *reinterpret_cast<const float4*>(src + static_cast<size_t>(r) * stride + c)
-                           : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+        const int i = threadIdx.x + u * kWarps * 32, r = i / vecs, c = (i % vecs) * TV::n;
+        val[u] = r < valid ? *reinterpret_cast<const typename TV::V*>(src + static_cast<size_t>(r) * stride + c)
+                           : TV::zero();
     }
 #pragma unroll
     for (int u = 0; u < per_thread; ++u) {
-        const int i = threadIdx.x + u * kWarps * 32, r = i / vecs, c = (i % vecs) * 4;
-        __half2* d = reinterpret_cast<__half2*>(dst + r * TiledLayout<D>::ldh + c);
-        d[0] = __floats2half2_rn(val[u].x, val[u].y);  // round to nearest, as kv_store and the CPU do
-        d[1] = __floats2half2_rn(val[u].z, val[u].w);
+        const int i = threadIdx.x + u * kWarps * 32, r = i / vecs, c = (i % vecs) * TV::n;
+        TV::store(dst + r * TiledLayout<D>::ldh + c, val[u]);
     }
 }
 

@@ -6,22 +6,14 @@
 #include <memory>
 #include <random>
 
-#include "backend/cpu_backend.h"
-#include "gguf/random_llama_gguf.h"
-#include "model/llama_model.h"
-#include "test_support.h"
+#include "tiny_model_support.h"
 #include "train/batch_loss.h"
 
 TEST(BatchLossClassify, PromptOnceAgreesWithScoringEachSequence) {
-    qt::test::TempDir dir("classify");
-    const std::string path = dir.path + "/tiny.gguf";
     qt::RandomLlamaSpec spec;
     spec.seed = 11;
-    qt::write_random_llama_gguf(path, spec);
-    auto file = std::shared_ptr<const qt::GgufFile>(qt::GgufFile::open(path));
-    auto backend = qt::make_cpu_backend(1);
-    auto model = qt::LlamaModel::load(file, *backend, {});
-    qt::BatchLoss loss(*model, 64);
+    qt::test::TinyCpuModel tiny("classify", spec);
+    qt::BatchLoss loss(*tiny.model, 64);
 
     std::mt19937 rng(5);
     std::uniform_int_distribution<int32_t> token(0, spec.vocab_size - 1);
@@ -54,13 +46,8 @@ TEST(BatchLossClassify, PromptOnceAgreesWithScoringEachSequence) {
 }
 
 TEST(BatchLossClassify, RejectsAPromptAndLabelLongerThanTheCache) {
-    qt::test::TempDir dir("classify_long");
-    const std::string path = dir.path + "/tiny.gguf";
-    qt::write_random_llama_gguf(path, {});
-    auto file = std::shared_ptr<const qt::GgufFile>(qt::GgufFile::open(path));
-    auto backend = qt::make_cpu_backend(1);
-    auto model = qt::LlamaModel::load(file, *backend, {});
-    qt::BatchLoss loss(*model, 8);
+    qt::test::TinyCpuModel tiny("classify_long");
+    qt::BatchLoss loss(*tiny.model, 8);
     qt::Example ex;
     ex.tokens = {1, 2, 3, 4, 5, 6, 7};
     ex.prompt_length = 7;

@@ -7,20 +7,13 @@
 #include <memory>
 #include <random>
 
-#include "backend/cpu_backend.h"
-#include "gguf/random_llama_gguf.h"
-#include "model/llama_model.h"
-#include "test_support.h"
+#include "tiny_model_support.h"
 
 TEST(ForwardNllBatch, EqualsOneSequenceAtATimeWithTheHeadInChunks) {
-    qt::test::TempDir dir("nll_batch");
-    const std::string path = dir.path + "/tiny.gguf";
     qt::RandomLlamaSpec spec;
     spec.seed = 3;
-    qt::write_random_llama_gguf(path, spec);
-    auto file = std::shared_ptr<const qt::GgufFile>(qt::GgufFile::open(path));
-    auto backend = qt::make_cpu_backend(1);
-    auto model = qt::LlamaModel::load(file, *backend, {});
+    qt::test::TinyCpuModel tiny("nll_batch", spec);
+    qt::LlamaModel* model = tiny.model.get();
     constexpr int kSeqs = 3, kLen = 50;
     std::mt19937 rng(9);
     std::uniform_int_distribution<int32_t> id(0, spec.vocab_size - 1);
