@@ -18,81 +18,82 @@ uint32_t load_u32(const uint8_t* p) {
     return v;
 }
 
-float q4_0_q8_0(int64_t n, const void* wv, const void* xv) {
-    const auto* w = static_cast<const BlockQ4_0*>(wv);
-    const auto* x = static_cast<const BlockQ8_0*>(xv);
+// The legacy types share one loop: blocks of 32 weights, byte j of a block giving
+// the codes of weights j and j + 16 (Codes returns them), an integer dot with the
+// block's 8-bit activations, and Combine turning it into the block's float term.
+struct CodePair {
+    int lo, hi;
+};
+
+template <class W, class X, class Codes, class Combine>
+float blocks_of_32(int64_t n, const void* wv, const void* xv, Codes codes, Combine combine) {
+    const auto* w = static_cast<const W*>(wv);
+    const auto* x = static_cast<const X*>(xv);
     float sum = 0;
     for (int64_t b = 0; b < n / 32; ++b) {
         int acc = 0;
         for (int j = 0; j < 16; ++j) {
-            acc += ((w[b].qs[j] & 0x0f) - 8) * x[b].qs[j];
-            acc += ((w[b].qs[j] >> 4) - 8) * x[b].qs[j + 16];
+            const CodePair c = codes(w[b], j);
+            acc += c.lo * x[b].qs[j] + c.hi * x[b].qs[j + 16];
         }
-        sum += static_cast<float>(acc) * (h2f(w[b].d) * h2f(x[b].d));
+        sum += combine(w[b], x[b], acc);
     }
     return sum;
 }
 
-// sum_j (d q_j + m) d_x p_j = d d_x sum(q p) + m s_x, with s_x = d_x sum(p).
+// Q4_0, Q5_0, Q8_0: sum = d d_x (q . p).
+template <class W>
+float symmetric_term(const W& w, const BlockQ8_0& x, int acc) {
+    return static_cast<float>(acc) * (h2f(w.d) * h2f(x.d));
+}
+// Q4_1, Q5_1: sum_j (d q_j + m) d_x p_j = d d_x sum(q p) + m s_x, with s_x = d_x sum(p).
+template <class W>
+float with_min_term(const W& w, const BlockQ8_1& x, int acc) {
+    return (h2f(w.d) * h2f(x.d)) * static_cast<float>(acc) + h2f(w.m) * h2f(x.s);
+}
+
+CodePair nibbles(const uint8_t* qs, int j) { return {qs[j] & 0x0f, qs[j] >> 4}; }
+// Q5: the nibbles plus bit j (and j + 16) of qh as their fifth bit.
+CodePair five_bits(const uint8_t* qs, const uint8_t* qh_bytes, int j) {
+    const uint32_t qh = load_u32(qh_bytes);
+    const CodePair c = nibbles(qs, j);
+    return {c.lo | static_cast<int>(((qh >> j) & 1u) << 4), c.hi | static_cast<int>(((qh >> (j + 16)) & 1u) << 4)};
+}
+
+float q4_0_q8_0(int64_t n, const void* wv, const void* xv) {
+    return blocks_of_32<BlockQ4_0, BlockQ8_0>(
+        n, wv, xv,
+        [](const BlockQ4_0& w, int j) {
+            const CodePair c = nibbles(w.qs, j);
+            return CodePair{c.lo - 8, c.hi - 8};
+        },
+        symmetric_term<BlockQ4_0>);
+}
+
 float q4_1_q8_1(int64_t n, const void* wv, const void* xv) {
-    const auto* w = static_cast<const BlockQ4_1*>(wv);
-    const auto* x = static_cast<const BlockQ8_1*>(xv);
-    float sum = 0;
-    for (int64_t b = 0; b < n / 32; ++b) {
-        int acc = 0;
-        for (int j = 0; j < 16; ++j) {
-            acc += (w[b].qs[j] & 0x0f) * x[b].qs[j];
-            acc += (w[b].qs[j] >> 4) * x[b].qs[j + 16];
-        }
-        sum += (h2f(w[b].d) * h2f(x[b].d)) * static_cast<float>(acc) + h2f(w[b].m) * h2f(x[b].s);
-    }
-    return sum;
+    return blocks_of_32<BlockQ4_1, BlockQ8_1>(
+        n, wv, xv, [](const BlockQ4_1& w, int j) { return nibbles(w.qs, j); }, with_min_term<BlockQ4_1>);
 }
 
 float q5_0_q8_0(int64_t n, const void* wv, const void* xv) {
-    const auto* w = static_cast<const BlockQ5_0*>(wv);
-    const auto* x = static_cast<const BlockQ8_0*>(xv);
-    float sum = 0;
-    for (int64_t b = 0; b < n / 32; ++b) {
-        const uint32_t qh = load_u32(w[b].qh);
-        int acc = 0;
-        for (int j = 0; j < 16; ++j) {
-            const int lo = (w[b].qs[j] & 0x0f) | static_cast<int>(((qh >> j) & 1u) << 4);
-            const int hi = (w[b].qs[j] >> 4) | static_cast<int>(((qh >> (j + 16)) & 1u) << 4);
-            acc += (lo - 16) * x[b].qs[j] + (hi - 16) * x[b].qs[j + 16];
-        }
-        sum += static_cast<float>(acc) * (h2f(w[b].d) * h2f(x[b].d));
-    }
-    return sum;
+    return blocks_of_32<BlockQ5_0, BlockQ8_0>(
+        n, wv, xv,
+        [](const BlockQ5_0& w, int j) {
+            const CodePair c = five_bits(w.qs, w.qh, j);
+            return CodePair{c.lo - 16, c.hi - 16};
+        },
+        symmetric_term<BlockQ5_0>);
 }
 
 float q5_1_q8_1(int64_t n, const void* wv, const void* xv) {
-    const auto* w = static_cast<const BlockQ5_1*>(wv);
-    const auto* x = static_cast<const BlockQ8_1*>(xv);
-    float sum = 0;
-    for (int64_t b = 0; b < n / 32; ++b) {
-        const uint32_t qh = load_u32(w[b].qh);
-        int acc = 0;
-        for (int j = 0; j < 16; ++j) {
-            const int lo = (w[b].qs[j] & 0x0f) | static_cast<int>(((qh >> j) & 1u) << 4);
-            const int hi = (w[b].qs[j] >> 4) | static_cast<int>(((qh >> (j + 16)) & 1u) << 4);
-            acc += lo * x[b].qs[j] + hi * x[b].qs[j + 16];
-        }
-        sum += (h2f(w[b].d) * h2f(x[b].d)) * static_cast<float>(acc) + h2f(w[b].m) * h2f(x[b].s);
-    }
-    return sum;
+    return blocks_of_32<BlockQ5_1, BlockQ8_1>(
+        n, wv, xv, [](const BlockQ5_1& w, int j) { return five_bits(w.qs, w.qh, j); }, with_min_term<BlockQ5_1>);
 }
 
 float q8_0_q8_0(int64_t n, const void* wv, const void* xv) {
-    const auto* w = static_cast<const BlockQ8_0W*>(wv);
-    const auto* x = static_cast<const BlockQ8_0*>(xv);
-    float sum = 0;
-    for (int64_t b = 0; b < n / 32; ++b) {
-        int acc = 0;
-        for (int j = 0; j < 32; ++j) acc += w[b].qs[j] * x[b].qs[j];
-        sum += static_cast<float>(acc) * (h2f(w[b].d) * h2f(x[b].d));
-    }
-    return sum;
+    return blocks_of_32<BlockQ8_0W, BlockQ8_0>(
+        n, wv, xv, [](const BlockQ8_0W& w, int j) { return CodePair{w.qs[j], w.qs[j + 16]}; },
+        symmetric_term<BlockQ8_0W>);
 }
 
 // Q2_K: sum = d d_x sum_g sc_g (q . p)_g - dmin d_x sum_g m_g bsum_g over 16 groups of 16.
