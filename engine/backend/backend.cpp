@@ -35,7 +35,7 @@ void Backend::matmul_shared_input(std::span<const WeightTensor* const> ws, const
     if (ws.size() != ys.size())
         throw std::invalid_argument("matmul_shared_input: " + std::to_string(ws.size()) + " weights, " +
                                     std::to_string(ys.size()) + " outputs");
-    for (size_t i = 0; i < ws.size(); ++i) matmul(*ws[i], x, ys[i], n);
+    for (size_t i = 0; i < ws.size(); ++i) linear(*ws[i], x, ys[i], n);
 }
 
 void Backend::rmsnorm_matmul_shared_input(const float* x, const float* norm_w, float eps, int dim,
@@ -46,7 +46,7 @@ void Backend::rmsnorm_matmul_shared_input(const float* x, const float* norm_w, f
 }
 
 void Backend::matmul_add(const WeightTensor& w, const float* x, float* y, int n, float* scratch) {
-    matmul(w, x, scratch, n);
+    linear(w, x, scratch, n);
     add_inplace(y, scratch, static_cast<int64_t>(n) * w.rows);
 }
 

@@ -109,7 +109,7 @@ public:
     // y[t] = W x[t].                                                   x: [n][W.cols]; y: [n][W.rows]
     virtual void matmul(const WeightTensor& w, const float* x, float* y, int n) = 0;
     // y_i[t] = W_i x[t] for several weights on one input (q, k, v; gate, up): a
-    // backend may prepare x once for all. The base class calls matmul for each.
+    // backend may prepare x once for all. The base class calls linear for each.
     virtual void matmul_shared_input(std::span<const WeightTensor* const> ws, const float* x,
                                      std::span<float* const> ys, int n);
     // y_i[t] = W_i rmsnorm(x[t]) * norm_w: a normalization followed by the weights
@@ -177,6 +177,12 @@ public:
     virtual void zo_add_noise(float* x, int64_t count, float alpha, ZoNoise noise, uint64_t index0);
     // y[t] = W x[t] for a float32 weight (w.type == F32), as matmul; the base class calls matmul.
     virtual void matmul_f32(const WeightTensor& w, const float* x, float* y, int n) { matmul(w, x, y, n); }
+    // y[t] = W x[t] for any weight: matmul_f32 for float32 ones (MeZO's copies), matmul otherwise.
+    // The base implementations of the fused products above go through it.
+    void linear(const WeightTensor& w, const float* x, float* y, int n) {
+        if (w.type == GgmlType::F32) matmul_f32(w, x, y, n);
+        else matmul(w, x, y, n);
+    }
 
 protected:
     MemoryLedger ledger_;

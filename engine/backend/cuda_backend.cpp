@@ -129,26 +129,6 @@ public:
         cuda::matmul(ctx_, f, w.data, w.row_bytes, w.rows, w.cols, x, y, n, act_scratch_.data());
     }
 
-    // On the tensor-core path the bf16 copy of x is made once for all the weights.
-    void matmul_shared_input(std::span<const WeightTensor* const> ws, const float* x, std::span<float* const> ys,
-                             int n) override {
-        if (ws.size() != ys.size() || ws.empty()) return Backend::matmul_shared_input(ws, x, ys, n);
-        const OpScope scope(ctx_, "matmul");
-        size_t scratch = 0;
-        for (const WeightTensor* w : ws)
-            scratch = std::max(scratch, cuda::matmul_scratch_bytes(weight_format(w->type), w->rows, w->cols, n));
-        grow(act_scratch_, scratch);  // before the first product: growing would lose the copy of x
-        bool x_ready = false;
-        for (size_t i = 0; i < ws.size(); ++i) {
-            const WeightTensor& w = *ws[i];
-            const auto f = weight_format(w.type);
-            const bool gemm = cuda::uses_gemm_path(f, n);
-            cuda::matmul(ctx_, f, w.data, w.row_bytes, w.rows, w.cols, x, ys[i], n, act_scratch_.data(),
-                         {gemm && x_ready && w.cols == ws[0]->cols, false});
-            x_ready = gemm && w.cols == ws[0]->cols;
-        }
-    }
-
     // On the tensor-core path the normalization writes bf16 rows straight where the GEMMs read x.
     void rmsnorm_matmul_shared_input(const float* x, const float* norm_w, float eps, int dim,
                                      std::span<const WeightTensor* const> ws, std::span<float* const> ys, int n,

@@ -40,34 +40,11 @@ WeightTensor LlamaModel::place(const std::string& name, GgmlType type, int64_t c
     return w;
 }
 
-void LlamaModel::linear(const WeightTensor& w, const float* x, float* y, int n) {
-    if (w.type == GgmlType::F32) backend_.matmul_f32(w, x, y, n);
-    else backend_.matmul(w, x, y, n);
-}
-
 void LlamaModel::norm_linears(const WeightTensor& norm, const float* x, std::initializer_list<const WeightTensor*> ws,
                               std::initializer_list<float*> ys, int n) {
-    const auto& c = config_;
-    bool f32 = false;
-    for (const WeightTensor* w : ws) f32 = f32 || w->type == GgmlType::F32;
-    if (f32) {  // MeZO's float32 copies go through matmul_f32
-        backend_.rmsnorm(x, static_cast<const float*>(norm.data), xn_.f32(), n, c.dim, c.rms_eps);
-        auto y = ys.begin();
-        for (const WeightTensor* w : ws) linear(*w, xn_.f32(), *y++, n);
-        return;
-    }
-    backend_.rmsnorm_matmul_shared_input(x, static_cast<const float*>(norm.data), c.rms_eps, c.dim,
+    backend_.rmsnorm_matmul_shared_input(x, static_cast<const float*>(norm.data), config_.rms_eps, config_.dim,
                                          std::span<const WeightTensor* const>(ws.begin(), ws.size()),
                                          std::span<float* const>(ys.begin(), ys.size()), n, xn_.f32());
-}
-
-void LlamaModel::linear_add(const WeightTensor& w, const float* x, float* y, int n, float* scratch) {
-    if (w.type == GgmlType::F32) {
-        backend_.matmul_f32(w, x, scratch, n);
-        backend_.add_inplace(y, scratch, static_cast<int64_t>(n) * w.rows);
-    } else {
-        backend_.matmul_add(w, x, y, n, scratch);
-    }
 }
 
 std::vector<WeightTensor*> LlamaModel::trainable_linears() {
@@ -274,15 +251,10 @@ void LlamaModel::run_layers(std::span<const int32_t> tokens, KvCache& cache, int
         } else {
             b.attention_batch(q_.f32(), k_.f32(), v_.f32(), n_seqs, seq_len, shape, att_.f32());
         }
-        linear_add(L.wo, att_.f32(), x, n, xn);
+        b.matmul_add(L.wo, att_.f32(), x, n, xn);
         // Feed-forward block (SwiGLU).
         norm_linears(L.ffn_norm, x, {&L.w_gate, &L.w_up}, {gate_.f32(), up_.f32()}, n);
-        if (L.w_down.type == GgmlType::F32) {  // MeZO's float32 copy
-            b.swiglu(gate_.f32(), up_.f32(), gate_.f32(), static_cast<int64_t>(n) * c.ffn_dim);
-            linear_add(L.w_down, gate_.f32(), x, n, xn);
-        } else {
-            b.swiglu_matmul_add(gate_.f32(), up_.f32(), L.w_down, x, n, xn);
-        }
+        b.swiglu_matmul_add(gate_.f32(), up_.f32(), L.w_down, x, n, xn);
     }
     if (n_seqs == 1) cache.n_filled = pos0 + seq_len;
 }

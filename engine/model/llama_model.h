@@ -83,11 +83,10 @@ private:
     WeightTensor load(const std::string& name, int64_t expect_cols, int64_t expect_rows);
     WeightTensor load_norm(const std::string& name);
     WeightTensor place(const std::string& name, GgmlType type, int64_t cols, int64_t rows, const void* host_data);
-    void linear(const WeightTensor& w, const float* x, float* y, int n);
-    // Several weights on rmsnorm(x) * norm (q, k, v; gate, up); y += W x with `scratch` [n][W.rows] (see Backend).
+    // Several weights on rmsnorm(x) * norm (q, k, v; gate, up; the head), through
+    // Backend::rmsnorm_matmul_shared_input with xn_ as its scratch.
     void norm_linears(const WeightTensor& norm, const float* x, std::initializer_list<const WeightTensor*> ws,
                       std::initializer_list<float*> ys, int n);
-    void linear_add(const WeightTensor& w, const float* x, float* y, int n, float* scratch);
     void ensure_workspace(int n);
     // The forward pass of one sequence; returns the backend's logits of rows first_logit .. n-1.
     const float* forward_to_logits(std::span<const int32_t> tokens, KvCache& cache, int first_logit);
