@@ -164,16 +164,20 @@ void LlamaModel::forward(std::span<const int32_t> tokens, KvCache& cache, int fi
     backend_.download(logits, dev, static_cast<size_t>(n_out) * config_.vocab_size * sizeof(float));
 }
 
+void LlamaModel::check_targets(std::span<const int32_t> targets) const {
+    for (int32_t t : targets)
+        if (t >= config_.vocab_size)
+            throw std::out_of_range("target token " + std::to_string(t) + " outside the vocabulary of " +
+                                    std::to_string(config_.vocab_size));
+}
+
 double LlamaModel::forward_nll(std::span<const int32_t> tokens, KvCache& cache, int first_logit,
                                std::span<const int32_t> targets) {
     if (static_cast<int64_t>(targets.size()) != static_cast<int64_t>(tokens.size()) - first_logit)
         throw std::invalid_argument("forward_nll: " + std::to_string(targets.size()) + " targets for " +
                                     std::to_string(static_cast<int64_t>(tokens.size()) - first_logit) +
                                     " logit rows");
-    for (int32_t t : targets)
-        if (t >= config_.vocab_size)
-            throw std::out_of_range("target token " + std::to_string(t) + " outside the vocabulary of " +
-                                    std::to_string(config_.vocab_size));
+    check_targets(targets);
     const float* dev = forward_to_logits(tokens, cache, first_logit);
     return backend_.cross_entropy_sum(dev, targets, config_.vocab_size);
 }
@@ -183,10 +187,7 @@ double LlamaModel::forward_nll_batch(std::span<const int32_t> tokens, int n_seqs
     if (targets.size() != tokens.size())
         throw std::invalid_argument("forward_nll_batch: " + std::to_string(targets.size()) + " targets for " +
                                     std::to_string(tokens.size()) + " tokens");
-    for (int32_t t : targets)
-        if (t >= config_.vocab_size)
-            throw std::out_of_range("target token " + std::to_string(t) + " outside the vocabulary of " +
-                                    std::to_string(config_.vocab_size));
+    check_targets(targets);
     cache.n_filled = 0;
     run_layers(tokens, cache, n_seqs);
     // The head in chunks of rows, each reduced to its loss before the next: the

@@ -90,6 +90,8 @@ private:
     void ensure_workspace(int n);
     // The forward pass of one sequence; returns the backend's logits of rows first_logit .. n-1.
     const float* forward_to_logits(std::span<const int32_t> tokens, KvCache& cache, int first_logit);
+    // Throws naming the first target at or beyond the vocabulary (negative ones are "skip").
+    void check_targets(std::span<const int32_t> targets) const;
     // Embedding and every layer; the final hidden states are left in x_.
     // n_seqs > 1: tokens are that many sequences of equal length, each from position 0.
     void run_layers(std::span<const int32_t> tokens, KvCache& cache, int n_seqs);
