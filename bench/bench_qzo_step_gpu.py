@@ -62,27 +62,40 @@ def run_torch_mezo(shape, batch, seq, steps):
     ids = torch.randint(0, s["vocab"], (batch, seq), device="cuda")
     eps, lr = 1e-3, 1e-6
 
-    def perturb(seed, scale):
-        gen = torch.Generator(device="cuda")
-        gen.manual_seed(seed)
-        for p in params:
-            z = torch.randn(p.shape, generator=gen, device=p.device, dtype=p.dtype)
-            p.add_(z, alpha=scale)
-
-    @torch.inference_mode()
-    def step(seed):
-        perturb(seed, eps)
-        lp = model(input_ids=ids, labels=ids).loss
-        perturb(seed, -2 * eps)
-        lm = model(input_ids=ids, labels=ids).loss
-        g = float((lp - lm) / (2 * eps))
-        perturb(seed, eps - lr * g)  # restore and update in one pass, as MeZO's code does it
-        return g
-
-    step_ms, peak = time_steps(step, steps)
+    step_ms, peak = time_steps(lambda seed: spsa_step(params, lambda: model(input_ids=ids, labels=ids).loss,
+                                                      seed, eps, lr), steps)
     del model, params
     torch.cuda.empty_cache()
     return {"step_ms": step_ms, "peak_gib": peak, "params": n_params}
+
+
+def spsa_step(tensors, loss, seed, eps, lr, clip=None, nonnegative=False):
+    """One zeroth-order step on `tensors` in place: z drawn per tensor from one
+    seeded generator (regenerated, never stored), t + eps z, loss, t - eps z, loss,
+    then restore and update in one pass (t + (eps - lr d) z, as MeZO's code does),
+    d the projected gradient, clipped to [-clip, clip] when clip is given (QZO);
+    nonnegative clamps the result at zero (QZO's scales). Returns d."""
+    import torch
+
+    def perturb(scale):
+        gen = torch.Generator(device="cuda")
+        gen.manual_seed(seed)
+        for t in tensors:
+            t.add_(torch.randn(t.shape, generator=gen, device=t.device, dtype=t.dtype), alpha=scale)
+
+    with torch.inference_mode():
+        perturb(eps)
+        lp = loss()
+        perturb(-2 * eps)
+        lm = loss()
+        d = float((lp - lm) / (2 * eps))
+        if clip is not None:
+            d = max(-clip, min(clip, d))
+        perturb(eps - lr * d)
+        if nonnegative:
+            for t in tensors:
+                t.clamp_(min=0)
+    return d
 
 
 def time_steps(step, steps):
@@ -164,26 +177,10 @@ def run_torch_int4_qzo(shape, batch, seq, steps):
     ids = torch.randint(0, s["vocab"], (batch, seq), device="cuda")
     eps, lr, clip = 1e-4, 1e-7, 500.0
 
-    def perturb(seed, scale):
-        g = torch.Generator(device="cuda")
-        g.manual_seed(seed)
-        for m in qlinears:
-            m.scales.add_(torch.randn(m.scales.shape, generator=g, device="cuda"), alpha=scale)
-
-    @torch.inference_mode()
-    def step(seed):
-        perturb(seed, eps)
-        lp = model(input_ids=ids, labels=ids).loss
-        perturb(seed, -2 * eps)
-        lm = model(input_ids=ids, labels=ids).loss
-        d = max(-clip, min(clip, float((lp - lm) / (2 * eps))))
-        perturb(seed, eps - lr * d)
-        for m in qlinears:
-            m.scales.clamp_(min=0)
-        return d
-
-    step_ms, peak = time_steps(step, steps)
-    del model, qlinears
+    scales = [m.scales for m in qlinears]
+    step_ms, peak = time_steps(lambda seed: spsa_step(scales, lambda: model(input_ids=ids, labels=ids).loss,
+                                                      seed, eps, lr, clip=clip, nonnegative=True), steps)
+    del model, qlinears, scales
     torch.cuda.empty_cache()
     return {"step_ms": step_ms, "peak_gib": peak}
 
