@@ -84,13 +84,11 @@ void embed(Context* ctx, WeightFormat f, const void* table_dev, size_t row_bytes
 void rmsnorm(Context* ctx, const float* x_dev, const float* w_dev, float* out_dev, int n, int dim, float eps);
 // The same values rounded to bf16 (what the tensor-core matmul would make of them).
 void rmsnorm_bf16(Context* ctx, const float* x_dev, const float* w_dev, void* out_bf16_dev, int n, int dim, float eps);
-// Adjacent-pair rotation of the first n_rot dims of each head; theta_i =
-// pos * theta_scale^i, advanced by repeated multiplication.   x: [n][n_heads * head_dim]
-void rope(Context* ctx, float* x_dev, const int32_t* positions_dev, int n, int n_heads, int head_dim, int n_rot,
-          float theta_scale);
-// The same rotation in two parts: rope_table writes cos/sin of every (token, pair)
-// ([n][n_rot / 2] float pairs into `table_dev`), rope_from_table applies them; q and
-// k of every layer share one table. Bit-identical to rope().
+// Adjacent-pair rotation of the first n_rot dims of each head, theta_i =
+// pos * theta_scale^i advanced by repeated multiplication, in two parts:
+// rope_table writes cos/sin of every (token, pair) ([n][n_rot / 2] float pairs
+// into `table_dev`), rope_from_table rotates x ([n][n_heads * head_dim]) with
+// them; q and k of every layer share one table.
 void rope_table(Context* ctx, const int32_t* positions_dev, int n, int n_rot, float theta_scale, void* table_dev);
 void rope_from_table(Context* ctx, float* x_dev, const void* table_dev, int n, int n_heads, int head_dim, int n_rot);
 // k, v [n][kv_width] rounded to fp16 into the caches at `offset` elements.

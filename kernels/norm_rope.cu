@@ -33,25 +33,10 @@ __global__ void rmsnorm_kernel(const float* __restrict__ x, const float* __restr
     for (int i = threadIdx.x; i < dim; i += kNormThreads) store_value(o, i, __fmul_rn(__fmul_rn(xr[i], scale), w[i]));
 }
 
-// One thread per rotated pair (token, head, i).
-__global__ void rope_kernel(float* __restrict__ x, const int32_t* __restrict__ positions, int64_t total, int n_heads,
-                            int head_dim, int half_rot, float theta_scale) {
-    const int64_t idx = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-    if (idx >= total) return;
-    const int i = static_cast<int>(idx % half_rot);
-    const int64_t th = idx / half_rot;  // token * n_heads + head
-    const int t = static_cast<int>(th / n_heads);
-    float theta = static_cast<float>(positions[t]);
-    for (int k = 0; k < i; ++k) theta = __fmul_rn(theta, theta_scale);
-    const float c = cosf(theta), s = sinf(theta);
-    float* v = x + th * head_dim + 2 * i;
-    const float a = v[0], b = v[1];
-    v[0] = __fsub_rn(__fmul_rn(a, c), __fmul_rn(b, s));
-    v[1] = __fadd_rn(__fmul_rn(a, s), __fmul_rn(b, c));
-}
-
-// cos and sin of theta_i = pos * theta_scale^i for every token and pair, with the
-// rope kernel's arithmetic: a table that every head of q and k of every layer reuses.
+// Rotary embedding in two kernels. The first tabulates cos and sin of
+// theta_i = pos * theta_scale^i (theta advanced by repeated multiplication, as on
+// the CPU) for every token and pair: a table every head of q and k of every layer
+// reuses. The second rotates each pair with its table entry.
 __global__ void rope_table_kernel(const int32_t* __restrict__ positions, int n, int half_rot, float theta_scale,
                                   float2* __restrict__ table) {
     const int64_t idx = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
@@ -104,15 +89,6 @@ void rmsnorm_bf16(Context* ctx, const float* x, const float* w, void* out_bf16, 
     rmsnorm_kernel<__nv_bfloat16>
         <<<n, kNormThreads, 0, ctx->stream>>>(x, w, static_cast<__nv_bfloat16*>(out_bf16), dim, eps);
     QT_CUDA_CHECK_LAUNCH("rmsnorm_kernel<bf16>");
-}
-
-void rope(Context* ctx, float* x, const int32_t* positions, int n, int n_heads, int head_dim, int n_rot,
-          float theta_scale) {
-    const int64_t total = static_cast<int64_t>(n) * n_heads * (n_rot / 2);
-    if (total <= 0) return;
-    rope_kernel<<<static_cast<unsigned>((total + 255) / 256), 256, 0, ctx->stream>>>(x, positions, total, n_heads,
-                                                                                       head_dim, n_rot / 2, theta_scale);
-    QT_CUDA_CHECK_LAUNCH("rope_kernel");
 }
 
 }  // namespace qt::cuda
