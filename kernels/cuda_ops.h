@@ -69,9 +69,21 @@ void quantize_activations(Context* ctx, WeightFormat f, const float* x_dev, int6
 // Tensor-core path only (uses_gemm_path): reuse_x takes the bf16 copy of x that the
 // previous call of the same n and cols (or swiglu_bf16) left at the start of the
 // same scratch (several weights on one input); accumulate adds W x to y (beta = 1).
+// Where the block scales d come from (QZO): the CUDA backend defers its scale
+// writes, and the dequantization reads block b's d as fp16(master[b] + alpha * z_b),
+// z_b = philox_normal(seed, step, index0 + b), the value zo_write_scales would have
+// written (alpha == 0: fp16(master[b])); the d bytes in the blocks are then ignored.
+// Only for the 32-weight formats with d first (d_field_fusable).
+struct ScaleSource {
+    const float* master_dev = nullptr;
+    float alpha = 0.0f;
+    uint64_t seed = 0, step = 0, index0 = 0;
+};
+bool d_field_fusable(WeightFormat f);
 struct MatmulOptions {
     bool reuse_x = false;
     bool accumulate = false;
+    const ScaleSource* d = nullptr;  // tensor-core path only; nullptr: d as stored
 };
 void matmul(Context* ctx, WeightFormat f, const void* w_dev, size_t row_bytes, int64_t rows, int64_t cols,
             const float* x_dev, float* y_dev, int n, void* scratch_dev, MatmulOptions options = {});
@@ -122,7 +134,8 @@ void matmul_f32(Context* ctx, const float* w_dev, int64_t rows, int64_t cols, co
 // field_b = fp16(master[b] + alpha * z_b); alpha == 0 writes fp16(master[b]).
 void zo_write_scales(Context* ctx, void* blocks_dev, size_t block_bytes, size_t field_offset, int64_t count,
                      const float* master_dev, float alpha, uint64_t seed, uint64_t step, uint64_t index0);
-// master[b] = v = master[b] - coeff * z_b (kept from crossing zero when keep_sign); field_b = fp16(v).
+// master[b] = v = master[b] - coeff * z_b (kept from crossing zero when keep_sign); field_b = fp16(v)
+// unless blocks_dev is null (the masters alone).
 void zo_update_scales(Context* ctx, void* blocks_dev, size_t block_bytes, size_t field_offset, int64_t count,
                       float* master_dev, float coeff, bool keep_sign, uint64_t seed, uint64_t step, uint64_t index0);
 // x[i] += alpha * z_i.

@@ -84,23 +84,42 @@ template <> __device__ __forceinline__ float dequant_element<WeightFormat::BF16>
     return __uint_as_float(bits);
 }
 __device__ __forceinline__ int nibble32(const uint8_t* qs, int e) { return e < 16 ? (qs[e] & 0x0f) : (qs[e - 16] >> 4); }
-template <> __device__ __forceinline__ float dequant_element<WeightFormat::Q4_0>(const uint8_t* b, int e) {
-    return __fmul_rn(h2f(b), static_cast<float>(nibble32(b + 2, e) - 8));
-}
-template <> __device__ __forceinline__ float dequant_element<WeightFormat::Q4_1>(const uint8_t* b, int e) {
-    return __fadd_rn(__fmul_rn(h2f(b), static_cast<float>(nibble32(b + 4, e))), h2f(b + 2));
-}
 __device__ __forceinline__ int q5_code(const uint8_t* qs, uint32_t qh, int e) {
     return nibble32(qs, e) | static_cast<int>(((qh >> e) & 1u) << 4);
 }
+
+// Weight e of a block of the 32-weight types with its scale d given rather than read
+// from the block's first two bytes (QZO's perturbed scale, quant_matmul_gemm.cu).
+template <WeightFormat F> __device__ float dequant_element_d(const uint8_t* b, int e, float d);
+template <> __device__ __forceinline__ float dequant_element_d<WeightFormat::Q4_0>(const uint8_t* b, int e, float d) {
+    return __fmul_rn(d, static_cast<float>(nibble32(b + 2, e) - 8));
+}
+template <> __device__ __forceinline__ float dequant_element_d<WeightFormat::Q4_1>(const uint8_t* b, int e, float d) {
+    return __fadd_rn(__fmul_rn(d, static_cast<float>(nibble32(b + 4, e))), h2f(b + 2));
+}
+template <> __device__ __forceinline__ float dequant_element_d<WeightFormat::Q5_0>(const uint8_t* b, int e, float d) {
+    return __fmul_rn(d, static_cast<float>(q5_code(b + 6, load_u32_bytes(b + 2), e) - 16));
+}
+template <> __device__ __forceinline__ float dequant_element_d<WeightFormat::Q5_1>(const uint8_t* b, int e, float d) {
+    return __fadd_rn(__fmul_rn(d, static_cast<float>(q5_code(b + 8, load_u32_bytes(b + 4), e))), h2f(b + 2));
+}
+template <> __device__ __forceinline__ float dequant_element_d<WeightFormat::Q8_0>(const uint8_t* b, int e, float d) {
+    return __fmul_rn(static_cast<float>(static_cast<int8_t>(b[2 + e])), d);
+}
+template <> __device__ __forceinline__ float dequant_element<WeightFormat::Q4_0>(const uint8_t* b, int e) {
+    return dequant_element_d<WeightFormat::Q4_0>(b, e, h2f(b));
+}
+template <> __device__ __forceinline__ float dequant_element<WeightFormat::Q4_1>(const uint8_t* b, int e) {
+    return dequant_element_d<WeightFormat::Q4_1>(b, e, h2f(b));
+}
 template <> __device__ __forceinline__ float dequant_element<WeightFormat::Q5_0>(const uint8_t* b, int e) {
-    return __fmul_rn(h2f(b), static_cast<float>(q5_code(b + 6, load_u32_bytes(b + 2), e) - 16));
+    return dequant_element_d<WeightFormat::Q5_0>(b, e, h2f(b));
 }
 template <> __device__ __forceinline__ float dequant_element<WeightFormat::Q5_1>(const uint8_t* b, int e) {
-    return __fadd_rn(__fmul_rn(h2f(b), static_cast<float>(q5_code(b + 8, load_u32_bytes(b + 4), e))), h2f(b + 2));
+    return dequant_element_d<WeightFormat::Q5_1>(b, e, h2f(b));
 }
 template <> __device__ __forceinline__ float dequant_element<WeightFormat::Q8_0>(const uint8_t* b, int e) {
-    return __fmul_rn(static_cast<float>(static_cast<int8_t>(b[2 + e])), h2f(b));
+    return dequant_element_d<WeightFormat::Q8_0>(b, e, h2f(b));
 }
 // Q4_K: fp16 d | fp16 dmin | scales[12] | qs[128]; e = 64c + 32h + l is nibble h of qs[32c + l].
 template <> __device__ __forceinline__ float dequant_element<WeightFormat::Q4_K>(const uint8_t* b, int e) {

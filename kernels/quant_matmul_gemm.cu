@@ -15,6 +15,7 @@
 #include "cuda_context.cuh"
 #include "cuda_ops.h"
 #include "quant_formats.cuh"
+#include "train/philox_normal.h"
 
 namespace qt::cuda {
 namespace {
@@ -37,6 +38,53 @@ __global__ void dequant_bf16_kernel(const uint8_t* __restrict__ w, size_t row_by
 #pragma unroll
         for (int i = 0; i < kPerThread; ++i) v[i] = __float2bfloat16_rn(dequant_element<F>(blk, e0 + i));
         *reinterpret_cast<uint4*>(out + r * cols + c) = *reinterpret_cast<const uint4*>(v);
+    }
+}
+
+// The same for a 32-weight format whose block scales d come from a ScaleSource
+// (QZO's deferred perturbation): d_b = fp16(master[b] + alpha * z_b), rounded as
+// zo_write_scales rounds it, so the result equals dequantizing the written blocks.
+// One thread expands one block. A warp takes the 32 blocks of 8 whole Philox
+// groups (z indices 4g .. 4g + 31), so each lane draws its own block's group:
+// the warp pays one Philox evaluation per 32 blocks, and needs no shuffles.
+// Blocks first .. first + n_blocks - 1 of the weight; out[b - first][32].
+template <WeightFormat F>
+__global__ void dequant_bf16_sourced_kernel(const uint8_t* __restrict__ w, int64_t first, int64_t n_blocks,
+                                            ScaleSource src, __nv_bfloat16* __restrict__ out) {
+    static_assert(Traits<F>::qk == 32 && Traits<F>::bytes % 2 == 0, "32-weight blocks of whole 16-bit words");
+    const int lane = threadIdx.x % 32;
+    const int64_t z_first = static_cast<int64_t>(src.index0) + first;  // z index of block `first`
+    const int64_t z_base = (z_first >> 2) << 2;                         // the group that holds it starts here
+    const int64_t warps_needed = (z_first + n_blocks - z_base + 31) / 32;
+    const int64_t warps = static_cast<int64_t>(gridDim.x) * (blockDim.x / 32);
+    const bool noisy = src.alpha != 0.0f;
+    for (int64_t wi = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / 32; wi < warps_needed;
+         wi += warps) {
+        const int64_t zi = z_base + wi * 32 + lane;
+        float z = 0.0f;
+        if (noisy) {
+            const NormalQuad q = philox_normal_quad(src.seed, src.step, static_cast<uint64_t>(zi >> 2));
+            const int k = static_cast<int>(zi & 3);
+            z = k == 0 ? q.z[0] : k == 1 ? q.z[1] : k == 2 ? q.z[2] : q.z[3];
+        }
+        const int64_t b = zi - z_first;  // relative to `first`
+        if (b < 0 || b >= n_blocks) continue;
+        float d = src.master_dev[first + b];
+        if (noisy) d = __fadd_rn(d, __fmul_rn(src.alpha, z));
+        d = __half2float(__float2half_rn(d));
+        // The block into registers (blocks are 2-byte aligned), then 32 weights from it.
+        const auto* words = reinterpret_cast<const uint16_t*>(w + (first + b) * Traits<F>::bytes);
+        alignas(4) uint8_t blk[Traits<F>::bytes];
+#pragma unroll
+        for (int i = 0; i < Traits<F>::bytes / 2; ++i) reinterpret_cast<uint16_t*>(blk)[i] = words[i];
+        __nv_bfloat16* dst = out + b * 32;
+#pragma unroll
+        for (int part = 0; part < 4; ++part) {
+            alignas(16) __nv_bfloat16 v[8];
+#pragma unroll
+            for (int i = 0; i < 8; ++i) v[i] = __float2bfloat16_rn(dequant_element_d<F>(blk, part * 8 + i, d));
+            reinterpret_cast<uint4*>(dst)[part] = *reinterpret_cast<const uint4*>(v);
+        }
     }
 }
 
@@ -71,6 +119,45 @@ int64_t tile_rows(int64_t rows, int64_t cols) {
     return fit < 1 ? 1 : (fit < rows ? fit : rows);
 }
 
+// Rows r0 .. r0 + m - 1 of the weight as bf16 into wb, d as stored in the blocks.
+void dequant_tile(Context* ctx, WeightFormat f, const uint8_t* wt, size_t row_bytes, int64_t m, int64_t cols,
+                  __nv_bfloat16* wb) {
+    const unsigned grid = grid_for(ctx, m * (cols / kPerThread));
+    switch (f) {
+#define X(name)                                                                                                 \
+    case WeightFormat::name:                                                                                    \
+        dequant_bf16_kernel<WeightFormat::name><<<grid, 256, 0, ctx->stream>>>(wt, row_bytes, m, cols, wb);    \
+        break;
+        X(F16) X(BF16) X(Q4_0) X(Q4_1) X(Q5_0) X(Q5_1) X(Q8_0) X(Q4_K) X(Q5_K) X(Q6_K)
+#undef X
+        default: throw std::invalid_argument("matmul_gemm: format " + std::to_string(static_cast<uint32_t>(f)));
+    }
+    QT_CUDA_CHECK_LAUNCH("dequant_bf16_kernel");
+}
+
+// The same with each block's d taken from `src` (d_field_fusable formats).
+void dequant_tile_sourced(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, int64_t r0, int64_t m,
+                          int64_t cols, const ScaleSource& src, __nv_bfloat16* wb) {
+    if (row_bytes != static_cast<size_t>(cols / 32) * format_block_bytes(f))
+        throw std::invalid_argument("matmul_gemm: sourced scales need rows of whole blocks back to back");
+    const int64_t blocks = m * (cols / 32), first = r0 * (cols / 32);
+    const int64_t warps = (blocks + 3 + 31) / 32;  // one per 32 blocks (8 Philox groups)
+    const unsigned grid = grid_for(ctx, warps * 32);
+    const auto* wp = static_cast<const uint8_t*>(w);
+    switch (f) {
+#define X(name)                                                                                                   \
+    case WeightFormat::name:                                                                                      \
+        dequant_bf16_sourced_kernel<WeightFormat::name><<<grid, 256, 0, ctx->stream>>>(wp, first, blocks, src, wb); \
+        break;
+        X(Q4_0) X(Q4_1) X(Q5_0) X(Q5_1) X(Q8_0)
+#undef X
+        default:
+            throw std::invalid_argument("matmul_gemm: no sourced scales for format " +
+                                        std::to_string(static_cast<uint32_t>(f)));
+    }
+    QT_CUDA_CHECK_LAUNCH("dequant_bf16_sourced_kernel");
+}
+
 }  // namespace
 
 int gemm_min_tokens() {
@@ -79,6 +166,11 @@ int gemm_min_tokens() {
         return s && *s ? std::atoi(s) : 128;
     }();
     return v;
+}
+
+bool d_field_fusable(WeightFormat f) {
+    return f == WeightFormat::Q4_0 || f == WeightFormat::Q4_1 || f == WeightFormat::Q5_0 || f == WeightFormat::Q5_1 ||
+           f == WeightFormat::Q8_0;
 }
 
 bool uses_gemm(WeightFormat f, int n) { return f != WeightFormat::F32 && n >= gemm_min_tokens(); }
@@ -106,19 +198,9 @@ void matmul_gemm(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, 
     for (int64_t r0 = 0; r0 < rows; r0 += tile) {
         const int64_t m = rows - r0 < tile ? rows - r0 : tile;
         const uint8_t* wt = static_cast<const uint8_t*>(w) + static_cast<size_t>(r0) * row_bytes;
-        const int64_t groups = m * (cols / kPerThread);
         profile_begin(ctx, "  matmul: dequant to bf16");
-        switch (f) {
-#define X(name)                                                                                                  \
-    case WeightFormat::name:                                                                                     \
-        dequant_bf16_kernel<WeightFormat::name><<<grid_for(ctx, groups), 256, 0, ctx->stream>>>(wt, row_bytes, m, \
-                                                                                               cols, wb);        \
-        break;
-            X(F16) X(BF16) X(Q4_0) X(Q4_1) X(Q5_0) X(Q5_1) X(Q8_0) X(Q4_K) X(Q5_K) X(Q6_K)
-#undef X
-            default: throw std::invalid_argument("matmul_gemm: format " + std::to_string(static_cast<uint32_t>(f)));
-        }
-        QT_CUDA_CHECK_LAUNCH("dequant_bf16_kernel");
+        if (options.d) dequant_tile_sourced(ctx, f, w, row_bytes, r0, m, cols, *options.d, wb);
+        else dequant_tile(ctx, f, wt, row_bytes, m, cols, wb);
         profile_end(ctx);
         // Row-major y[n][rows] = x W^T: column-major Y (rows x n) = W^T' X with W seen as
         // cols x rows; a tile of rows r0.. is the sub-matrix at y + r0 with the same ldc.

@@ -89,7 +89,7 @@ __global__ void update_scales_kernel(uint8_t* blocks, size_t block_bytes, size_t
                                      // std::min(v, 0) / std::max(v, 0) of the host loop, signed zeros included.
                                      if (keep_sign) v = old < 0.0f ? (0.0f < v ? 0.0f : v) : (v < 0.0f ? 0.0f : v);
                                      master[b] = v;
-                                     *field_at(blocks, block_bytes, field_offset, b) = half_bits(v);
+                                     if (blocks) *field_at(blocks, block_bytes, field_offset, b) = half_bits(v);
                                  });
 }
 

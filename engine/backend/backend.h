@@ -98,9 +98,11 @@ public:
     virtual void upload(void* dst, const void* host_src, size_t bytes) = 0;
     virtual void download(void* host_dst, const void* src, size_t bytes) = 0;
     // Makes a weight usable by matmul/embed. `host_data` must stay valid while the
-    // backend may reference it (the CPU backend keeps a pointer into the mapped file).
+    // backend may reference it (the CPU backend keeps a pointer into the mapped file
+    // unless `writable`). A writable weight is the backend's own copy, whose block
+    // fields the zeroth-order ops below may write (QZO).
     virtual WeightTensor load_weight(const std::string& name, GgmlType type, int64_t cols, int64_t rows,
-                                     const void* host_data) = 0;
+                                     const void* host_data, bool writable) = 0;
 
     // out[t] = table row tokens[t], dequantized.                      out: [n][table.cols]
     virtual void embed(const WeightTensor& table, std::span<const int32_t> tokens, float* out) = 0;

@@ -38,18 +38,23 @@ public:
     void download(void* dst, const void* src, size_t bytes) override { std::memcpy(dst, src, bytes); }
 
     WeightTensor load_weight(const std::string& name, GgmlType type, int64_t cols, int64_t rows,
-                             const void* host_data) override {
+                             const void* host_data, bool writable) override {
         WeightTensor w;
         w.name = name;
         w.type = type;
         w.cols = cols;
         w.rows = rows;
         w.row_bytes = ggml_row_size(type, cols);
-        w.data = host_data;
-        // The CPU reads the mapped file in place; the ledger still counts the bytes.
         const size_t bytes = w.row_bytes * static_cast<size_t>(rows);
-        ledger_.add(MemoryCategory::Weights, static_cast<int64_t>(bytes));
-        w.storage = DeviceBuffer(this, const_cast<void*>(host_data), bytes, MemoryCategory::Weights, true);
+        if (writable) {
+            w.storage = alloc(bytes, MemoryCategory::Weights);
+            std::memcpy(w.storage.data(), host_data, bytes);
+        } else {
+            // The CPU reads the mapped file in place; the ledger still counts the bytes.
+            ledger_.add(MemoryCategory::Weights, static_cast<int64_t>(bytes));
+            w.storage = DeviceBuffer(this, const_cast<void*>(host_data), bytes, MemoryCategory::Weights, true);
+        }
+        w.data = w.storage.data();
         return w;
     }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <unordered_map>
 #include <vector>
 
 #include "cuda_device.h"  // kernels/: plain C++ headers
@@ -75,18 +76,29 @@ public:
         ledger_.add(category, static_cast<int64_t>(bytes));
         return DeviceBuffer(this, p, bytes, category);
     }
-    void free_raw(void* data, size_t) override { cuda::free_device(ctx_, data); }
+    void free_raw(void* data, size_t bytes) override {
+        // Deferred scales are written out before their masters go, and forgotten with their weights.
+        for (auto it = deferred_.begin(); it != deferred_.end();) {
+            if (overlaps(it->first, block_bytes_of(it->second.view), data, bytes)) it = deferred_.erase(it);
+            else ++it;
+        }
+        write_deferred_overlapping(data, bytes);
+        weights_.erase(data);
+        cuda::free_device(ctx_, data);
+    }
     void upload(void* dst, const void* src, size_t bytes) override {
+        write_deferred_overlapping(dst, bytes);  // a deferred write happened before this one
         const OpScope scope(ctx_, "upload");
         cuda::copy_to_device(ctx_, dst, src, bytes);
     }
     void download(void* dst, const void* src, size_t bytes) override {
+        write_deferred_overlapping(src, bytes);
         const OpScope scope(ctx_, "download");
         cuda::copy_to_host(ctx_, dst, src, bytes);
     }
 
     WeightTensor load_weight(const std::string& name, GgmlType type, int64_t cols, int64_t rows,
-                             const void* host_data) override {
+                             const void* host_data, bool /*writable: always a copy here*/) override {
         if (!cuda::format_supported(static_cast<uint32_t>(type)))
             throw std::runtime_error("tensor \"" + name + "\": type " + std::string(ggml_type_name(type)) +
                                      " has no CUDA kernel (supported: F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, "
@@ -101,6 +113,7 @@ public:
         w.storage = alloc(bytes, MemoryCategory::Weights);
         upload(w.storage.data(), host_data, bytes);
         w.data = w.storage.data();
+        weights_[w.data] = {weight_format(type), bytes};
         return w;
     }
 
@@ -113,6 +126,7 @@ public:
         const size_t bytes = tokens.size_bytes();
         grow(tokens_, bytes);
         upload(tokens_.data(), tokens.data(), bytes);
+        write_deferred(table.data);
         cuda::embed(ctx_, weight_format(table.type), table.data, table.row_bytes, table.cols,
                     static_cast<const int32_t*>(tokens_.data()), static_cast<int>(tokens.size()), out);
     }
@@ -126,7 +140,10 @@ public:
         const OpScope scope(ctx_, "matmul");
         const auto f = weight_format(w.type);
         grow(act_scratch_, cuda::matmul_scratch_bytes(f, w.rows, w.cols, n));
-        cuda::matmul(ctx_, f, w.data, w.row_bytes, w.rows, w.cols, x, y, n, act_scratch_.data());
+        cuda::MatmulOptions options;
+        if (cuda::uses_gemm_path(f, n)) options.d = scale_source(w);
+        else write_deferred(w.data);  // the warp kernels read the blocks as they are
+        cuda::matmul(ctx_, f, w.data, w.row_bytes, w.rows, w.cols, x, y, n, act_scratch_.data(), options);
     }
 
     // On the tensor-core path the normalization writes bf16 rows straight where the GEMMs read x.
@@ -150,7 +167,7 @@ public:
         for (size_t i = 0; i < ws.size(); ++i) {
             const WeightTensor& w = *ws[i];
             cuda::matmul(ctx_, weight_format(w.type), w.data, w.row_bytes, w.rows, w.cols, nullptr, ys[i], n,
-                         act_scratch_.data(), {true, false});
+                         act_scratch_.data(), {true, false, scale_source(w)});
         }
     }
 
@@ -160,7 +177,8 @@ public:
         if (!cuda::uses_gemm_path(f, n)) return Backend::matmul_add(w, x, y, n, scratch);
         const OpScope scope(ctx_, "matmul");
         grow(act_scratch_, cuda::matmul_scratch_bytes(f, w.rows, w.cols, n));
-        cuda::matmul(ctx_, f, w.data, w.row_bytes, w.rows, w.cols, x, y, n, act_scratch_.data(), {false, true});
+        cuda::matmul(ctx_, f, w.data, w.row_bytes, w.rows, w.cols, x, y, n, act_scratch_.data(),
+                     {false, true, scale_source(w)});
     }
 
     // On the tensor-core path SwiGLU writes its bf16 product straight where the GEMM reads x.
@@ -174,7 +192,8 @@ public:
             cuda::swiglu_bf16(ctx_, gate, up, act_scratch_.data(), static_cast<int64_t>(n) * w.cols);
         }
         const OpScope scope(ctx_, "matmul");
-        cuda::matmul(ctx_, f, w.data, w.row_bytes, w.rows, w.cols, nullptr, y, n, act_scratch_.data(), {true, true});
+        cuda::matmul(ctx_, f, w.data, w.row_bytes, w.rows, w.cols, nullptr, y, n, act_scratch_.data(),
+                     {true, true, scale_source(w)});
     }
 
     void rope(float* x, std::span<const int32_t> positions, int n_heads, int head_dim, int n_rot,
@@ -253,8 +272,17 @@ public:
     }
 
     // Zeroth-order ops: one kernel pass each over device memory (kernels/zo_update.cu).
+    // The block scale d of a whole 32-weight-block weight is not written at all: the
+    // write is remembered and the tensor-core matmul's dequantization reads d from
+    // the master and the noise instead (cuda::ScaleSource), so a QZO step makes no
+    // pass over the weights; any other reader of the blocks (the warp kernels, embed,
+    // download, an upload over them, freeing the master) writes them out first.
     void zo_write_scales(const BlockFieldView& f, const float* master, float alpha, ZoNoise noise,
                          uint64_t index0) override {
+        if (deferrable(f)) {
+            deferred_[f.blocks] = DeferredScales{f, master, alpha, noise, index0};
+            return;
+        }
         const OpScope scope(ctx_, "zo_write_scales");
         cuda::zo_write_scales(ctx_, f.blocks, f.block_bytes, f.field_offset, f.count, master, alpha, noise.seed,
                               noise.step, index0);
@@ -262,8 +290,10 @@ public:
     void zo_update_scales(const BlockFieldView& f, float* master, float coeff, bool keep_sign, ZoNoise noise,
                           uint64_t index0) override {
         const OpScope scope(ctx_, "zo_update_scales");
-        cuda::zo_update_scales(ctx_, f.blocks, f.block_bytes, f.field_offset, f.count, master, coeff, keep_sign,
-                               noise.seed, noise.step, index0);
+        const bool defer = deferrable(f);
+        cuda::zo_update_scales(ctx_, defer ? nullptr : f.blocks, f.block_bytes, f.field_offset, f.count, master, coeff,
+                               keep_sign, noise.seed, noise.step, index0);
+        if (defer) deferred_[f.blocks] = DeferredScales{f, master, 0.0f, {}, index0};
     }
     void zo_add_noise(float* x, int64_t count, float alpha, ZoNoise noise, uint64_t index0) override {
         const OpScope scope(ctx_, "zo_add_noise");
@@ -304,6 +334,61 @@ public:
     std::string profile_report(bool reset) { return cuda::profile_report(ctx_, reset); }
 
 private:
+    // A scale write not yet made: blocks' d = fp16(master + alpha z), as zo_write_scales states.
+    struct DeferredScales {
+        BlockFieldView view;
+        const float* master = nullptr;
+        float alpha = 0.0f;
+        ZoNoise noise;
+        uint64_t index0 = 0;
+    };
+    struct WeightInfo {
+        cuda::WeightFormat format;
+        size_t bytes = 0;
+    };
+
+    static size_t block_bytes_of(const BlockFieldView& v) { return static_cast<size_t>(v.count) * v.block_bytes; }
+    static bool overlaps(const void* a, size_t a_bytes, const void* b, size_t b_bytes) {
+        const auto a0 = reinterpret_cast<uintptr_t>(a), b0 = reinterpret_cast<uintptr_t>(b);
+        return a0 < b0 + b_bytes && b0 < a0 + a_bytes;
+    }
+
+    // The d field of a whole weight loaded here, in a format whose dequantization can take d from a master.
+    bool deferrable(const BlockFieldView& f) const {
+        const auto it = weights_.find(f.blocks);
+        return it != weights_.end() && f.field_offset == 0 && cuda::d_field_fusable(it->second.format) &&
+               f.block_bytes == cuda::format_block_bytes(it->second.format) && block_bytes_of(f) == it->second.bytes;
+    }
+
+    // Where the tensor-core matmul reads w's scales from; null when the blocks are current.
+    const cuda::ScaleSource* scale_source(const WeightTensor& w) {
+        const auto it = deferred_.find(w.data);
+        if (it == deferred_.end()) return nullptr;
+        const DeferredScales& d = it->second;
+        source_ = {d.master, d.alpha, d.noise.seed, d.noise.step, d.index0};
+        return &source_;
+    }
+
+    void write_deferred(const void* blocks) {
+        const auto it = deferred_.find(blocks);
+        if (it == deferred_.end()) return;
+        const DeferredScales d = it->second;
+        deferred_.erase(it);
+        const OpScope scope(ctx_, "zo_write_scales");
+        cuda::zo_write_scales(ctx_, d.view.blocks, d.view.block_bytes, d.view.field_offset, d.view.count, d.master,
+                              d.alpha, d.noise.seed, d.noise.step, d.index0);
+    }
+
+    // Writes every deferred field whose blocks or master lie in [p, p + bytes).
+    void write_deferred_overlapping(const void* p, size_t bytes) {
+        std::vector<const void*> due;
+        for (const auto& [blocks, d] : deferred_)
+            if (overlaps(blocks, block_bytes_of(d.view), p, bytes) ||
+                overlaps(d.master, static_cast<size_t>(d.view.count) * sizeof(float), p, bytes))
+                due.push_back(blocks);
+        for (const void* blocks : due) write_deferred(blocks);
+    }
+
     void grow(DeviceBuffer& buf, size_t bytes) {
         if (bytes <= buf.bytes()) return;
         buf.reset();  // cudaFree waits for queued work that may still read it
@@ -313,6 +398,9 @@ private:
     cuda::Context* ctx_;
     std::string name_;
     DeviceBuffer tokens_, positions_, rope_table_, act_scratch_, targets_, nll_;
+    std::unordered_map<const void*, WeightInfo> weights_;         // by storage, from load_weight
+    std::unordered_map<const void*, DeferredScales> deferred_;    // by weight storage
+    cuda::ScaleSource source_;
     std::vector<int32_t> last_positions_;
     int table_n_rot_ = -1;
     float table_theta_scale_ = 0.0f;

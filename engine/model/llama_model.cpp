@@ -27,17 +27,7 @@ WeightTensor LlamaModel::load(const std::string& name, int64_t expect_cols, int6
 
 WeightTensor LlamaModel::place(const std::string& name, GgmlType type, int64_t cols, int64_t rows,
                                const void* host_data) {
-    if (!writable_) return backend_.load_weight(name, type, cols, rows, host_data);
-    WeightTensor w;
-    w.name = name;
-    w.type = type;
-    w.cols = cols;
-    w.rows = rows;
-    w.row_bytes = ggml_row_size(type, cols);
-    w.storage = backend_.alloc(w.row_bytes * static_cast<size_t>(rows), MemoryCategory::Weights);
-    backend_.upload(w.storage.data(), host_data, w.storage.bytes());
-    w.data = w.storage.data();
-    return w;
+    return backend_.load_weight(name, type, cols, rows, host_data, writable_);
 }
 
 void LlamaModel::norm_linears(const WeightTensor& norm, const float* x, std::initializer_list<const WeightTensor*> ws,

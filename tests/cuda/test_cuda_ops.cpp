@@ -75,7 +75,7 @@ void check_matmul(Backend& gpu, Backend& cpu, GgmlType type, int64_t rows, int64
     Backend* backends[2] = {&gpu, &cpu};
     for (int i = 0; i < 2; ++i) {
         Backend& b = *backends[i];
-        WeightTensor wt = b.load_weight("w", type, cols, rows, w.data());
+        WeightTensor wt = b.load_weight("w", type, cols, rows, w.data(), false);
         DeviceBuffer xb = to_backend(b, x);
         DeviceBuffer yb = b.alloc(out_count * sizeof(float), MemoryCategory::Activations);
         std::vector<float> poison(out_count, NAN);  // every output must be written
@@ -139,7 +139,7 @@ TEST(CudaOps, EmbedIsBitExactWithCpu) {
         std::vector<float> out[2];
         Backend* backends[2] = {gpu, &cpu};
         for (int i = 0; i < 2; ++i) {
-            WeightTensor t = backends[i]->load_weight("embd", type, cols, vocab, table.data());
+            WeightTensor t = backends[i]->load_weight("embd", type, cols, vocab, table.data(), false);
             DeviceBuffer o = backends[i]->alloc(tokens.size() * cols * 4, MemoryCategory::Activations);
             backends[i]->embed(t, tokens, o.f32());
             out[i] = from_backend(*backends[i], o, tokens.size() * cols);
@@ -148,7 +148,7 @@ TEST(CudaOps, EmbedIsBitExactWithCpu) {
     }
     // An id outside the table is refused before anything runs.
     const auto table = random_weight_rows(GgmlType::Q8_0, 4, 32, 0.5f, rng);
-    WeightTensor t = gpu->load_weight("embd", GgmlType::Q8_0, 32, 4, table.data());
+    WeightTensor t = gpu->load_weight("embd", GgmlType::Q8_0, 32, 4, table.data(), false);
     DeviceBuffer o = gpu->alloc(32 * 4, MemoryCategory::Activations);
     const int32_t bad[] = {4};
     EXPECT_THROW(gpu->embed(t, bad, o.f32()), std::out_of_range);

@@ -220,7 +220,7 @@ TEST(CudaZo, TensorCoreMatmulMatchesFloat64) {
         Backend* backends[2] = {gpu, shared_cpu_backend()};
         for (int k = 0; k < 2; ++k) {
             Backend& be = *backends[k];
-            WeightTensor wt = be.load_weight("w", type, cols, rows, w.data());
+            WeightTensor wt = be.load_weight("w", type, cols, rows, w.data(), false);
             DeviceBuffer xb = to_backend(be, x);
             DeviceBuffer yb = to_backend(be, std::vector<float>(static_cast<size_t>(n) * rows, NAN));  // poisoned
             be.matmul(wt, xb.f32(), yb.f32(), n);
