@@ -11,6 +11,14 @@
 // probabilities are fp16 where they meet the tensor cores; scores, maxima, sums
 // and outputs are float (the softmax runs in base 2 on scores pre-multiplied by
 // log2(e), which is the same function up to float rounding).
+// Training's batch may also apply the rotary embedding on the way in (Rope),
+// with rope_from_table's table and arithmetic, so that the result is bit for
+// bit that of rope_from_table on q and k followed by the plain kernel: the
+// cos/sin rows of the block's queries are copied to shared memory once and
+// rotate the query values in registers before they are rounded; those of each
+// key tile travel with it and rotate it as it is rounded. q and k in memory
+// stay as they were. The extra shared memory (198 KiB in all for head_dim 128)
+// exceeds what some devices give a block: there it reports no kernel.
 #include <cuda_fp16.h>
 
 #include <cmath>
@@ -37,7 +45,7 @@ constexpr int kWarps = 8;
 constexpr int kThreads = kWarps * 32;
 constexpr int kRows = kWarps * 16;  // queries per block
 
-template <int D, typename KV>
+template <int D, typename KV, bool Rope>
 struct TileLayout {
     static constexpr int ld = D + kPad;  // halves between fp16 rows
     static constexpr size_t half_bytes = sizeof(__half) * kKeys * ld;
@@ -46,7 +54,13 @@ struct TileLayout {
     static constexpr size_t v_off = half_bytes;               // fp16 V tile
     static constexpr size_t rk_off = 2 * half_bytes;          // raw K tile in flight (unpadded:
     static constexpr size_t rv_off = rk_off + raw_bytes;      // read back row-contiguously), raw V tile
-    static constexpr size_t bytes = rv_off + raw_bytes;
+    // Rope: cos/sin rows of the keys in flight (D / 2 pairs at most, back to back),
+    // and of the block's queries, rows q_ld pairs apart (the 4 rows one phase of a
+    // fragment read takes then start on distinct banks).
+    static constexpr int q_ld = D / 2 + 4;
+    static constexpr size_t rt_off = rv_off + raw_bytes;
+    static constexpr size_t rq_off = rt_off + (Rope ? sizeof(float2) * kKeys * (D / 2) : 0);
+    static constexpr size_t bytes = rq_off + (Rope ? sizeof(float2) * kRows * q_ld : 0);
 };
 
 // One 16-byte vector of a row of fp16 (8 halves, stored as they are) or of
@@ -78,6 +92,8 @@ __device__ __forceinline__ void cp_async_16(void* dst, const void* src, int src_
 }
 __device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::: "memory"); }
 __device__ __forceinline__ void cp_async_wait_all() { asm volatile("cp.async.wait_group 0;\n" ::: "memory"); }
+// Waits for all but the latest committed group.
+__device__ __forceinline__ void cp_async_wait_prior() { asm volatile("cp.async.wait_group 1;\n" ::: "memory"); }
 
 // Starts copying a 64 x D tile of rows `stride` elements apart into `raw`
 // (unpadded); rows from `valid` on become zeros.
@@ -93,15 +109,65 @@ __device__ void issue_tile(T* raw, const T* src, size_t stride, int valid) {
     }
 }
 
-// Rounds a landed raw tile into the padded fp16 tile.
-template <int D, typename T>
-__device__ void convert_tile(__half* dst, const T* raw) {
+// Starts copying the cos/sin table rows of a key tile (half_rot pairs each,
+// even) into `dst`. The rows follow each other in the table, so this is one
+// run of 16-byte vectors; rows from `valid` on become zeros, which rotate the
+// tile's zero rows to zeros.
+template <int D>
+__device__ void issue_key_rope_rows(float2* dst, const float2* src, int half_rot, int valid) {
+    constexpr int most = kKeys * D / 4;  // vectors of 64 rows of D / 2 pairs
+    const int n = kKeys * half_rot / 2, n_in = valid * half_rot / 2;
+#pragma unroll
+    for (int u = 0; u < most / kThreads; ++u) {
+        const int i = threadIdx.x + u * kThreads;
+        if (i < n) cp_async_16(dst + 2 * i, src + (i < n_in ? 2 * i : 0), i < n_in ? 16 : 0);
+    }
+}
+
+// The same for the block's queries: rows `ld` pairs apart; rows from `valid` on
+// (past the sequence) become zeros.
+template <int D, int ld>
+__device__ void issue_query_rope_rows(float2* dst, const float2* src, int half_rot, int valid) {
+    constexpr int vecs = D / 4;             // 16-byte vectors of a row of D / 2 pairs, the most there can be
+    constexpr int step = kThreads / vecs;   // rows between one thread's vectors
+    const int r = threadIdx.x / vecs, c = (threadIdx.x % vecs) * 2;
+    if (c >= half_rot) return;
+#pragma unroll
+    for (int u = 0; u < kRows / step; ++u) {
+        const int row = r + u * step;
+        const bool in = row < valid;
+        cp_async_16(dst + row * ld + c, src + (in ? static_cast<size_t>(row) * half_rot + c : 0), in ? 16 : 0);
+    }
+}
+
+// (x, y) rotated by the angle whose cosine and sine are cs: rope_from_table's
+// products and sums, each rounded on its own (no fused multiply-add).
+__device__ __forceinline__ float2 rotate_pair(float2 v, float2 cs) {
+    return make_float2(__fsub_rn(__fmul_rn(v.x, cs.x), __fmul_rn(v.y, cs.y)),
+                       __fadd_rn(__fmul_rn(v.x, cs.y), __fmul_rn(v.y, cs.x)));
+}
+
+// Rounds a landed raw tile into the padded fp16 tile. Rope (float tiles only):
+// the first half_rot pairs of row r are first rotated by row r of `cs`.
+template <int D, bool Rope, typename T>
+__device__ void convert_tile(__half* dst, const T* raw, const float2* cs, int half_rot) {
     using TV = TileVector<T>;
     constexpr int vecs = D / TV::n;
 #pragma unroll
     for (int u = 0; u < kKeys * vecs / kThreads; ++u) {
         const int i = threadIdx.x + u * kThreads, r = i / vecs, c = (i % vecs) * TV::n;
-        TV::store(dst + r * (D + kPad) + c, *reinterpret_cast<const typename TV::V*>(raw + r * D + c));
+        typename TV::V x = *reinterpret_cast<const typename TV::V*>(raw + r * D + c);
+        if constexpr (Rope) {
+            // Pairs c / 2 and c / 2 + 1: both rotated or neither, half_rot being even.
+            // Selects, not branches, so that the loads of all u issue together.
+            const bool rot = c / 2 < half_rot;
+            const float4 t = rot ? *reinterpret_cast<const float4*>(cs + r * half_rot + c / 2)
+                                 : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+            const float2 lo = rotate_pair(make_float2(x.x, x.y), make_float2(t.x, t.y));
+            const float2 hi = rotate_pair(make_float2(x.z, x.w), make_float2(t.z, t.w));
+            if (rot) x = make_float4(lo.x, lo.y, hi.x, hi.y);
+        }
+        TV::store(dst + r * (D + kPad) + c, x);
     }
 }
 
@@ -148,16 +214,22 @@ struct TiledArgs {
     size_t kv_seq_stride; // elements between sequences' first keys
     int pos0, n, tiles_per_seq, n_heads, group;
     float scale_log2;     // log2(e) / sqrt(head_dim)
+    // Rope only (float keys, pos0 0): cos/sin table [n_seqs * n][half_rot], row
+    // seq * n + i for query and key i of a sequence; half_rot even, at most D / 2.
+    const float2* rope = nullptr;
+    int half_rot = 0;
 };
 
-template <int D, typename KV>
+template <int D, typename KV, bool Rope>
 __global__ void __launch_bounds__(kThreads) attention_tiled_kernel(TiledArgs<KV> a) {
-    using L = TileLayout<D, KV>;
+    using L = TileLayout<D, KV, Rope>;
     extern __shared__ __align__(16) unsigned char smem[];
     __half* sK = reinterpret_cast<__half*>(smem + L::k_off);
     __half* sV = reinterpret_cast<__half*>(smem + L::v_off);
     KV* rK = reinterpret_cast<KV*>(smem + L::rk_off);
     KV* rV = reinterpret_cast<KV*>(smem + L::rv_off);
+    float2* rT = reinterpret_cast<float2*>(smem + L::rt_off);
+    float2* rQ = reinterpret_cast<float2*>(smem + L::rq_off);
 
     // Tiles of a sequence in reverse: the longest (last queries, most keys) start first.
     const int seq = blockIdx.x / a.tiles_per_seq;
@@ -171,6 +243,7 @@ __global__ void __launch_bounds__(kThreads) attention_tiled_kernel(TiledArgs<KV>
     const size_t q_first = (static_cast<size_t>(seq) * n + t0) * q_stride + static_cast<size_t>(h) * D;
     const KV* kc = a.k + seq * a.kv_seq_stride + static_cast<size_t>(kvh) * D;
     const KV* vc = a.v + seq * a.kv_seq_stride + static_cast<size_t>(kvh) * D;
+    const float2* rope_seq = a.rope + static_cast<size_t>(seq) * n * a.half_rot;  // Rope: the sequence's rows
 
     const int last_query = min(t0 + kRows, n) - 1;
     const int n_keys = pos0 + last_query + 1;  // keys any query of the tile may see
@@ -178,8 +251,16 @@ __global__ void __launch_bounds__(kThreads) attention_tiled_kernel(TiledArgs<KV>
         const int valid = min(kKeys, n_keys - kb);
         issue_tile<D>(rK, kc + static_cast<size_t>(kb) * a.kv_stride, a.kv_stride, valid);
         issue_tile<D>(rV, vc + static_cast<size_t>(kb) * a.kv_stride, a.kv_stride, valid);
+        if constexpr (Rope)
+            issue_key_rope_rows<D>(rT, rope_seq + static_cast<size_t>(kb) * a.half_rot, a.half_rot, valid);
         cp_async_commit();
     };
+    // Rope: the queries' cos/sin rows first, so that waiting for them leaves the first tile in flight.
+    if constexpr (Rope) {
+        issue_query_rope_rows<D, L::q_ld>(rQ, rope_seq + static_cast<size_t>(t0) * a.half_rot, a.half_rot,
+                                          min(kRows, n - t0));
+        cp_async_commit();
+    }
     issue(0);  // the first tile travels while the queries load
 
     const int r0 = warp * 16;                     // the warp's first row within the tile
@@ -191,21 +272,37 @@ __global__ void __launch_bounds__(kThreads) attention_tiled_kernel(TiledArgs<KV>
     // Query fragments (A operand), rounded to fp16 once: qf[kk] covers dims 16kk .. 16kk + 15.
     uint32_t qf[D / 16][4];
     {
+        // x[kk]: dims 16kk + 2tq, +1 of row g, of row g + 8, then the same 8 dims
+        // further of both (zeros for rows past the sequence); all loads in flight at once.
         const bool has0 = r0 + g < n - t0, has1 = r0 + g + 8 < n - t0;
         const float* q0 = a.q + q_first + static_cast<size_t>(r0 + g) * q_stride + 2 * tq;
         const float* q1 = q0 + static_cast<size_t>(8) * q_stride;
         const float2 z = make_float2(0.0f, 0.0f);
+        float2 x[D / 16][4];
 #pragma unroll
         for (int kk = 0; kk < D / 16; ++kk) {
-            const float2 x0 = has0 ? *reinterpret_cast<const float2*>(q0 + 16 * kk) : z;
-            const float2 x1 = has1 ? *reinterpret_cast<const float2*>(q1 + 16 * kk) : z;
-            const float2 x2 = has0 ? *reinterpret_cast<const float2*>(q0 + 16 * kk + 8) : z;
-            const float2 x3 = has1 ? *reinterpret_cast<const float2*>(q1 + 16 * kk + 8) : z;
-            qf[kk][0] = pack_half2(x0.x, x0.y);
-            qf[kk][1] = pack_half2(x1.x, x1.y);
-            qf[kk][2] = pack_half2(x2.x, x2.y);
-            qf[kk][3] = pack_half2(x3.x, x3.y);
+            x[kk][0] = has0 ? *reinterpret_cast<const float2*>(q0 + 16 * kk) : z;
+            x[kk][1] = has1 ? *reinterpret_cast<const float2*>(q1 + 16 * kk) : z;
+            x[kk][2] = has0 ? *reinterpret_cast<const float2*>(q0 + 16 * kk + 8) : z;
+            x[kk][3] = has1 ? *reinterpret_cast<const float2*>(q1 + 16 * kk + 8) : z;
         }
+        if constexpr (Rope) {
+            cp_async_wait_prior();
+            __syncthreads();  // the queries' cos/sin rows landed for every thread
+#pragma unroll
+            for (int kk = 0; kk < D / 16; ++kk)
+#pragma unroll
+                for (int j = 0; j < 4; ++j) {
+                    const int pair = 8 * kk + 4 * (j / 2) + tq;
+                    const bool rot = pair < a.half_rot;  // a select, not a branch: the reads pipeline
+                    const float2 r = rotate_pair(x[kk][j], rot ? rQ[(r0 + g + 8 * (j % 2)) * L::q_ld + pair] : z);
+                    if (rot) x[kk][j] = r;  // rows past the sequence rotate zeros by zeros: zeros
+                }
+        }
+#pragma unroll
+        for (int kk = 0; kk < D / 16; ++kk)
+#pragma unroll
+            for (int j = 0; j < 4; ++j) qf[kk][j] = pack_half2(x[kk][j].x, x[kk][j].y);
     }
 
     float o[D / 8][4];  // output columns 8d .. 8d + 7 of rows g, g + 8 (C layout)
@@ -224,8 +321,8 @@ __global__ void __launch_bounds__(kThreads) attention_tiled_kernel(TiledArgs<KV>
     for (int kb = 0; kb < n_keys; kb += kKeys) {
         cp_async_wait_all();
         __syncthreads();  // this raw tile landed for every thread; the fp16 tiles are no longer read
-        convert_tile<D>(sK, rK);
-        convert_tile<D>(sV, rV);
+        convert_tile<D, Rope>(sK, rK, rT, a.half_rot);
+        convert_tile<D, false>(sV, rV, nullptr, 0);
         __syncthreads();  // fp16 tiles ready; the raw ones free
         if (kb + kKeys < n_keys) issue(kb + kKeys);  // the next tile travels during this one's products
         if (warp_rows <= 0 || kb > warp_last) continue;  // every key of the tile is after every query of the warp
@@ -326,31 +423,39 @@ __global__ void __launch_bounds__(kThreads) attention_tiled_kernel(TiledArgs<KV>
     }
 }
 
-template <int D, typename KV>
+template <int D, bool Rope, typename KV>
 bool launch_tiled(Context* ctx, TiledArgs<KV> a, int n_seqs) {
-    constexpr size_t bytes = TileLayout<D, KV>::bytes;
+    constexpr size_t bytes = TileLayout<D, KV, Rope>::bytes;
     if (bytes > ctx->props.sharedMemPerBlockOptin) return false;
     // Above 48 KiB of dynamic shared memory needs an opt-in (set on the current device; cheap to repeat).
     if (bytes > 48 * 1024)
-        QT_CUDA_CHECK(cudaFuncSetAttribute(attention_tiled_kernel<D, KV>, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                           static_cast<int>(bytes)));
+        QT_CUDA_CHECK(cudaFuncSetAttribute(attention_tiled_kernel<D, KV, Rope>,
+                                           cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)));
     a.scale_log2 = 1.4426950408889634f / std::sqrt(static_cast<float>(D));
     a.tiles_per_seq = (a.n + kRows - 1) / kRows;
     const dim3 grid(static_cast<unsigned>(a.tiles_per_seq * n_seqs), static_cast<unsigned>(a.n_heads));
-    attention_tiled_kernel<D, KV><<<grid, kThreads, bytes, ctx->stream>>>(a);
+    attention_tiled_kernel<D, KV, Rope><<<grid, kThreads, bytes, ctx->stream>>>(a);
     QT_CUDA_CHECK_LAUNCH("attention_tiled_kernel");
     return true;
 }
 
-template <typename KV>
+template <bool Rope, typename KV>
 bool dispatch_tiled(Context* ctx, const TiledArgs<KV>& a, int n_seqs, int head_dim) {
-    // Rows must start on 16 bytes for the 16-byte copies.
+    // Rows must start on 16 bytes for the 16-byte copies (table rows: half_rot even).
     if ((a.kv_stride * sizeof(KV)) % 16 != 0 || (a.kv_seq_stride * sizeof(KV)) % 16 != 0) return false;
+    if (Rope && (a.half_rot < 0 || a.half_rot % 2 != 0 || 2 * a.half_rot > head_dim)) return false;
     switch (head_dim) {
-        case 64: return launch_tiled<64>(ctx, a, n_seqs);
-        case 128: return launch_tiled<128>(ctx, a, n_seqs);
+        case 64: return launch_tiled<64, Rope>(ctx, a, n_seqs);
+        case 128: return launch_tiled<128, Rope>(ctx, a, n_seqs);
         default: return false;
     }
+}
+
+TiledArgs<float> batch_args(const float* q, const float* k, const float* v, int seq_len, int n_heads, int n_kv_heads,
+                            int head_dim, float* out) {
+    const int kv_width = n_kv_heads * head_dim;
+    return {q, k, v, out, kv_width, static_cast<size_t>(seq_len) * kv_width, 0, seq_len, 0, n_heads,
+            n_heads / n_kv_heads, 0.0f};
 }
 
 }  // namespace
@@ -359,15 +464,23 @@ bool attention_tiled(Context* ctx, const float* q, const uint16_t* kc, const uin
                      int n, int n_heads, int group, int head_dim, float* out) {
     TiledArgs<__half> a{q, reinterpret_cast<const __half*>(kc), reinterpret_cast<const __half*>(vc), out, kv_width, 0,
                         pos0, n, 0, n_heads, group, 0.0f};
-    return dispatch_tiled(ctx, a, 1, head_dim);
+    return dispatch_tiled<false>(ctx, a, 1, head_dim);
 }
 
 bool attention_batch_tiled(Context* ctx, const float* q, const float* k, const float* v, int n_seqs, int seq_len,
                            int n_heads, int n_kv_heads, int head_dim, float* out) {
-    const int kv_width = n_kv_heads * head_dim;
-    TiledArgs<float> a{q, k, v, out, kv_width, static_cast<size_t>(seq_len) * kv_width, 0, seq_len, 0, n_heads,
-                       n_heads / n_kv_heads, 0.0f};
-    return dispatch_tiled(ctx, a, n_seqs, head_dim);
+    return dispatch_tiled<false>(ctx, batch_args(q, k, v, seq_len, n_heads, n_kv_heads, head_dim, out), n_seqs,
+                                 head_dim);
+}
+
+bool attention_batch_tiled_rope(Context* ctx, const float* q, const float* k, const float* v,
+                                const void* rope_table, int n_rot, int n_seqs, int seq_len, int n_heads,
+                                int n_kv_heads, int head_dim, float* out) {
+    if (n_rot % 4 != 0) return false;  // table rows of whole 16-byte vectors
+    TiledArgs<float> a = batch_args(q, k, v, seq_len, n_heads, n_kv_heads, head_dim, out);
+    a.rope = static_cast<const float2*>(rope_table);
+    a.half_rot = n_rot / 2;
+    return dispatch_tiled<true>(ctx, a, n_seqs, head_dim);
 }
 
 }  // namespace qt::cuda

@@ -118,6 +118,13 @@ void attention(Context* ctx, const float* q_dev, const uint16_t* k_cache_dev, co
 // doing nothing, for a head size or device it has no kernel for.
 bool attention_batch_tiled(Context* ctx, const float* q_dev, const float* k_dev, const float* v_dev, int n_seqs,
                            int seq_len, int n_heads, int n_kv_heads, int head_dim, float* out_dev);
+// The same after rope_from_table(q), rope_from_table(k) with `rope_table_dev`
+// (rope_table of all n_seqs * seq_len tokens, row i for token i), bit for bit,
+// the rotation applied as q and k are read: q and k are left unrotated. Also
+// false, doing nothing, when n_rot is not a multiple of 4.
+bool attention_batch_tiled_rope(Context* ctx, const float* q_dev, const float* k_dev, const float* v_dev,
+                                const void* rope_table_dev, int n_rot, int n_seqs, int seq_len, int n_heads,
+                                int n_kv_heads, int head_dim, float* out_dev);
 // out = silu(gate) * up.
 void swiglu(Context* ctx, const float* gate_dev, const float* up_dev, float* out_dev, int64_t count);
 // The same values rounded to bf16 (what the tensor-core matmul would make of them), count even.

@@ -73,4 +73,20 @@ void Backend::attention_batch(const float* q, const float* k, const float* v, in
     }
 }
 
+void Backend::rope_attention_batch(float* q, float* k, const float* v, std::span<const int32_t> positions,
+                                   int n_rot, float freq_base, int n_seqs, int seq_len, const AttentionShape& shape,
+                                   float* out) {
+    check_batch_positions(positions, n_seqs, seq_len);
+    rope(q, positions, shape.n_heads, shape.head_dim, n_rot, freq_base);
+    rope(k, positions, shape.n_kv_heads, shape.head_dim, n_rot, freq_base);
+    attention_batch(q, k, v, n_seqs, seq_len, shape, out);
+}
+
+void Backend::check_batch_positions(std::span<const int32_t> positions, int n_seqs, int seq_len) {
+    if (n_seqs < 1 || seq_len < 1 || positions.size() != static_cast<size_t>(n_seqs) * static_cast<size_t>(seq_len))
+        throw std::invalid_argument("rope_attention_batch: " + std::to_string(positions.size()) +
+                                    " positions for " + std::to_string(n_seqs) + " sequences of " +
+                                    std::to_string(seq_len) + " tokens");
+}
+
 }  // namespace qt

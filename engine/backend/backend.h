@@ -149,6 +149,15 @@ public:
     // one-sequence scratch cache); a backend overrides it with one pass over all.
     virtual void attention_batch(const float* q, const float* k, const float* v, int n_seqs, int seq_len,
                                  const AttentionShape& shape, float* out);
+    // rope(q) and rope(k) with `positions` ([n_seqs * seq_len], token i of q and k
+    // at positions[i]; n_rot and freq_base as rope states), then attention_batch:
+    // one call, so that a backend may rotate q and k as its attention reads them.
+    // Afterwards q and k each hold either their rotated values (the base class,
+    // which runs the three calls) or their inputs unchanged (an override that
+    // rotates on the way in); the caller must rely on neither.
+    virtual void rope_attention_batch(float* q, float* k, const float* v, std::span<const int32_t> positions,
+                                      int n_rot, float freq_base, int n_seqs, int seq_len,
+                                      const AttentionShape& shape, float* out);
     // out = silu(gate) * up, elementwise over count values.
     virtual void swiglu(const float* gate, const float* up, float* out, int64_t count) = 0;
     // x += y over count values.
@@ -187,6 +196,9 @@ public:
     }
 
 protected:
+    // Throws unless positions holds one entry per token of n_seqs >= 1 sequences of seq_len >= 1.
+    static void check_batch_positions(std::span<const int32_t> positions, int n_seqs, int seq_len);
+
     MemoryLedger ledger_;
 };
 

@@ -199,25 +199,25 @@ public:
     void rope(float* x, std::span<const int32_t> positions, int n_heads, int head_dim, int n_rot,
               float freq_base) override {
         const OpScope scope(ctx_, "rope");
-        if (n_rot % 2 != 0 || n_rot > head_dim)
-            throw std::invalid_argument("rope: n_rot " + std::to_string(n_rot) + " must be even and at most head_dim " +
-                                        std::to_string(head_dim));
-        // The same float as the CPU backend's theta_scale, computed on the host.
-        const float theta_scale = std::pow(freq_base, -2.0f / static_cast<float>(n_rot));
-        // Every q and k of a forward share positions: upload them and tabulate
-        // cos/sin only when they (or the rotation) change.
-        if (positions.size() != last_positions_.size() || n_rot != table_n_rot_ || theta_scale != table_theta_scale_ ||
-            !std::equal(positions.begin(), positions.end(), last_positions_.begin())) {
-            grow(positions_, positions.size_bytes());
-            upload(positions_.data(), positions.data(), positions.size_bytes());
-            last_positions_.assign(positions.begin(), positions.end());
-            grow(rope_table_, positions.size() * static_cast<size_t>(n_rot / 2) * 2 * sizeof(float));
-            cuda::rope_table(ctx_, static_cast<const int32_t*>(positions_.data()), static_cast<int>(positions.size()),
-                             n_rot, theta_scale, rope_table_.data());
-            table_n_rot_ = n_rot;
-            table_theta_scale_ = theta_scale;
-        }
+        check_n_rot(n_rot, head_dim);
+        ensure_rope_table(positions, n_rot, freq_base);
         cuda::rope_from_table(ctx_, x, rope_table_.data(), static_cast<int>(positions.size()), n_heads, head_dim, n_rot);
+    }
+
+    // The attention kernel rotates q and k as it reads them (and leaves them unrotated).
+    void rope_attention_batch(float* q, float* k, const float* v, std::span<const int32_t> positions, int n_rot,
+                              float freq_base, int n_seqs, int seq_len, const AttentionShape& s,
+                              float* out) override {
+        check_batch_positions(positions, n_seqs, seq_len);
+        check_n_rot(n_rot, s.head_dim);
+        {
+            const OpScope scope(ctx_, "attention");
+            ensure_rope_table(positions, n_rot, freq_base);
+            if (cuda::attention_batch_tiled_rope(ctx_, q, k, v, rope_table_.data(), n_rot, n_seqs, seq_len, s.n_heads,
+                                                 s.n_kv_heads, s.head_dim, out))
+                return;
+        }
+        Backend::rope_attention_batch(q, k, v, positions, n_rot, freq_base, n_seqs, seq_len, s, out);
     }
 
     void kv_store(void* k_cache, void* v_cache, const KvCacheLayout& L, int layer, int pos0, int n, const float* k,
@@ -387,6 +387,31 @@ private:
                 overlaps(d.master, static_cast<size_t>(d.view.count) * sizeof(float), p, bytes))
                 due.push_back(blocks);
         for (const void* blocks : due) write_deferred(blocks);
+    }
+
+    static void check_n_rot(int n_rot, int head_dim) {
+        if (n_rot % 2 != 0 || n_rot > head_dim)
+            throw std::invalid_argument("rope: n_rot " + std::to_string(n_rot) + " must be even and at most head_dim " +
+                                        std::to_string(head_dim));
+    }
+
+    // Makes rope_table_ the cos/sin table ([positions.size()][n_rot / 2] float
+    // pairs) of these positions. Every q and k of a forward share positions:
+    // they are uploaded and tabulated only when they (or the rotation) change.
+    void ensure_rope_table(std::span<const int32_t> positions, int n_rot, float freq_base) {
+        // The same float as the CPU backend's theta_scale, computed on the host.
+        const float theta_scale = std::pow(freq_base, -2.0f / static_cast<float>(n_rot));
+        if (positions.size() == last_positions_.size() && n_rot == table_n_rot_ && theta_scale == table_theta_scale_ &&
+            std::equal(positions.begin(), positions.end(), last_positions_.begin()))
+            return;
+        grow(positions_, positions.size_bytes());
+        upload(positions_.data(), positions.data(), positions.size_bytes());
+        last_positions_.assign(positions.begin(), positions.end());
+        grow(rope_table_, positions.size() * static_cast<size_t>(n_rot / 2) * 2 * sizeof(float));
+        cuda::rope_table(ctx_, static_cast<const int32_t*>(positions_.data()), static_cast<int>(positions.size()),
+                         n_rot, theta_scale, rope_table_.data());
+        table_n_rot_ = n_rot;
+        table_theta_scale_ = theta_scale;
     }
 
     void grow(DeviceBuffer& buf, size_t bytes) {

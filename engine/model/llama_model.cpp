@@ -234,13 +234,15 @@ void LlamaModel::run_layers(std::span<const int32_t> tokens, KvCache& cache, int
         const LlamaLayer& L = layers_[static_cast<size_t>(l)];
         // Attention block.
         norm_linears(L.attn_norm, x, {&L.wq, &L.wk, &L.wv}, {q_.f32(), k_.f32(), v_.f32()}, n);
-        b.rope(q_.f32(), positions, c.n_heads, c.head_dim, c.n_rot, c.rope_freq_base);
-        b.rope(k_.f32(), positions, c.n_kv_heads, c.head_dim, c.n_rot, c.rope_freq_base);
         if (n_seqs == 1) {
+            b.rope(q_.f32(), positions, c.n_heads, c.head_dim, c.n_rot, c.rope_freq_base);
+            b.rope(k_.f32(), positions, c.n_kv_heads, c.head_dim, c.n_rot, c.rope_freq_base);
             b.kv_store(cache.k.data(), cache.v.data(), cache.layout, l, pos0, n, k_.f32(), v_.f32());
             b.attention(q_.f32(), cache.k.data(), cache.v.data(), cache.layout, l, pos0, n, shape, att_.f32());
         } else {
-            b.attention_batch(q_.f32(), k_.f32(), v_.f32(), n_seqs, seq_len, shape, att_.f32());
+            // q and k are not read again: the backend may rotate them on the way into attention.
+            b.rope_attention_batch(q_.f32(), k_.f32(), v_.f32(), positions, c.n_rot, c.rope_freq_base, n_seqs,
+                                   seq_len, shape, att_.f32());
         }
         b.matmul_add(L.wo, att_.f32(), x, n, xn);
         // Feed-forward block (SwiGLU).

@@ -69,7 +69,7 @@ public:
                        std::span<const int32_t> targets);
     // n_seqs sequences of equal length (tokens back to back), each from position 0,
     // in one pass: every matmul sees all their tokens, so each weight is read once
-    // for the lot; attention stays inside each sequence (Backend::attention_batch)
+    // for the lot; attention stays inside each sequence (Backend::rope_attention_batch)
     // and the cache is left empty. targets: one per token, negative to skip.
     // Returns the summed -log p(target), as forward_nll; the head runs in chunks
     // of rows, so no more than set_head_chunk_bytes() of logits exist at once.
