@@ -184,6 +184,12 @@ public:
     // field_b = fp16(v).
     virtual void zo_update_scales(const BlockFieldView& f, float* master, float coeff, bool keep_sign, ZoNoise noise,
                                   uint64_t index0);
+    // The same update of the masters alone (no field written), over count values:
+    // masters of several views that lie back to back with consecutive z indices
+    // take one call; zo_write_scales(alpha = 0) on each view afterwards then gives
+    // the fields zo_update_scales would have written.
+    virtual void zo_update_masters(float* master, int64_t count, float coeff, bool keep_sign, ZoNoise noise,
+                                   uint64_t index0);
     // MeZO: x[i] += alpha * z_i for i in [0, count), x float32 in backend memory.
     virtual void zo_add_noise(float* x, int64_t count, float alpha, ZoNoise noise, uint64_t index0);
     // y[t] = W x[t] for a float32 weight (w.type == F32), as matmul; the base class calls matmul.

@@ -39,6 +39,13 @@ void Backend::zo_update_scales(const BlockFieldView& f, float* master, float coe
     upload(master, m.data(), m.size());
 }
 
+void Backend::zo_update_masters(float* master, int64_t count, float coeff, bool keep_sign, ZoNoise noise,
+                                uint64_t index0) {
+    auto m = download_bytes(*this, master, static_cast<size_t>(count) * sizeof(float));
+    zo_update_masters_host(reinterpret_cast<float*>(m.data()), count, coeff, keep_sign, noise, index0, 1);
+    upload(master, m.data(), m.size());
+}
+
 void Backend::zo_add_noise(float* x, int64_t count, float alpha, ZoNoise noise, uint64_t index0) {
     auto h = download_bytes(*this, x, static_cast<size_t>(count) * sizeof(float));
     zo_add_noise_host(reinterpret_cast<float*>(h.data()), count, alpha, noise, index0, 1);

@@ -213,6 +213,10 @@ public:
                           uint64_t index0) override {
         zo_update_scales_host(f, master, coeff, keep_sign, noise, index0, n_threads_);
     }
+    void zo_update_masters(float* master, int64_t count, float coeff, bool keep_sign, ZoNoise noise,
+                           uint64_t index0) override {
+        zo_update_masters_host(master, count, coeff, keep_sign, noise, index0, n_threads_);
+    }
     void zo_add_noise(float* x, int64_t count, float alpha, ZoNoise noise, uint64_t index0) override {
         zo_add_noise_host(x, count, alpha, noise, index0, n_threads_);
     }

@@ -295,6 +295,11 @@ public:
                                keep_sign, noise.seed, noise.step, index0);
         if (defer) deferred_[f.blocks] = DeferredScales{f, master, 0.0f, {}, index0};
     }
+    void zo_update_masters(float* master, int64_t count, float coeff, bool keep_sign, ZoNoise noise,
+                           uint64_t index0) override {
+        const OpScope scope(ctx_, "zo_update_scales");
+        cuda::zo_update_scales(ctx_, nullptr, 0, 0, count, master, coeff, keep_sign, noise.seed, noise.step, index0);
+    }
     void zo_add_noise(float* x, int64_t count, float alpha, ZoNoise noise, uint64_t index0) override {
         const OpScope scope(ctx_, "zo_add_noise");
         cuda::zo_add_noise(ctx_, x, count, alpha, noise.seed, noise.step, index0);

@@ -32,6 +32,14 @@ void for_each_normal(int64_t count, ZoNoise noise, uint64_t index0, int n_thread
     }
 }
 
+// The QZO update of one value: old - coeff * z, kept from crossing zero when keep_sign.
+float updated_value(float old, float coeff, float z, bool keep_sign) {
+    const float step = coeff * z;
+    float v = old - step;
+    if (keep_sign) v = old < 0.0f ? std::min(v, 0.0f) : std::max(v, 0.0f);
+    return v;
+}
+
 uint16_t* field_at(const BlockFieldView& f, int64_t b) {
     return reinterpret_cast<uint16_t*>(static_cast<uint8_t*>(f.blocks) + static_cast<size_t>(b) * f.block_bytes +
                                        f.field_offset);
@@ -55,13 +63,16 @@ void zo_write_scales_host(const BlockFieldView& f, const float* master, float al
 void zo_update_scales_host(const BlockFieldView& f, float* master, float coeff, bool keep_sign, ZoNoise noise,
                            uint64_t index0, int n_threads) {
     for_each_normal(f.count, noise, index0, n_threads, [&](int64_t b, float z) {
-        const float old = master[b];
-        const float step = coeff * z;
-        float v = old - step;
-        if (keep_sign) v = old < 0.0f ? std::min(v, 0.0f) : std::max(v, 0.0f);
+        const float v = updated_value(master[b], coeff, z, keep_sign);
         master[b] = v;
         *field_at(f, b) = fp32_to_fp16(v);
     });
+}
+
+void zo_update_masters_host(float* master, int64_t count, float coeff, bool keep_sign, ZoNoise noise,
+                            uint64_t index0, int n_threads) {
+    for_each_normal(count, noise, index0, n_threads,
+                    [&](int64_t i, float z) { master[i] = updated_value(master[i], coeff, z, keep_sign); });
 }
 
 void zo_add_noise_host(float* x, int64_t count, float alpha, ZoNoise noise, uint64_t index0, int n_threads) {

@@ -12,6 +12,8 @@ void zo_write_scales_host(const BlockFieldView& f, const float* master, float al
                           int n_threads);
 void zo_update_scales_host(const BlockFieldView& f, float* master, float coeff, bool keep_sign, ZoNoise noise,
                            uint64_t index0, int n_threads);
+void zo_update_masters_host(float* master, int64_t count, float coeff, bool keep_sign, ZoNoise noise,
+                            uint64_t index0, int n_threads);
 void zo_add_noise_host(float* x, int64_t count, float alpha, ZoNoise noise, uint64_t index0, int n_threads);
 // y[t][r] = sum_k w[r][k] x[t][k].   w: [rows][cols]; x: [n][cols]; y: [n][rows]
 void matmul_f32_host(const float* w, int64_t rows, int64_t cols, const float* x, float* y, int n, int n_threads);

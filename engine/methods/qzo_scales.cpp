@@ -54,12 +54,23 @@ void QzoScales::perturb(ZoNoise noise, float alpha) {
 
 void QzoScales::finish_step(ZoNoise noise, float coeff) {
     // QZO update: Delta <- max(Delta - eta d' z, 0), the bound applied to |Delta| for
-    // signed scales (quant_scale_fields.h); minima are unconstrained.
-    for (const Group& g : groups_) {
-        float* m = master_.f32() + g.index0;
-        if (coeff == 0.0f) backend_.zo_write_scales(g.view, m, 0.0f, noise, static_cast<uint64_t>(g.index0));
-        else backend_.zo_update_scales(g.view, m, coeff, g.field.keep_sign, noise, static_cast<uint64_t>(g.index0));
+    // signed scales (quant_scale_fields.h); minima are unconstrained. Groups lie back
+    // to back in the master and in z, so the masters of each run of groups under the
+    // same rule take one update (one GPU launch, not one per weight); then every
+    // field is written from its master, which also restores when coeff is 0.
+    if (coeff != 0.0f) {
+        for (size_t i = 0; i < groups_.size();) {
+            size_t j = i + 1;
+            while (j < groups_.size() && groups_[j].field.keep_sign == groups_[i].field.keep_sign) ++j;
+            const int64_t first = groups_[i].index0;
+            const int64_t count = groups_[j - 1].index0 + groups_[j - 1].view.count - first;
+            backend_.zo_update_masters(master_.f32() + first, count, coeff, groups_[i].field.keep_sign, noise,
+                                       static_cast<uint64_t>(first));
+            i = j;
+        }
     }
+    for (const Group& g : groups_)
+        backend_.zo_write_scales(g.view, master_.f32() + g.index0, 0.0f, noise, static_cast<uint64_t>(g.index0));
 }
 
 void QzoScales::read(int64_t offset, int64_t count, float* dst) {
