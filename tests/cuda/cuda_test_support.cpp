@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
 #include "backend/cpu_backend.h"
 #include "backend/cuda_backend.h"
@@ -130,6 +131,29 @@ double relative_error(const std::vector<float>& a, const std::vector<float>& ref
         den += static_cast<double>(ref[i]) * ref[i];
     }
     return den > 0 ? std::sqrt(num / den) : std::sqrt(num);
+}
+
+RandomLlamaSpec small_llama_spec(GgmlType weight_type, int vocab_size, uint64_t seed) {
+    RandomLlamaSpec spec;
+    spec.n_layers = 2;
+    spec.dim = 128;
+    spec.ffn_dim = 256;
+    spec.n_heads = 4;
+    spec.n_kv_heads = 2;
+    spec.vocab_size = vocab_size;
+    spec.context_length = 64;
+    spec.weight_type = weight_type;
+    spec.seed = seed;
+    return spec;
+}
+
+std::shared_ptr<const GgufFile> open_random_llama(const RandomLlamaSpec& spec, const std::string& tag) {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("quanttune-cuda-" + tag + "-" + std::to_string(spec.seed) + ".gguf");
+    write_random_llama_gguf(path.string(), spec);
+    std::shared_ptr<const GgufFile> file(GgufFile::open(path.string()));
+    std::filesystem::remove(path);
+    return file;
 }
 
 DeviceBuffer to_backend(Backend& b, const std::vector<float>& v) {

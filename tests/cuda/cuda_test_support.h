@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "backend/backend.h"
+#include "gguf/gguf_file.h"
+#include "gguf/random_llama_gguf.h"
 
 namespace qt::test {
 
@@ -28,6 +30,13 @@ std::vector<float> random_floats(size_t n, float sigma, std::mt19937_64& rng);
 
 // ||a - ref|| / ||ref|| (infinity when a holds NaN or a size differs).
 double relative_error(const std::vector<float>& a, const std::vector<float>& ref);
+
+// The small random model the model-level CUDA tests share: 2 layers, dim 128,
+// ffn 256, 4 heads over 2 kv heads, context 64, in `weight_type`.
+RandomLlamaSpec small_llama_spec(GgmlType weight_type, int vocab_size, uint64_t seed);
+// The file of `spec`, written to a temporary path (named after `tag` and the
+// seed), opened, and removed from the disk (the mapping stays valid).
+std::shared_ptr<const GgufFile> open_random_llama(const RandomLlamaSpec& spec, const std::string& tag);
 
 // Copies host floats into a new buffer of `b`, and back.
 DeviceBuffer to_backend(Backend& b, const std::vector<float>& v);

@@ -8,12 +8,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <filesystem>
 #include <random>
 #include <vector>
 
 #include "cuda_test_support.h"
-#include "gguf/random_llama_gguf.h"
 #include "model/llama_model.h"
 
 namespace qt::test {
@@ -46,20 +44,8 @@ TEST(CudaCrossEntropy, RowsMatchTheHostLoop) {
 TEST(CudaCrossEntropy, ModelLossOnTheDeviceEqualsHostLoss) {
     QT_REQUIRE_GPU(gpu);
     const uint64_t seed = fresh_seed();
-    RandomLlamaSpec spec;
-    spec.n_layers = 2;
-    spec.dim = 128;
-    spec.ffn_dim = 256;
-    spec.n_heads = 4;
-    spec.n_kv_heads = 2;
-    spec.vocab_size = 500;
-    spec.context_length = 64;
-    spec.weight_type = GgmlType::Q4_0;
-    spec.seed = seed;
-    const auto path = std::filesystem::temp_directory_path() / ("quanttune-cuda-xent-" + std::to_string(seed) + ".gguf");
-    write_random_llama_gguf(path.string(), spec);
-    std::shared_ptr<const GgufFile> file(GgufFile::open(path.string()));
-    std::filesystem::remove(path);
+    const RandomLlamaSpec spec = small_llama_spec(GgmlType::Q4_0, 500, seed);
+    const auto file = open_random_llama(spec, "xent");
     auto model = LlamaModel::load(file, *gpu);
     std::mt19937_64 rng(seed + 1);
     std::uniform_int_distribution<int32_t> id(0, spec.vocab_size - 1);
@@ -89,20 +75,8 @@ TEST(CudaCrossEntropy, ModelLossOnTheDeviceEqualsHostLoss) {
 TEST(CudaCrossEntropy, BatchOfSequencesEqualsOneAtATime) {
     QT_REQUIRE_GPU(gpu);
     const uint64_t seed = fresh_seed();
-    RandomLlamaSpec spec;
-    spec.n_layers = 2;
-    spec.dim = 128;
-    spec.ffn_dim = 256;
-    spec.n_heads = 4;
-    spec.n_kv_heads = 2;
-    spec.vocab_size = 500;
-    spec.context_length = 64;
-    spec.weight_type = GgmlType::Q4_1;
-    spec.seed = seed;
-    const auto path = std::filesystem::temp_directory_path() / ("quanttune-cuda-batch-" + std::to_string(seed) + ".gguf");
-    write_random_llama_gguf(path.string(), spec);
-    std::shared_ptr<const GgufFile> file(GgufFile::open(path.string()));
-    std::filesystem::remove(path);
+    const RandomLlamaSpec spec = small_llama_spec(GgmlType::Q4_1, 500, seed);
+    const auto file = open_random_llama(spec, "batch");
     constexpr int kSeqs = 3, kLen = 40;  // 120 tokens: below the GPU's tensor-core threshold, as one sequence is
     std::mt19937_64 rng(seed + 1);
     std::uniform_int_distribution<int32_t> id(0, spec.vocab_size - 1);

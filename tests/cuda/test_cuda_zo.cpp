@@ -23,13 +23,11 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
-#include <filesystem>
 #include <random>
 #include <vector>
 
 #include "backend/cuda_backend.h"
 #include "cuda_test_support.h"
-#include "gguf/random_llama_gguf.h"
 #include "methods/qzo_scales.h"
 #include "methods/zo_step.h"
 #include "model/llama_model.h"
@@ -259,22 +257,10 @@ protected:
         gpu_ = shared_gpu_backend(why_);
         if (!gpu_) GTEST_SKIP() << "no usable CUDA device: " << why_;
         seed_ = fresh_seed();
-        RandomLlamaSpec spec;
-        spec.n_layers = 2;
-        spec.dim = 128;
-        spec.ffn_dim = 256;
-        spec.n_heads = 4;
-        spec.n_kv_heads = 2;
-        spec.vocab_size = 384;
-        spec.context_length = 64;
+        RandomLlamaSpec spec = small_llama_spec(GgmlType::Q4_0, 384, seed_);
         spec.tied_output = false;  // the output head trains too
-        spec.weight_type = GgmlType::Q4_0;
         spec.embedding_type = GgmlType::Q8_0;
-        spec.seed = seed_;
-        const auto path = std::filesystem::temp_directory_path() / ("quanttune-cuda-qzo-" + std::to_string(seed_) + ".gguf");
-        write_random_llama_gguf(path.string(), spec);
-        file_ = std::shared_ptr<const GgufFile>(GgufFile::open(path.string()));
-        std::filesystem::remove(path);
+        file_ = open_random_llama(spec, "qzo");
         LlamaLoadOptions writable;
         writable.writable_weights = true;
         models_[0] = LlamaModel::load(file_, *gpu_, writable);
