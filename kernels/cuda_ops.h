@@ -80,11 +80,18 @@ struct ScaleSource {
     uint64_t seed = 0, step = 0, index0 = 0;
 };
 bool d_field_fusable(WeightFormat f);
+// reuse_w: the scratch still holds this weight's bf16 copy, made by an earlier call
+// with the same weight (and scale source), the same n and cols, when the weight
+// fits one tile (gemm_single_tile): the dequantization is skipped. The caller
+// vouches that nothing has written the scratch or changed the weight since.
 struct MatmulOptions {
     bool reuse_x = false;
     bool accumulate = false;
     const ScaleSource* d = nullptr;  // tensor-core path only; nullptr: d as stored
+    bool reuse_w = false;
 };
+// True when the tensor-core path dequantizes a rows x cols weight in one piece.
+bool gemm_single_tile(int64_t rows, int64_t cols);
 void matmul(Context* ctx, WeightFormat f, const void* w_dev, size_t row_bytes, int64_t rows, int64_t cols,
             const float* x_dev, float* y_dev, int n, void* scratch_dev, MatmulOptions options = {});
 // True when matmul of n tokens with a weight of format f takes the tensor-core path.

@@ -177,6 +177,8 @@ bool uses_gemm(WeightFormat f, int n) { return f != WeightFormat::F32 && n >= ge
 
 // Scratch: the bf16 copy of x first (so that the next weight on the same input
 // finds it at the same place), then one tile of the bf16 weight.
+bool gemm_single_tile(int64_t rows, int64_t cols) { return tile_rows(rows, cols) == rows; }
+
 size_t gemm_scratch_bytes(int64_t rows, int64_t cols, int n) {
     return align256(static_cast<size_t>(n) * cols * 2) + align256(static_cast<size_t>(tile_rows(rows, cols)) * cols * 2);
 }
@@ -198,10 +200,12 @@ void matmul_gemm(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, 
     for (int64_t r0 = 0; r0 < rows; r0 += tile) {
         const int64_t m = rows - r0 < tile ? rows - r0 : tile;
         const uint8_t* wt = static_cast<const uint8_t*>(w) + static_cast<size_t>(r0) * row_bytes;
-        profile_begin(ctx, "  matmul: dequant to bf16");
-        if (options.d) dequant_tile_sourced(ctx, f, w, row_bytes, r0, m, cols, *options.d, wb);
-        else dequant_tile(ctx, f, wt, row_bytes, m, cols, wb);
-        profile_end(ctx);
+        if (!(options.reuse_w && tile == rows)) {
+            profile_begin(ctx, "  matmul: dequant to bf16");
+            if (options.d) dequant_tile_sourced(ctx, f, w, row_bytes, r0, m, cols, *options.d, wb);
+            else dequant_tile(ctx, f, wt, row_bytes, m, cols, wb);
+            profile_end(ctx);
+        }
         // Row-major y[n][rows] = x W^T: column-major Y (rows x n) = W^T' X with W seen as
         // cols x rows; a tile of rows r0.. is the sub-matrix at y + r0 with the same ldc.
         const float one = 1.0f, beta = options.accumulate ? 1.0f : 0.0f;

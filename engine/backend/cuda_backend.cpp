@@ -84,10 +84,12 @@ public:
         }
         write_deferred_overlapping(data, bytes);
         weights_.erase(data);
+        scratch_weight_ = {};
         cuda::free_device(ctx_, data);
     }
     void upload(void* dst, const void* src, size_t bytes) override {
         write_deferred_overlapping(dst, bytes);  // a deferred write happened before this one
+        if (!own_input(dst)) scratch_weight_ = {};  // it may be a weight or a master
         const OpScope scope(ctx_, "upload");
         cuda::copy_to_device(ctx_, dst, src, bytes);
     }
@@ -140,10 +142,10 @@ public:
         const OpScope scope(ctx_, "matmul");
         const auto f = weight_format(w.type);
         grow(act_scratch_, cuda::matmul_scratch_bytes(f, w.rows, w.cols, n));
-        cuda::MatmulOptions options;
-        if (cuda::uses_gemm_path(f, n)) options.d = scale_source(w);
-        else write_deferred(w.data);  // the warp kernels read the blocks as they are
-        cuda::matmul(ctx_, f, w.data, w.row_bytes, w.rows, w.cols, x, y, n, act_scratch_.data(), options);
+        if (cuda::uses_gemm_path(f, n)) return gemm(w, x, y, n, {});
+        write_deferred(w.data);  // the warp kernels read the blocks as they are
+        scratch_weight_ = {};    // and write 8-bit activations into the scratch
+        cuda::matmul(ctx_, f, w.data, w.row_bytes, w.rows, w.cols, x, y, n, act_scratch_.data());
     }
 
     // On the tensor-core path the normalization writes bf16 rows straight where the GEMMs read x.
@@ -164,11 +166,7 @@ public:
             cuda::rmsnorm_bf16(ctx_, x, norm_w, act_scratch_.data(), n, dim, eps);
         }
         const OpScope scope(ctx_, "matmul");
-        for (size_t i = 0; i < ws.size(); ++i) {
-            const WeightTensor& w = *ws[i];
-            cuda::matmul(ctx_, weight_format(w.type), w.data, w.row_bytes, w.rows, w.cols, nullptr, ys[i], n,
-                         act_scratch_.data(), {true, false, scale_source(w)});
-        }
+        for (size_t i = 0; i < ws.size(); ++i) gemm(*ws[i], nullptr, ys[i], n, {.reuse_x = true});
     }
 
     // On the tensor-core path the product is added to y by the GEMM itself (beta = 1).
@@ -177,8 +175,7 @@ public:
         if (!cuda::uses_gemm_path(f, n)) return Backend::matmul_add(w, x, y, n, scratch);
         const OpScope scope(ctx_, "matmul");
         grow(act_scratch_, cuda::matmul_scratch_bytes(f, w.rows, w.cols, n));
-        cuda::matmul(ctx_, f, w.data, w.row_bytes, w.rows, w.cols, x, y, n, act_scratch_.data(),
-                     {false, true, scale_source(w)});
+        gemm(w, x, y, n, {.accumulate = true});
     }
 
     // On the tensor-core path SwiGLU writes its bf16 product straight where the GEMM reads x.
@@ -192,8 +189,7 @@ public:
             cuda::swiglu_bf16(ctx_, gate, up, act_scratch_.data(), static_cast<int64_t>(n) * w.cols);
         }
         const OpScope scope(ctx_, "matmul");
-        cuda::matmul(ctx_, f, w.data, w.row_bytes, w.rows, w.cols, nullptr, y, n, act_scratch_.data(),
-                     {true, true, scale_source(w)});
+        gemm(w, nullptr, y, n, {.reuse_x = true, .accumulate = true});
     }
 
     void rope(float* x, std::span<const int32_t> positions, int n_heads, int head_dim, int n_rot,
@@ -279,6 +275,7 @@ public:
     // download, an upload over them, freeing the master) writes them out first.
     void zo_write_scales(const BlockFieldView& f, const float* master, float alpha, ZoNoise noise,
                          uint64_t index0) override {
+        scratch_weight_ = {};
         if (deferrable(f)) {
             deferred_[f.blocks] = DeferredScales{f, master, alpha, noise, index0};
             return;
@@ -289,6 +286,7 @@ public:
     }
     void zo_update_scales(const BlockFieldView& f, float* master, float coeff, bool keep_sign, ZoNoise noise,
                           uint64_t index0) override {
+        scratch_weight_ = {};
         const OpScope scope(ctx_, "zo_update_scales");
         const bool defer = deferrable(f);
         cuda::zo_update_scales(ctx_, defer ? nullptr : f.blocks, f.block_bytes, f.field_offset, f.count, master, coeff,
@@ -297,10 +295,12 @@ public:
     }
     void zo_update_masters(float* master, int64_t count, float coeff, bool keep_sign, ZoNoise noise,
                            uint64_t index0) override {
+        scratch_weight_ = {};
         const OpScope scope(ctx_, "zo_update_scales");
         cuda::zo_update_scales(ctx_, nullptr, 0, 0, count, master, coeff, keep_sign, noise.seed, noise.step, index0);
     }
     void zo_add_noise(float* x, int64_t count, float alpha, ZoNoise noise, uint64_t index0) override {
+        scratch_weight_ = {};
         const OpScope scope(ctx_, "zo_add_noise");
         cuda::zo_add_noise(ctx_, x, count, alpha, noise.seed, noise.step, index0);
     }
@@ -419,8 +419,30 @@ private:
         table_theta_scale_ = theta_scale;
     }
 
+    // The tensor-core product of w with n rows of x (already in the scratch as bf16
+    // when options.reuse_x). The bf16 copy of w that it leaves in the scratch is
+    // used again by the next call with the same weight, n and cols (the head over
+    // its logit chunks of one forward) unless something may have changed the
+    // weight, its scales or the scratch in between (every such path clears
+    // scratch_weight_).
+    void gemm(const WeightTensor& w, const float* x, float* y, int n, cuda::MatmulOptions options) {
+        options.d = scale_source(w);
+        options.reuse_w = scratch_weight_.w == w.data && scratch_weight_.n == n && scratch_weight_.cols == w.cols;
+        cuda::matmul(ctx_, weight_format(w.type), w.data, w.row_bytes, w.rows, w.cols, x, y, n, act_scratch_.data(),
+                     options);
+        scratch_weight_ = cuda::gemm_single_tile(w.rows, w.cols) ? ScratchWeight{w.data, n, w.cols} : ScratchWeight{};
+    }
+
+    // The backend's own input buffers (token ids, positions, targets): no weight lies there.
+    bool own_input(const void* p) const {
+        for (const DeviceBuffer* b : {&tokens_, &positions_, &targets_})
+            if (b->data() && overlaps(p, 1, b->data(), b->bytes())) return true;
+        return false;
+    }
+
     void grow(DeviceBuffer& buf, size_t bytes) {
         if (bytes <= buf.bytes()) return;
+        scratch_weight_ = {};
         buf.reset();  // cudaFree waits for queued work that may still read it
         buf = alloc(bytes + bytes / 4, MemoryCategory::Activations);
     }
@@ -431,6 +453,13 @@ private:
     std::unordered_map<const void*, WeightInfo> weights_;         // by storage, from load_weight
     std::unordered_map<const void*, DeferredScales> deferred_;    // by weight storage
     cuda::ScaleSource source_;
+    // Whose bf16 copy the scratch holds after the last tensor-core product (see gemm).
+    struct ScratchWeight {
+        const void* w = nullptr;
+        int n = 0;
+        int64_t cols = 0;
+    };
+    ScratchWeight scratch_weight_;
     std::vector<int32_t> last_positions_;
     int table_n_rot_ = -1;
     float table_theta_scale_ = 0.0f;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cuda_test_support.h"
+#include "methods/qzo_scales.h"
 #include "model/llama_model.h"
 
 namespace qt::test {
@@ -100,6 +101,48 @@ TEST(CudaCrossEntropy, BatchOfSequencesEqualsOneAtATime) {
                     together, apart);
         EXPECT_LE(std::fabs(together - apart), 1e-10 * std::fabs(apart)) << be->name();
     }
+}
+
+// The tensor-core head over several logit chunks of one forward reuses the bf16
+// copy of the head weight that the first chunk made (CudaBackend::gemm): the sum
+// must equal that of one chunk, also after QZO has perturbed the scales between
+// forwards (a stale copy would keep the previous scales).
+TEST(CudaCrossEntropy, HeadInChunksEqualsOneChunkAcrossPerturbations) {
+    QT_REQUIRE_GPU(gpu);
+    const uint64_t seed = fresh_seed();
+    RandomLlamaSpec spec = small_llama_spec(GgmlType::Q4_0, 500, seed);
+    spec.tied_output = false;  // the head is a trained Q4_0 weight
+    const auto file = open_random_llama(spec, "chunks");
+    constexpr int kSeqs = 8, kLen = 48;  // 384 tokens
+    // Chunks of 128 rows (the tensor-core path starts at 128): 3 of them.
+    const size_t three_chunks = size_t{128} * sizeof(float) * static_cast<size_t>(spec.vocab_size);
+    std::mt19937_64 rng(seed + 1);
+    std::uniform_int_distribution<int32_t> id(0, spec.vocab_size - 1);
+    std::vector<int32_t> tokens(kSeqs * kLen), targets(kSeqs * kLen);
+    for (auto& t : tokens) t = id(rng);
+    for (int s = 0; s < kSeqs; ++s)
+        for (int t = 0; t < kLen; ++t) targets[s * kLen + t] = t + 1 < kLen ? tokens[s * kLen + t + 1] : -1;
+    LlamaLoadOptions writable;
+    writable.writable_weights = true;
+    auto model = LlamaModel::load(file, *gpu, writable);
+    QzoScales scales(*model, QzoOptions{});
+    KvCache cache = model->make_cache(kLen);
+    auto loss = [&](size_t chunk_bytes) {
+        model->set_head_chunk_bytes(chunk_bytes);
+        return model->forward_nll_batch(tokens, kSeqs, cache, targets);
+    };
+    const ZoNoise noise{seed + 2, 1};
+    double previous = 0;
+    for (float alpha : {0.0f, 0.05f, -0.05f}) {
+        scales.perturb(noise, alpha);
+        const double chunked = loss(three_chunks), whole = loss(size_t{64} << 20), chunked_again = loss(three_chunks);
+        std::printf("[ xent     ] alpha %+.2f: head in 3 chunks %.12g, in one %.12g\n", alpha, chunked, whole);
+        EXPECT_LE(std::fabs(chunked - whole), 1e-6 * std::fabs(whole)) << "alpha " << alpha;
+        EXPECT_EQ(chunked, chunked_again) << "alpha " << alpha;
+        if (alpha != 0.0f) EXPECT_GT(std::fabs(chunked - previous), 1e-3 * std::fabs(previous)) << "alpha " << alpha;
+        previous = chunked;
+    }
+    scales.finish_step(noise, 0.0f);
 }
 
 }  // namespace
