@@ -187,7 +187,9 @@ public:
     // The same update of the masters alone (no field written), over count values:
     // masters of several views that lie back to back with consecutive z indices
     // take one call; zo_write_scales(alpha = 0) on each view afterwards then gives
-    // the fields zo_update_scales would have written.
+    // the fields zo_update_scales would have written. Until then the fields of
+    // views over these masters are undefined (a backend that defers field writes,
+    // as the CUDA one does, derives them from the masters when they are read).
     virtual void zo_update_masters(float* master, int64_t count, float coeff, bool keep_sign, ZoNoise noise,
                                    uint64_t index0);
     // MeZO: x[i] += alpha * z_i for i in [0, count), x float32 in backend memory.
