@@ -77,7 +77,7 @@ fi
 echo "== summary"
 echo "build:    $status_build"
 echo "tests:    $status_tests  ($(grep -cE '^\s*[0-9]+: \[ +OK +\]' "$LOGS/cuda_tests.log" 2>/dev/null) passed," \
-     "$(grep -cE '^\s*[0-9]+: \[ +FAILED +\]' "$LOGS/cuda_tests.log" 2>/dev/null) failed," \
+     "$(grep -cE '^\s*[0-9]+: \[ +FAILED +\] [A-Za-z0-9_/.]+ \(' "$LOGS/cuda_tests.log" 2>/dev/null) failed," \
      "$(grep -cE '^\s*[0-9]+: \[ +SKIPPED +\]' "$LOGS/cuda_tests.log" 2>/dev/null) skipped)"
 grep -hE "tests passed|Total Test time" "$LOGS/cuda_tests.log" 2>/dev/null
 echo "memcheck: $status_memcheck  ($(grep -h 'ERROR SUMMARY' "$LOGS/memcheck.log" 2>/dev/null))"
