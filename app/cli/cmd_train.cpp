@@ -11,6 +11,7 @@
 #include "backend/cpu_backend.h"
 #include "cli/cli_args.h"
 #include "cli/commands.h"
+#include "methods/qzo_scales.h"
 #include "train/metrics_log.h"
 #include "train/training_session.h"
 
@@ -99,6 +100,15 @@ int run_train(const std::vector<std::string>& argv) {
                  static_cast<long long>(session.params().size()),
                  human_bytes(static_cast<double>(session.params().trainable_bytes())).c_str(),
                  backend->name().c_str());
+    if (const auto* qzo = dynamic_cast<const QzoScales*>(&session.params())) {
+        const auto warnings = qzo->eps_warnings(config.eps);
+        for (size_t i = 0; i < warnings.size() && i < 5; ++i) std::fprintf(stderr, "warning: %s\n", warnings[i].c_str());
+        if (!warnings.empty())
+            std::fprintf(stderr,
+                         "warning: %zu weight(s) get perturbations above 10%% of their scales: such steps wreck "
+                         "them; lower --eps (it is absolute, not relative)\n",
+                         warnings.size());
+    }
     if (args.has("resume")) {
         session.resume(args.str("resume", ""));
         std::fprintf(stderr, "resumed from %s at step %lld\n", args.str("resume", "").c_str(),

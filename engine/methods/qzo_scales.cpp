@@ -1,6 +1,8 @@
 #include "methods/qzo_scales.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
@@ -34,7 +36,7 @@ QzoScales::QzoScales(LlamaModel& model, const QzoOptions& options) : backend_(mo
     if (groups_.empty()) throw std::invalid_argument("QZO: no linear layer of this model has a quantization scale");
     master_ = backend_.alloc(static_cast<size_t>(n_) * sizeof(float), MemoryCategory::TrainableParameters);
     // The master starts as the file's fp16 values, exactly.
-    for (const Group& g : groups_) {
+    for (Group& g : groups_) {
         std::vector<uint8_t> blocks(static_cast<size_t>(g.view.count) * g.view.block_bytes);
         backend_.download(blocks.data(), g.view.blocks, blocks.size());
         std::vector<float> values(static_cast<size_t>(g.view.count));
@@ -44,7 +46,29 @@ QzoScales::QzoScales(LlamaModel& model, const QzoOptions& options) : backend_(mo
             values[b] = fp16_to_fp32(h);
         }
         backend_.upload(master_.f32() + g.index0, values.data(), values.size() * sizeof(float));
+        for (float& v : values) v = std::fabs(v);
+        const auto mid = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+        std::nth_element(values.begin(), mid, values.end());
+        g.median_abs = values.empty() ? 0.0f : *mid;
     }
+}
+
+std::vector<std::string> QzoScales::eps_warnings(double eps, double max_share) const {
+    std::vector<std::pair<double, const Group*>> over;
+    for (const Group& g : groups_) {
+        const double share = g.median_abs > 0 ? eps / g.median_abs : INFINITY;
+        if (share > max_share) over.emplace_back(share, &g);
+    }
+    std::sort(over.begin(), over.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<std::string> lines;
+    for (const auto& [share, g] : over) {
+        char buf[256];
+        std::snprintf(buf, sizeof buf, "eps %.3g is %.0f%% of the median |%s| (%.3g) of %s (%s)", eps, 100 * share,
+                      g->field.is_min ? "min" : "scale", g->median_abs, g->tensor.c_str(),
+                      std::string(ggml_type_name(g->type)).c_str());
+        lines.emplace_back(buf);
+    }
+    return lines;
 }
 
 void QzoScales::perturb(ZoNoise noise, float alpha) {

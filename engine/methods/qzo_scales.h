@@ -44,6 +44,7 @@ public:
         ScaleField field;
         BlockFieldView view;
         int64_t index0 = 0;
+        float median_abs = 0.0f;  // median |value| of the field as loaded (its scale)
     };
     const std::vector<Group>& groups() const { return groups_; }
     // Linear layers left out because their type has no block scale (F16, F32 ...).
@@ -57,6 +58,12 @@ public:
     void finish_step(ZoNoise noise, float coeff) override;
     void read(int64_t offset, int64_t count, float* dst) override;
     void write(int64_t offset, int64_t count, const float* src) override;
+
+    // One line per group whose perturbation eps exceeds `max_share` of the median
+    // |value| of its field, worst first: the SPSA step then moves those weights by
+    // a large part of themselves (eps is absolute: Q6_K / Q4_K super-block scales
+    // are 100 to 300 times smaller than Q4_1's), which wrecks the model.
+    std::vector<std::string> eps_warnings(double eps, double max_share = 0.1) const;
 
 private:
     Backend& backend_;

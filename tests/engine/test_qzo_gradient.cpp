@@ -19,10 +19,12 @@
 #pragma GCC optimize("fp-contract=off")
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <string>
 
 #include "backend/cpu_backend.h"
 #include "gguf/random_llama_gguf.h"
@@ -443,3 +445,31 @@ TEST(QzoClipping, StepUpdatesMastersWithTheClippedDerivativeAndKeepsScaleSigns) 
 }
 
 }  // namespace
+
+// eps is absolute, so a type with small scales (Q6_K, Q4_K super-blocks) gets
+// perturbations that swamp its weights: the warnings name those groups, worst first.
+TEST(QzoEpsWarnings, NameTheGroupsWhoseScalesEpsSwampsWorstFirst) {
+    const TinyModel tiny = write_tiny(qt::GgmlType::Q4_0, "qzo-eps-warn");
+    auto backend = qt::make_cpu_backend(1);
+    qt::LlamaLoadOptions lo;
+    lo.writable_weights = true;
+    auto model = qt::LlamaModel::load(tiny.file, *backend, lo);
+    qt::QzoScales scales(*model, {});
+    const auto& groups = scales.groups();
+    const auto smallest = std::min_element(groups.begin(), groups.end(),
+                                           [](const auto& a, const auto& b) { return a.median_abs < b.median_abs; });
+    const auto largest = std::max_element(groups.begin(), groups.end(),
+                                          [](const auto& a, const auto& b) { return a.median_abs < b.median_abs; });
+    ASSERT_GT(smallest->median_abs, 0.0f);
+    EXPECT_TRUE(scales.eps_warnings(0.01 * smallest->median_abs).empty());
+    const auto all = scales.eps_warnings(100.0 * largest->median_abs);
+    ASSERT_EQ(all.size(), groups.size());
+    EXPECT_NE(all.front().find(smallest->tensor), std::string::npos) << all.front();
+    EXPECT_NE(all.front().find("Q4_0"), std::string::npos) << all.front();
+    // Between the two: only groups whose median is below eps / 0.1.
+    const double eps = 0.1 * (smallest->median_abs + largest->median_abs) / 2;
+    const auto some = scales.eps_warnings(eps);
+    size_t expected = 0;
+    for (const auto& g : groups) expected += eps / g.median_abs > 0.1;
+    EXPECT_EQ(some.size(), expected);
+}
