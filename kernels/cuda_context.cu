@@ -94,6 +94,51 @@ void copy_to_host(Context* ctx, void* dst, const void* src, size_t bytes) {
 
 void synchronize(Context* ctx) { QT_CUDA_CHECK(cudaStreamSynchronize(ctx->stream)); }
 
+struct Graph {
+    cudaGraphExec_t exec = nullptr;
+};
+
+void capture_begin(Context* ctx) {
+    // Thread-local: a call of this thread that cannot be recorded (an allocation,
+    // a synchronous copy) fails instead of running outside the record.
+    QT_CUDA_CHECK(cudaStreamBeginCapture(ctx->stream, cudaStreamCaptureModeThreadLocal));
+}
+
+Graph* capture_end(Context* ctx) {
+    cudaGraph_t graph = nullptr;
+    const cudaError_t e = cudaStreamEndCapture(ctx->stream, &graph);
+    if (e != cudaSuccess || !graph) {
+        cudaGetLastError();  // an invalidated capture's error is not sticky: clear it, the stream works on
+        if (graph) cudaGraphDestroy(graph);
+        return nullptr;
+    }
+    cudaGraphExec_t exec = nullptr;
+    const cudaError_t ie = cudaGraphInstantiate(&exec, graph, 0);
+    cudaGraphDestroy(graph);
+    if (ie != cudaSuccess) {
+        cudaGetLastError();
+        return nullptr;
+    }
+    return new Graph{exec};
+}
+
+void graph_launch(Context* ctx, Graph* graph) { QT_CUDA_CHECK(cudaGraphLaunch(graph->exec, ctx->stream)); }
+
+void graph_destroy(Graph* graph) {
+    if (!graph) return;
+    cudaGraphExecDestroy(graph->exec);
+    delete graph;
+}
+
+// NVIDIA's recommendation for Hopper is 32 MiB (cuBLAS documentation, cublasSetWorkspace).
+size_t blas_workspace_bytes() { return size_t{32} << 20; }
+
+void set_blas_workspace(Context* ctx, void* dev, size_t bytes) {
+    const cublasStatus_t s = cublasSetWorkspace(blas_handle(ctx), dev, bytes);
+    if (s != CUBLAS_STATUS_SUCCESS)
+        throw std::runtime_error("cuBLAS error in cublasSetWorkspace: status " + std::to_string(static_cast<int>(s)));
+}
+
 void device_memory(Context* ctx, size_t* free_bytes, size_t* total_bytes) {
     QT_CUDA_CHECK(cudaSetDevice(ctx->device));
     QT_CUDA_CHECK(cudaMemGetInfo(free_bytes, total_bytes));

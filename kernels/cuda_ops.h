@@ -69,25 +69,29 @@ void quantize_activations(Context* ctx, WeightFormat f, const float* x_dev, int6
 // Tensor-core path only (uses_gemm_path): reuse_x takes the bf16 copy of x that the
 // previous call of the same n and cols (or swiglu_bf16) left at the start of the
 // same scratch (several weights on one input); accumulate adds W x to y (beta = 1).
-// Where the block scales d come from (QZO): the CUDA backend defers its scale
-// writes, and the dequantization reads block b's d as fp16(master[b] + alpha * z_b),
-// z_b = philox_normal(seed, step, index0 + b), the value zo_write_scales would have
-// written (alpha == 0: fp16(master[b])); the d bytes in the blocks are then ignored.
-// Only for the 32-weight formats with d first (d_field_fusable).
-struct ScaleSource {
+// Where the block scales d come from (QZO). The CUDA backend defers its scale
+// writes: a weight it loaded has one ScaleSlot in device memory, and the
+// dequantization reads the slot when it runs (so a recorded graph stays valid
+// while the slot changes). master_dev null: d as stored in the blocks; else
+// block b's d is fp16(master[b] + alpha * z_b), z_b = philox_normal(seed, step,
+// index0 + b), the value zo_write_scales would have written (alpha == 0:
+// fp16(master[b])), and the d bytes in the blocks are ignored. Only for the
+// 32-weight formats with d first (d_field_fusable).
+struct ScaleSlot {
     const float* master_dev = nullptr;
     float alpha = 0.0f;
+    uint32_t unused = 0;
     uint64_t seed = 0, step = 0, index0 = 0;
 };
 bool d_field_fusable(WeightFormat f);
 // reuse_w: the scratch still holds this weight's bf16 copy, made by an earlier call
-// with the same weight (and scale source), the same n and cols, when the weight
+// with the same weight (and scale slot, unchanged since), the same n and cols, when the weight
 // fits one tile (gemm_single_tile): the dequantization is skipped. The caller
 // vouches that nothing has written the scratch or changed the weight since.
 struct MatmulOptions {
     bool reuse_x = false;
     bool accumulate = false;
-    const ScaleSource* d = nullptr;  // tensor-core path only; nullptr: d as stored
+    const ScaleSlot* d_slot_dev = nullptr;  // tensor-core path only; nullptr: d as stored
     bool reuse_w = false;
 };
 // True when the tensor-core path dequantizes a rows x cols weight in one piece.
@@ -164,9 +168,23 @@ void cross_entropy_rows(Context* ctx, const float* logits_dev, int vocab, const 
 // Per-operation GPU time when QT_CUDA_PROFILE=1 (op_profile.cu), else nothing:
 // begin/end bracket one operation (they nest); the report lists milliseconds
 // and calls per name, largest first, and optionally starts the sums afresh.
+bool profile_enabled();
 void profile_begin(Context* ctx, const char* name);
 void profile_end(Context* ctx);
 std::string profile_report(Context* ctx, bool reset);
+// Recording the context's stream into a CUDA graph and replaying it. Between
+// capture_begin and capture_end the queued work is recorded, not run; capture_end
+// returns null (and the stream is usable again) when anything in between could
+// not be recorded. graph_launch queues one replay on the stream.
+struct Graph;
+void capture_begin(Context* ctx);
+Graph* capture_end(Context* ctx);
+void graph_launch(Context* ctx, Graph* graph);
+void graph_destroy(Graph* graph);
+// Gives cuBLAS this device memory as its workspace (so it allocates none while a
+// graph is recorded); it must stay allocated while the context lives.
+void set_blas_workspace(Context* ctx, void* dev, size_t bytes);
+size_t blas_workspace_bytes();
 // Free and total bytes of the context's device (cudaMemGetInfo).
 void device_memory(Context* ctx, size_t* free_bytes, size_t* total_bytes);
 

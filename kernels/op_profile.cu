@@ -31,15 +31,15 @@ struct OpProfile {
     std::map<std::string, std::pair<double, int64_t>> totals;  // ms, count
 };
 
-namespace {
-
-bool profiling_enabled() {
+bool profile_enabled() {
     static const bool on = [] {
         const char* s = std::getenv("QT_CUDA_PROFILE");
         return s && *s && *s != '0';
     }();
     return on;
 }
+
+namespace {
 
 cudaEvent_t take_event(OpProfile& p) {
     if (!p.spare.empty()) {
@@ -70,7 +70,7 @@ void flush(Context* ctx) {
 }  // namespace
 
 void profile_begin(Context* ctx, const char* name) {
-    if (!profiling_enabled()) return;
+    if (!profile_enabled()) return;
     if (!ctx->profile) ctx->profile = new OpProfile;
     cudaEvent_t e = take_event(*ctx->profile);
     QT_CUDA_CHECK(cudaEventRecord(e, ctx->stream));

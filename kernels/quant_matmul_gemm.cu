@@ -16,6 +16,7 @@
 #include "cuda_ops.h"
 #include "quant_formats.cuh"
 #include "train/philox_normal.h"
+#include "zo_scale.cuh"
 
 namespace qt::cuda {
 namespace {
@@ -41,42 +42,41 @@ __global__ void dequant_bf16_kernel(const uint8_t* __restrict__ w, size_t row_by
     }
 }
 
-// The same for a 32-weight format whose block scales d come from a ScaleSource
-// (QZO's deferred perturbation): d_b = fp16(master[b] + alpha * z_b), rounded as
-// zo_write_scales rounds it, so the result equals dequantizing the written blocks.
-// One thread expands one block. A warp takes the 32 blocks of 8 whole Philox
-// groups (z indices 4g .. 4g + 31), so each lane draws its own block's group:
-// the warp pays one Philox evaluation per 32 blocks, and needs no shuffles.
-// Blocks first .. first + n_blocks - 1 of the weight; out[b - first][32].
+// The same for a 32-weight format whose block scales d come from a ScaleSlot
+// (QZO's deferred perturbation), read from device memory as the kernel starts:
+// d_b = fp16(master[b] + alpha * z_b), rounded as zo_write_scales rounds it, so
+// the result equals dequantizing the written blocks; a slot without a master
+// means d as stored. One thread expands one block. A warp takes the 32 blocks of
+// 8 whole Philox groups (z indices 4g .. 4g + 31), so each lane draws its own
+// block's group: the warp pays one Philox evaluation per 32 blocks, and needs no
+// shuffles. Blocks first .. first + n_blocks - 1 of the weight; out[b - first][32].
 template <WeightFormat F>
 __global__ void dequant_bf16_sourced_kernel(const uint8_t* __restrict__ w, int64_t first, int64_t n_blocks,
-                                            ScaleSource src, __nv_bfloat16* __restrict__ out) {
+                                            const ScaleSlot* __restrict__ slot, __nv_bfloat16* __restrict__ out) {
     static_assert(Traits<F>::qk == 32 && Traits<F>::bytes % 2 == 0, "32-weight blocks of whole 16-bit words");
+    const ScaleSlot src = *slot;
+    const bool from_master = src.master_dev != nullptr;
+    const bool noisy = from_master && src.alpha != 0.0f;
     const int lane = threadIdx.x % 32;
-    const int64_t z_first = static_cast<int64_t>(src.index0) + first;  // z index of block `first`
-    const int64_t z_base = (z_first >> 2) << 2;                         // the group that holds it starts here
+    const int64_t z_first = (from_master ? static_cast<int64_t>(src.index0) : 0) + first;  // z index of block `first`
+    const int64_t z_base = (z_first >> 2) << 2;  // the group that holds it starts here
     const int64_t warps_needed = (z_first + n_blocks - z_base + 31) / 32;
     const int64_t warps = static_cast<int64_t>(gridDim.x) * (blockDim.x / 32);
-    const bool noisy = src.alpha != 0.0f;
     for (int64_t wi = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / 32; wi < warps_needed;
          wi += warps) {
         const int64_t zi = z_base + wi * 32 + lane;
         float z = 0.0f;
-        if (noisy) {
-            const NormalQuad q = philox_normal_quad(src.seed, src.step, static_cast<uint64_t>(zi >> 2));
-            const int k = static_cast<int>(zi & 3);
-            z = k == 0 ? q.z[0] : k == 1 ? q.z[1] : k == 2 ? q.z[2] : q.z[3];
-        }
+        if (noisy) z = quad_normal(philox_normal_quad(src.seed, src.step, static_cast<uint64_t>(zi >> 2)),
+                                   static_cast<uint64_t>(zi));
         const int64_t b = zi - z_first;  // relative to `first`
         if (b < 0 || b >= n_blocks) continue;
-        float d = src.master_dev[first + b];
-        if (noisy) d = __fadd_rn(d, __fmul_rn(src.alpha, z));
-        d = __half2float(__float2half_rn(d));
         // The block into registers (blocks are 2-byte aligned), then 32 weights from it.
         const auto* words = reinterpret_cast<const uint16_t*>(w + (first + b) * Traits<F>::bytes);
         alignas(4) uint8_t blk[Traits<F>::bytes];
 #pragma unroll
         for (int i = 0; i < Traits<F>::bytes / 2; ++i) reinterpret_cast<uint16_t*>(blk)[i] = words[i];
+        const float d = from_master ? __half2float(zo_scale_half(src.master_dev[first + b], src.alpha, z))
+                                    : __half2float(__ushort_as_half(reinterpret_cast<const uint16_t*>(blk)[0]));
         __nv_bfloat16* dst = out + b * 32;
 #pragma unroll
         for (int part = 0; part < 4; ++part) {
@@ -135,9 +135,9 @@ void dequant_tile(Context* ctx, WeightFormat f, const uint8_t* wt, size_t row_by
     QT_CUDA_CHECK_LAUNCH("dequant_bf16_kernel");
 }
 
-// The same with each block's d taken from `src` (d_field_fusable formats).
+// The same with each block's d taken from the slot (d_field_fusable formats).
 void dequant_tile_sourced(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, int64_t r0, int64_t m,
-                          int64_t cols, const ScaleSource& src, __nv_bfloat16* wb) {
+                          int64_t cols, const ScaleSlot* slot, __nv_bfloat16* wb) {
     if (row_bytes != static_cast<size_t>(cols / 32) * format_block_bytes(f))
         throw std::invalid_argument("matmul_gemm: sourced scales need rows of whole blocks back to back");
     const int64_t blocks = m * (cols / 32), first = r0 * (cols / 32);
@@ -147,7 +147,7 @@ void dequant_tile_sourced(Context* ctx, WeightFormat f, const void* w, size_t ro
     switch (f) {
 #define X(name)                                                                                                   \
     case WeightFormat::name:                                                                                      \
-        dequant_bf16_sourced_kernel<WeightFormat::name><<<grid, 256, 0, ctx->stream>>>(wp, first, blocks, src, wb); \
+        dequant_bf16_sourced_kernel<WeightFormat::name><<<grid, 256, 0, ctx->stream>>>(wp, first, blocks, slot, wb); \
         break;
         X(Q4_0) X(Q4_1) X(Q5_0) X(Q5_1) X(Q8_0)
 #undef X
@@ -202,7 +202,7 @@ void matmul_gemm(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, 
         const uint8_t* wt = static_cast<const uint8_t*>(w) + static_cast<size_t>(r0) * row_bytes;
         if (!(options.reuse_w && tile == rows)) {
             profile_begin(ctx, "  matmul: dequant to bf16");
-            if (options.d) dequant_tile_sourced(ctx, f, w, row_bytes, r0, m, cols, *options.d, wb);
+            if (options.d_slot_dev) dequant_tile_sourced(ctx, f, w, row_bytes, r0, m, cols, options.d_slot_dev, wb);
             else dequant_tile(ctx, f, wt, row_bytes, m, cols, wb);
             profile_end(ctx);
         }

@@ -13,6 +13,7 @@
 #include "cuda_context.cuh"
 #include "cuda_ops.h"
 #include "train/philox_normal.h"
+#include "zo_scale.cuh"
 
 namespace qt::cuda {
 namespace {
@@ -64,8 +65,8 @@ __global__ void write_scales_kernel(uint8_t* blocks, size_t block_bytes, size_t 
          g += static_cast<int64_t>(gridDim.x) * blockDim.x)
         for_each_normal_in_group(first_group + static_cast<uint64_t>(g), seed, step, index0, count,
                                  [&](int64_t b, float z) {
-                                     const float s = __fmul_rn(alpha, z);
-                                     *field_at(blocks, block_bytes, field_offset, b) = half_bits(__fadd_rn(master[b], s));
+                                     *field_at(blocks, block_bytes, field_offset, b) =
+                                         __half_as_ushort(zo_scale_half(master[b], alpha, z));
                                  });
 }
 
@@ -74,7 +75,7 @@ __global__ void restore_scales_kernel(uint8_t* blocks, size_t block_bytes, size_
                                       const float* __restrict__ master) {
     for (int64_t b = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; b < count;
          b += static_cast<int64_t>(gridDim.x) * blockDim.x)
-        *field_at(blocks, block_bytes, field_offset, b) = half_bits(master[b]);
+        *field_at(blocks, block_bytes, field_offset, b) = __half_as_ushort(zo_scale_half(master[b], 0.0f, 0.0f));
 }
 
 __global__ void update_scales_kernel(uint8_t* blocks, size_t block_bytes, size_t field_offset, int64_t count,

@@ -6,6 +6,7 @@
 // row-major [n_tokens][width] layout; pointers are the backend's own memory.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -167,6 +168,26 @@ public:
     // in backend memory. The base class downloads them and sums on the host;
     // a backend overrides it so that no full-vocabulary row leaves the device.
     virtual double cross_entropy_sum(const float* logits, std::span<const int32_t> targets, int vocab);
+    // The same per row, left on the backend: nll[r] = -log softmax(logits[r])[targets[r]]
+    // in double for r < rows, 0 where the target is negative. targets ([rows], each
+    // below vocab) and nll ([rows]) are backend memory. The base class computes them
+    // on the host through download/upload.
+    virtual void cross_entropy_rows(const float* logits, const int32_t* targets, int rows, int vocab, double* nll);
+
+    // Tokens per forward from which sequences had better run side by side
+    // (LlamaModel::forward_nll_batch, padded to one length) than one after another;
+    // 0: one after another, as on the CPU, whose products gain nothing from more rows.
+    virtual int preferred_batch_tokens() const { return 0; }
+
+    // Runs ops(): operations the caller issues identically every time it passes
+    // this key (the layers and head of a training forward): the same operations
+    // on the same buffers with the same shapes, only the contents of backend
+    // memory differing from one run to the next. A backend may record them once
+    // and replay the record instead of calling ops() again (CUDA graphs), so
+    // ops() must leave the host as it found it: no uploads, downloads or
+    // allocations, nothing the caller reads afterwards but backend memory. The
+    // base class calls ops().
+    virtual void run_repeated(uint64_t /*key*/, const std::function<void()>& ops) { ops(); }
 
     // ---- Zeroth-order training (QZO and MeZO). All float arithmetic below is
     // float32 without fused multiply-add, in the order written, so that the CPU

@@ -5,7 +5,9 @@
 #ifdef QUANTTUNE_WITH_CUDA
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <unordered_map>
 #include <vector>
 
@@ -30,6 +32,7 @@ void cuda_normals(Backend& backend, float*, int64_t, ZoNoise, uint64_t) {
 }
 bool cuda_memory_info(Backend&, size_t&, size_t&) { return false; }
 std::string cuda_profile_report(Backend&, bool) { return {}; }
+int64_t cuda_graph_launches(Backend&) { return 0; }
 
 #else
 
@@ -50,33 +53,59 @@ private:
     cuda::Context* ctx_;
 };
 
+// Thrown by an operation that cannot be recorded into a CUDA graph (it talks to
+// the host or changes what the backend remembers) when it is called while
+// run_repeated records: the record is dropped and the operations run directly.
+class CaptureSpoiled : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 // Device memory that only the backend itself uses (token ids, positions, quantized
 // activations), grown on demand and counted in the ledger as activations.
 class CudaBackend final : public Backend {
 public:
     explicit CudaBackend(int device) : ctx_(cuda::create_context(device)) {
         name_ = "CUDA device " + std::to_string(device) + ": " + cuda::device_description(ctx_);
+        const char* graphs = std::getenv("QT_CUDA_GRAPHS");
+        graphs_enabled_ = !cuda::profile_enabled() && !(graphs && std::string(graphs) == "0");
+        try {
+            // cuBLAS's workspace, given so that it allocates none while a graph is recorded.
+            blas_workspace_ = alloc(cuda::blas_workspace_bytes(), MemoryCategory::Activations);
+            cuda::set_blas_workspace(ctx_, blas_workspace_.data(), blas_workspace_.bytes());
+        } catch (...) {
+            blas_workspace_.reset();
+            cuda::destroy_context(ctx_);
+            throw;
+        }
     }
     ~CudaBackend() override {
+        for (auto& [key, r] : repeats_) cuda::graph_destroy(r.graph);
         // Scratch buffers free through this backend, so they go before the context.
+        slots_.reset();
         tokens_.reset();
         positions_.reset();
         rope_table_.reset();
         act_scratch_.reset();
         targets_.reset();
         nll_.reset();
+        blas_workspace_.reset();
         cuda::destroy_context(ctx_);
     }
 
     std::string name() const override { return name_; }
 
     DeviceBuffer alloc(size_t bytes, MemoryCategory category) override {
+        not_while_recording("alloc");
+        ++generation_;
         const std::string what(memory_category_name(category));
         void* p = cuda::malloc_device(ctx_, bytes, what.c_str());
         ledger_.add(category, static_cast<int64_t>(bytes));
         return DeviceBuffer(this, p, bytes, category);
     }
     void free_raw(void* data, size_t bytes) override {
+        not_while_recording("free");
+        ++generation_;
         // Deferred scales are written out before their masters go, and forgotten with their weights.
         for (auto it = deferred_.begin(); it != deferred_.end();) {
             if (overlaps(it->first, block_bytes_of(it->second.view), data, bytes)) it = deferred_.erase(it);
@@ -88,12 +117,14 @@ public:
         cuda::free_device(ctx_, data);
     }
     void upload(void* dst, const void* src, size_t bytes) override {
+        not_while_recording("upload");
         write_deferred_overlapping(dst, bytes);  // a deferred write happened before this one
         if (!own_input(dst)) scratch_weight_ = {};  // it may be a weight or a master
         const OpScope scope(ctx_, "upload");
         cuda::copy_to_device(ctx_, dst, src, bytes);
     }
     void download(void* dst, const void* src, size_t bytes) override {
+        not_while_recording("download");
         write_deferred_overlapping(src, bytes);
         const OpScope scope(ctx_, "download");
         cuda::copy_to_host(ctx_, dst, src, bytes);
@@ -115,11 +146,20 @@ public:
         w.storage = alloc(bytes, MemoryCategory::Weights);
         upload(w.storage.data(), host_data, bytes);
         w.data = w.storage.data();
-        weights_[w.data] = {weight_format(type), bytes};
+        WeightInfo info{weight_format(type), bytes};
+        if (cuda::d_field_fusable(info.format) &&
+            w.row_bytes == static_cast<size_t>(cols / 32) * cuda::format_block_bytes(info.format)) {
+            info.slot = static_cast<int>(slots_host_.size());
+            slots_host_.push_back({});
+            grow(slots_, slots_host_.size() * sizeof(cuda::ScaleSlot));
+            slots_dirty_ = true;
+        }
+        weights_[w.data] = info;
         return w;
     }
 
     void embed(const WeightTensor& table, std::span<const int32_t> tokens, float* out) override {
+        not_while_recording("embed");
         const OpScope scope(ctx_, "embed");
         for (int32_t id : tokens)
             if (id < 0 || id >= table.rows)
@@ -275,9 +315,10 @@ public:
     // download, an upload over them, freeing the master) writes them out first.
     void zo_write_scales(const BlockFieldView& f, const float* master, float alpha, ZoNoise noise,
                          uint64_t index0) override {
+        not_while_recording("zo_write_scales");
         scratch_weight_ = {};
         if (deferrable(f)) {
-            deferred_[f.blocks] = DeferredScales{f, master, alpha, noise, index0};
+            defer(DeferredScales{f, master, alpha, noise, index0});
             return;
         }
         const OpScope scope(ctx_, "zo_write_scales");
@@ -286,20 +327,23 @@ public:
     }
     void zo_update_scales(const BlockFieldView& f, float* master, float coeff, bool keep_sign, ZoNoise noise,
                           uint64_t index0) override {
+        not_while_recording("zo_update_scales");
         scratch_weight_ = {};
         const OpScope scope(ctx_, "zo_update_scales");
-        const bool defer = deferrable(f);
-        cuda::zo_update_scales(ctx_, defer ? nullptr : f.blocks, f.block_bytes, f.field_offset, f.count, master, coeff,
-                               keep_sign, noise.seed, noise.step, index0);
-        if (defer) deferred_[f.blocks] = DeferredScales{f, master, 0.0f, {}, index0};
+        const bool deferred = deferrable(f);
+        cuda::zo_update_scales(ctx_, deferred ? nullptr : f.blocks, f.block_bytes, f.field_offset, f.count, master,
+                               coeff, keep_sign, noise.seed, noise.step, index0);
+        if (deferred) defer(DeferredScales{f, master, 0.0f, {}, index0});
     }
     void zo_update_masters(float* master, int64_t count, float coeff, bool keep_sign, ZoNoise noise,
                            uint64_t index0) override {
+        not_while_recording("zo_update_masters");
         scratch_weight_ = {};
         const OpScope scope(ctx_, "zo_update_scales");
         cuda::zo_update_scales(ctx_, nullptr, 0, 0, count, master, coeff, keep_sign, noise.seed, noise.step, index0);
     }
     void zo_add_noise(float* x, int64_t count, float alpha, ZoNoise noise, uint64_t index0) override {
+        not_while_recording("zo_add_noise");
         scratch_weight_ = {};
         const OpScope scope(ctx_, "zo_add_noise");
         cuda::zo_add_noise(ctx_, x, count, alpha, noise.seed, noise.step, index0);
@@ -313,6 +357,7 @@ public:
     }
 
     double cross_entropy_sum(const float* logits, std::span<const int32_t> targets, int vocab) override {
+        not_while_recording("cross_entropy_sum");
         const OpScope scope(ctx_, "cross_entropy");
         const int n = static_cast<int>(targets.size());
         if (n == 0) return 0.0;
@@ -332,11 +377,77 @@ public:
         return total;
     }
 
+    // The tensor cores want many rows: 16 sequences of 256 tokens per forward (the bench's shape).
+    int preferred_batch_tokens() const override { return 4096; }
+
+    void cross_entropy_rows(const float* logits, const int32_t* targets, int rows, int vocab,
+                            double* nll) override {
+        const OpScope scope(ctx_, "cross_entropy");
+        if (rows > 0) cuda::cross_entropy_rows(ctx_, logits, vocab, targets, rows, nll);
+    }
+
+    // Records ops() into a CUDA graph and replays it on later calls with the same
+    // key: one launch instead of hundreds (SmolLM2's forward is bound by them).
+    // The first call for a key, and the first after anything the record would bake
+    // in has changed (an allocation or free anywhere, a new rope table: counted by
+    // generation_), runs ops() directly; the next one records and launches. The
+    // deferred scale writes a record reads come from the slots in device memory,
+    // uploaded before each launch. Operations that cannot be recorded throw
+    // CaptureSpoiled before they change anything: the key then always runs directly.
+    void run_repeated(uint64_t key, const std::function<void()>& ops) override {
+        if (!graphs_enabled_ || recording_) return ops();
+        scratch_weight_ = {};  // a record must not rely on a bf16 copy made before it
+        if (repeats_.size() > 16 && !repeats_.contains(key)) forget_records();
+        Repeat& r = repeats_[key];
+        if (r.graph && r.generation == generation_) {
+            flush_slots();
+            const OpScope scope(ctx_, "graph");
+            cuda::graph_launch(ctx_, r.graph);
+            ++graph_launches_;
+            scratch_weight_ = {};
+            return;
+        }
+        cuda::graph_destroy(r.graph);
+        r.graph = nullptr;
+        if (r.direct_only || r.warm_generation != generation_) {
+            ops();
+            r.warm_generation = generation_;
+            scratch_weight_ = {};
+            return;
+        }
+        flush_slots();
+        const uint64_t generation = generation_;
+        cuda::capture_begin(ctx_);
+        recording_ = true;
+        bool failed = false;
+        try {
+            ops();
+        } catch (const std::exception&) {
+            failed = true;  // a real error shows again when ops() runs directly below
+        }
+        recording_ = false;
+        cuda::Graph* graph = cuda::capture_end(ctx_);
+        scratch_weight_ = {};
+        if (failed || !graph || generation_ != generation) {
+            cuda::graph_destroy(graph);
+            r.direct_only = true;
+            ops();
+            scratch_weight_ = {};
+            return;
+        }
+        r.graph = graph;
+        r.generation = generation;
+        const OpScope scope(ctx_, "graph");
+        cuda::graph_launch(ctx_, graph);
+        ++graph_launches_;
+    }
+
     void normals(float* out, int64_t count, ZoNoise noise, uint64_t index0) {
         cuda::philox_normals(ctx_, out, count, noise.seed, noise.step, index0);
     }
     void memory_info(size_t& free_bytes, size_t& total_bytes) { cuda::device_memory(ctx_, &free_bytes, &total_bytes); }
     std::string profile_report(bool reset) { return cuda::profile_report(ctx_, reset); }
+    int64_t graph_launches() const { return graph_launches_; }
 
 private:
     // A scale write not yet made: blocks' d = fp16(master + alpha z), as zo_write_scales states.
@@ -350,7 +461,48 @@ private:
     struct WeightInfo {
         cuda::WeightFormat format;
         size_t bytes = 0;
+        int slot = -1;  // its ScaleSlot, for the formats whose d the dequantization can take from a master
     };
+    struct Repeat {
+        cuda::Graph* graph = nullptr;
+        uint64_t generation = 0;           // generation_ when recorded
+        uint64_t warm_generation = ~0ull;  // generation_ after the last direct run
+        bool direct_only = false;          // recording failed once: always run directly
+    };
+
+    void not_while_recording(const char* what) const {
+        if (recording_) throw CaptureSpoiled(std::string(what) + " cannot be recorded into a CUDA graph");
+    }
+
+    void forget_records() {
+        for (auto& [key, r] : repeats_) cuda::graph_destroy(r.graph);
+        repeats_.clear();
+    }
+
+    // Remembers a scale write instead of making it; the weight's slot tells the dequantization.
+    void defer(const DeferredScales& d) {
+        deferred_[d.view.blocks] = d;
+        set_slot(d.view.blocks, cuda::ScaleSlot{d.master, d.alpha, 0, d.noise.seed, d.noise.step, d.index0});
+    }
+    void set_slot(const void* blocks, const cuda::ScaleSlot& slot) {
+        const auto it = weights_.find(blocks);
+        if (it == weights_.end() || it->second.slot < 0) return;
+        slots_host_[static_cast<size_t>(it->second.slot)] = slot;
+        slots_dirty_ = true;
+    }
+    // The slots to the device before a kernel reads them (one small copy per changed set).
+    void flush_slots() {
+        if (!slots_dirty_) return;
+        not_while_recording("a scale slot upload");
+        cuda::copy_to_device(ctx_, slots_.data(), slots_host_.data(), slots_host_.size() * sizeof(cuda::ScaleSlot));
+        slots_dirty_ = false;
+    }
+    const cuda::ScaleSlot* slot_of(const WeightTensor& w) {
+        const auto it = weights_.find(w.data);
+        if (it == weights_.end() || it->second.slot < 0) return nullptr;
+        flush_slots();
+        return static_cast<const cuda::ScaleSlot*>(slots_.data()) + it->second.slot;
+    }
 
     static size_t block_bytes_of(const BlockFieldView& v) { return static_cast<size_t>(v.count) * v.block_bytes; }
     static bool overlaps(const void* a, size_t a_bytes, const void* b, size_t b_bytes) {
@@ -365,20 +517,13 @@ private:
                f.block_bytes == cuda::format_block_bytes(it->second.format) && block_bytes_of(f) == it->second.bytes;
     }
 
-    // Where the tensor-core matmul reads w's scales from; null when the blocks are current.
-    const cuda::ScaleSource* scale_source(const WeightTensor& w) {
-        const auto it = deferred_.find(w.data);
-        if (it == deferred_.end()) return nullptr;
-        const DeferredScales& d = it->second;
-        source_ = {d.master, d.alpha, d.noise.seed, d.noise.step, d.index0};
-        return &source_;
-    }
-
     void write_deferred(const void* blocks) {
         const auto it = deferred_.find(blocks);
         if (it == deferred_.end()) return;
+        not_while_recording("writing deferred scales");
         const DeferredScales d = it->second;
         deferred_.erase(it);
+        set_slot(d.view.blocks, {});
         const OpScope scope(ctx_, "zo_write_scales");
         cuda::zo_write_scales(ctx_, d.view.blocks, d.view.block_bytes, d.view.field_offset, d.view.count, d.master,
                               d.alpha, d.noise.seed, d.noise.step, d.index0);
@@ -409,6 +554,8 @@ private:
         if (positions.size() == last_positions_.size() && n_rot == table_n_rot_ && theta_scale == table_theta_scale_ &&
             std::equal(positions.begin(), positions.end(), last_positions_.begin()))
             return;
+        not_while_recording("a new rope table");
+        ++generation_;  // records read the table
         grow(positions_, positions.size_bytes());
         upload(positions_.data(), positions.data(), positions.size_bytes());
         last_positions_.assign(positions.begin(), positions.end());
@@ -426,7 +573,7 @@ private:
     // weight, its scales or the scratch in between (every such path clears
     // scratch_weight_).
     void gemm(const WeightTensor& w, const float* x, float* y, int n, cuda::MatmulOptions options) {
-        options.d = scale_source(w);
+        options.d_slot_dev = slot_of(w);
         options.reuse_w = scratch_weight_.w == w.data && scratch_weight_.n == n && scratch_weight_.cols == w.cols;
         cuda::matmul(ctx_, weight_format(w.type), w.data, w.row_bytes, w.rows, w.cols, x, y, n, act_scratch_.data(),
                      options);
@@ -449,10 +596,21 @@ private:
 
     cuda::Context* ctx_;
     std::string name_;
+    DeviceBuffer blas_workspace_;
     DeviceBuffer tokens_, positions_, rope_table_, act_scratch_, targets_, nll_;
+    // One ScaleSlot per fusable weight (WeightInfo::slot), mirrored on the host.
+    std::vector<cuda::ScaleSlot> slots_host_;
+    DeviceBuffer slots_;
+    bool slots_dirty_ = false;
+    // CUDA graphs of run_repeated, by key. generation_ counts allocations, frees
+    // and rope tables: anything whose address or contents a record bakes in.
+    bool graphs_enabled_ = true;
+    bool recording_ = false;
+    uint64_t generation_ = 0;
+    int64_t graph_launches_ = 0;
+    std::unordered_map<uint64_t, Repeat> repeats_;
     std::unordered_map<const void*, WeightInfo> weights_;         // by storage, from load_weight
     std::unordered_map<const void*, DeferredScales> deferred_;    // by weight storage
-    cuda::ScaleSource source_;
     // Whose bf16 copy the scratch holds after the last tensor-core product (see gemm).
     struct ScratchWeight {
         const void* w = nullptr;
@@ -485,6 +643,11 @@ void cuda_normals(Backend& backend, float* out, int64_t count, ZoNoise noise, ui
 std::string cuda_profile_report(Backend& backend, bool reset) {
     auto* cb = dynamic_cast<CudaBackend*>(&backend);
     return cb ? cb->profile_report(reset) : std::string();
+}
+
+int64_t cuda_graph_launches(Backend& backend) {
+    auto* cb = dynamic_cast<CudaBackend*>(&backend);
+    return cb ? cb->graph_launches() : 0;
 }
 
 bool cuda_memory_info(Backend& backend, size_t& free_bytes, size_t& total_bytes) {

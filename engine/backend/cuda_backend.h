@@ -29,5 +29,9 @@ bool cuda_memory_info(Backend& backend, size_t& free_bytes, size_t& total_bytes)
 // of operation since the last reset, largest first (empty otherwise, and for
 // other backends); `reset` starts the sums afresh.
 std::string cuda_profile_report(Backend& backend, bool reset);
+// How many times a CUDA backend has launched a recorded graph (Backend::run_repeated);
+// 0 for any other backend. QT_CUDA_GRAPHS=0 in the environment when a CUDA backend
+// is made turns recording off for it (as QT_CUDA_PROFILE=1 does).
+int64_t cuda_graph_launches(Backend& backend);
 
 }  // namespace qt

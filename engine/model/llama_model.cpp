@@ -179,18 +179,42 @@ double LlamaModel::forward_nll_batch(std::span<const int32_t> tokens, int n_seqs
                                     std::to_string(tokens.size()) + " tokens");
     check_targets(targets);
     cache.n_filled = 0;
-    run_layers(tokens, cache, n_seqs);
-    // The head in chunks of rows, each reduced to its loss before the next: the
+    const Pass pass = begin_pass(tokens, cache, n_seqs);
+    const int n = pass.n;
+    // Targets in, one loss per row out: the only traffic with the host, outside
+    // the repeated part, which the backend may record once and replay (CUDA graphs).
+    if (static_cast<int64_t>(n) > batch_rows_) {
+        batch_targets_ = backend_.alloc(static_cast<size_t>(n) * sizeof(int32_t), MemoryCategory::Activations);
+        batch_nll_ = backend_.alloc(static_cast<size_t>(n) * sizeof(double), MemoryCategory::Activations);
+        batch_rows_ = n;
+    }
+    auto* targets_dev = static_cast<int32_t*>(batch_targets_.data());
+    auto* nll_dev = static_cast<double*>(batch_nll_.data());
+    backend_.upload(targets_dev, targets.data(), targets.size_bytes());
+    // The head in chunks of rows, each reduced to its losses before the next: the
     // logits of all tokens (4096 x 32000 floats = 500 MiB at 16 x 256 on a
     // Llama-2 shape) never exist at once.
-    const int n = static_cast<int>(tokens.size());
     const int chunk = static_cast<int>(std::max<size_t>(64, head_chunk_bytes_ / (sizeof(float) * config_.vocab_size)));
+    const uint64_t key = repeat_key({reinterpret_cast<uintptr_t>(this), reinterpret_cast<uintptr_t>(cache.k.data()),
+                                     static_cast<uint64_t>(n), static_cast<uint64_t>(n_seqs),
+                                     static_cast<uint64_t>(chunk)});
+    backend_.run_repeated(key, [&] {
+        layer_stack(pass, cache);
+        for (int r0 = 0; r0 < n; r0 += chunk) {
+            const int rows = std::min(chunk, n - r0);
+            const float* logits = head(x_.f32() + static_cast<size_t>(r0) * config_.dim, rows);
+            backend_.cross_entropy_rows(logits, targets_dev + r0, rows, config_.vocab_size, nll_dev + r0);
+        }
+    });
+    if (n_seqs == 1) cache.n_filled = pass.pos0 + pass.seq_len;
+    std::vector<double> nll(static_cast<size_t>(n));
+    backend_.download(nll.data(), nll_dev, nll.size() * sizeof(double));
+    // Summed chunk by chunk, as Backend::cross_entropy_sum sums each chunk's rows.
     double sum = 0;
     for (int r0 = 0; r0 < n; r0 += chunk) {
-        const int rows = std::min(chunk, n - r0);
-        const float* logits = head(x_.f32() + static_cast<size_t>(r0) * config_.dim, rows);
-        sum += backend_.cross_entropy_sum(logits, targets.subspan(static_cast<size_t>(r0), static_cast<size_t>(rows)),
-                                          config_.vocab_size);
+        double part = 0;
+        for (int r = r0; r < std::min(n, r0 + chunk); ++r) part += nll[static_cast<size_t>(r)];
+        sum += part;
     }
     return sum;
 }
@@ -205,51 +229,68 @@ const float* LlamaModel::forward_to_logits(std::span<const int32_t> tokens, KvCa
     return head(x_.f32() + static_cast<size_t>(first_logit) * config_.dim, n - first_logit);
 }
 
-void LlamaModel::run_layers(std::span<const int32_t> tokens, KvCache& cache, int n_seqs) {
-    const auto& c = config_;
-    const int n = static_cast<int>(tokens.size());
-    if (n == 0) throw std::invalid_argument("forward needs at least one token");
-    if (n_seqs < 1 || n % n_seqs != 0)
-        throw std::invalid_argument(std::to_string(n) + " tokens do not split into " + std::to_string(n_seqs) +
+uint64_t LlamaModel::repeat_key(std::initializer_list<uint64_t> parts) {
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (uint64_t p : parts) h = (h ^ p) * 0x100000001b3ull + (h >> 29);
+    return h;
+}
+
+LlamaModel::Pass LlamaModel::begin_pass(std::span<const int32_t> tokens, const KvCache& cache, int n_seqs) {
+    Pass p;
+    p.n = static_cast<int>(tokens.size());
+    if (p.n == 0) throw std::invalid_argument("forward needs at least one token");
+    if (n_seqs < 1 || p.n % n_seqs != 0)
+        throw std::invalid_argument(std::to_string(p.n) + " tokens do not split into " + std::to_string(n_seqs) +
                                     " sequences of equal length");
     if (n_seqs > 1 && cache.n_filled != 0)
         throw std::invalid_argument("a batch of sequences starts at position 0");
     // One sequence extends the cache; several (training) attend each within itself,
     // straight from this pass's keys and values, and leave the cache empty.
-    const int seq_len = n / n_seqs;
-    const int pos0 = cache.n_filled;
-    if (n_seqs == 1 && pos0 + seq_len > cache.layout.n_ctx)
-        throw std::length_error("context full: " + std::to_string(pos0 + seq_len) + " tokens exceed the cache's " +
-                                std::to_string(cache.layout.n_ctx));
-    ensure_workspace(n);
-    std::vector<int32_t> positions(static_cast<size_t>(n));
-    for (int t = 0; t < n; ++t) positions[static_cast<size_t>(t)] = pos0 + t % seq_len;
+    p.n_seqs = n_seqs;
+    p.seq_len = p.n / n_seqs;
+    p.pos0 = cache.n_filled;
+    if (n_seqs == 1 && p.pos0 + p.seq_len > cache.layout.n_ctx)
+        throw std::length_error("context full: " + std::to_string(p.pos0 + p.seq_len) +
+                                " tokens exceed the cache's " + std::to_string(cache.layout.n_ctx));
+    ensure_workspace(p.n);
+    p.positions.resize(static_cast<size_t>(p.n));
+    for (int t = 0; t < p.n; ++t) p.positions[static_cast<size_t>(t)] = p.pos0 + t % p.seq_len;
+    backend_.embed(token_embd_, tokens, x_.f32());
+    return p;
+}
+
+void LlamaModel::run_layers(std::span<const int32_t> tokens, KvCache& cache, int n_seqs) {
+    const Pass pass = begin_pass(tokens, cache, n_seqs);
+    layer_stack(pass, cache);
+    if (n_seqs == 1) cache.n_filled = pass.pos0 + pass.seq_len;
+}
+
+void LlamaModel::layer_stack(const Pass& p, KvCache& cache) {
+    const auto& c = config_;
+    const int n = p.n;
     const AttentionShape shape{c.n_heads, c.n_kv_heads, c.head_dim};
     Backend& b = backend_;
     float* x = x_.f32();
     float* xn = xn_.f32();
-
-    b.embed(token_embd_, tokens, x);
     for (int l = 0; l < c.n_layers; ++l) {
         const LlamaLayer& L = layers_[static_cast<size_t>(l)];
         // Attention block.
         norm_linears(L.attn_norm, x, {&L.wq, &L.wk, &L.wv}, {q_.f32(), k_.f32(), v_.f32()}, n);
-        if (n_seqs == 1) {
-            b.rope(q_.f32(), positions, c.n_heads, c.head_dim, c.n_rot, c.rope_freq_base);
-            b.rope(k_.f32(), positions, c.n_kv_heads, c.head_dim, c.n_rot, c.rope_freq_base);
-            b.kv_store(cache.k.data(), cache.v.data(), cache.layout, l, pos0, n, k_.f32(), v_.f32());
-            b.attention(q_.f32(), cache.k.data(), cache.v.data(), cache.layout, l, pos0, n, shape, att_.f32());
+        if (p.n_seqs == 1) {
+            b.rope(q_.f32(), p.positions, c.n_heads, c.head_dim, c.n_rot, c.rope_freq_base);
+            b.rope(k_.f32(), p.positions, c.n_kv_heads, c.head_dim, c.n_rot, c.rope_freq_base);
+            b.kv_store(cache.k.data(), cache.v.data(), cache.layout, l, p.pos0, n, k_.f32(), v_.f32());
+            b.attention(q_.f32(), cache.k.data(), cache.v.data(), cache.layout, l, p.pos0, n, shape, att_.f32());
         } else {
             // q and k are not read again: the backend may rotate them on the way into attention.
-            b.rope_attention_batch(q_.f32(), k_.f32(), v_.f32(), positions, c.n_rot, c.rope_freq_base, n_seqs,
-                                   seq_len, shape, att_.f32());
+            b.rope_attention_batch(q_.f32(), k_.f32(), v_.f32(), p.positions, c.n_rot, c.rope_freq_base, p.n_seqs,
+                                   p.seq_len, shape, att_.f32());
         }
         b.matmul_add(L.wo, att_.f32(), x, n, xn);
         // Feed-forward block (SwiGLU).
         norm_linears(L.ffn_norm, x, {&L.w_gate, &L.w_up}, {gate_.f32(), up_.f32()}, n);
         b.swiglu_matmul_add(gate_.f32(), up_.f32(), L.w_down, x, n, xn);
     }
-    if (n_seqs == 1) cache.n_filled = pos0 + seq_len;
 }
 
 }  // namespace qt

@@ -92,9 +92,21 @@ private:
     const float* forward_to_logits(std::span<const int32_t> tokens, KvCache& cache, int first_logit);
     // Throws naming the first target at or beyond the vocabulary (negative ones are "skip").
     void check_targets(std::span<const int32_t> targets) const;
-    // Embedding and every layer; the final hidden states are left in x_.
+    // One forward's shape: n tokens in n_seqs sequences of seq_len, the first at
+    // cache position pos0 (0 when n_seqs > 1), and each token's position.
+    struct Pass {
+        int n = 0, n_seqs = 1, seq_len = 0, pos0 = 0;
+        std::vector<int32_t> positions;
+    };
+    // Checks the shape, sizes the activations and embeds the tokens into x_.
     // n_seqs > 1: tokens are that many sequences of equal length, each from position 0.
+    Pass begin_pass(std::span<const int32_t> tokens, const KvCache& cache, int n_seqs);
+    // Every layer over x_ (a single sequence also appends to the cache's rows, not to n_filled).
+    void layer_stack(const Pass& pass, KvCache& cache);
+    // Embedding and every layer; the final hidden states are left in x_.
     void run_layers(std::span<const int32_t> tokens, KvCache& cache, int n_seqs);
+    // A key for Backend::run_repeated from what determines the operations it runs.
+    static uint64_t repeat_key(std::initializer_list<uint64_t> parts);
     // Output norm and head over `rows` hidden states; returns their logits (backend memory).
     const float* head(const float* x, int rows);
     float* logit_rows(int rows);
@@ -111,6 +123,9 @@ private:
     int logit_rows_ = 0;
     size_t head_chunk_bytes_ = size_t{64} << 20;
     DeviceBuffer x_, xn_, q_, k_, v_, att_, gate_, up_, logits_;
+    // forward_nll_batch's targets and per-row losses, for up to batch_rows_ rows.
+    int64_t batch_rows_ = 0;
+    DeviceBuffer batch_targets_, batch_nll_;
 };
 
 }  // namespace qt

@@ -18,14 +18,15 @@ double token_nll(const float* row, int vocab, int32_t target) {
     return max + std::log(sum) - static_cast<double>(row[target]);
 }
 
-BatchLoss::BatchLoss(LlamaModel& model, int max_tokens)
+BatchLoss::BatchLoss(LlamaModel& model, int max_tokens, int batch_tokens)
     : model_(model),
       max_tokens_(max_tokens),
+      batch_tokens_(batch_tokens < 0 ? model.backend().preferred_batch_tokens() : batch_tokens),
       cache_(model.make_cache(max_tokens)),
       logits_(model.backend().ledger(), MemoryCategory::Activations,
               static_cast<size_t>(max_tokens) * model.config().vocab_size) {}
 
-TokenLoss BatchLoss::evaluate(const Example& ex) {
+int BatchLoss::first_target(const Example& ex) const {
     const int n = static_cast<int>(ex.tokens.size());
     if (ex.loss_mask.size() != ex.tokens.size())
         throw std::invalid_argument("example has " + std::to_string(n) + " tokens but a loss mask of " +
@@ -33,12 +34,14 @@ TokenLoss BatchLoss::evaluate(const Example& ex) {
     if (n > max_tokens_)
         throw std::length_error("example of " + std::to_string(n) + " tokens exceeds the maximum length " +
                                 std::to_string(max_tokens_));
-    int first_target = -1;
     for (int t = 1; t < n; ++t)
-        if (ex.loss_mask[static_cast<size_t>(t)]) {
-            first_target = t;
-            break;
-        }
+        if (ex.loss_mask[static_cast<size_t>(t)]) return t;
+    return -1;
+}
+
+TokenLoss BatchLoss::evaluate(const Example& ex) {
+    const int n = static_cast<int>(ex.tokens.size());
+    const int first_target = this->first_target(ex);
     TokenLoss loss;
     if (first_target < 0) return loss;
     const int vocab = model_.config().vocab_size;
@@ -58,11 +61,52 @@ TokenLoss BatchLoss::evaluate(const Example& ex) {
 }
 
 TokenLoss BatchLoss::evaluate(std::span<const Example* const> batch) {
+    if (batch_tokens_ > 0 && batch.size() > 1) return evaluate_side_by_side(batch);
     TokenLoss total;
     for (const Example* ex : batch) {
         const TokenLoss l = evaluate(*ex);
         total.sum_nll += l.sum_nll;
         total.count += l.count;
+    }
+    return total;
+}
+
+TokenLoss BatchLoss::evaluate_side_by_side(std::span<const Example* const> batch) {
+    std::vector<const Example*> live;  // those with a target
+    for (const Example* ex : batch)
+        if (first_target(*ex) >= 0) live.push_back(ex);
+    auto padded = [&](int n) { return std::min(max_tokens_, (n + kPadMultiple - 1) / kPadMultiple * kPadMultiple); };
+    TokenLoss total;
+    std::vector<int32_t> tokens, targets;
+    for (size_t g0 = 0; g0 < live.size();) {
+        // As many sequences as fit batch_tokens at the group's padded length (one at least).
+        size_t g1 = g0 + 1;
+        int longest = static_cast<int>(live[g0]->tokens.size());
+        while (g1 < live.size()) {
+            const int l = std::max(longest, static_cast<int>(live[g1]->tokens.size()));
+            if (static_cast<int64_t>(g1 - g0 + 1) * padded(l) > batch_tokens_) break;
+            longest = l;
+            ++g1;
+        }
+        const int len = padded(longest), n_seqs = static_cast<int>(g1 - g0);
+        tokens.assign(static_cast<size_t>(n_seqs) * len, 0);
+        targets.assign(tokens.size(), -1);
+        for (int s = 0; s < n_seqs; ++s) {
+            const Example& ex = *live[g0 + static_cast<size_t>(s)];
+            const size_t n = ex.tokens.size(), row = static_cast<size_t>(s) * len;
+            std::copy(ex.tokens.begin(), ex.tokens.end(), tokens.begin() + static_cast<std::ptrdiff_t>(row));
+            std::fill(tokens.begin() + static_cast<std::ptrdiff_t>(row + n),
+                      tokens.begin() + static_cast<std::ptrdiff_t>(row) + len, ex.tokens.back());
+            // Position t - 1 predicts token t.
+            for (size_t t = 1; t < n; ++t)
+                if (ex.loss_mask[t]) {
+                    targets[row + t - 1] = ex.tokens[t];
+                    ++total.count;
+                }
+            tokens_processed_ += static_cast<int64_t>(n);
+        }
+        total.sum_nll += model_.forward_nll_batch(tokens, n_seqs, cache_, targets);
+        g0 = g1;
     }
     return total;
 }

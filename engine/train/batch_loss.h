@@ -25,8 +25,14 @@ double token_nll(const float* row, int vocab, int32_t target);
 
 class BatchLoss {
 public:
-    // Sequences of up to max_tokens tokens.
-    BatchLoss(LlamaModel& model, int max_tokens);
+    // Sequences of up to max_tokens tokens. batch_tokens > 0: evaluate(batch) runs
+    // its sequences side by side in forwards of up to that many tokens, each
+    // right-padded to the group's longest rounded up to kPadMultiple (causal
+    // attention keeps the padding from touching the real tokens, and few distinct
+    // shapes let a backend replay recorded forwards); 0: one after another;
+    // -1: what the backend prefers (Backend::preferred_batch_tokens).
+    BatchLoss(LlamaModel& model, int max_tokens, int batch_tokens = -1);
+    static constexpr int kPadMultiple = 32;
 
     // Examples follow data/dataset.h's loss-mask convention.
     TokenLoss evaluate(std::span<const Example* const> batch);
@@ -37,12 +43,17 @@ public:
     // most likely after the example's prompt (tokens[0, prompt_length)).
     int classify(const Example& example);
     int max_tokens() const { return max_tokens_; }
-    // Tokens run through the model since construction.
+    // Tokens run through the model since construction (padding not counted).
     int64_t tokens_processed() const { return tokens_processed_; }
 
 private:
+    // Checks an example's shape; returns the first position whose token is a target, or -1.
+    int first_target(const Example& ex) const;
+    TokenLoss evaluate_side_by_side(std::span<const Example* const> batch);
+
     LlamaModel& model_;
     int max_tokens_;
+    int batch_tokens_;
     KvCache cache_;
     LedgerHostBuffer logits_;
     std::vector<int32_t> scratch_;
