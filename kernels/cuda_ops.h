@@ -152,10 +152,9 @@ void matmul_f32(Context* ctx, const float* w_dev, int64_t rows, int64_t cols, co
 // field_b = fp16(master[b] + alpha * z_b); alpha == 0 writes fp16(master[b]).
 void zo_write_scales(Context* ctx, void* blocks_dev, size_t block_bytes, size_t field_offset, int64_t count,
                      const float* master_dev, float alpha, uint64_t seed, uint64_t step, uint64_t index0);
-// master[b] = v = master[b] - coeff * z_b (kept from crossing zero when keep_sign); field_b = fp16(v)
-// unless blocks_dev is null (the masters alone).
-void zo_update_scales(Context* ctx, void* blocks_dev, size_t block_bytes, size_t field_offset, int64_t count,
-                      float* master_dev, float coeff, bool keep_sign, uint64_t seed, uint64_t step, uint64_t index0);
+// master[i] = master[i] - coeff * z_i (kept from crossing zero when keep_sign).
+void zo_update_masters(Context* ctx, float* master_dev, int64_t count, float coeff, bool keep_sign, uint64_t seed,
+                       uint64_t step, uint64_t index0);
 // x[i] += alpha * z_i.
 void zo_add_noise(Context* ctx, float* x_dev, int64_t count, float alpha, uint64_t seed, uint64_t step,
                   uint64_t index0);

@@ -56,8 +56,6 @@ __device__ inline uint16_t* field_at(uint8_t* blocks, size_t block_bytes, size_t
     return reinterpret_cast<uint16_t*>(blocks + static_cast<size_t>(b) * block_bytes + field_offset);
 }
 
-__device__ inline uint16_t half_bits(float v) { return __half_as_ushort(__float2half_rn(v)); }
-
 __global__ void write_scales_kernel(uint8_t* blocks, size_t block_bytes, size_t field_offset, int64_t count,
                                     const float* __restrict__ master, float alpha, uint64_t seed, uint64_t step,
                                     uint64_t index0, uint64_t first_group, int64_t n_groups) {
@@ -78,9 +76,9 @@ __global__ void restore_scales_kernel(uint8_t* blocks, size_t block_bytes, size_
         *field_at(blocks, block_bytes, field_offset, b) = __half_as_ushort(zo_scale_half(master[b], 0.0f, 0.0f));
 }
 
-__global__ void update_scales_kernel(uint8_t* blocks, size_t block_bytes, size_t field_offset, int64_t count,
-                                     float* __restrict__ master, float coeff, bool keep_sign, uint64_t seed,
-                                     uint64_t step, uint64_t index0, uint64_t first_group, int64_t n_groups) {
+__global__ void update_masters_kernel(int64_t count, float* __restrict__ master, float coeff, bool keep_sign,
+                                      uint64_t seed, uint64_t step, uint64_t index0, uint64_t first_group,
+                                      int64_t n_groups) {
     for (int64_t g = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; g < n_groups;
          g += static_cast<int64_t>(gridDim.x) * blockDim.x)
         for_each_normal_in_group(first_group + static_cast<uint64_t>(g), seed, step, index0, count,
@@ -90,7 +88,6 @@ __global__ void update_scales_kernel(uint8_t* blocks, size_t block_bytes, size_t
                                      // std::min(v, 0) / std::max(v, 0) of the host loop, signed zeros included.
                                      if (keep_sign) v = old < 0.0f ? (0.0f < v ? 0.0f : v) : (v < 0.0f ? 0.0f : v);
                                      master[b] = v;
-                                     if (blocks) *field_at(blocks, block_bytes, field_offset, b) = half_bits(v);
                                  });
 }
 
@@ -128,14 +125,13 @@ void zo_write_scales(Context* ctx, void* blocks_dev, size_t block_bytes, size_t 
     QT_CUDA_CHECK_LAUNCH("write_scales_kernel");
 }
 
-void zo_update_scales(Context* ctx, void* blocks_dev, size_t block_bytes, size_t field_offset, int64_t count,
-                      float* master_dev, float coeff, bool keep_sign, uint64_t seed, uint64_t step, uint64_t index0) {
+void zo_update_masters(Context* ctx, float* master_dev, int64_t count, float coeff, bool keep_sign, uint64_t seed,
+                       uint64_t step, uint64_t index0) {
     if (count <= 0) return;
     const GroupRange r = groups_of(index0, count);
-    update_scales_kernel<<<grid_for(ctx, r.n), kThreads, 0, ctx->stream>>>(
-        static_cast<uint8_t*>(blocks_dev), block_bytes, field_offset, count, master_dev, coeff, keep_sign, seed, step,
-        index0, r.first, r.n);
-    QT_CUDA_CHECK_LAUNCH("update_scales_kernel");
+    update_masters_kernel<<<grid_for(ctx, r.n), kThreads, 0, ctx->stream>>>(count, master_dev, coeff, keep_sign, seed,
+                                                                           step, index0, r.first, r.n);
+    QT_CUDA_CHECK_LAUNCH("update_masters_kernel");
 }
 
 void zo_add_noise(Context* ctx, float* x_dev, int64_t count, float alpha, uint64_t seed, uint64_t step,

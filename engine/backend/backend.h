@@ -200,17 +200,14 @@ public:
     // master: [f.count] float32 in backend memory.
     virtual void zo_write_scales(const BlockFieldView& f, const float* master, float alpha, ZoNoise noise,
                                  uint64_t index0);
-    // QZO update: v = master[b] - coeff * z_b; when keep_sign, v is clamped so it does
-    // not cross zero (master[b] < 0: v = min(v, 0); else v = max(v, 0)); master[b] = v;
-    // field_b = fp16(v).
-    virtual void zo_update_scales(const BlockFieldView& f, float* master, float coeff, bool keep_sign, ZoNoise noise,
-                                  uint64_t index0);
-    // The same update of the masters alone (no field written), over count values:
-    // masters of several views that lie back to back with consecutive z indices
-    // take one call; zo_write_scales(alpha = 0) on each view afterwards then gives
-    // the fields zo_update_scales would have written. Until then the fields of
-    // views over these masters are undefined (a backend that defers field writes,
-    // as the CUDA one does, derives them from the masters when they are read).
+    // QZO update of the masters, over count values: v = master[i] - coeff * z_i;
+    // when keep_sign, v is clamped so it does not cross zero (master[i] < 0:
+    // v = min(v, 0); else v = max(v, 0)); master[i] = v. Masters of several views
+    // that lie back to back with consecutive z indices take one call;
+    // zo_write_scales(alpha = 0) on each view afterwards writes the updated fields.
+    // Until then the fields of views over these masters are undefined (a backend
+    // that defers field writes, as the CUDA one does, derives them from the
+    // masters when they are read).
     virtual void zo_update_masters(float* master, int64_t count, float coeff, bool keep_sign, ZoNoise noise,
                                    uint64_t index0);
     // MeZO: x[i] += alpha * z_i for i in [0, count), x float32 in backend memory.

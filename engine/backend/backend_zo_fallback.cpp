@@ -27,18 +27,6 @@ void Backend::zo_write_scales(const BlockFieldView& f, const float* master, floa
     upload(f.blocks, blocks.data(), bytes);
 }
 
-void Backend::zo_update_scales(const BlockFieldView& f, float* master, float coeff, bool keep_sign, ZoNoise noise,
-                               uint64_t index0) {
-    const size_t bytes = static_cast<size_t>(f.count) * f.block_bytes;
-    auto blocks = download_bytes(*this, f.blocks, bytes);
-    auto m = download_bytes(*this, master, static_cast<size_t>(f.count) * sizeof(float));
-    BlockFieldView host = f;
-    host.blocks = blocks.data();
-    zo_update_scales_host(host, reinterpret_cast<float*>(m.data()), coeff, keep_sign, noise, index0, 1);
-    upload(f.blocks, blocks.data(), bytes);
-    upload(master, m.data(), m.size());
-}
-
 void Backend::zo_update_masters(float* master, int64_t count, float coeff, bool keep_sign, ZoNoise noise,
                                 uint64_t index0) {
     auto m = download_bytes(*this, master, static_cast<size_t>(count) * sizeof(float));

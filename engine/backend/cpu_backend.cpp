@@ -209,10 +209,6 @@ public:
                          uint64_t index0) override {
         zo_write_scales_host(f, master, alpha, noise, index0, n_threads_);
     }
-    void zo_update_scales(const BlockFieldView& f, float* master, float coeff, bool keep_sign, ZoNoise noise,
-                          uint64_t index0) override {
-        zo_update_scales_host(f, master, coeff, keep_sign, noise, index0, n_threads_);
-    }
     void zo_update_masters(float* master, int64_t count, float coeff, bool keep_sign, ZoNoise noise,
                            uint64_t index0) override {
         zo_update_masters_host(master, count, coeff, keep_sign, noise, index0, n_threads_);

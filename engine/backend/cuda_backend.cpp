@@ -325,22 +325,12 @@ public:
         cuda::zo_write_scales(ctx_, f.blocks, f.block_bytes, f.field_offset, f.count, master, alpha, noise.seed,
                               noise.step, index0);
     }
-    void zo_update_scales(const BlockFieldView& f, float* master, float coeff, bool keep_sign, ZoNoise noise,
-                          uint64_t index0) override {
-        not_while_recording("zo_update_scales");
-        scratch_weight_ = {};
-        const OpScope scope(ctx_, "zo_update_scales");
-        const bool deferred = deferrable(f);
-        cuda::zo_update_scales(ctx_, deferred ? nullptr : f.blocks, f.block_bytes, f.field_offset, f.count, master,
-                               coeff, keep_sign, noise.seed, noise.step, index0);
-        if (deferred) defer(DeferredScales{f, master, 0.0f, {}, index0});
-    }
     void zo_update_masters(float* master, int64_t count, float coeff, bool keep_sign, ZoNoise noise,
                            uint64_t index0) override {
         not_while_recording("zo_update_masters");
         scratch_weight_ = {};
-        const OpScope scope(ctx_, "zo_update_scales");
-        cuda::zo_update_scales(ctx_, nullptr, 0, 0, count, master, coeff, keep_sign, noise.seed, noise.step, index0);
+        const OpScope scope(ctx_, "zo_update_masters");
+        cuda::zo_update_masters(ctx_, master, count, coeff, keep_sign, noise.seed, noise.step, index0);
     }
     void zo_add_noise(float* x, int64_t count, float alpha, ZoNoise noise, uint64_t index0) override {
         not_while_recording("zo_add_noise");

@@ -60,15 +60,6 @@ void zo_write_scales_host(const BlockFieldView& f, const float* master, float al
     });
 }
 
-void zo_update_scales_host(const BlockFieldView& f, float* master, float coeff, bool keep_sign, ZoNoise noise,
-                           uint64_t index0, int n_threads) {
-    for_each_normal(f.count, noise, index0, n_threads, [&](int64_t b, float z) {
-        const float v = updated_value(master[b], coeff, z, keep_sign);
-        master[b] = v;
-        *field_at(f, b) = fp32_to_fp16(v);
-    });
-}
-
 void zo_update_masters_host(float* master, int64_t count, float coeff, bool keep_sign, ZoNoise noise,
                             uint64_t index0, int n_threads) {
     for_each_normal(count, noise, index0, n_threads,

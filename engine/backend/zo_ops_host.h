@@ -1,5 +1,5 @@
 #pragma once
-// The zeroth-order training ops of backend.h (zo_write_scales, zo_update_scales,
+// The zeroth-order training ops of backend.h (zo_write_scales, zo_update_masters,
 // zo_add_noise, matmul_f32) as loops over memory the CPU can address: the CPU
 // backend calls them in place, the base class's fallback on downloaded copies.
 #include <cstdint>
@@ -10,8 +10,6 @@ namespace qt {
 
 void zo_write_scales_host(const BlockFieldView& f, const float* master, float alpha, ZoNoise noise, uint64_t index0,
                           int n_threads);
-void zo_update_scales_host(const BlockFieldView& f, float* master, float coeff, bool keep_sign, ZoNoise noise,
-                           uint64_t index0, int n_threads);
 void zo_update_masters_host(float* master, int64_t count, float coeff, bool keep_sign, ZoNoise noise,
                             uint64_t index0, int n_threads);
 void zo_add_noise_host(float* x, int64_t count, float alpha, ZoNoise noise, uint64_t index0, int n_threads);

@@ -121,7 +121,8 @@ TEST(CudaZo, ScaleOpsAreBitIdenticalToCpu) {
             out_blocks[k][0] = download_bytes(be, blk.data(), blocks.size());
             be.zo_write_scales(view, m.f32(), 0.0f, noise, index0);
             out_blocks[k][1] = download_bytes(be, blk.data(), blocks.size());
-            be.zo_update_scales(view, m.f32(), 2e-4f, c.keep_sign, noise, index0);
+            be.zo_update_masters(m.f32(), count, 2e-4f, c.keep_sign, noise, index0);
+            be.zo_write_scales(view, m.f32(), 0.0f, noise, index0);
             out_blocks[k][2] = download_bytes(be, blk.data(), blocks.size());
             out_master[k] = from_backend(be, m, master.size());
         }
