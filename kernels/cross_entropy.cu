@@ -1,9 +1,12 @@
-// Cross-entropy straight from the logits on the device: one block per row finds
-// the row's max, sums exp(x - max) (float terms, double partial sums), and
-// writes -log softmax(row)[target] in double. Only one number per row leaves
-// the device; no probability row is ever stored.
+// Cross-entropy straight from the logits on the device: one block per row reads
+// the row once (16-byte loads where the rows allow), keeping an online softmax
+// per thread (running max m, sum of exp(x - m) as float terms in a double that
+// is rescaled when m grows), merges the threads' pairs, and writes
+// -log softmax(row)[target] in double. Only one number per row leaves the
+// device; no probability row is ever stored.
 #include <cfloat>
 #include <cmath>
+#include <cstdint>
 
 #include "cuda_check.cuh"
 #include "cuda_context.cuh"
@@ -14,6 +17,27 @@ namespace {
 
 constexpr int kThreads = 256;
 
+// A running log-sum-exp: sum of exp(x - m) over the values seen.
+struct Lse {
+    float m = -FLT_MAX;
+    double s = 0.0;
+    __device__ void add(float v) {
+        if (v > m) {
+            s *= exp(static_cast<double>(m) - static_cast<double>(v));
+            m = v;
+        }
+        s += static_cast<double>(expf(v - m));
+    }
+    __device__ void merge(float m2, double s2) {
+        if (m2 > m) {
+            s = s * exp(static_cast<double>(m) - static_cast<double>(m2)) + s2;
+            m = m2;
+        } else {
+            s += s2 * exp(static_cast<double>(m2) - static_cast<double>(m));
+        }
+    }
+};
+
 __global__ void cross_entropy_kernel(const float* __restrict__ logits, int vocab, const int32_t* __restrict__ targets,
                                      double* __restrict__ nll) {
     const int row = blockIdx.x;
@@ -23,29 +47,41 @@ __global__ void cross_entropy_kernel(const float* __restrict__ logits, int vocab
         return;
     }
     const float* x = logits + static_cast<size_t>(row) * vocab;
-    __shared__ float smax[kThreads / 32];
-    __shared__ double ssum[kThreads / 32];
+    Lse l;
+    int i0 = 0;
+    if (reinterpret_cast<uintptr_t>(x) % 16 == 0) {
+        const int quads = vocab / 4;
+        for (int q = threadIdx.x; q < quads; q += kThreads) {
+            const float4 v = reinterpret_cast<const float4*>(x)[q];
+            l.add(v.x);
+            l.add(v.y);
+            l.add(v.z);
+            l.add(v.w);
+        }
+        i0 = quads * 4;
+    }
+    for (int i = i0 + threadIdx.x; i < vocab; i += kThreads) l.add(x[i]);
+
+    __shared__ float sm[kThreads / 32];
+    __shared__ double ss[kThreads / 32];
     const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
-
-    float m = -FLT_MAX;
-    for (int i = threadIdx.x; i < vocab; i += kThreads) m = fmaxf(m, x[i]);
-    for (int o = 16; o > 0; o >>= 1) m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, o));
-    if (lane == 0) smax[warp] = m;
-    __syncthreads();
-    m = smax[0];
-#pragma unroll
-    for (int w = 1; w < kThreads / 32; ++w) m = fmaxf(m, smax[w]);
-
-    double s = 0.0;
-    for (int i = threadIdx.x; i < vocab; i += kThreads) s += static_cast<double>(expf(x[i] - m));
-    for (int o = 16; o > 0; o >>= 1) s += __shfl_xor_sync(0xffffffffu, s, o);
-    if (lane == 0) ssum[warp] = s;
+    for (int o = 16; o > 0; o >>= 1) {
+        const float m2 = __shfl_xor_sync(0xffffffffu, l.m, o);
+        const double s2 = __shfl_xor_sync(0xffffffffu, l.s, o);
+        l.merge(m2, s2);
+    }
+    if (lane == 0) {
+        sm[warp] = l.m;
+        ss[warp] = l.s;
+    }
     __syncthreads();
     if (threadIdx.x == 0) {
-        double total = 0.0;
+        Lse total;
+        total.m = sm[0];
+        total.s = ss[0];
 #pragma unroll
-        for (int w = 0; w < kThreads / 32; ++w) total += ssum[w];
-        nll[row] = static_cast<double>(m) + log(total) - static_cast<double>(x[target]);
+        for (int w = 1; w < kThreads / 32; ++w) total.merge(sm[w], ss[w]);
+        nll[row] = static_cast<double>(total.m) + log(total.s) - static_cast<double>(x[target]);
     }
 }
 

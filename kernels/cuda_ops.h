@@ -98,6 +98,15 @@ struct MatmulOptions {
 bool gemm_single_tile(int64_t rows, int64_t cols);
 void matmul(Context* ctx, WeightFormat f, const void* w_dev, size_t row_bytes, int64_t rows, int64_t cols,
             const float* x_dev, float* y_dev, int n, void* scratch_dev, MatmulOptions options = {});
+// Several weights of one format and shape on the same bf16 x (q's neighbours k
+// and v; gate and up), as one strided-batched GEMM: y_i = W_i x, weight i's
+// scales from slots[i] (null: as stored). x as for matmul with reuse_x (the
+// scratch already holds it). For when gemm_group_fits; the scratch then holds
+// gemm_group_scratch_bytes. ys[i] must lie at equal distances, in either order.
+bool gemm_group_fits(int count, int64_t rows, int64_t cols);
+size_t gemm_group_scratch_bytes(int count, int64_t rows, int64_t cols, int n);
+void matmul_group(Context* ctx, WeightFormat f, const void* const* w_dev, const ScaleSlot* const* slots_dev, int count,
+                  size_t row_bytes, int64_t rows, int64_t cols, float* const* y_dev, int n, void* scratch_dev);
 // True when matmul of n tokens with a weight of format f takes the tensor-core path.
 bool uses_gemm_path(WeightFormat f, int n);
 // out[t] = dequantized row tokens[t] of the table.     out: [n][cols]

@@ -10,6 +10,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <utility>
 
 #include "cuda_check.cuh"
 #include "cuda_context.cuh"
@@ -220,6 +221,59 @@ void matmul_gemm(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, 
                                      std::to_string(cols) + ", " + std::to_string(n) + " tokens): status " +
                                      std::to_string(static_cast<int>(s)));
     }
+}
+
+bool gemm_group_fits(int count, int64_t rows, int64_t cols) {
+    return count >= 2 && static_cast<size_t>(count) * static_cast<size_t>(rows) * static_cast<size_t>(cols) * 2 <=
+                             kTileBytes;
+}
+
+size_t gemm_group_scratch_bytes(int count, int64_t rows, int64_t cols, int n) {
+    return align256(static_cast<size_t>(n) * cols * 2) +
+           align256(static_cast<size_t>(count) * static_cast<size_t>(rows) * static_cast<size_t>(cols) * 2);
+}
+
+void matmul_group(Context* ctx, WeightFormat f, const void* const* w, const ScaleSlot* const* slots, int count,
+                  size_t row_bytes, int64_t rows, int64_t cols, float* const* y, int n, void* scratch) {
+    if (!gemm_group_fits(count, rows, cols))
+        throw std::invalid_argument("matmul_group: " + std::to_string(count) + " weights of " + std::to_string(rows) +
+                                    " x " + std::to_string(cols) + " do not fit one tile");
+    // Weights in the order of their outputs, so that the output stride is positive.
+    int order[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    if (count > 8) throw std::invalid_argument("matmul_group: at most 8 weights");
+    for (int i = 0; i < count; ++i) order[i] = i;
+    for (int i = 1; i < count; ++i)
+        for (int j = i; j > 0 && y[order[j]] < y[order[j - 1]]; --j) std::swap(order[j], order[j - 1]);
+    const long long stride_y = y[order[1]] - y[order[0]];
+    for (int i = 2; i < count; ++i)
+        if (y[order[i]] - y[order[i - 1]] != stride_y)
+            throw std::invalid_argument("matmul_group: outputs not at equal distances");
+    if (stride_y < static_cast<long long>(rows) * n)
+        throw std::invalid_argument("matmul_group: outputs overlap");
+    auto* xb = static_cast<__nv_bfloat16*>(scratch);
+    auto* wb = reinterpret_cast<__nv_bfloat16*>(static_cast<uint8_t*>(scratch) +
+                                                align256(static_cast<size_t>(n) * cols * 2));
+    const size_t w_elems = static_cast<size_t>(rows) * static_cast<size_t>(cols);
+    profile_begin(ctx, "  matmul: dequant to bf16");
+    for (int i = 0; i < count; ++i) {
+        const int k = order[i];
+        if (slots[k]) dequant_tile_sourced(ctx, f, w[k], row_bytes, 0, rows, cols, slots[k], wb + i * w_elems);
+        else dequant_tile(ctx, f, static_cast<const uint8_t*>(w[k]), row_bytes, rows, cols, wb + i * w_elems);
+    }
+    profile_end(ctx);
+    // As matmul_gemm's product, batched: A_i = weight i, B shared (stride 0), C_i = y_i.
+    const float one = 1.0f, zero = 0.0f;
+    profile_begin(ctx, "  matmul: cuBLAS bf16 GEMM");
+    const cublasStatus_t s = cublasGemmStridedBatchedEx(
+        blas_handle(ctx), CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(rows), n, static_cast<int>(cols), &one, wb,
+        CUDA_R_16BF, static_cast<int>(cols), static_cast<long long>(w_elems), xb, CUDA_R_16BF, static_cast<int>(cols),
+        0, &zero, y[order[0]], CUDA_R_32F, static_cast<int>(rows), stride_y, count, CUBLAS_COMPUTE_32F,
+        CUBLAS_GEMM_DEFAULT);
+    profile_end(ctx);
+    if (s != CUBLAS_STATUS_SUCCESS)
+        throw std::runtime_error("cuBLAS error in cublasGemmStridedBatchedEx (" + std::to_string(count) + " x " +
+                                 std::to_string(rows) + " x " + std::to_string(cols) + ", " + std::to_string(n) +
+                                 " tokens): status " + std::to_string(static_cast<int>(s)));
 }
 
 }  // namespace qt::cuda

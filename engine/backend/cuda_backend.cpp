@@ -188,7 +188,9 @@ public:
         cuda::matmul(ctx_, f, w.data, w.row_bytes, w.rows, w.cols, x, y, n, act_scratch_.data());
     }
 
-    // On the tensor-core path the normalization writes bf16 rows straight where the GEMMs read x.
+    // On the tensor-core path the normalization writes bf16 rows straight where the
+    // GEMMs read x, and neighbouring weights of one shape (k and v; gate and up)
+    // share one batched GEMM when their bf16 copies fit the scratch tile together.
     void rmsnorm_matmul_shared_input(const float* x, const float* norm_w, float eps, int dim,
                                      std::span<const WeightTensor* const> ws, std::span<float* const> ys, int n,
                                      float* xn) override {
@@ -200,13 +202,51 @@ public:
             scratch = std::max(scratch, cuda::matmul_scratch_bytes(f, w->rows, w->cols, n));
         }
         if (!fused) return Backend::rmsnorm_matmul_shared_input(x, norm_w, eps, dim, ws, ys, n, xn);
+        // Outputs at equal, non-overlapping distances: what a strided batch writes.
+        auto spaced = [&](size_t i, size_t j) {
+            const std::ptrdiff_t d = ys[i + 1] - ys[i], apart = static_cast<std::ptrdiff_t>(ws[i]->rows) * n;
+            return (d >= apart || -d >= apart) && ys[j] - ys[j - 1] == d;
+        };
+        std::vector<std::pair<size_t, size_t>> runs;  // [first, end) of weights one GEMM takes
+        for (size_t i = 0; i < ws.size();) {
+            size_t j = i + 1;
+            while (j < ws.size() && ws[j]->type == ws[i]->type && ws[j]->rows == ws[i]->rows &&
+                   ws[j]->row_bytes == ws[i]->row_bytes && spaced(i, j) &&
+                   cuda::gemm_group_fits(static_cast<int>(j - i + 1), ws[i]->rows, ws[i]->cols) &&
+                   j - i < 8)
+                ++j;
+            if (j - i > 1)
+                scratch = std::max(scratch, cuda::gemm_group_scratch_bytes(static_cast<int>(j - i), ws[i]->rows,
+                                                                           ws[i]->cols, n));
+            runs.emplace_back(i, j);
+            i = j;
+        }
         grow(act_scratch_, scratch);
         {
             const OpScope scope(ctx_, "rmsnorm");
             cuda::rmsnorm_bf16(ctx_, x, norm_w, act_scratch_.data(), n, dim, eps);
         }
         const OpScope scope(ctx_, "matmul");
-        for (size_t i = 0; i < ws.size(); ++i) gemm(*ws[i], nullptr, ys[i], n, {.reuse_x = true});
+        for (const auto& [first, end] : runs) {
+            if (end - first == 1) {
+                gemm(*ws[first], nullptr, ys[first], n, {.reuse_x = true});
+                continue;
+            }
+            const void* w[8];
+            const cuda::ScaleSlot* slots[8];
+            float* y[8];
+            const int count = static_cast<int>(end - first);
+            for (int k = 0; k < count; ++k) {
+                const WeightTensor& wk = *ws[first + static_cast<size_t>(k)];
+                w[k] = wk.data;
+                slots[k] = slot_of(wk);
+                y[k] = ys[first + static_cast<size_t>(k)];
+            }
+            const WeightTensor& w0 = *ws[first];
+            cuda::matmul_group(ctx_, weight_format(w0.type), w, slots, count, w0.row_bytes, w0.rows, w0.cols, y, n,
+                               act_scratch_.data());
+            scratch_weight_ = {};  // the scratch holds no single weight's copy now
+        }
     }
 
     // On the tensor-core path the product is added to y by the GEMM itself (beta = 1).
