@@ -4,7 +4,8 @@
 // each check runs the same operations on a weight loaded with load_weight
 // (deferred) and on a copy the backend does not know as a weight (written at
 // once), and compares bit for bit:
-//   - the tensor-core product after a perturbation, after the restore and after
+//   - the tensor-core product (both dequantization kernels: a small and a large
+//     weight) after a perturbation, after the restore and after
 //     an update (256 tokens; the dequantization reads the masters);
 //   - the warp kernels' product (8 tokens), which write the deferred scales out first;
 //   - the bytes a download returns, and the masters after the update.
@@ -14,6 +15,7 @@
 
 #include <cstring>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "cuda_test_support.h"
@@ -58,9 +60,12 @@ TEST(CudaDeferredScales, ProductsAndBytesEqualThoseOfWrittenBlocks) {
     QT_REQUIRE_GPU(gpu);
     const uint64_t seed = fresh_seed();
     std::mt19937_64 rng(seed);
+    // 96 rows: few enough blocks for the four-threads-per-block kernel; 4608 rows:
+    // enough for the one-thread-per-block kernel (quant_matmul_gemm.cu).
+    for (const int64_t rows : {int64_t{96}, int64_t{4608}})
     for (GgmlType type : {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q5_0, GgmlType::Q8_0}) {
-        SCOPED_TRACE(ggml_type_name(type));
-        const int64_t rows = 96, cols = 512;
+        SCOPED_TRACE(std::string(ggml_type_name(type)) + ", " + std::to_string(rows) + " rows");
+        const int64_t cols = 512;
         const auto blocks = random_weight_rows(type, rows, cols, 0.05f, rng);
         const size_t block_bytes = blocks.size() / static_cast<size_t>(rows * cols / 32);
         const int64_t count = rows * cols / 32;
