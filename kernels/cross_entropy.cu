@@ -15,7 +15,7 @@
 namespace qt::cuda {
 namespace {
 
-constexpr int kThreads = 256;
+constexpr int kThreads = 1024;  // a row of 32000-49152 floats per block: many loads in flight
 
 // A running log-sum-exp: sum of exp(x - m) over the values seen.
 struct Lse {
