@@ -149,6 +149,8 @@ bool attention_batch_tiled_rope(Context* ctx, const float* q_dev, const float* k
 void swiglu(Context* ctx, const float* gate_dev, const float* up_dev, float* out_dev, int64_t count);
 // The same values rounded to bf16 (what the tensor-core matmul would make of them), count even.
 void swiglu_bf16(Context* ctx, const float* gate_dev, const float* up_dev, void* out_bf16_dev, int64_t count);
+// out[i] = x[rows[i]], rows of `width` floats.              rows: [n_rows]; out: [n_rows][width]
+void gather_rows(Context* ctx, const float* x_dev, const int32_t* rows_dev, int n_rows, int width, float* out_dev);
 // x += y.
 void add_inplace(Context* ctx, float* x_dev, const float* y_dev, int64_t count);
 // y[t] = W x[t] for a float32 weight, through cuBLAS SGEMM in float32.   W: [rows][cols]

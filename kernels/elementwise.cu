@@ -36,7 +36,20 @@ __global__ void add_kernel(float* __restrict__ x, const float* __restrict__ y, i
 
 unsigned blocks_for(int64_t count) { return static_cast<unsigned>((count + 255) / 256); }
 
+__global__ void gather_rows_kernel(const float* __restrict__ x, const int32_t* __restrict__ rows, int width,
+                                   float* __restrict__ out) {
+    const float* src = x + static_cast<size_t>(rows[blockIdx.x]) * width;
+    float* dst = out + static_cast<size_t>(blockIdx.x) * width;
+    for (int c = threadIdx.x; c < width; c += blockDim.x) dst[c] = src[c];
+}
+
 }  // namespace
+
+void gather_rows(Context* ctx, const float* x, const int32_t* rows, int n_rows, int width, float* out) {
+    if (n_rows <= 0) return;
+    gather_rows_kernel<<<static_cast<unsigned>(n_rows), 256, 0, ctx->stream>>>(x, rows, width, out);
+    QT_CUDA_CHECK_LAUNCH("gather_rows_kernel");
+}
 
 void swiglu(Context* ctx, const float* gate, const float* up, float* out, int64_t count) {
     if (count <= 0) return;

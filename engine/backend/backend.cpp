@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace qt {
 
@@ -87,6 +88,17 @@ void Backend::check_batch_positions(std::span<const int32_t> positions, int n_se
         throw std::invalid_argument("rope_attention_batch: " + std::to_string(positions.size()) +
                                     " positions for " + std::to_string(n_seqs) + " sequences of " +
                                     std::to_string(seq_len) + " tokens");
+}
+
+void Backend::gather_rows(const float* x, const int32_t* rows, int n_rows, int width, float* out) {
+    if (n_rows <= 0) return;
+    std::vector<int32_t> r(static_cast<size_t>(n_rows));
+    download(r.data(), rows, r.size() * sizeof(int32_t));
+    std::vector<float> row(static_cast<size_t>(width));
+    for (int i = 0; i < n_rows; ++i) {
+        download(row.data(), x + static_cast<size_t>(r[static_cast<size_t>(i)]) * width, row.size() * sizeof(float));
+        upload(out + static_cast<size_t>(i) * width, row.data(), row.size() * sizeof(float));
+    }
 }
 
 }  // namespace qt

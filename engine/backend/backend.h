@@ -163,6 +163,9 @@ public:
     virtual void swiglu(const float* gate, const float* up, float* out, int64_t count) = 0;
     // x += y over count values.
     virtual void add_inplace(float* x, const float* y, int64_t count) = 0;
+    // out[i] = x[rows[i]] for i < n_rows, rows of `width` floats; rows ([n_rows],
+    // each a row of x) in backend memory. The base class goes through the host.
+    virtual void gather_rows(const float* x, const int32_t* rows, int n_rows, int width, float* out);
     // Sum over rows r of -log softmax(logits[r])[targets[r]], rows whose target is
     // negative skipped, the log-sum-exp in double. logits: [targets.size()][vocab]
     // in backend memory. The base class downloads them and sums on the host;

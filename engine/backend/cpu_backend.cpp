@@ -200,6 +200,10 @@ public:
         }
     }
 
+    void gather_rows(const float* x, const int32_t* rows, int n_rows, int width, float* out) override {
+        for (int i = 0; i < n_rows; ++i)
+            std::copy_n(x + static_cast<size_t>(rows[i]) * width, width, out + static_cast<size_t>(i) * width);
+    }
     void add_inplace(float* x, const float* y, int64_t count) override {
         for (int64_t i = 0; i < count; ++i) x[i] += y[i];
     }

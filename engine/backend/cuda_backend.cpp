@@ -342,6 +342,10 @@ public:
         const OpScope scope(ctx_, "swiglu");
         cuda::swiglu(ctx_, gate, up, out, count);
     }
+    void gather_rows(const float* x, const int32_t* rows, int n_rows, int width, float* out) override {
+        const OpScope scope(ctx_, "gather_rows");
+        cuda::gather_rows(ctx_, x, rows, n_rows, width, out);
+    }
     void add_inplace(float* x, const float* y, int64_t count) override {
         const OpScope scope(ctx_, "add");
         cuda::add_inplace(ctx_, x, y, count);

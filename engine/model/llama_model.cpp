@@ -181,39 +181,65 @@ double LlamaModel::forward_nll_batch(std::span<const int32_t> tokens, int n_seqs
     cache.n_filled = 0;
     const Pass pass = begin_pass(tokens, cache, n_seqs);
     const int n = pass.n;
-    // Targets in, one loss per row out: the only traffic with the host, outside
-    // the repeated part, which the backend may record once and replay (CUDA graphs).
     if (static_cast<int64_t>(n) > batch_rows_) {
         batch_targets_ = backend_.alloc(static_cast<size_t>(n) * sizeof(int32_t), MemoryCategory::Activations);
+        batch_head_rows_ = backend_.alloc(static_cast<size_t>(n) * sizeof(int32_t), MemoryCategory::Activations);
         batch_nll_ = backend_.alloc(static_cast<size_t>(n) * sizeof(double), MemoryCategory::Activations);
         batch_rows_ = n;
     }
+    // The head runs only on the rows that have a target, gathered, when that saves
+    // at least one step of kHeadRowStep rows (fine-tuning data: a short answer
+    // after a long prompt); their count is rounded up to that step, padding rows
+    // without a target, so that forwards repeat in few shapes.
+    constexpr int kHeadRowStep = 64;
+    std::vector<int32_t> rows, head_targets;
+    for (int r = 0; r < n; ++r)
+        if (targets[static_cast<size_t>(r)] >= 0) rows.push_back(r);
+    const int head_rows = std::min(n, std::max(1, (static_cast<int>(rows.size()) + kHeadRowStep - 1) / kHeadRowStep *
+                                                      kHeadRowStep));
+    const bool gather = head_rows < n;
     auto* targets_dev = static_cast<int32_t*>(batch_targets_.data());
+    auto* rows_dev = static_cast<int32_t*>(batch_head_rows_.data());
     auto* nll_dev = static_cast<double*>(batch_nll_.data());
-    backend_.upload(targets_dev, targets.data(), targets.size_bytes());
+    // Targets (and rows) in, one loss per head row out: the only traffic with the host,
+    // outside the repeated part, which the backend may record once and replay (CUDA graphs).
+    if (gather) {
+        for (int32_t r : rows) head_targets.push_back(targets[static_cast<size_t>(r)]);
+        rows.resize(static_cast<size_t>(head_rows), rows.empty() ? 0 : rows.back());
+        head_targets.resize(static_cast<size_t>(head_rows), -1);
+        backend_.upload(rows_dev, rows.data(), rows.size() * sizeof(int32_t));
+        backend_.upload(targets_dev, head_targets.data(), head_targets.size() * sizeof(int32_t));
+    } else {
+        backend_.upload(targets_dev, targets.data(), targets.size_bytes());
+    }
     // The head in chunks of rows, each reduced to its losses before the next: the
     // logits of all tokens (4096 x 32000 floats = 500 MiB at 16 x 256 on a
     // Llama-2 shape) never exist at once.
     const int chunk = static_cast<int>(std::max<size_t>(64, head_chunk_bytes_ / (sizeof(float) * config_.vocab_size)));
     const uint64_t key = repeat_key({reinterpret_cast<uintptr_t>(this), reinterpret_cast<uintptr_t>(cache.k.data()),
                                      static_cast<uint64_t>(n), static_cast<uint64_t>(n_seqs),
-                                     static_cast<uint64_t>(chunk)});
+                                     static_cast<uint64_t>(chunk), static_cast<uint64_t>(head_rows)});
     backend_.run_repeated(key, [&] {
         layer_stack(pass, cache);
-        for (int r0 = 0; r0 < n; r0 += chunk) {
-            const int rows = std::min(chunk, n - r0);
-            const float* logits = head(x_.f32() + static_cast<size_t>(r0) * config_.dim, rows);
-            backend_.cross_entropy_rows(logits, targets_dev + r0, rows, config_.vocab_size, nll_dev + r0);
+        const float* hx = x_.f32();
+        if (gather) {  // att_ ([n][dim]) is free once the layers are done
+            backend_.gather_rows(x_.f32(), rows_dev, head_rows, config_.dim, att_.f32());
+            hx = att_.f32();
+        }
+        for (int r0 = 0; r0 < head_rows; r0 += chunk) {
+            const int rows_now = std::min(chunk, head_rows - r0);
+            const float* logits = head(hx + static_cast<size_t>(r0) * config_.dim, rows_now);
+            backend_.cross_entropy_rows(logits, targets_dev + r0, rows_now, config_.vocab_size, nll_dev + r0);
         }
     });
     if (n_seqs == 1) cache.n_filled = pass.pos0 + pass.seq_len;
-    std::vector<double> nll(static_cast<size_t>(n));
+    std::vector<double> nll(static_cast<size_t>(head_rows));
     backend_.download(nll.data(), nll_dev, nll.size() * sizeof(double));
     // Summed chunk by chunk, as Backend::cross_entropy_sum sums each chunk's rows.
     double sum = 0;
-    for (int r0 = 0; r0 < n; r0 += chunk) {
+    for (int r0 = 0; r0 < head_rows; r0 += chunk) {
         double part = 0;
-        for (int r = r0; r < std::min(n, r0 + chunk); ++r) part += nll[static_cast<size_t>(r)];
+        for (int r = r0; r < std::min(head_rows, r0 + chunk); ++r) part += nll[static_cast<size_t>(r)];
         sum += part;
     }
     return sum;

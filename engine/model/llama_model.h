@@ -123,9 +123,9 @@ private:
     int logit_rows_ = 0;
     size_t head_chunk_bytes_ = size_t{64} << 20;
     DeviceBuffer x_, xn_, q_, k_, v_, att_, gate_, up_, logits_;
-    // forward_nll_batch's targets and per-row losses, for up to batch_rows_ rows.
+    // forward_nll_batch's targets, head rows and per-row losses, for up to batch_rows_ rows.
     int64_t batch_rows_ = 0;
-    DeviceBuffer batch_targets_, batch_nll_;
+    DeviceBuffer batch_targets_, batch_head_rows_, batch_nll_;
 };
 
 }  // namespace qt
