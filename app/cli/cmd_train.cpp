@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "backend/cpu_backend.h"
+#include "backend/backend_factory.h"
 #include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "methods/qzo_scales.h"
@@ -79,7 +79,7 @@ int run_train(const std::vector<std::string>& argv) {
     Args args(argv,
               {"config", "method", "model", "data", "out", "steps", "batch-size", "lr", "eps", "clip", "seed",
                "schedule", "warmup-steps", "min-lr-ratio", "eval-every", "eval-examples", "patience",
-               "checkpoint-every", "max-length", "validation-fraction", "threads", "resume", "save-config"},
+               "checkpoint-every", "max-length", "validation-fraction", "threads", "resume", "save-config", "device"},
               {"train-min", "no-export", "quiet"});
     if (!args.positionals().empty()) throw UsageError("train takes no positional arguments (use --model, --data)");
     const TrainConfig config = config_from_args(args);
@@ -90,7 +90,10 @@ int run_train(const std::vector<std::string>& argv) {
         std::fclose(f);
     }
 
-    auto backend = make_cpu_backend(config.threads);
+    // The first GPU when there is one (--device cpu keeps to the CPU), as generate does.
+    BackendChoice choice = make_backend(args.str("device", "auto"), config.threads);
+    std::fprintf(stderr, "device: %s\n", choice.message.c_str());
+    auto& backend = choice.backend;
     TrainingSession session(config, *backend);
     const DatasetStats& ds = session.data_stats();
     std::fprintf(stderr, "data: %s (%s): %zu examples kept, %zu skipped, %zu truncated; %zu train / %zu validation\n",

@@ -9,7 +9,7 @@ const std::vector<Command>& commands() {
                      "[--seed S] [--threads N] [--device auto|cpu|cuda:N] [--ignore-eos] [--quiet]: generate text and print tokens/s",
          run_generate},
         {"train", "--method qzo|mezo --model M --data D [--config FILE] [--steps N] [--lr LR] [--eps E] [--clip C] "
-                  "[--batch-size B] [--seed S] [--eval-every N] [--out DIR] [--resume CKPT] ...: fine-tune (zeroth order)",
+                  "[--batch-size B] [--seed S] [--eval-every N] [--out DIR] [--resume CKPT] [--device auto|cpu|cuda:N] ...: fine-tune (zeroth order)",
          run_train},
         {"eval", "--model M --data D [--scales CKPT] [--max-examples N]: validation loss and label accuracy", run_eval},
         {"bench-step", "--shape smollm2-135m|tinyllama-1.1b|llama2-7b [--device D] [--batch B] [--seq T] [--steps N]: "
