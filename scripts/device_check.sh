@@ -4,6 +4,7 @@
 # check needs, for Hopper (sm_90) unless QT_CUDA_ARCHS says otherwise, runs the
 # CUDA tests (ctest -L cuda), runs compute-sanitizer memcheck over one full
 # forward of the SmolLM2-shaped model and over one full QZO training step,
+# trains 20 QZO steps through the trainer on a random model (GPU, then CPU),
 # optionally times the QZO step against PyTorch (QT_BENCH=1, shapes in
 # QT_BENCH_SHAPES, bench/bench_qzo_step_gpu.py), and prints a summary last.
 # Usage, from the repository root: [QT_BENCH=1] scripts/device_check.sh [BUILD_DIR]
@@ -15,7 +16,7 @@ ARCHS=${QT_CUDA_ARCHS:-90}
 LOGS=${OUT:-$BUILD}
 mkdir -p "$BUILD" "$LOGS"
 JOBS=$(nproc)
-status_build=fail status_tests=fail status_memcheck=fail status_memcheck_qzo=fail status_bench=skipped
+status_build=fail status_tests=fail status_memcheck=fail status_memcheck_qzo=fail status_bench=skipped status_train=skipped
 
 echo "== GPU"
 nvidia-smi --query-gpu=name,memory.total,driver_version,compute_cap --format=csv,noheader || true
@@ -60,6 +61,31 @@ if [ "$status_build" = ok ]; then
     echo "memcheck qzo step: $status_memcheck_qzo in $(( $(date +%s) - t0 )) s"
     grep -E "ERROR SUMMARY|Invalid|OK \]|FAILED|SKIPPED|qzo step" "$LOGS/memcheck_qzo.log" | head -20
 
+    echo "== train: QZO through the trainer (BatchLoss side by side, CUDA graphs) on a random SmolLM2-shaped model, GPU then CPU"
+    status_train=fail
+    python3 -c '
+import json, random
+random.seed(1)
+for i in range(400):
+    n = random.randint(0, 10**6)
+    words = " ".join(random.choice(["apple", "stone", "river", "cloud", "paper"]) for _ in range(random.randint(20, 120)))
+    print(json.dumps({"prompt": f"{words}\nIs {n} even or odd? Answer with one word: even or odd.",
+                      "completion": "even" if n % 2 == 0 else "odd", "label": "even" if n % 2 == 0 else "odd"}))
+' >"$BUILD/train_smoke.jsonl"
+    if "$BUILD/app/quanttune-cli" random-model --out "$BUILD/random-smollm2.gguf" >"$LOGS/train.log" 2>&1; then
+        status_train=ok
+        for dev in cuda cpu; do
+            t0=$(date +%s%N)
+            "$BUILD/app/quanttune-cli" train --method qzo --model "$BUILD/random-smollm2.gguf" \
+                --data "$BUILD/train_smoke.jsonl" --steps "${QT_TRAIN_STEPS:-20}" --batch-size 16 \
+                --eval-every "${QT_TRAIN_STEPS:-20}" --eval-examples 32 --device "$dev" --quiet >>"$LOGS/train.log" 2>&1 ||
+                status_train=fail
+            echo "train on $dev: $(( ($(date +%s%N) - t0) / 1000000 )) ms for ${QT_TRAIN_STEPS:-20} steps and 2 evaluations"
+        done
+        grep -E "^device:|^eval after|^memory" "$LOGS/train.log"
+    fi
+    echo "train: $status_train"
+
     if [ "${QT_BENCH:-0}" = 1 ]; then
         echo "== bench: QZO step vs PyTorch MeZO"
         t0=$(date +%s)
@@ -82,6 +108,7 @@ echo "tests:    $status_tests  ($(grep -cE '^\s*[0-9]+: \[ +OK +\]' "$LOGS/cuda_
 grep -hE "tests passed|Total Test time" "$LOGS/cuda_tests.log" 2>/dev/null
 echo "memcheck: $status_memcheck  ($(grep -h 'ERROR SUMMARY' "$LOGS/memcheck.log" 2>/dev/null))"
 echo "memcheck qzo step: $status_memcheck_qzo  ($(grep -h 'ERROR SUMMARY' "$LOGS/memcheck_qzo.log" 2>/dev/null))"
+echo "train:    $status_train"
 echo "bench:    $status_bench"
 [ "$status_bench" = skipped ] || grep -vE "^(\\$ |BENCH_RESULT)" "$LOGS/bench.log" | grep -E "^step|^median|^shape|^\||^QZO|measured|error|torch:|Error|Traceback" | tail -40
-[ "$status_build$status_tests$status_memcheck_qzo" = okokok ] && [ "$status_memcheck" != fail ]
+[ "$status_build$status_tests$status_memcheck_qzo" = okokok ] && [ "$status_memcheck" != fail ] && [ "$status_train" != fail ]

@@ -15,6 +15,9 @@ const std::vector<Command>& commands() {
         {"bench-step", "--shape smollm2-135m|tinyllama-1.1b|llama2-7b [--device D] [--batch B] [--seq T] [--steps N]: "
                        "time a QZO step on a random Q4_0 model of that shape",
          run_bench_step},
+        {"random-model", "--out FILE [--layers N] [--dim D] [--ffn F] [--heads H] [--kv-heads K] [--vocab V] [--type T]: "
+                         "write a model of that shape with random weights and a small byte-level tokenizer",
+         run_random_model},
     };
     return list;
 }

@@ -17,6 +17,7 @@ int run_generate(const std::vector<std::string>& args);
 int run_train(const std::vector<std::string>& args);
 int run_eval(const std::vector<std::string>& args);
 int run_bench_step(const std::vector<std::string>& args);
+int run_random_model(const std::vector<std::string>& args);
 
 // All subcommands, in the order `quanttune-cli --help` lists them.
 const std::vector<Command>& commands();
