@@ -133,6 +133,19 @@ double relative_error(const std::vector<float>& a, const std::vector<float>& ref
     return den > 0 ? std::sqrt(num / den) : std::sqrt(num);
 }
 
+NextTokenBatch random_next_token_batch(int n_seqs, int len, int vocab, uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::uniform_int_distribution<int32_t> id(0, vocab - 1);
+    NextTokenBatch b;
+    b.tokens.resize(static_cast<size_t>(n_seqs) * len);
+    b.targets.resize(b.tokens.size());
+    for (auto& t : b.tokens) t = id(rng);
+    for (int s = 0; s < n_seqs; ++s)
+        for (int t = 0; t < len; ++t)
+            b.targets[static_cast<size_t>(s) * len + t] = t + 1 < len ? b.tokens[static_cast<size_t>(s) * len + t + 1] : -1;
+    return b;
+}
+
 RandomLlamaSpec small_llama_spec(GgmlType weight_type, int vocab_size, uint64_t seed) {
     RandomLlamaSpec spec;
     spec.n_layers = 2;

@@ -38,6 +38,13 @@ RandomLlamaSpec small_llama_spec(GgmlType weight_type, int vocab_size, uint64_t 
 // seed), opened, and removed from the disk (the mapping stays valid).
 std::shared_ptr<const GgufFile> open_random_llama(const RandomLlamaSpec& spec, const std::string& tag);
 
+// n_seqs random sequences of len tokens back to back, each token's target the next
+// token of its sequence (-1 for the last): the input of forward_nll_batch.
+struct NextTokenBatch {
+    std::vector<int32_t> tokens, targets;
+};
+NextTokenBatch random_next_token_batch(int n_seqs, int len, int vocab, uint64_t seed);
+
 // Copies host floats into a new buffer of `b`, and back.
 DeviceBuffer to_backend(Backend& b, const std::vector<float>& v);
 std::vector<float> from_backend(Backend& b, const DeviceBuffer& buf, size_t count);

@@ -79,13 +79,7 @@ TEST(CudaCrossEntropy, BatchOfSequencesEqualsOneAtATime) {
     const RandomLlamaSpec spec = small_llama_spec(GgmlType::Q4_1, 500, seed);
     const auto file = open_random_llama(spec, "batch");
     constexpr int kSeqs = 3, kLen = 40;  // 120 tokens: below the GPU's tensor-core threshold, as one sequence is
-    std::mt19937_64 rng(seed + 1);
-    std::uniform_int_distribution<int32_t> id(0, spec.vocab_size - 1);
-    std::vector<int32_t> tokens(kSeqs * kLen), targets(kSeqs * kLen);
-    for (auto& t : tokens) t = id(rng);
-    for (int s = 0; s < kSeqs; ++s)
-        for (int t = 0; t < kLen; ++t)
-            targets[s * kLen + t] = t + 1 < kLen ? tokens[s * kLen + t + 1] : -1;
+    const auto [tokens, targets] = random_next_token_batch(kSeqs, kLen, spec.vocab_size, seed + 1);
     for (Backend* be : {gpu, shared_cpu_backend()}) {
         auto model = LlamaModel::load(file, *be);
         model->set_head_chunk_bytes(1);  // the head in chunks of 64 rows: 64 + 56 here
@@ -116,12 +110,7 @@ TEST(CudaCrossEntropy, HeadInChunksEqualsOneChunkAcrossPerturbations) {
     constexpr int kSeqs = 8, kLen = 48;  // 384 tokens
     // Chunks of 128 rows (the tensor-core path starts at 128): 3 of them.
     const size_t three_chunks = size_t{128} * sizeof(float) * static_cast<size_t>(spec.vocab_size);
-    std::mt19937_64 rng(seed + 1);
-    std::uniform_int_distribution<int32_t> id(0, spec.vocab_size - 1);
-    std::vector<int32_t> tokens(kSeqs * kLen), targets(kSeqs * kLen);
-    for (auto& t : tokens) t = id(rng);
-    for (int s = 0; s < kSeqs; ++s)
-        for (int t = 0; t < kLen; ++t) targets[s * kLen + t] = t + 1 < kLen ? tokens[s * kLen + t + 1] : -1;
+    const auto [tokens, targets] = random_next_token_batch(kSeqs, kLen, spec.vocab_size, seed + 1);
     LlamaLoadOptions writable;
     writable.writable_weights = true;
     auto model = LlamaModel::load(file, *gpu, writable);

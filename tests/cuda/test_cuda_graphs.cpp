@@ -42,12 +42,7 @@ TEST_P(CudaGraphs, ReplayedTrainingForwardsEqualDirectOnesBitForBit) {
     spec.n_kv_heads = spec.n_heads / 2;
     const auto file = open_random_llama(spec, "graphs");
     constexpr int kSeqs = 8, kLen = 32;  // 256 tokens: the tensor-core path
-    std::mt19937_64 rng(seed + 1);
-    std::uniform_int_distribution<int32_t> id(0, spec.vocab_size - 1);
-    std::vector<int32_t> tokens(kSeqs * kLen), targets(kSeqs * kLen);
-    for (auto& t : tokens) t = id(rng);
-    for (int s = 0; s < kSeqs; ++s)
-        for (int t = 0; t < kLen; ++t) targets[s * kLen + t] = t + 1 < kLen ? tokens[s * kLen + t + 1] : -1;
+    const auto [tokens, targets] = random_next_token_batch(kSeqs, kLen, spec.vocab_size, seed + 1);
 
     constexpr int kSteps = 6;
     constexpr float kEps = 0.02f;
