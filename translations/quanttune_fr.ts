@@ -377,6 +377,14 @@
             <translation>Entraînement %1 sur %2 pas : %3 valeurs entraînables (%4 exemples d'entraînement, %5 mis de côté ; %6 lignes ignorées)</translation>
         </message>
         <message>
+            <source>Warning: %1</source>
+            <translation>Avertissement : %1</translation>
+        </message>
+        <message>
+            <source>Warning: eps is above 10% of the scales of %1 weights; steps that large wreck them. Lower eps: it is absolute, not relative to each scale.</source>
+            <translation>Avertissement : eps dépasse 10% des échelles de %1 poids ; des pas aussi grands les détruisent. Baissez eps : il est absolu, pas relatif à chaque échelle.</translation>
+        </message>
+        <message>
             <source>stopped</source>
             <translation>arrêté</translation>
         </message>

@@ -377,6 +377,14 @@
             <translation>Treinando %1 por %2 passos: %3 valores treináveis (%4 exemplos de treino, %5 separados; %6 linhas ignoradas)</translation>
         </message>
         <message>
+            <source>Warning: %1</source>
+            <translation>Aviso: %1</translation>
+        </message>
+        <message>
+            <source>Warning: eps is above 10% of the scales of %1 weights; steps that large wreck them. Lower eps: it is absolute, not relative to each scale.</source>
+            <translation>Aviso: eps passa de 10% das escalas de %1 pesos; passos tão grandes os destroem. Reduza eps: ele é absoluto, não relativo a cada escala.</translation>
+        </message>
+        <message>
             <source>stopped</source>
             <translation>interrompido</translation>
         </message>

@@ -377,6 +377,14 @@
             <translation>使用 %1 训练 %2 步：%3 个可训练数值（%4 个训练样本，%5 个留出样本；跳过 %6 行）</translation>
         </message>
         <message>
+            <source>Warning: %1</source>
+            <translation>警告：%1</translation>
+        </message>
+        <message>
+            <source>Warning: eps is above 10% of the scales of %1 weights; steps that large wreck them. Lower eps: it is absolute, not relative to each scale.</source>
+            <translation>警告：eps 超过 %1 个权重的缩放值的 10%；这么大的扰动会破坏它们。请调小 eps：它是绝对值，不是相对于各缩放值的比例。</translation>
+        </message>
+        <message>
             <source>stopped</source>
             <translation>已停止</translation>
         </message>

@@ -14,6 +14,7 @@
 #include "device_capacity.h"
 #include "generate/generator.h"
 #include "memory/training_memory_plan.h"
+#include "methods/qzo_scales.h"
 #include "model/loaded_model.h"
 #include "train/training_session.h"
 
@@ -225,6 +226,16 @@ void EngineWorker::startTraining(const TrainConfig& config) {
                          .arg(session_->data().train.size())
                          .arg(session_->data().validation.size())
                          .arg(ds.rows_skipped));
+        // eps is absolute: on small scales (K-quant super-blocks, Q8_0) it swamps them.
+        if (const auto* qzo = dynamic_cast<const QzoScales*>(&session_->params())) {
+            const std::vector<std::string> warnings = qzo->eps_warnings(config.eps);
+            for (size_t i = 0; i < warnings.size() && i < 3; ++i)
+                emit logLine(tr("Warning: %1").arg(QString::fromStdString(warnings[i])));
+            if (!warnings.empty())
+                emit logLine(tr("Warning: eps is above 10% of the scales of %1 weights; steps that large wreck them. "
+                                "Lower eps: it is absolute, not relative to each scale.")
+                                 .arg(warnings.size()));
+        }
         emit trainingStateChanged(state_);
         publishMemory();
         scheduleNextStep();

@@ -68,6 +68,7 @@ private slots:
     void showsAReadableDialogForABrokenModelAndKeepsTheOldOne();
     void loadsADatasetWithPreviewSkippedRowsAndHistogram();
     void namesImpossibleSettingsAndDisablesStart();
+    void warnsWhenEpsSwampsTheScales();
     void trainsQzoByClickingStartWithPlotsMemoryAndPauseResume();
     void comparesBaseAndFineTunedAnswers();
     void savesTheSessionAsTheCliConfig();
@@ -216,6 +217,28 @@ void MainWindowTest::namesImpossibleSettingsAndDisablesStart() {
     steps->setValue(kSteps);
     QVERIFY(window_->methodPanel()->validationMessage().isEmpty());
     QVERIFY(button("startButton")->isEnabled());
+}
+
+// eps 0.05 is about the median scale of the default model's Q4_1 weights: the
+// log must say so when training starts (with the default 1e-4 it must not).
+void MainWindowTest::warnsWhenEpsSwampsTheScales() {
+    auto* method = window_->findChild<QComboBox*>("methodCombo");
+    method->setCurrentIndex(method->findData(QStringLiteral("qzo")));
+    window_->findChild<QSpinBox*>("stepsSpin")->setValue(1);
+    window_->findChild<QSpinBox*>("batchSpin")->setValue(1);
+    window_->findChild<QSpinBox*>("evalEverySpin")->setValue(0);
+    auto* eps = window_->findChild<QLineEdit*>("epsEdit");
+    const QString defaultEps = eps->text();
+    TrainingPanel* tp = window_->trainingPanel();
+    QVERIFY(!tp->logText().contains(QStringLiteral("Warning: eps")));
+    eps->setText(QStringLiteral("0.05"));
+    QTRY_VERIFY(window_->methodPanel()->validationMessage().isEmpty());
+    QTest::mouseClick(button("startButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(tp->logText().contains(QStringLiteral("Warning: eps is above 10% of the scales of")),
+                             kLoadTimeoutMs);
+    QVERIFY(tp->logText().contains(QStringLiteral("of the median |scale|")));
+    QTRY_COMPARE_WITH_TIMEOUT(tp->state(), TrainingState::Idle, 120'000);
+    eps->setText(defaultEps);
 }
 
 void MainWindowTest::trainsQzoByClickingStartWithPlotsMemoryAndPauseResume() {
