@@ -63,6 +63,7 @@ TrainConfig config_from_args(const Args& args) {
     c.validation_fraction = args.number("validation-fraction", c.validation_fraction);
     c.threads = static_cast<int>(args.integer("threads", c.threads));
     if (args.flag("train-min")) c.train_min = true;
+    if (args.flag("relative-eps")) c.relative_eps = true;
     if (c.model.empty()) throw UsageError("train needs --model FILE (or \"model\" in the config)");
     if (c.data.empty()) throw UsageError("train needs --data FILE (or \"data\" in the config)");
     try {
@@ -80,7 +81,7 @@ int run_train(const std::vector<std::string>& argv) {
               {"config", "method", "model", "data", "out", "steps", "batch-size", "lr", "eps", "clip", "seed",
                "schedule", "warmup-steps", "min-lr-ratio", "eval-every", "eval-examples", "patience",
                "checkpoint-every", "max-length", "validation-fraction", "threads", "resume", "save-config", "device"},
-              {"train-min", "no-export", "quiet"});
+              {"train-min", "relative-eps", "no-export", "quiet"});
     if (!args.positionals().empty()) throw UsageError("train takes no positional arguments (use --model, --data)");
     const TrainConfig config = config_from_args(args);
     if (args.has("save-config")) {
@@ -109,7 +110,8 @@ int run_train(const std::vector<std::string>& argv) {
         if (!warnings.empty())
             std::fprintf(stderr,
                          "warning: %zu weight(s) get perturbations above 10%% of their scales: such steps wreck "
-                         "them; lower --eps (it is absolute, not relative)\n",
+                         "them; lower --eps (it is absolute), or make it relative to each weight's scales with "
+                         "--relative-eps (then eps ~2e-3, lr ~4e-5, clip ~25 match the absolute defaults on Q4_1)\n",
                          warnings.size());
     }
     if (args.has("resume")) {

@@ -10,7 +10,8 @@
 
 namespace qt {
 
-QzoScales::QzoScales(LlamaModel& model, const QzoOptions& options) : backend_(model.backend()) {
+QzoScales::QzoScales(LlamaModel& model, const QzoOptions& options)
+    : backend_(model.backend()), relative_(options.relative_eps) {
     if (!model.weights_writable())
         throw std::invalid_argument("QZO needs the model loaded with writable weights (LlamaLoadOptions)");
     for (WeightTensor* w : model.trainable_linears()) {
@@ -50,13 +51,15 @@ QzoScales::QzoScales(LlamaModel& model, const QzoOptions& options) : backend_(mo
         const auto mid = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
         std::nth_element(values.begin(), mid, values.end());
         g.median_abs = values.empty() ? 0.0f : *mid;
+        g.unit = relative_ ? g.median_abs : 1.0f;
     }
 }
 
 std::vector<std::string> QzoScales::eps_warnings(double eps, double max_share) const {
     std::vector<std::pair<double, const Group*>> over;
     for (const Group& g : groups_) {
-        const double share = g.median_abs > 0 ? eps / g.median_abs : INFINITY;
+        const double share = relative_ ? (g.median_abs > 0 ? eps : 0.0)
+                                       : (g.median_abs > 0 ? eps / g.median_abs : INFINITY);
         if (share > max_share) over.emplace_back(share, &g);
     }
     std::sort(over.begin(), over.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
@@ -73,23 +76,26 @@ std::vector<std::string> QzoScales::eps_warnings(double eps, double max_share) c
 
 void QzoScales::perturb(ZoNoise noise, float alpha) {
     for (const Group& g : groups_)
-        backend_.zo_write_scales(g.view, master_.f32() + g.index0, alpha, noise, static_cast<uint64_t>(g.index0));
+        backend_.zo_write_scales(g.view, master_.f32() + g.index0, alpha * g.unit, noise,
+                                 static_cast<uint64_t>(g.index0));
 }
 
 void QzoScales::finish_step(ZoNoise noise, float coeff) {
     // QZO update: Delta <- max(Delta - eta d' z, 0), the bound applied to |Delta| for
     // signed scales (quant_scale_fields.h); minima are unconstrained. Groups lie back
     // to back in the master and in z, so the masters of each run of groups under the
-    // same rule take one update (one GPU launch, not one per weight); then every
-    // field is written from its master, which also restores when coeff is 0.
+    // same rule and unit take one update (one GPU launch, not one per weight); then
+    // every field is written from its master, which also restores when coeff is 0.
     if (coeff != 0.0f) {
         for (size_t i = 0; i < groups_.size();) {
             size_t j = i + 1;
-            while (j < groups_.size() && groups_[j].field.keep_sign == groups_[i].field.keep_sign) ++j;
+            while (j < groups_.size() && groups_[j].field.keep_sign == groups_[i].field.keep_sign &&
+                   groups_[j].unit == groups_[i].unit)
+                ++j;
             const int64_t first = groups_[i].index0;
             const int64_t count = groups_[j - 1].index0 + groups_[j - 1].view.count - first;
-            backend_.zo_update_masters(master_.f32() + first, count, coeff, groups_[i].field.keep_sign, noise,
-                                       static_cast<uint64_t>(first));
+            backend_.zo_update_masters(master_.f32() + first, count, coeff * groups_[i].unit,
+                                       groups_[i].field.keep_sign, noise, static_cast<uint64_t>(first));
             i = j;
         }
     }

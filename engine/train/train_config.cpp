@@ -26,6 +26,7 @@ void for_each_field(TrainConfig& c, Visit&& v) {
     v("warmup_steps", c.warmup_steps);
     v("min_lr_ratio", c.min_lr_ratio);
     v("train_min", c.train_min);
+    v("relative_eps", c.relative_eps);
     v("eval_every", c.eval_every);
     v("eval_examples", c.eval_examples);
     v("patience", c.patience);

@@ -25,6 +25,7 @@ struct TrainConfig {
     int64_t warmup_steps = 0;
     double min_lr_ratio = 0.0;
     bool train_min = false;       // QZO: also train Q4_1/Q5_1 m and K-quant dmin
+    bool relative_eps = false;    // QZO: eps, lr and clip in units of each weight's median scale (QzoOptions)
 
     int64_t eval_every = 0;       // steps between evaluations (0: only at the end)
     int64_t eval_examples = 64;   // validation examples per evaluation (0: all)

@@ -48,6 +48,7 @@ std::unique_ptr<ZoParameters> make_zo_parameters(const TrainConfig& config, Llam
     if (config.method == "qzo") {
         QzoOptions o;
         o.train_min = config.train_min;
+        o.relative_eps = config.relative_eps;
         return std::make_unique<QzoScales>(model, o);
     }
     if (config.method == "mezo") return std::make_unique<MezoWeights>(model);

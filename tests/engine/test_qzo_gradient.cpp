@@ -473,3 +473,55 @@ TEST(QzoEpsWarnings, NameTheGroupsWhoseScalesEpsSwampsWorstFirst) {
     for (const auto& g : groups) expected += eps / g.median_abs > 0.1;
     EXPECT_EQ(some.size(), expected);
 }
+
+// relative_eps: each weight's scales are perturbed and updated in units of their
+// own median |value|, so every block type sees the same relative step: the fields
+// must be fp16(master + (alpha * s) * z) and the masters move by (coeff * s) * z,
+// with s the group's median, exactly as the absolute formulas with alpha * s and
+// coeff * s; every group then gets the share eps itself in the warnings.
+TEST(QzoRelativeEps, PerturbsAndUpdatesEachWeightInUnitsOfItsScale) {
+    const TinyModel tiny = write_tiny(qt::GgmlType::Q4_0, "qzo-relative");
+    auto backend = qt::make_cpu_backend(1);
+    qt::LlamaLoadOptions lo;
+    lo.writable_weights = true;
+    auto model = qt::LlamaModel::load(tiny.file, *backend, lo);
+    qt::QzoOptions options;
+    options.relative_eps = true;
+    qt::QzoScales scales(*model, options);
+    ASSERT_TRUE(scales.relative_eps());
+    std::vector<float> before(static_cast<size_t>(scales.size())), after(before.size());
+    scales.read(0, scales.size(), before.data());
+    const qt::ZoNoise noise{7, 3};
+    const float alpha = 0.01f, coeff = 0.5f;
+    float smallest = INFINITY, largest = 0.0f;
+    scales.perturb(noise, alpha);
+    for (const auto& g : scales.groups()) {
+        ASSERT_GT(g.median_abs, 0.0f);
+        EXPECT_EQ(g.unit, g.median_abs) << g.tensor;
+        smallest = std::min(smallest, g.unit);
+        largest = std::max(largest, g.unit);
+        const float a = alpha * g.unit;
+        for (int64_t b = 0; b < g.view.count; ++b) {
+            const size_t i = static_cast<size_t>(g.index0 + b);
+            const float z = qt::philox_normal(noise.seed, noise.step, static_cast<uint64_t>(i));
+            const float step = a * z;
+            uint16_t h16;
+            std::memcpy(&h16, static_cast<uint8_t*>(g.view.blocks) + b * g.view.block_bytes + g.view.field_offset, 2);
+            ASSERT_EQ(h16, qt::fp32_to_fp16(before[i] + step)) << g.tensor << " block " << b;
+        }
+    }
+    EXPECT_GT(largest, 1.5f * smallest) << "the groups' scales should differ for this test to mean something";
+    scales.finish_step(noise, coeff);
+    scales.read(0, scales.size(), after.data());
+    for (const auto& g : scales.groups())
+        for (int64_t b = 0; b < g.view.count; ++b) {
+            const size_t i = static_cast<size_t>(g.index0 + b);
+            const float z = qt::philox_normal(noise.seed, noise.step, static_cast<uint64_t>(i));
+            const float c = coeff * g.unit;
+            float v = before[i] - c * z;
+            if (g.field.keep_sign) v = before[i] < 0.0f ? std::min(v, 0.0f) : std::max(v, 0.0f);
+            ASSERT_EQ(after[i], v) << g.tensor << " block " << b;
+        }
+    EXPECT_TRUE(scales.eps_warnings(0.05).empty());
+    EXPECT_EQ(scales.eps_warnings(0.2).size(), scales.groups().size());
+}
