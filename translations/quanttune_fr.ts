@@ -381,8 +381,8 @@
             <translation>Avertissement : %1</translation>
         </message>
         <message>
-            <source>Warning: eps is above 10% of the scales of %1 weights; steps that large wreck them. Lower eps: it is absolute, not relative to each scale.</source>
-            <translation>Avertissement : eps dépasse 10% des échelles de %1 poids ; des pas aussi grands les détruisent. Baissez eps : il est absolu, pas relatif à chaque échelle.</translation>
+            <source>Warning: eps is above 10% of the scales of %1 weights; steps that large wreck them. Lower eps, or make the perturbation relative to each weight&apos;s scale (Method page).</source>
+            <translation>Avertissement : eps dépasse 10% des échelles de %1 poids ; des pas aussi grands les détruisent. Baissez eps, ou rendez la perturbation relative à l&apos;échelle de chaque poids (page Méthode).</translation>
         </message>
         <message>
             <source>stopped</source>
@@ -866,6 +866,18 @@
         <message>
             <source>Also train block minimums</source>
             <translation>Entraîner aussi les minimums de bloc</translation>
+        </message>
+        <message>
+            <source>Relative perturbation</source>
+            <translation>Perturbation relative</translation>
+        </message>
+        <message>
+            <source>QZO only: perturbation, learning rate and clipping in units of each weight&apos;s typical scale, so that K-quant models (Q4_K_M, Q6_K ...), whose scales are 50 to 300 times smaller than Q4_1&apos;s, are not wrecked by a perturbation meant for Q4_1. About 2e-3 / 4e-5 / 25 then match the absolute defaults.</source>
+            <translation>QZO seulement : perturbation, taux d&apos;apprentissage et seuil d&apos;écrêtage en unités de l&apos;échelle typique de chaque poids, pour que les modèles K-quant (Q4_K_M, Q6_K ...), dont les échelles sont 50 à 300 fois plus petites que celles de Q4_1, ne soient pas détruits par une perturbation pensée pour Q4_1. Environ 2e-3 / 4e-5 / 25 correspondent alors aux valeurs absolues par défaut.</translation>
+        </message>
+        <message>
+            <source>in units of each weight&apos;s scale</source>
+            <translation>en unités de l&apos;échelle de chaque poids</translation>
         </message>
         <message>
             <source>QZO only: also train the offset m of Q4_1/Q5_1 blocks. Off in the paper.</source>

@@ -381,8 +381,8 @@
             <translation>Aviso: %1</translation>
         </message>
         <message>
-            <source>Warning: eps is above 10% of the scales of %1 weights; steps that large wreck them. Lower eps: it is absolute, not relative to each scale.</source>
-            <translation>Aviso: eps passa de 10% das escalas de %1 pesos; passos tão grandes os destroem. Reduza eps: ele é absoluto, não relativo a cada escala.</translation>
+            <source>Warning: eps is above 10% of the scales of %1 weights; steps that large wreck them. Lower eps, or make the perturbation relative to each weight&apos;s scale (Method page).</source>
+            <translation>Aviso: eps passa de 10% das escalas de %1 pesos; passos tão grandes os destroem. Reduza eps, ou torne a perturbação relativa à escala de cada peso (página Método).</translation>
         </message>
         <message>
             <source>stopped</source>
@@ -866,6 +866,18 @@
         <message>
             <source>Also train block minimums</source>
             <translation>Treinar também os mínimos de bloco</translation>
+        </message>
+        <message>
+            <source>Relative perturbation</source>
+            <translation>Perturbação relativa</translation>
+        </message>
+        <message>
+            <source>QZO only: perturbation, learning rate and clipping in units of each weight&apos;s typical scale, so that K-quant models (Q4_K_M, Q6_K ...), whose scales are 50 to 300 times smaller than Q4_1&apos;s, are not wrecked by a perturbation meant for Q4_1. About 2e-3 / 4e-5 / 25 then match the absolute defaults.</source>
+            <translation>Só QZO: perturbação, taxa de aprendizado e limiar de corte em unidades da escala típica de cada peso, para que modelos K-quant (Q4_K_M, Q6_K ...), cujas escalas são 50 a 300 vezes menores que as de Q4_1, não sejam destruídos por uma perturbação pensada para Q4_1. Cerca de 2e-3 / 4e-5 / 25 correspondem então aos padrões absolutos.</translation>
+        </message>
+        <message>
+            <source>in units of each weight&apos;s scale</source>
+            <translation>em unidades da escala de cada peso</translation>
         </message>
         <message>
             <source>QZO only: also train the offset m of Q4_1/Q5_1 blocks. Off in the paper.</source>

@@ -381,8 +381,8 @@
             <translation>警告：%1</translation>
         </message>
         <message>
-            <source>Warning: eps is above 10% of the scales of %1 weights; steps that large wreck them. Lower eps: it is absolute, not relative to each scale.</source>
-            <translation>警告：eps 超过 %1 个权重的缩放值的 10%；这么大的扰动会破坏它们。请调小 eps：它是绝对值，不是相对于各缩放值的比例。</translation>
+            <source>Warning: eps is above 10% of the scales of %1 weights; steps that large wreck them. Lower eps, or make the perturbation relative to each weight&apos;s scale (Method page).</source>
+            <translation>警告：eps 超过 %1 个权重的缩放值的 10%；这么大的扰动会破坏它们。请调小 eps，或让扰动相对于各权重的缩放值（方法页）。</translation>
         </message>
         <message>
             <source>stopped</source>
@@ -866,6 +866,18 @@
         <message>
             <source>Also train block minimums</source>
             <translation>同时训练块最小值</translation>
+        </message>
+        <message>
+            <source>Relative perturbation</source>
+            <translation>相对扰动</translation>
+        </message>
+        <message>
+            <source>QZO only: perturbation, learning rate and clipping in units of each weight&apos;s typical scale, so that K-quant models (Q4_K_M, Q6_K ...), whose scales are 50 to 300 times smaller than Q4_1&apos;s, are not wrecked by a perturbation meant for Q4_1. About 2e-3 / 4e-5 / 25 then match the absolute defaults.</source>
+            <translation>仅 QZO：扰动、学习率和裁剪阈值都以各权重的典型缩放值为单位，这样 K-quant 模型（Q4_K_M、Q6_K ……）的缩放值比 Q4_1 小 50 到 300 倍，也不会被为 Q4_1 设定的扰动破坏。此时约 2e-3 / 4e-5 / 25 与绝对模式的默认值相当。</translation>
+        </message>
+        <message>
+            <source>in units of each weight&apos;s scale</source>
+            <translation>以各权重的缩放值为单位</translation>
         </message>
         <message>
             <source>QZO only: also train the offset m of Q4_1/Q5_1 blocks. Off in the paper.</source>

@@ -233,7 +233,7 @@ void EngineWorker::startTraining(const TrainConfig& config) {
                 emit logLine(tr("Warning: %1").arg(QString::fromStdString(warnings[i])));
             if (!warnings.empty())
                 emit logLine(tr("Warning: eps is above 10% of the scales of %1 weights; steps that large wreck them. "
-                                "Lower eps: it is absolute, not relative to each scale.")
+                                "Lower eps, or make the perturbation relative to each weight's scale (Method page).")
                                  .arg(warnings.size()));
         }
         emit trainingStateChanged(state_);

@@ -90,9 +90,11 @@ MethodPanel::MethodPanel(QWidget* parent) : QWidget(parent) {
     evalExamples_ = spin("evalExamplesSpin", 0, 10'000'000);
     patience_ = spin("patienceSpin", 0, 100'000);
     trainMin_ = new QCheckBox(paramBox_);
+    relativeEps_ = new QCheckBox(paramBox_);
+    relativeEps_->setObjectName("relativeEpsCheck");
     // Label texts are set in retranslate().
     QWidget* fields[] = {steps_, batch_, lr_, eps_, clip_, schedule_, warmup_, minLr_, seed_, maxLength_,
-                         valFraction_, evalEvery_, evalExamples_, patience_, trainMin_};
+                         valFraction_, evalEvery_, evalExamples_, patience_, trainMin_, relativeEps_};
     for (QWidget* f : fields) form_->addRow(new QLabel(paramBox_), f);
 
     validation_ = new QLabel(this);
@@ -110,6 +112,7 @@ MethodPanel::MethodPanel(QWidget* parent) : QWidget(parent) {
     connect(method_, &QComboBox::currentIndexChanged, this, [this] {
         clip_->setEnabled(method_->currentData().toString() == QLatin1String("qzo"));
         trainMin_->setEnabled(method_->currentData().toString() == QLatin1String("qzo"));
+        relativeEps_->setEnabled(method_->currentData().toString() == QLatin1String("qzo"));
         retranslate();
         revalidate();
     });
@@ -119,6 +122,7 @@ MethodPanel::MethodPanel(QWidget* parent) : QWidget(parent) {
     for (QDoubleSpinBox* d : {minLr_, valFraction_}) connect(d, &QDoubleSpinBox::valueChanged, this, &MethodPanel::revalidate);
     connect(schedule_, &QComboBox::currentIndexChanged, this, &MethodPanel::revalidate);
     connect(trainMin_, &QCheckBox::toggled, this, &MethodPanel::revalidate);
+    connect(relativeEps_, &QCheckBox::toggled, this, &MethodPanel::revalidate);
 
     applySafeDefaults();
     retranslate();
@@ -145,6 +149,7 @@ bool MethodPanel::readConfig(TrainConfig& c, QString* error) const {
     c.eval_examples = evalExamples_->value();
     c.patience = patience_->value();
     c.train_min = trainMin_->isChecked();
+    c.relative_eps = relativeEps_->isChecked();
     try {
         validate(c);
     } catch (const std::exception& e) {
@@ -172,6 +177,7 @@ void MethodPanel::setConfig(const TrainConfig& c) {
     evalExamples_->setValue(static_cast<int>(c.eval_examples));
     patience_->setValue(static_cast<int>(c.patience));
     trainMin_->setChecked(c.train_min);
+    relativeEps_->setChecked(c.relative_eps);
     revalidate();
 }
 
@@ -244,8 +250,12 @@ void MethodPanel::retranslate() {
         {tr("Examples per check"), tr("How many held-out examples each check uses (0: all).")},
         {tr("Patience"), tr("Stop early after this many checks without improvement (0: never stop early).")},
         {tr("Also train block minimums"), tr("QZO only: also train the offset m of Q4_1/Q5_1 blocks. Off in the paper.")},
+        {tr("Relative perturbation"),
+         tr("QZO only: perturbation, learning rate and clipping in units of each weight's typical scale, so that "
+            "K-quant models (Q4_K_M, Q6_K ...), whose scales are 50 to 300 times smaller than Q4_1's, are not "
+            "wrecked by a perturbation meant for Q4_1. About 2e-3 / 4e-5 / 25 then match the absolute defaults.")},
     };
-    for (int i = 0; i < 15; ++i) {
+    for (int i = 0; i < 16; ++i) {
         auto* label = qobject_cast<QLabel*>(form_->itemAt(i, QFormLayout::LabelRole)->widget());
         label->setText(rows[i].label + QLatin1Char(':'));
         label->setToolTip(rows[i].tip);
@@ -255,6 +265,7 @@ void MethodPanel::retranslate() {
     schedule_->setItemText(1, tr("linear decay"));
     schedule_->setItemText(2, tr("cosine decay"));
     trainMin_->setText(tr("Q4_1/Q5_1 minimum m"));
+    relativeEps_->setText(tr("in units of each weight's scale"));
     revalidate();
 }
 

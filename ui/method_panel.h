@@ -64,6 +64,7 @@ private:
     QSpinBox* evalExamples_;
     QSpinBox* patience_;
     QCheckBox* trainMin_;
+    QCheckBox* relativeEps_;
     QLabel* validation_;
 };
 
