@@ -83,7 +83,7 @@ for i in range(400):
                 status_train=fail
             echo "train on $dev: $(( ($(date +%s%N) - t0) / 1000000 )) ms for ${QT_TRAIN_STEPS:-20} steps and 2 evaluations"
         done
-        grep -E "^device:|^eval after|^memory" "$LOGS/train.log"
+        grep -E "^device:|^plan:|^eval after|^memory" "$LOGS/train.log"
     fi
     echo "train: $status_train"
 

@@ -414,6 +414,9 @@ void EngineWorker::planMemory(int maxTokens, int batchSize) {
         MemoryPlanShape shape;
         shape.max_tokens = maxTokens;
         shape.batch_size = batchSize;
+        // As training on this device will run: side by side, with the tensor cores' scratch, on a GPU.
+        shape.batch_tokens = backend_ ? backend_->preferred_batch_tokens() : 0;
+        shape.tensor_core_scratch = shape.batch_tokens > 0;
         MemoryPlans out;
         out.max_tokens = maxTokens;
         out.batch_size = batchSize;

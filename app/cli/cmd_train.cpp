@@ -11,6 +11,8 @@
 #include "backend/backend_factory.h"
 #include "cli/cli_args.h"
 #include "cli/commands.h"
+#include "gguf/gguf_file.h"
+#include "memory/training_memory_plan.h"
 #include "methods/qzo_scales.h"
 #include "train/metrics_log.h"
 #include "train/training_session.h"
@@ -104,6 +106,21 @@ int run_train(const std::vector<std::string>& argv) {
                  static_cast<long long>(session.params().size()),
                  human_bytes(static_cast<double>(session.params().trainable_bytes())).c_str(),
                  backend->name().c_str());
+    {
+        // What the GUI's memory view plans for this run, to compare with the ledger printed at the end.
+        MemoryPlanShape shape;
+        shape.max_tokens = config.max_length;
+        shape.batch_size = config.batch_size;
+        shape.batch_tokens = backend->preferred_batch_tokens();
+        shape.tensor_core_scratch = shape.batch_tokens > 0;
+        shape.qzo_train_min = config.train_min;
+        const std::unique_ptr<GgufFile> file = GgufFile::open(config.model);
+        for (const TrainingMemoryPlan& p : plan_training_memory(*file, shape))
+            if (p.method == config.method)
+                std::fprintf(stderr, "plan: %s, activations %s (%s)\n", human_bytes(static_cast<double>(p.total())).c_str(),
+                             human_bytes(static_cast<double>(p.bytes[static_cast<int>(MemoryCategory::Activations)])).c_str(),
+                             p.basis.c_str());
+    }
     if (const auto* qzo = dynamic_cast<const QzoScales*>(&session.params())) {
         const auto warnings = qzo->eps_warnings(config.eps);
         for (size_t i = 0; i < warnings.size() && i < 5; ++i) std::fprintf(stderr, "warning: %s\n", warnings[i].c_str());

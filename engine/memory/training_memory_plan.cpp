@@ -1,5 +1,6 @@
 #include "memory/training_memory_plan.h"
 
+#include <algorithm>
 #include <string_view>
 
 #include "gguf/gguf_file.h"
@@ -53,7 +54,25 @@ std::vector<TrainingMemoryPlan> plan_training_memory(const GgufFile& file, const
     // ZO forward: LlamaModel's workspace for one sequence (x, xn, q, att: dim;
     // k, v: kv; gate, up: ffn; logits: vocab, float32), BatchLoss's host logits
     // (max_tokens x vocab float32) and one fp16 KV cache of max_tokens positions.
-    const int64_t zo_activations = T * (4LL * c.dim + 2 * kv + 2LL * c.ffn_dim + c.vocab_size) * 4 + T * c.vocab_size * 4;
+    int64_t zo_activations = T * (4LL * c.dim + 2 * kv + 2LL * c.ffn_dim + c.vocab_size) * 4 + T * c.vocab_size * 4;
+    int64_t forward_tokens = T;
+    if (shape.batch_tokens > 0) {
+        // Sequences side by side: the workspace for all their tokens, logits for one
+        // head chunk, targets and row losses (16 bytes a token).
+        const int64_t seqs = std::max<int64_t>(1, std::min<int64_t>(shape.batch_size, shape.batch_tokens / T));
+        forward_tokens = seqs * T;
+        const int64_t chunk_rows = std::max<int64_t>(64, (int64_t{64} << 20) / (4LL * c.vocab_size));
+        zo_activations = forward_tokens * (4LL * c.dim + 2 * kv + 2LL * c.ffn_dim) * 4 +
+                         std::min(forward_tokens, chunk_rows) * c.vocab_size * 4 + forward_tokens * 16 +
+                         T * c.vocab_size * 4;
+    }
+    if (shape.tensor_core_scratch) {
+        int64_t largest_linear = 0;
+        for (const GgufTensorInfo& t : file.tensors())
+            if (t.dims.size() == 2) largest_linear = std::max(largest_linear, t.num_elements());
+        zo_activations += forward_tokens * std::max(c.dim, c.ffn_dim) * 2 +
+                          std::min<int64_t>(largest_linear * 2, int64_t{96} << 20) + (int64_t{32} << 20);
+    }
     const int64_t zo_kv = 2LL * c.n_layers * T * kv * 2;
 
     TrainingMemoryPlan qzo;
@@ -63,7 +82,7 @@ std::vector<TrainingMemoryPlan> plan_training_memory(const GgufFile& file, const
     at(qzo, MemoryCategory::Activations) = zo_activations;
     at(qzo, MemoryCategory::KvCache) = zo_kv;
     qzo.basis = "weights as stored in the file, a float32 master of each trained block scale (" +
-                std::to_string(qzo_scales) + " scales), one forward pass of " + std::to_string(T) +
+                std::to_string(qzo_scales) + " scales), one forward pass of " + std::to_string(forward_tokens) +
                 " tokens; no gradients, no optimizer states";
 
     TrainingMemoryPlan mezo;
@@ -73,7 +92,7 @@ std::vector<TrainingMemoryPlan> plan_training_memory(const GgufFile& file, const
     at(mezo, MemoryCategory::Activations) = zo_activations;
     at(mezo, MemoryCategory::KvCache) = zo_kv;
     mezo.basis = "linear layers expanded to float32 (" + std::to_string(linear_params) +
-                 " weights x 4 B), the rest as stored, one forward pass of " + std::to_string(T) +
+                 " weights x 4 B), the rest as stored, one forward pass of " + std::to_string(forward_tokens) +
                  " tokens; no gradients, no optimizer states";
 
     // Full fine-tuning, mixed precision: every parameter trains. Activations kept

@@ -22,8 +22,15 @@ class GgufFile;
 
 struct MemoryPlanShape {
     int max_tokens = 256;  // tokens per sequence
-    int batch_size = 4;    // sequences per step (ZO runs them one after another)
+    int batch_size = 4;    // sequences per step
     bool qzo_train_min = false;
+    // Backend::preferred_batch_tokens of the device: 0, the sequences of a step run
+    // one after another (CPU); else up to that many tokens side by side, padded
+    // to max_tokens, through LlamaModel::forward_nll_batch (its head in 64 MiB chunks).
+    int batch_tokens = 0;
+    // The CUDA tensor-core path's own memory: a bf16 copy of the activations and
+    // of one weight tile (at most 96 MiB), and cuBLAS's 32 MiB workspace.
+    bool tensor_core_scratch = false;
 };
 
 struct TrainingMemoryPlan {
