@@ -50,6 +50,8 @@ TrainConfig config_from_args(const Args& args) {
     c.out_dir = args.str("out", c.out_dir);
     c.steps = args.integer("steps", c.steps);
     c.batch_size = static_cast<int>(args.integer("batch-size", c.batch_size));
+    // Before --lr/--eps/--clip: those given with --relative-eps are relative ones.
+    if (args.flag("relative-eps")) use_relative_eps(c);
     c.lr = args.number("lr", c.lr);
     c.eps = args.number("eps", c.eps);
     c.clip = args.number("clip", c.clip);
@@ -65,7 +67,6 @@ TrainConfig config_from_args(const Args& args) {
     c.validation_fraction = args.number("validation-fraction", c.validation_fraction);
     c.threads = static_cast<int>(args.integer("threads", c.threads));
     if (args.flag("train-min")) c.train_min = true;
-    if (args.flag("relative-eps")) c.relative_eps = true;
     if (c.model.empty()) throw UsageError("train needs --model FILE (or \"model\" in the config)");
     if (c.data.empty()) throw UsageError("train needs --data FILE (or \"data\" in the config)");
     try {
@@ -124,12 +125,19 @@ int run_train(const std::vector<std::string>& argv) {
     if (const auto* qzo = dynamic_cast<const QzoScales*>(&session.params())) {
         const auto warnings = qzo->eps_warnings(config.eps);
         for (size_t i = 0; i < warnings.size() && i < 5; ++i) std::fprintf(stderr, "warning: %s\n", warnings[i].c_str());
-        if (!warnings.empty())
+        if (!warnings.empty() && qzo->relative_eps())
+            std::fprintf(stderr, "warning: relative eps %g moves every weight's scales by more than 10%%: lower --eps\n",
+                         config.eps);
+        else if (!warnings.empty())
             std::fprintf(stderr,
                          "warning: %zu weight(s) get perturbations above 10%% of their scales: such steps wreck "
                          "them; lower --eps (it is absolute), or make it relative to each weight's scales with "
-                         "--relative-eps (then eps ~2e-3, lr ~4e-5, clip ~25 match the absolute defaults on Q4_1)\n",
-                         warnings.size());
+                         "--relative-eps (its defaults eps %g, lr %g, clip %g match the absolute ones on Q4_1)\n",
+                         warnings.size(), kRelativeQzoDefaults.eps, kRelativeQzoDefaults.lr, kRelativeQzoDefaults.clip);
+        for (const std::string& line : qzo->frozen_groups()) std::fprintf(stderr, "note: %s\n", line.c_str());
+        if (qzo->relative_eps())
+            std::fprintf(stderr, "qzo: relative perturbation, eps %g lr %g clip %g in units of each weight's median |scale|\n",
+                         config.eps, config.lr, config.clip);
     }
     if (args.has("resume")) {
         session.resume(args.str("resume", ""));

@@ -239,6 +239,11 @@ void quantize_row_reference(GgmlType type, const float* x, void* dst, int64_t n)
 void write_random_llama_gguf(const std::string& path, const RandomLlamaSpec& s) {
     if (s.dim % s.n_heads || s.n_heads % s.n_kv_heads)
         throw std::invalid_argument("random model: dim must divide into heads, heads into key/value heads");
+    for (const auto& [role, type] : s.linear_types)
+        if (role != "attn_q" && role != "attn_k" && role != "attn_v" && role != "attn_output" && role != "ffn_gate" &&
+            role != "ffn_up" && role != "ffn_down")
+            throw std::invalid_argument("random model: unknown linear role \"" + role +
+                                        "\" (known: attn_q, attn_k, attn_v, attn_output, ffn_gate, ffn_up, ffn_down)");
     GgufWriter w;
     w.set_string("general.architecture", "llama");
     w.set_string("general.name", "quanttune-random-llama");
@@ -283,15 +288,19 @@ void write_random_llama_gguf(const std::string& path, const RandomLlamaSpec& s) 
     const float ffn_std = 1.0f / std::sqrt(static_cast<float>(s.ffn_dim));
     for (int l = 0; l < s.n_layers; ++l) {
         const std::string p = "blk." + std::to_string(l) + ".";
+        auto linear = [&](const std::string& role, int64_t cols, int64_t rows, float std) {
+            const auto it = s.linear_types.find(role);
+            matrix(p + role + ".weight", it == s.linear_types.end() ? s.weight_type : it->second, cols, rows, std);
+        };
         norm(p + "attn_norm.weight");
-        matrix(p + "attn_q.weight", s.weight_type, s.dim, s.dim, in_std);
-        matrix(p + "attn_k.weight", s.weight_type, s.dim, kv, in_std);
-        matrix(p + "attn_v.weight", s.weight_type, s.dim, kv, in_std);
-        matrix(p + "attn_output.weight", s.weight_type, s.dim, s.dim, in_std);
+        linear("attn_q", s.dim, s.dim, in_std);
+        linear("attn_k", s.dim, kv, in_std);
+        linear("attn_v", s.dim, kv, in_std);
+        linear("attn_output", s.dim, s.dim, in_std);
         norm(p + "ffn_norm.weight");
-        matrix(p + "ffn_gate.weight", s.weight_type, s.dim, s.ffn_dim, in_std);
-        matrix(p + "ffn_up.weight", s.weight_type, s.dim, s.ffn_dim, in_std);
-        matrix(p + "ffn_down.weight", s.weight_type, s.ffn_dim, s.dim, ffn_std);
+        linear("ffn_gate", s.dim, s.ffn_dim, in_std);
+        linear("ffn_up", s.dim, s.ffn_dim, in_std);
+        linear("ffn_down", s.ffn_dim, s.dim, ffn_std);
     }
     w.write(path);
 }

@@ -5,6 +5,7 @@
 // from normal floats with ggml's reference rounding; K-quants as random codes
 // with scales set for the same spread); norms are F32 near 1.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,11 @@ struct RandomLlamaSpec {
     int context_length = 256;
     bool tied_output = true;
     GgmlType weight_type = GgmlType::Q4_1;
+    // Types by linear role ("attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate",
+    // "ffn_up", "ffn_down") that differ from weight_type: a mixed file such as
+    // llama.cpp's Q4_K_M (Q6_K ffn_down among Q4_K). K-quants need dim and ffn_dim
+    // multiples of 256.
+    std::map<std::string, GgmlType> linear_types;
     GgmlType embedding_type = GgmlType::Q8_0;
     uint64_t seed = 1;
     // When set, the tokenizer.* metadata is copied from this file and vocab_size follows it.

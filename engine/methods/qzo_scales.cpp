@@ -55,6 +55,25 @@ QzoScales::QzoScales(LlamaModel& model, const QzoOptions& options)
     }
 }
 
+std::vector<std::string> QzoScales::frozen_groups() const {
+    std::vector<std::string> lines;
+    for (const Group& g : groups_) {
+        if (!g.frozen()) continue;
+        std::vector<float> values(static_cast<size_t>(g.view.count));
+        backend_.download(values.data(), master_.f32() + g.index0, values.size() * sizeof(float));
+        const auto zeros = std::count(values.begin(), values.end(), 0.0f);
+        char buf[256];
+        std::snprintf(buf, sizeof buf,
+                      "%s (%s): %lld of its %lld block %ss are 0, so its median |%s| is 0 and the relative "
+                      "perturbation has no unit for it: it stays as loaded",
+                      g.tensor.c_str(), std::string(ggml_type_name(g.type)).c_str(), static_cast<long long>(zeros),
+                      static_cast<long long>(g.view.count), g.field.is_min ? "min" : "scale",
+                      g.field.is_min ? "min" : "scale");
+        lines.emplace_back(buf);
+    }
+    return lines;
+}
+
 std::vector<std::string> QzoScales::eps_warnings(double eps, double max_share) const {
     std::vector<std::pair<double, const Group*>> over;
     for (const Group& g : groups_) {
@@ -75,17 +94,20 @@ std::vector<std::string> QzoScales::eps_warnings(double eps, double max_share) c
 }
 
 void QzoScales::perturb(ZoNoise noise, float alpha) {
+    // relative_eps: alpha * s per weight, one zo_write_scales call each already.
     for (const Group& g : groups_)
-        backend_.zo_write_scales(g.view, master_.f32() + g.index0, alpha * g.unit, noise,
-                                 static_cast<uint64_t>(g.index0));
+        if (!g.frozen())
+            backend_.zo_write_scales(g.view, master_.f32() + g.index0, alpha * g.unit, noise,
+                                     static_cast<uint64_t>(g.index0));
 }
 
 void QzoScales::finish_step(ZoNoise noise, float coeff) {
     // QZO update: Delta <- max(Delta - eta d' z, 0), the bound applied to |Delta| for
     // signed scales (quant_scale_fields.h); minima are unconstrained. Groups lie back
     // to back in the master and in z, so the masters of each run of groups under the
-    // same rule and unit take one update (one GPU launch, not one per weight); then
-    // every field is written from its master, which also restores when coeff is 0.
+    // same rule and unit take one update (one GPU launch, not one per weight; with
+    // relative_eps units differ, so one per weight); frozen weights (unit 0) none.
+    // Then every field is written from its master, which also restores when coeff is 0.
     if (coeff != 0.0f) {
         for (size_t i = 0; i < groups_.size();) {
             size_t j = i + 1;
@@ -94,8 +116,9 @@ void QzoScales::finish_step(ZoNoise noise, float coeff) {
                 ++j;
             const int64_t first = groups_[i].index0;
             const int64_t count = groups_[j - 1].index0 + groups_[j - 1].view.count - first;
-            backend_.zo_update_masters(master_.f32() + first, count, coeff * groups_[i].unit,
-                                       groups_[i].field.keep_sign, noise, static_cast<uint64_t>(first));
+            if (!groups_[i].frozen())
+                backend_.zo_update_masters(master_.f32() + first, count, coeff * groups_[i].unit,
+                                           groups_[i].field.keep_sign, noise, static_cast<uint64_t>(first));
             i = j;
         }
     }

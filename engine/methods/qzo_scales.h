@@ -36,8 +36,9 @@ struct QzoOptions {
     // there eps 1e-4 is 0.2% of a Q4_1 scale (median 0.051) but 9% of a Q4_K
     // super-block scale (0.0011) and 68% of a Q6_K one (0.00015), and QZO with the
     // fine-food settings took the default model requantized to Q4_K_M from
-    // validation loss 2.18 to 18.95 in 25 steps. A weight whose scales are all 0
-    // stays as it is.
+    // validation loss 2.18 to 18.95 in 25 steps. A weight whose median |scale| is 0
+    // (most of its blocks all zero) has no unit and stays as loaded: frozen_groups().
+    // Settings that match the absolute defaults on Q4_1: train/train_config.h.
     bool relative_eps = false;
 };
 
@@ -56,6 +57,7 @@ public:
         int64_t index0 = 0;
         float median_abs = 0.0f;  // median |value| of the field as loaded (its scale)
         float unit = 1.0f;        // what eps and the update are multiplied by: 1, or median_abs (relative_eps)
+        bool frozen() const { return unit == 0.0f; }  // relative_eps and a median of 0: never moves
     };
     const std::vector<Group>& groups() const { return groups_; }
     // Linear layers left out because their type has no block scale (F16, F32 ...).
@@ -77,6 +79,9 @@ public:
     // relative_eps every group gets the share eps itself.
     bool relative_eps() const { return relative_; }
     std::vector<std::string> eps_warnings(double eps, double max_share = 0.1) const;
+    // One line per group that relative_eps leaves as loaded because its median
+    // |value| is 0 (empty in absolute mode): the user should know a weight is not trained.
+    std::vector<std::string> frozen_groups() const;
 
 private:
     Backend& backend_;

@@ -47,6 +47,18 @@ bool json_has_type(const nlohmann::json& j) {
 
 }  // namespace
 
+const ZoStepDefaults& qzo_step_defaults(bool relative_eps) {
+    return relative_eps ? kRelativeQzoDefaults : kAbsoluteQzoDefaults;
+}
+
+void use_relative_eps(TrainConfig& c) {
+    if (c.relative_eps) return;
+    c.relative_eps = true;
+    c.lr = kRelativeQzoDefaults.lr;
+    c.eps = kRelativeQzoDefaults.eps;
+    c.clip = kRelativeQzoDefaults.clip;
+}
+
 void to_json(nlohmann::json& j, const TrainConfig& c) {
     j = nlohmann::json::object();
     TrainConfig copy = c;
@@ -69,6 +81,13 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
             field = it.value().template get<T>();
         });
         if (!found) throw std::invalid_argument("training config: unknown key \"" + it.key() + "\" (known: " + known + ")");
+    }
+    // The absolute defaults are ~300x too small a step in relative units: a file that
+    // asks for relative_eps without a step gets the relative one.
+    if (c.relative_eps) {
+        if (!j.contains("lr")) c.lr = kRelativeQzoDefaults.lr;
+        if (!j.contains("eps")) c.eps = kRelativeQzoDefaults.eps;
+        if (!j.contains("clip")) c.clip = kRelativeQzoDefaults.clip;
     }
 }
 

@@ -9,6 +9,21 @@
 
 namespace qt {
 
+// QZO's step settings for each kind of perturbation (QzoOptions::relative_eps).
+// Absolute: the engine's tested defaults on the default Q4_1 model (median block
+// scale s = 0.051). Relative: the same step expressed in units of s, so a Q4_1
+// model trains as with the absolute ones while K-quant and Q8_0 weights, whose
+// scales are 15-300x smaller, are no longer swamped:
+//   eps_rel  = eps / s     = 1e-4 / 0.051  ~ 2e-3
+//   the estimate is measured per unit of s, g_rel = s * g_abs, so C_rel = s * C ~ 25
+//   the step lr_rel * g_rel * s must equal lr * g_abs: lr_rel = lr / s^2 ~ 4e-5
+// Measured with quanttune-cli train on the fine-food reviews: bench or commit notes.
+struct ZoStepDefaults {
+    double lr, eps, clip;
+};
+inline constexpr ZoStepDefaults kAbsoluteQzoDefaults{1e-7, 1e-4, 500.0};
+inline constexpr ZoStepDefaults kRelativeQzoDefaults{4e-5, 2e-3, 25.0};
+
 struct TrainConfig {
     std::string method = "qzo";  // "qzo" or "mezo"
     std::string model;           // GGUF path
@@ -17,15 +32,17 @@ struct TrainConfig {
 
     int64_t steps = 200;
     int batch_size = 4;
-    double lr = 1e-7;             // eta
-    double eps = 1e-4;            // SPSA perturbation scale (absolute, on scales of ~1e-2: ~1%)
-    double clip = 500.0;          // QZO's directional derivative clipping threshold C (<= 0: off)
+    double lr = kAbsoluteQzoDefaults.lr;      // eta
+    double eps = kAbsoluteQzoDefaults.eps;    // SPSA perturbation scale (absolute, or relative_eps)
+    double clip = kAbsoluteQzoDefaults.clip;  // QZO's directional derivative clipping threshold C (<= 0: off)
     uint64_t seed = 42;
     std::string schedule = "constant";  // constant | linear | cosine
     int64_t warmup_steps = 0;
     double min_lr_ratio = 0.0;
     bool train_min = false;       // QZO: also train Q4_1/Q5_1 m and K-quant dmin
-    bool relative_eps = false;    // QZO: eps, lr and clip in units of each weight's median scale (QzoOptions)
+    // QZO: eps, lr and clip in units of each weight's median scale (QzoOptions); in a
+    // config file that turns it on, a missing eps, lr or clip takes kRelativeQzoDefaults.
+    bool relative_eps = false;
 
     int64_t eval_every = 0;       // steps between evaluations (0: only at the end)
     int64_t eval_examples = 64;   // validation examples per evaluation (0: all)
@@ -36,6 +53,13 @@ struct TrainConfig {
     double validation_fraction = 0.1;
     int threads = 0;              // 0: all cores
 };
+
+// The defaults of lr, eps and clip for the perturbation relative_eps asks for.
+const ZoStepDefaults& qzo_step_defaults(bool relative_eps);
+// Turns relative_eps on. A config that was absolute also gets the relative lr, eps
+// and clip: its own were meant for absolute units (quanttune-cli train
+// --relative-eps; --lr, --eps, --clip given with it are applied afterwards).
+void use_relative_eps(TrainConfig& c);
 
 void to_json(nlohmann::json& j, const TrainConfig& c);
 // Throws std::invalid_argument naming an unknown key, or a key of the wrong type.
