@@ -385,6 +385,14 @@
             <translation>Avertissement : eps dépasse 10% des échelles de %1 poids ; des pas aussi grands les détruisent. Baissez eps, ou rendez la perturbation relative à l&apos;échelle de chaque poids (page Méthode).</translation>
         </message>
         <message>
+            <source>Warning: the relative eps moves every weight&apos;s scales by more than 10%; lower it.</source>
+            <translation>Avertissement : l&apos;eps relatif déplace les échelles de chaque poids de plus de 10% ; baissez-le.</translation>
+        </message>
+        <message>
+            <source>Note: %1</source>
+            <translation>Remarque : %1</translation>
+        </message>
+        <message>
             <source>stopped</source>
             <translation>arrêté</translation>
         </message>
@@ -872,8 +880,8 @@
             <translation>Perturbation relative</translation>
         </message>
         <message>
-            <source>QZO only: perturbation, learning rate and clipping in units of each weight&apos;s typical scale, so that K-quant models (Q4_K_M, Q6_K ...), whose scales are 50 to 300 times smaller than Q4_1&apos;s, are not wrecked by a perturbation meant for Q4_1. About 2e-3 / 4e-5 / 25 then match the absolute defaults.</source>
-            <translation>QZO seulement : perturbation, taux d&apos;apprentissage et seuil d&apos;écrêtage en unités de l&apos;échelle typique de chaque poids, pour que les modèles K-quant (Q4_K_M, Q6_K ...), dont les échelles sont 50 à 300 fois plus petites que celles de Q4_1, ne soient pas détruits par une perturbation pensée pour Q4_1. Environ 2e-3 / 4e-5 / 25 correspondent alors aux valeurs absolues par défaut.</translation>
+            <source>QZO only: perturbation, learning rate and clipping in units of each weight&apos;s typical scale, so that K-quant models (Q4_K_M, Q6_K ...), whose scales are 50 to 300 times smaller than Q4_1&apos;s, are not wrecked by a perturbation meant for Q4_1. Ticking it sets perturbation %1, learning rate %2 and clipping %3, which match the absolute defaults on Q4_1.</source>
+            <translation>QZO seulement : perturbation, taux d&apos;apprentissage et seuil d&apos;écrêtage en unités de l&apos;échelle typique de chaque poids, pour que les modèles K-quant (Q4_K_M, Q6_K ...), dont les échelles sont 50 à 300 fois plus petites que celles de Q4_1, ne soient pas détruits par une perturbation pensée pour Q4_1. La cocher règle la perturbation à %1, le taux d&apos;apprentissage à %2 et l&apos;écrêtage à %3, qui correspondent aux valeurs absolues par défaut sur Q4_1.</translation>
         </message>
         <message>
             <source>in units of each weight&apos;s scale</source>

@@ -385,6 +385,14 @@
             <translation>Aviso: eps passa de 10% das escalas de %1 pesos; passos tão grandes os destroem. Reduza eps, ou torne a perturbação relativa à escala de cada peso (página Método).</translation>
         </message>
         <message>
+            <source>Warning: the relative eps moves every weight&apos;s scales by more than 10%; lower it.</source>
+            <translation>Aviso: o eps relativo move as escalas de cada peso em mais de 10%; reduza-o.</translation>
+        </message>
+        <message>
+            <source>Note: %1</source>
+            <translation>Nota: %1</translation>
+        </message>
+        <message>
             <source>stopped</source>
             <translation>interrompido</translation>
         </message>
@@ -872,8 +880,8 @@
             <translation>Perturbação relativa</translation>
         </message>
         <message>
-            <source>QZO only: perturbation, learning rate and clipping in units of each weight&apos;s typical scale, so that K-quant models (Q4_K_M, Q6_K ...), whose scales are 50 to 300 times smaller than Q4_1&apos;s, are not wrecked by a perturbation meant for Q4_1. About 2e-3 / 4e-5 / 25 then match the absolute defaults.</source>
-            <translation>Só QZO: perturbação, taxa de aprendizado e limiar de corte em unidades da escala típica de cada peso, para que modelos K-quant (Q4_K_M, Q6_K ...), cujas escalas são 50 a 300 vezes menores que as de Q4_1, não sejam destruídos por uma perturbação pensada para Q4_1. Cerca de 2e-3 / 4e-5 / 25 correspondem então aos padrões absolutos.</translation>
+            <source>QZO only: perturbation, learning rate and clipping in units of each weight&apos;s typical scale, so that K-quant models (Q4_K_M, Q6_K ...), whose scales are 50 to 300 times smaller than Q4_1&apos;s, are not wrecked by a perturbation meant for Q4_1. Ticking it sets perturbation %1, learning rate %2 and clipping %3, which match the absolute defaults on Q4_1.</source>
+            <translation>Só QZO: perturbação, taxa de aprendizado e limiar de corte em unidades da escala típica de cada peso, para que modelos K-quant (Q4_K_M, Q6_K ...), cujas escalas são 50 a 300 vezes menores que as de Q4_1, não sejam destruídos por uma perturbação pensada para Q4_1. Marcá-la define a perturbação como %1, a taxa de aprendizado como %2 e o corte como %3, que correspondem aos padrões absolutos em Q4_1.</translation>
         </message>
         <message>
             <source>in units of each weight&apos;s scale</source>

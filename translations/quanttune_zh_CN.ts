@@ -385,6 +385,14 @@
             <translation>警告：eps 超过 %1 个权重的缩放值的 10%；这么大的扰动会破坏它们。请调小 eps，或让扰动相对于各权重的缩放值（方法页）。</translation>
         </message>
         <message>
+            <source>Warning: the relative eps moves every weight&apos;s scales by more than 10%; lower it.</source>
+            <translation>警告：相对 eps 使每个权重的缩放值变化超过 10%；请调小它。</translation>
+        </message>
+        <message>
+            <source>Note: %1</source>
+            <translation>注意：%1</translation>
+        </message>
+        <message>
             <source>stopped</source>
             <translation>已停止</translation>
         </message>
@@ -872,8 +880,8 @@
             <translation>相对扰动</translation>
         </message>
         <message>
-            <source>QZO only: perturbation, learning rate and clipping in units of each weight&apos;s typical scale, so that K-quant models (Q4_K_M, Q6_K ...), whose scales are 50 to 300 times smaller than Q4_1&apos;s, are not wrecked by a perturbation meant for Q4_1. About 2e-3 / 4e-5 / 25 then match the absolute defaults.</source>
-            <translation>仅 QZO：扰动、学习率和裁剪阈值都以各权重的典型缩放值为单位，这样 K-quant 模型（Q4_K_M、Q6_K ……）的缩放值比 Q4_1 小 50 到 300 倍，也不会被为 Q4_1 设定的扰动破坏。此时约 2e-3 / 4e-5 / 25 与绝对模式的默认值相当。</translation>
+            <source>QZO only: perturbation, learning rate and clipping in units of each weight&apos;s typical scale, so that K-quant models (Q4_K_M, Q6_K ...), whose scales are 50 to 300 times smaller than Q4_1&apos;s, are not wrecked by a perturbation meant for Q4_1. Ticking it sets perturbation %1, learning rate %2 and clipping %3, which match the absolute defaults on Q4_1.</source>
+            <translation>仅 QZO：扰动、学习率和裁剪阈值都以各权重的典型缩放值为单位，这样 K-quant 模型（Q4_K_M、Q6_K ……）的缩放值比 Q4_1 小 50 到 300 倍，也不会被为 Q4_1 设定的扰动破坏。勾选后扰动设为 %1、学习率设为 %2、裁剪阈值设为 %3，与 Q4_1 上绝对模式的默认值相当。</translation>
         </message>
         <message>
             <source>in units of each weight&apos;s scale</source>

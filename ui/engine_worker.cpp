@@ -226,15 +226,20 @@ void EngineWorker::startTraining(const TrainConfig& config) {
                          .arg(session_->data().train.size())
                          .arg(session_->data().validation.size())
                          .arg(ds.rows_skipped));
-        // eps is absolute: on small scales (K-quant super-blocks, Q8_0) it swamps them.
+        // An absolute eps swamps small scales (K-quant super-blocks, Q8_0); a relative
+        // one cannot move a weight whose median scale is 0. Logged, not blocking.
         if (const auto* qzo = dynamic_cast<const QzoScales*>(&session_->params())) {
             const std::vector<std::string> warnings = qzo->eps_warnings(config.eps);
             for (size_t i = 0; i < warnings.size() && i < 3; ++i)
                 emit logLine(tr("Warning: %1").arg(QString::fromStdString(warnings[i])));
-            if (!warnings.empty())
+            if (!warnings.empty() && qzo->relative_eps())
+                emit logLine(tr("Warning: the relative eps moves every weight's scales by more than 10%; lower it."));
+            else if (!warnings.empty())
                 emit logLine(tr("Warning: eps is above 10% of the scales of %1 weights; steps that large wreck them. "
                                 "Lower eps, or make the perturbation relative to each weight's scale (Method page).")
                                  .arg(warnings.size()));
+            for (const std::string& line : qzo->frozen_groups())
+                emit logLine(tr("Note: %1").arg(QString::fromStdString(line)));
         }
         emit trainingStateChanged(state_);
         publishMemory();

@@ -14,6 +14,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 #include <stdexcept>
+#include <utility>
 
 namespace qt::ui {
 namespace {
@@ -123,6 +124,7 @@ MethodPanel::MethodPanel(QWidget* parent) : QWidget(parent) {
     connect(schedule_, &QComboBox::currentIndexChanged, this, &MethodPanel::revalidate);
     connect(trainMin_, &QCheckBox::toggled, this, &MethodPanel::revalidate);
     connect(relativeEps_, &QCheckBox::toggled, this, &MethodPanel::revalidate);
+    connect(relativeEps_, &QCheckBox::clicked, this, &MethodPanel::switchStepUnits);
 
     applySafeDefaults();
     retranslate();
@@ -181,11 +183,26 @@ void MethodPanel::setConfig(const TrainConfig& c) {
     revalidate();
 }
 
-// The engine's own defaults (train/train_config.h), which its tests run with.
+// The engine's own defaults (train/train_config.h), which its tests run with, for
+// the perturbation (absolute or relative) that is chosen.
 void MethodPanel::applySafeDefaults() {
     TrainConfig c;
     c.method = method_->currentData().toString().toStdString();
+    if (relativeEps_->isChecked()) use_relative_eps(c);
     setConfig(c);
+}
+
+// Ticking "relative" by hand: a step still at the other unit's defaults would be
+// 300x off in the new units, so it moves to the new defaults; values the user typed stay.
+void MethodPanel::switchStepUnits(bool relative) {
+    const ZoStepDefaults& from = qzo_step_defaults(!relative);
+    const ZoStepDefaults& to = qzo_step_defaults(relative);
+    const std::pair<QLineEdit*, std::pair<double, double>> fields[] = {
+        {lr_, {from.lr, to.lr}}, {eps_, {from.eps, to.eps}}, {clip_, {from.clip, to.clip}}};
+    for (const auto& [edit, values] : fields) {
+        double v = 0;
+        if (parse_number(edit, v) && v == values.first) edit->setText(number_text(values.second));
+    }
 }
 
 // As published: eps 1e-3, lr 1e-6, batch 16, 20,000 steps at a constant rate
@@ -253,7 +270,10 @@ void MethodPanel::retranslate() {
         {tr("Relative perturbation"),
          tr("QZO only: perturbation, learning rate and clipping in units of each weight's typical scale, so that "
             "K-quant models (Q4_K_M, Q6_K ...), whose scales are 50 to 300 times smaller than Q4_1's, are not "
-            "wrecked by a perturbation meant for Q4_1. About 2e-3 / 4e-5 / 25 then match the absolute defaults.")},
+            "wrecked by a perturbation meant for Q4_1. Ticking it sets perturbation %1, learning rate %2 and "
+            "clipping %3, which match the absolute defaults on Q4_1.")
+             .arg(number_text(kRelativeQzoDefaults.eps), number_text(kRelativeQzoDefaults.lr),
+                  number_text(kRelativeQzoDefaults.clip))},
     };
     for (int i = 0; i < 16; ++i) {
         auto* label = qobject_cast<QLabel*>(form_->itemAt(i, QFormLayout::LabelRole)->widget());

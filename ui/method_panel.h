@@ -41,6 +41,7 @@ protected:
 private:
     void retranslate();
     void revalidate();
+    void switchStepUnits(bool relative);
 
     QGroupBox* methodBox_;
     QComboBox* method_;

@@ -68,6 +68,7 @@ private slots:
     void showsAReadableDialogForABrokenModelAndKeepsTheOldOne();
     void loadsADatasetWithPreviewSkippedRowsAndHistogram();
     void namesImpossibleSettingsAndDisablesStart();
+    void ticksTheRelativePerturbationWithItsOwnStep();
     void warnsWhenEpsSwampsTheScales();
     void trainsQzoByClickingStartWithPlotsMemoryAndPauseResume();
     void comparesBaseAndFineTunedAnswers();
@@ -217,6 +218,52 @@ void MainWindowTest::namesImpossibleSettingsAndDisablesStart() {
     steps->setValue(kSteps);
     QVERIFY(window_->methodPanel()->validationMessage().isEmpty());
     QVERIFY(button("startButton")->isEnabled());
+}
+
+// Ticking the relative perturbation moves a step still at the absolute defaults to
+// the relative ones (300x apart in the scales' units); a value the user typed stays.
+void MainWindowTest::ticksTheRelativePerturbationWithItsOwnStep() {
+    auto* method = window_->findChild<QComboBox*>("methodCombo");
+    method->setCurrentIndex(method->findData(QStringLiteral("qzo")));
+    auto* relative = window_->findChild<QCheckBox*>("relativeEpsCheck");
+    auto* lr = window_->findChild<QLineEdit*>("lrEdit");
+    auto* eps = window_->findChild<QLineEdit*>("epsEdit");
+    auto* clip = window_->findChild<QLineEdit*>("clipEdit");
+    QVERIFY(relative && relative->isEnabled() && !relative->isChecked());
+    auto step = [&] {
+        qt::TrainConfig c;
+        QString why;
+        if (!window_->methodPanel()->readConfig(c, &why)) qWarning("%s", qPrintable(why));
+        return c;
+    };
+    const qt::TrainConfig saved = step();  // the later tests' settings (max length 64 ...)
+    QCOMPARE(saved.eps, qt::kAbsoluteQzoDefaults.eps);
+    relative->click();
+    qt::TrainConfig c = step();
+    QVERIFY(c.relative_eps);
+    QCOMPARE(c.lr, qt::kRelativeQzoDefaults.lr);
+    QCOMPARE(c.eps, qt::kRelativeQzoDefaults.eps);
+    QCOMPARE(c.clip, qt::kRelativeQzoDefaults.clip);
+    eps->setText(QStringLiteral("0.003"));
+    relative->click();
+    c = step();
+    QVERIFY(!c.relative_eps);
+    QCOMPARE(c.eps, 0.003);
+    QCOMPARE(c.lr, qt::kAbsoluteQzoDefaults.lr);
+    QCOMPARE(c.clip, qt::kAbsoluteQzoDefaults.clip);
+    // Safe defaults keep the unit that is ticked.
+    relative->click();
+    window_->findChild<QPushButton*>("safeDefaultsButton")->click();
+    c = step();
+    QVERIFY(c.relative_eps);
+    QCOMPARE(c.eps, qt::kRelativeQzoDefaults.eps);
+    QVERIFY(window_->methodPanel()->validationMessage().isEmpty());
+    relative->click();
+    QCOMPARE(step().eps, qt::kAbsoluteQzoDefaults.eps);
+    QCOMPARE(lr->text().toDouble(), qt::kAbsoluteQzoDefaults.lr);
+    QCOMPARE(clip->text().toDouble(), qt::kAbsoluteQzoDefaults.clip);
+    window_->methodPanel()->setConfig(saved);
+    QVERIFY(!relative->isChecked());
 }
 
 // eps 0.05 is about the median scale of the default model's Q4_1 weights: the
