@@ -151,7 +151,7 @@ bool MethodPanel::readConfig(TrainConfig& c, QString* error) const {
     c.eval_examples = evalExamples_->value();
     c.patience = patience_->value();
     c.train_min = trainMin_->isChecked();
-    c.relative_eps = relativeEps_->isChecked();
+    c.relative_eps = relativeEps_->isChecked() && c.method == "qzo";  // a QZO setting (validate)
     try {
         validate(c);
     } catch (const std::exception& e) {

@@ -98,6 +98,7 @@ void validate(const TrainConfig& c) {
     if (c.batch_size < 1) bad("batch_size must be at least 1");
     if (!(c.lr >= 0)) bad("lr must be non-negative");
     if (!(c.eps > 0)) bad("eps must be positive");
+    if (c.relative_eps && c.method != "qzo") bad("relative_eps is a QZO setting (block scales); " + c.method + " has none");
     parse_lr_schedule(c.schedule);
     if (c.warmup_steps < 0) bad("warmup_steps must be non-negative");
     if (!(c.min_lr_ratio >= 0 && c.min_lr_ratio <= 1)) bad("min_lr_ratio must lie in [0, 1]");

@@ -270,4 +270,12 @@ TEST(TrainConfigJson, RelativeEpsWithoutAStepTakesTheRelativeDefaults) {
     qt::TrainConfig back;
     qt::from_json(nlohmann::json(cli), back);
     EXPECT_EQ(nlohmann::json(back), nlohmann::json(cli));
+    // MeZO perturbs weights, not block scales: the setting means nothing there.
+    cli.method = "mezo";
+    try {
+        qt::validate(cli);
+        FAIL() << "relative_eps with MeZO must be refused";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("relative_eps"), std::string::npos) << e.what();
+    }
 }
