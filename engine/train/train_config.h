@@ -17,7 +17,7 @@ namespace qt {
 //   eps_rel  = eps / s     = 1e-4 / 0.051  ~ 2e-3
 //   the estimate is measured per unit of s, g_rel = s * g_abs, so C_rel = s * C ~ 25
 //   the step lr_rel * g_rel * s must equal lr * g_abs: lr_rel = lr / s^2 ~ 4e-5
-// Measured with quanttune-cli train on the fine-food reviews: bench or commit notes.
+// Measured with quanttune-cli train on the fine-food reviews: bench/NOTES_qzo_relative_eps.md.
 struct ZoStepDefaults {
     double lr, eps, clip;
 };
