@@ -43,49 +43,140 @@ __global__ void dequant_bf16_kernel(const uint8_t* __restrict__ w, size_t row_by
     }
 }
 
-// The same for a 32-weight format whose block scales d come from a ScaleSlot
+// The same for a 32-weight format whose block scales d may come from a ScaleSlot
 // (QZO's deferred perturbation), read from device memory as the kernel starts:
 // d_b = fp16(master[b] + alpha * z_b), rounded as zo_write_scales rounds it, so
-// the result equals dequantizing the written blocks; a slot without a master
-// means d as stored. One thread expands one block. A warp takes the 32 blocks of
-// 8 whole Philox groups (z indices 4g .. 4g + 31), so each lane draws its own
-// block's group: the warp pays one Philox evaluation per 32 blocks, and needs no
-// shuffles. Blocks first .. first + n_blocks - 1 of the weight; out[b - first][32].
+// the result equals dequantizing the written blocks; no slot, or a slot without
+// a master, means d as stored. Blocks first .. first + n_blocks - 1 of the
+// weight; out[b - first][32].
+// The pass is bound by memory (18 bytes in, 64 out per Q4_0 block), so a block
+// of threads takes a chunk of kChunk weight blocks in three steps that keep
+// every global access coalesced: (1) the chunk's bytes into shared memory in
+// 4-byte words (blocks are only 2-byte aligned, so the copy starts at the word
+// below the first); (2) thread t finds block t's d; (3) each thread expands 8
+// weights at a time and a warp stores 512 consecutive bytes. z costs more than
+// the rest (Box-Muller in double), so during step 1 two threads per Philox
+// group of the chunk draw its four normals once, a pair each, into shared
+// memory: one log and one sincos per two blocks (drawing a group's quad per
+// block, as before, took 25 ms of a 7B step).
+constexpr int kChunk = 256;  // weight blocks per thread block (one per thread)
+constexpr int kChunkGroups = kChunk / 4 + 1;  // Philox groups a chunk's z can touch
+
+// An integer 0 <= v < 2^23 as a float, exactly, by the exponent trick (no I2F,
+// which issues at an eighth of the rate of a multiply on sm_90).
+__device__ __forceinline__ float small_int_float(uint32_t v) { return __uint_as_float(0x4B000000u | v) - 8388608.0f; }
+
+// Weights 8 part .. 8 part + 7 of a 32-weight block at bp (2-byte aligned, in
+// shared memory) with scale d, as bf16 pairs. The same floats as
+// dequant_element_d: d times the code (minus its offset), plus the minimum.
 template <WeightFormat F>
-__global__ void dequant_bf16_sourced_kernel(const uint8_t* __restrict__ w, int64_t first, int64_t n_blocks,
-                                            const ScaleSlot* __restrict__ slot, __nv_bfloat16* __restrict__ out) {
-    static_assert(Traits<F>::qk == 32 && Traits<F>::bytes % 2 == 0, "32-weight blocks of whole 16-bit words");
-    const ScaleSlot src = *slot;
+__device__ __forceinline__ void expand8(const uint8_t* bp, int part, float d, __nv_bfloat162 (&v)[4]) {
+    if constexpr (F == WeightFormat::Q4_0 || F == WeightFormat::Q4_1) {
+        // Codes: low nibbles of qs[0..15] are weights 0..15, high nibbles 16..31.
+        constexpr int qs = F == WeightFormat::Q4_0 ? 2 : 4;
+        const auto* h = reinterpret_cast<const uint16_t*>(bp + qs + 8 * (part % 2));
+        const uint32_t lo = h[0] | (static_cast<uint32_t>(h[1]) << 16), hi = h[2] | (static_cast<uint32_t>(h[3]) << 16);
+        const int shift = part < 2 ? 0 : 4;
+        const float m = F == WeightFormat::Q4_1 ? h2f(bp + 2) : 0.0f;
+#pragma unroll
+        for (int i = 0; i < 4; ++i) {
+            const uint32_t word = i < 2 ? lo : hi;
+            const uint32_t c0 = (word >> (16 * (i % 2) + shift)) & 0x0f, c1 = (word >> (16 * (i % 2) + 8 + shift)) & 0x0f;
+            float x0, x1;
+            if constexpr (F == WeightFormat::Q4_0) {
+                x0 = __fmul_rn(d, small_int_float(c0) - 8.0f);  // c - 8, exact
+                x1 = __fmul_rn(d, small_int_float(c1) - 8.0f);
+            } else {
+                x0 = __fadd_rn(__fmul_rn(d, small_int_float(c0)), m);
+                x1 = __fadd_rn(__fmul_rn(d, small_int_float(c1)), m);
+            }
+            v[i] = __floats2bfloat162_rn(x0, x1);
+        }
+    } else if constexpr (F == WeightFormat::Q8_0) {
+        const auto* h = reinterpret_cast<const uint16_t*>(bp + 2 + 8 * part);
+#pragma unroll
+        for (int i = 0; i < 4; ++i) {
+            const uint32_t pair = h[i];  // weights 2i and 2i + 1 of the part, as int8
+            const float x0 = __fmul_rn(small_int_float((pair & 0xffu) ^ 0x80u) - 128.0f, d);
+            const float x1 = __fmul_rn(small_int_float((pair >> 8) ^ 0x80u) - 128.0f, d);
+            v[i] = __floats2bfloat162_rn(x0, x1);
+        }
+    } else {
+#pragma unroll
+        for (int i = 0; i < 4; ++i)
+            v[i] = __floats2bfloat162_rn(dequant_element_d<F>(bp, part * 8 + 2 * i, d),
+                                         dequant_element_d<F>(bp, part * 8 + 2 * i + 1, d));
+    }
+}
+
+template <WeightFormat F>
+__global__ void __launch_bounds__(kChunk) dequant_bf16_sourced_kernel(const uint8_t* __restrict__ w, int64_t first,
+                                                                      int64_t n_blocks,
+                                                                      const ScaleSlot* __restrict__ slot,
+                                                                      __nv_bfloat16* __restrict__ out) {
+    constexpr int bytes = Traits<F>::bytes;
+    static_assert(Traits<F>::qk == 32 && bytes % 2 == 0, "32-weight blocks of whole 16-bit words");
+    static_assert(2 * kChunkGroups <= kChunk, "a thread per Philox pair");
+    constexpr int words = (kChunk * bytes) / 4 + 2;  // the chunk plus the partial words at either end
+    constexpr int loads = (words + kChunk - 1) / kChunk;
+    __shared__ uint32_t raw[words];
+    __shared__ float d_of[kChunk];
+    __shared__ float z_of[4 * kChunkGroups];
+    const ScaleSlot src = slot ? *slot : ScaleSlot{};
     const bool from_master = src.master_dev != nullptr;
     const bool noisy = from_master && src.alpha != 0.0f;
-    const int lane = threadIdx.x % 32;
-    const int64_t z_first = (from_master ? static_cast<int64_t>(src.index0) : 0) + first;  // z index of block `first`
-    const int64_t z_base = (z_first >> 2) << 2;  // the group that holds it starts here
-    const int64_t warps_needed = (z_first + n_blocks - z_base + 31) / 32;
-    const int64_t warps = static_cast<int64_t>(gridDim.x) * (blockDim.x / 32);
-    for (int64_t wi = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / 32; wi < warps_needed;
-         wi += warps) {
-        const int64_t zi = z_base + wi * 32 + lane;
-        float z = 0.0f;
-        if (noisy) z = quad_normal(philox_normal_quad(src.seed, src.step, static_cast<uint64_t>(zi >> 2)),
-                                   static_cast<uint64_t>(zi));
-        const int64_t b = zi - z_first;  // relative to `first`
-        if (b < 0 || b >= n_blocks) continue;
-        // The block into registers (blocks are 2-byte aligned), then 32 weights from it.
-        const auto* words = reinterpret_cast<const uint16_t*>(w + (first + b) * Traits<F>::bytes);
-        alignas(4) uint8_t blk[Traits<F>::bytes];
+    // One chunk per thread block: the blocks resident on an SM overlap each
+    // other's steps, where one block looping over chunks would wait at each.
+    const int64_t c0 = static_cast<int64_t>(blockIdx.x) * kChunk;
+    const int count = n_blocks - c0 < kChunk ? static_cast<int>(n_blocks - c0) : kChunk;
+    // (1) Bytes [b0, b1) of the weight, from the 4-byte word that holds b0; all
+    // of a thread's loads are issued before the first store.
+    const uint64_t b0 = static_cast<uint64_t>(first + c0) * bytes, b1 = b0 + static_cast<uint64_t>(count) * bytes;
+    const uint64_t w0 = b0 / 4, w1 = (b1 + 3) / 4;
+    const auto* gw = reinterpret_cast<const uint32_t*>(w) + w0;
+    const int n_words = static_cast<int>(w1 - w0);
+    uint32_t got[loads];
 #pragma unroll
-        for (int i = 0; i < Traits<F>::bytes / 2; ++i) reinterpret_cast<uint16_t*>(blk)[i] = words[i];
-        const float d = from_master ? __half2float(zo_scale_half(src.master_dev[first + b], src.alpha, z))
-                                    : __half2float(__ushort_as_half(reinterpret_cast<const uint16_t*>(blk)[0]));
-        __nv_bfloat16* dst = out + b * 32;
+    for (int u = 0; u < loads; ++u) {
+        const int i = threadIdx.x + u * kChunk;
+        if (i < n_words) got[u] = gw[i];
+    }
+    const uint64_t z0 = src.index0 + static_cast<uint64_t>(first + c0);  // z index of the chunk's block 0
+    const uint64_t g0 = z0 >> 2;
+    if (noisy && threadIdx.x < 2 * kChunkGroups) {
+        const int g = threadIdx.x / 2, pair = threadIdx.x % 2;
+        if ((g0 + g) * 4 < z0 + count)
+            philox_normal_pair(philox_words(src.seed, src.step, g0 + g), pair, &z_of[4 * g + 2 * pair],
+                               &z_of[4 * g + 2 * pair + 1]);
+    }
 #pragma unroll
-        for (int part = 0; part < 4; ++part) {
-            alignas(16) __nv_bfloat16 v[8];
-#pragma unroll
-            for (int i = 0; i < 8; ++i) v[i] = __float2bfloat16_rn(dequant_element_d<F>(blk, part * 8 + i, d));
-            reinterpret_cast<uint4*>(dst)[part] = *reinterpret_cast<const uint4*>(v);
+    for (int u = 0; u < loads; ++u) {
+        const int i = threadIdx.x + u * kChunk;
+        if (i < n_words) raw[i] = got[u];
+    }
+    __syncthreads();
+    const uint8_t* chunk = reinterpret_cast<const uint8_t*>(raw) + (b0 - w0 * 4);
+    // (2) d of block threadIdx.x.
+    if (threadIdx.x < count) {
+        float d;
+        if (from_master) {
+            const float z = noisy ? z_of[z0 + threadIdx.x - 4 * g0] : 0.0f;
+            d = __half2float(zo_scale_half(src.master_dev[first + c0 + threadIdx.x], src.alpha, z));
+        } else {
+            d = h2f(chunk + threadIdx.x * bytes);
         }
+        d_of[threadIdx.x] = d;
+    }
+    __syncthreads();
+    // (3) Piece p = 8 weights: block p / 4, weights 8 (p % 4) ...
+    __nv_bfloat16* dst = out + c0 * 32;
+#pragma unroll
+    for (int u = 0; u < 4; ++u) {
+        const int p = threadIdx.x + u * kChunk, blk = p / 4, part = p % 4;
+        if (blk >= count) break;
+        alignas(16) __nv_bfloat162 v[4];
+        expand8<F>(chunk + blk * bytes, part, d_of[blk], v);
+        reinterpret_cast<uint4*>(dst)[p] = *reinterpret_cast<const uint4*>(v);
     }
 }
 
@@ -120,9 +211,15 @@ int64_t tile_rows(int64_t rows, int64_t cols) {
     return fit < 1 ? 1 : (fit < rows ? fit : rows);
 }
 
+void dequant_tile_sourced(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, int64_t r0, int64_t m,
+                          int64_t cols, const ScaleSlot* slot, __nv_bfloat16* wb);
+
 // Rows r0 .. r0 + m - 1 of the weight as bf16 into wb, d as stored in the blocks.
 void dequant_tile(Context* ctx, WeightFormat f, const uint8_t* wt, size_t row_bytes, int64_t m, int64_t cols,
                   __nv_bfloat16* wb) {
+    // The 32-weight formats with rows of whole blocks take the chunked kernel (coalesced).
+    if (d_field_fusable(f) && row_bytes == static_cast<size_t>(cols / 32) * format_block_bytes(f))
+        return dequant_tile_sourced(ctx, f, wt, row_bytes, 0, m, cols, nullptr, wb);
     const unsigned grid = grid_for(ctx, m * (cols / kPerThread));
     switch (f) {
 #define X(name)                                                                                                 \
@@ -136,19 +233,22 @@ void dequant_tile(Context* ctx, WeightFormat f, const uint8_t* wt, size_t row_by
     QT_CUDA_CHECK_LAUNCH("dequant_bf16_kernel");
 }
 
-// The same with each block's d taken from the slot (d_field_fusable formats).
+// The same with each block's d taken from the slot (d_field_fusable formats;
+// a null slot: d as stored).
 void dequant_tile_sourced(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, int64_t r0, int64_t m,
                           int64_t cols, const ScaleSlot* slot, __nv_bfloat16* wb) {
     if (row_bytes != static_cast<size_t>(cols / 32) * format_block_bytes(f))
         throw std::invalid_argument("matmul_gemm: sourced scales need rows of whole blocks back to back");
     const int64_t blocks = m * (cols / 32), first = r0 * (cols / 32);
-    const int64_t warps = (blocks + 3 + 31) / 32;  // one per 32 blocks (8 Philox groups)
-    const unsigned grid = grid_for(ctx, warps * 32);
+    const int64_t chunks = (blocks + kChunk - 1) / kChunk;
+    if (chunks == 0) return;
+    if (chunks > 0x7fffffff) throw std::invalid_argument("matmul_gemm: weight of " + std::to_string(blocks) + " blocks");
+    const unsigned grid = static_cast<unsigned>(chunks);
     const auto* wp = static_cast<const uint8_t*>(w);
     switch (f) {
 #define X(name)                                                                                                   \
     case WeightFormat::name:                                                                                      \
-        dequant_bf16_sourced_kernel<WeightFormat::name><<<grid, 256, 0, ctx->stream>>>(wp, first, blocks, slot, wb); \
+        dequant_bf16_sourced_kernel<WeightFormat::name><<<grid, kChunk, 0, ctx->stream>>>(wp, first, blocks, slot, wb); \
         break;
         X(Q4_0) X(Q4_1) X(Q5_0) X(Q5_1) X(Q8_0)
 #undef X

@@ -58,21 +58,29 @@ struct NormalQuad {
 QT_HD inline double qt_log(double x);
 QT_HD inline void qt_sincos(double x, double* s, double* c);
 
+// Philox's output words for group `group` of (seed, step).
+QT_HD inline Philox4x32Result philox_words(uint64_t seed, uint64_t step, uint64_t group) {
+    return philox4x32_10(static_cast<uint32_t>(group), static_cast<uint32_t>(group >> 32), static_cast<uint32_t>(step),
+                         static_cast<uint32_t>(step >> 32), static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32));
+}
+
+// Box-Muller on words 2 pair and 2 pair + 1: normals 2 pair (cosine) and 2 pair + 1 (sine)
+// of the group. A GPU thread that needs only one pair pays for one log and one sincos.
+QT_HD inline void philox_normal_pair(const Philox4x32Result& r, int pair, float* z_cos, float* z_sin) {
+    // u1 in (0, 1] so that log(u1) is finite; u2 in [0, 1).
+    const double u1 = (static_cast<double>(r.v[2 * pair]) + 1.0) * 2.3283064365386963e-10;  // 2^-32
+    const double u2 = static_cast<double>(r.v[2 * pair + 1]) * 2.3283064365386963e-10;
+    const double radius = __builtin_sqrt(-2.0 * qt_log(u1));
+    double s, c;
+    qt_sincos(6.283185307179586 * u2, &s, &c);
+    *z_cos = static_cast<float>(radius * c);
+    *z_sin = static_cast<float>(radius * s);
+}
+
 QT_HD inline NormalQuad philox_normal_quad(uint64_t seed, uint64_t step, uint64_t group) {
-    const Philox4x32Result r =
-        philox4x32_10(static_cast<uint32_t>(group), static_cast<uint32_t>(group >> 32), static_cast<uint32_t>(step),
-                      static_cast<uint32_t>(step >> 32), static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32));
+    const Philox4x32Result r = philox_words(seed, step, group);
     NormalQuad q;
-    for (int pair = 0; pair < 2; ++pair) {
-        // u1 in (0, 1] so that log(u1) is finite; u2 in [0, 1).
-        const double u1 = (static_cast<double>(r.v[2 * pair]) + 1.0) * 2.3283064365386963e-10;  // 2^-32
-        const double u2 = static_cast<double>(r.v[2 * pair + 1]) * 2.3283064365386963e-10;
-        const double radius = __builtin_sqrt(-2.0 * qt_log(u1));
-        double s, c;
-        qt_sincos(6.283185307179586 * u2, &s, &c);
-        q.z[2 * pair] = static_cast<float>(radius * c);
-        q.z[2 * pair + 1] = static_cast<float>(radius * s);
-    }
+    for (int pair = 0; pair < 2; ++pair) philox_normal_pair(r, pair, &q.z[2 * pair], &q.z[2 * pair + 1]);
     return q;
 }
 

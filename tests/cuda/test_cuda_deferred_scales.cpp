@@ -4,8 +4,8 @@
 // each check runs the same operations on a weight loaded with load_weight
 // (deferred) and on a copy the backend does not know as a weight (written at
 // once), and compares bit for bit:
-//   - the tensor-core product (both dequantization kernels: a small and a large
-//     weight) after a perturbation, after the restore and after
+//   - the tensor-core product (a weight whose last chunk is partial, and one of many
+//     chunks) after a perturbation, after the restore and after
 //     an update (256 tokens; the dequantization reads the masters);
 //   - the warp kernels' product (8 tokens), which write the deferred scales out first;
 //   - the bytes a download returns, and the masters after the update.
@@ -60,9 +60,9 @@ TEST(CudaDeferredScales, ProductsAndBytesEqualThoseOfWrittenBlocks) {
     QT_REQUIRE_GPU(gpu);
     const uint64_t seed = fresh_seed();
     std::mt19937_64 rng(seed);
-    // 96 rows: few enough blocks for the four-threads-per-block kernel; 4608 rows:
-    // enough for the one-thread-per-block kernel (quant_matmul_gemm.cu).
-    for (const int64_t rows : {int64_t{96}, int64_t{4608}})
+    // 100 rows: 1600 blocks, six chunks of the dequantization kernel and a
+    // partial one (quant_matmul_gemm.cu); 4608 rows: 288 full chunks.
+    for (const int64_t rows : {int64_t{100}, int64_t{4608}})
     for (GgmlType type : {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q5_0, GgmlType::Q8_0}) {
         SCOPED_TRACE(std::string(ggml_type_name(type)) + ", " + std::to_string(rows) + " rows");
         const int64_t cols = 512;
