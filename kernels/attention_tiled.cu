@@ -19,6 +19,7 @@
 // key tile travel with it and rotate it as it is rounded. q and k in memory
 // stay as they were. The extra shared memory (198 KiB in all for head_dim 128)
 // exceeds what some devices give a block: there it reports no kernel.
+#include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
 #include <cmath>
@@ -218,6 +219,9 @@ struct TiledArgs {
     // seq * n + i for query and key i of a sequence; half_rot even, at most D / 2.
     const float2* rope = nullptr;
     int half_rot = 0;
+    // Where set, the output goes here instead of `out`, as bf16 (the same floats
+    // rounded): the form in which the tensor-core projection that follows reads it.
+    __nv_bfloat16* out_bf16 = nullptr;
 };
 
 template <int D, typename KV, bool Rope>
@@ -409,17 +413,33 @@ __global__ void __launch_bounds__(kThreads) attention_tiled_kernel(TiledArgs<KV>
     l1 += __shfl_xor_sync(0xffffffffu, l1, 1);
     l1 += __shfl_xor_sync(0xffffffffu, l1, 2);
     const float inv0 = 1.0f / l0, inv1 = 1.0f / l1;
-    float* out0 = a.out + q_first + static_cast<size_t>(r0 + g) * q_stride + 2 * tq;
-    float* out1 = out0 + static_cast<size_t>(8) * q_stride;
-    if (r0 + g < n - t0) {
+    const size_t at0 = q_first + static_cast<size_t>(r0 + g) * q_stride + 2 * tq, at1 = at0 + size_t{8} * q_stride;
+    const bool row0 = r0 + g < n - t0, row1 = r0 + g + 8 < n - t0;
+    if (a.out_bf16) {
+        // Columns 2 tq, 2 tq + 1 of each 8: one 4-byte store per pair.
+        if (row0) {
 #pragma unroll
-        for (int d = 0; d < D / 8; ++d)
-            *reinterpret_cast<float2*>(out0 + 8 * d) = make_float2(o[d][0] * inv0, o[d][1] * inv0);
+            for (int d = 0; d < D / 8; ++d)
+                *reinterpret_cast<__nv_bfloat162*>(a.out_bf16 + at0 + 8 * d) =
+                    __floats2bfloat162_rn(o[d][0] * inv0, o[d][1] * inv0);
+        }
+        if (row1) {
+#pragma unroll
+            for (int d = 0; d < D / 8; ++d)
+                *reinterpret_cast<__nv_bfloat162*>(a.out_bf16 + at1 + 8 * d) =
+                    __floats2bfloat162_rn(o[d][2] * inv1, o[d][3] * inv1);
+        }
+        return;
     }
-    if (r0 + g + 8 < n - t0) {
+    if (row0) {
 #pragma unroll
         for (int d = 0; d < D / 8; ++d)
-            *reinterpret_cast<float2*>(out1 + 8 * d) = make_float2(o[d][2] * inv1, o[d][3] * inv1);
+            *reinterpret_cast<float2*>(a.out + at0 + 8 * d) = make_float2(o[d][0] * inv0, o[d][1] * inv0);
+    }
+    if (row1) {
+#pragma unroll
+        for (int d = 0; d < D / 8; ++d)
+            *reinterpret_cast<float2*>(a.out + at1 + 8 * d) = make_float2(o[d][2] * inv1, o[d][3] * inv1);
     }
 }
 
@@ -475,9 +495,10 @@ bool attention_batch_tiled(Context* ctx, const float* q, const float* k, const f
 
 bool attention_batch_tiled_rope(Context* ctx, const float* q, const float* k, const float* v,
                                 const void* rope_table, int n_rot, int n_seqs, int seq_len, int n_heads,
-                                int n_kv_heads, int head_dim, float* out) {
+                                int n_kv_heads, int head_dim, float* out, void* out_bf16) {
     if (n_rot % 4 != 0) return false;  // table rows of whole 16-byte vectors
     TiledArgs<float> a = batch_args(q, k, v, seq_len, n_heads, n_kv_heads, head_dim, out);
+    a.out_bf16 = static_cast<__nv_bfloat16*>(out_bf16);
     a.rope = static_cast<const float2*>(rope_table);
     a.half_rot = n_rot / 2;
     return dispatch_tiled<true>(ctx, a, n_seqs, head_dim);

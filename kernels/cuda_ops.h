@@ -141,10 +141,11 @@ bool attention_batch_tiled(Context* ctx, const float* q_dev, const float* k_dev,
 // The same after rope_from_table(q), rope_from_table(k) with `rope_table_dev`
 // (rope_table of all n_seqs * seq_len tokens, row i for token i), bit for bit,
 // the rotation applied as q and k are read: q and k are left unrotated. Also
-// false, doing nothing, when n_rot is not a multiple of 4.
+// false, doing nothing, when n_rot is not a multiple of 4. With out_bf16_dev the
+// output is written there as bf16 (rounded from the same floats) and out_dev is untouched.
 bool attention_batch_tiled_rope(Context* ctx, const float* q_dev, const float* k_dev, const float* v_dev,
                                 const void* rope_table_dev, int n_rot, int n_seqs, int seq_len, int n_heads,
-                                int n_kv_heads, int head_dim, float* out_dev);
+                                int n_kv_heads, int head_dim, float* out_dev, void* out_bf16_dev = nullptr);
 // out = silu(gate) * up.
 void swiglu(Context* ctx, const float* gate_dev, const float* up_dev, float* out_dev, int64_t count);
 // The same values rounded to bf16 (what the tensor-core matmul would make of them), count even.

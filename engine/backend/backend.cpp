@@ -83,6 +83,14 @@ void Backend::rope_attention_batch(float* q, float* k, const float* v, std::span
     attention_batch(q, k, v, n_seqs, seq_len, shape, out);
 }
 
+void Backend::rope_attention_matmul_add(float* q, float* k, const float* v, std::span<const int32_t> positions,
+                                        int n_rot, float freq_base, int n_seqs, int seq_len,
+                                        const AttentionShape& shape, float* att, const WeightTensor& wo, float* y,
+                                        float* scratch) {
+    rope_attention_batch(q, k, v, positions, n_rot, freq_base, n_seqs, seq_len, shape, att);
+    matmul_add(wo, att, y, n_seqs * seq_len, scratch);
+}
+
 void Backend::check_batch_positions(std::span<const int32_t> positions, int n_seqs, int seq_len) {
     if (n_seqs < 1 || seq_len < 1 || positions.size() != static_cast<size_t>(n_seqs) * static_cast<size_t>(seq_len))
         throw std::invalid_argument("rope_attention_batch: " + std::to_string(positions.size()) +

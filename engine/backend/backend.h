@@ -159,6 +159,14 @@ public:
     virtual void rope_attention_batch(float* q, float* k, const float* v, std::span<const int32_t> positions,
                                       int n_rot, float freq_base, int n_seqs, int seq_len,
                                       const AttentionShape& shape, float* out);
+    // rope_attention_batch into `att`, then matmul_add(wo, att, y, n_seqs * seq_len,
+    // scratch): one call, so that a backend may hand the attention's output to the
+    // projection in its own form (the CUDA backend: as the bf16 its tensor-core
+    // product reads) and leave att unwritten; the caller must not read att after.
+    virtual void rope_attention_matmul_add(float* q, float* k, const float* v, std::span<const int32_t> positions,
+                                           int n_rot, float freq_base, int n_seqs, int seq_len,
+                                           const AttentionShape& shape, float* att, const WeightTensor& wo, float* y,
+                                           float* scratch);
     // out = silu(gate) * up, elementwise over count values.
     virtual void swiglu(const float* gate, const float* up, float* out, int64_t count) = 0;
     // x += y over count values.

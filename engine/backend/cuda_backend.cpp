@@ -296,6 +296,34 @@ public:
         Backend::rope_attention_batch(q, k, v, positions, n_rot, freq_base, n_seqs, seq_len, s, out);
     }
 
+    // On the tensor-core path the attention kernel writes its output as bf16 where
+    // the GEMM reads x (saving the float write, its read and the rounding pass).
+    void rope_attention_matmul_add(float* q, float* k, const float* v, std::span<const int32_t> positions, int n_rot,
+                                   float freq_base, int n_seqs, int seq_len, const AttentionShape& s, float* att,
+                                   const WeightTensor& wo, float* y, float* scratch) override {
+        const auto f = weight_format(wo.type);
+        const int n = n_seqs * seq_len;
+        if (cuda::uses_gemm_path(f, n) && wo.cols == s.n_heads * s.head_dim) {
+            check_batch_positions(positions, n_seqs, seq_len);
+            check_n_rot(n_rot, s.head_dim);
+            grow(act_scratch_, cuda::matmul_scratch_bytes(f, wo.rows, wo.cols, n));
+            bool done;
+            {
+                const OpScope scope(ctx_, "attention");
+                ensure_rope_table(positions, n_rot, freq_base);
+                done = cuda::attention_batch_tiled_rope(ctx_, q, k, v, rope_table_.data(), n_rot, n_seqs, seq_len,
+                                                        s.n_heads, s.n_kv_heads, s.head_dim, att, act_scratch_.data());
+            }
+            if (done) {
+                const OpScope scope(ctx_, "matmul");
+                gemm(wo, nullptr, y, n, {.reuse_x = true, .accumulate = true});
+                return;
+            }
+        }
+        Backend::rope_attention_matmul_add(q, k, v, positions, n_rot, freq_base, n_seqs, seq_len, s, att, wo, y,
+                                           scratch);
+    }
+
     void kv_store(void* k_cache, void* v_cache, const KvCacheLayout& L, int layer, int pos0, int n, const float* k,
                   const float* v) override {
         const OpScope scope(ctx_, "kv_store");

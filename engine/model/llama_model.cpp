@@ -307,12 +307,13 @@ void LlamaModel::layer_stack(const Pass& p, KvCache& cache) {
             b.rope(k_.f32(), p.positions, c.n_kv_heads, c.head_dim, c.n_rot, c.rope_freq_base);
             b.kv_store(cache.k.data(), cache.v.data(), cache.layout, l, p.pos0, n, k_.f32(), v_.f32());
             b.attention(q_.f32(), cache.k.data(), cache.v.data(), cache.layout, l, p.pos0, n, shape, att_.f32());
+            b.matmul_add(L.wo, att_.f32(), x, n, xn);
         } else {
-            // q and k are not read again: the backend may rotate them on the way into attention.
-            b.rope_attention_batch(q_.f32(), k_.f32(), v_.f32(), p.positions, c.n_rot, c.rope_freq_base, p.n_seqs,
-                                   p.seq_len, shape, att_.f32());
+            // q and k are not read again (the backend may rotate them on the way into
+            // attention), nor is att (it may pass the output to wo in its own form).
+            b.rope_attention_matmul_add(q_.f32(), k_.f32(), v_.f32(), p.positions, c.n_rot, c.rope_freq_base,
+                                        p.n_seqs, p.seq_len, shape, att_.f32(), L.wo, x, xn);
         }
-        b.matmul_add(L.wo, att_.f32(), x, n, xn);
         // Feed-forward block (SwiGLU).
         norm_linears(L.ffn_norm, x, {&L.w_gate, &L.w_up}, {gate_.f32(), up_.f32()}, n);
         b.swiglu_matmul_add(gate_.f32(), up_.f32(), L.w_down, x, n, xn);
