@@ -109,11 +109,20 @@ __device__ __forceinline__ void expand8(const uint8_t* bp, int part, float d, __
     }
 }
 
+// Up to 8 weights of the same shape in one launch (blockIdx.y picks one): the
+// weights of a grouped product (k and v, gate and up) cost one launch, not one each.
+struct DequantJobs {
+    const uint8_t* w[8];
+    const ScaleSlot* slot[8];  // null: d as stored
+    __nv_bfloat16* out[8];
+};
+
 template <WeightFormat F>
-__global__ void __launch_bounds__(kChunk) dequant_bf16_sourced_kernel(const uint8_t* __restrict__ w, int64_t first,
-                                                                      int64_t n_blocks,
-                                                                      const ScaleSlot* __restrict__ slot,
-                                                                      __nv_bfloat16* __restrict__ out) {
+__global__ void __launch_bounds__(kChunk) dequant_bf16_sourced_kernel(const DequantJobs jobs, int64_t first,
+                                                                      int64_t n_blocks) {
+    const uint8_t* __restrict__ w = jobs.w[blockIdx.y];
+    const ScaleSlot* __restrict__ slot = jobs.slot[blockIdx.y];
+    __nv_bfloat16* __restrict__ out = jobs.out[blockIdx.y];
     constexpr int bytes = Traits<F>::bytes;
     static_assert(Traits<F>::qk == 32 && bytes % 2 == 0, "32-weight blocks of whole 16-bit words");
     static_assert(2 * kChunkGroups <= kChunk, "a thread per Philox pair");
@@ -234,21 +243,28 @@ void dequant_tile(Context* ctx, WeightFormat f, const uint8_t* wt, size_t row_by
 }
 
 // The same with each block's d taken from the slot (d_field_fusable formats;
-// a null slot: d as stored).
-void dequant_tile_sourced(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, int64_t r0, int64_t m,
-                          int64_t cols, const ScaleSlot* slot, __nv_bfloat16* wb) {
+// a null slot: d as stored), for `count` weights of the same shape at once.
+void dequant_tiles_sourced(Context* ctx, WeightFormat f, const void* const* w, const ScaleSlot* const* slots,
+                           int count, size_t row_bytes, int64_t r0, int64_t m, int64_t cols,
+                           __nv_bfloat16* const* wb) {
     if (row_bytes != static_cast<size_t>(cols / 32) * format_block_bytes(f))
         throw std::invalid_argument("matmul_gemm: sourced scales need rows of whole blocks back to back");
+    if (count < 1 || count > 8) throw std::invalid_argument("matmul_gemm: 1 to 8 weights per dequantization");
     const int64_t blocks = m * (cols / 32), first = r0 * (cols / 32);
     const int64_t chunks = (blocks + kChunk - 1) / kChunk;
     if (chunks == 0) return;
     if (chunks > 0x7fffffff) throw std::invalid_argument("matmul_gemm: weight of " + std::to_string(blocks) + " blocks");
-    const unsigned grid = static_cast<unsigned>(chunks);
-    const auto* wp = static_cast<const uint8_t*>(w);
+    const dim3 grid(static_cast<unsigned>(chunks), static_cast<unsigned>(count));
+    DequantJobs jobs{};
+    for (int i = 0; i < count; ++i) {
+        jobs.w[i] = static_cast<const uint8_t*>(w[i]);
+        jobs.slot[i] = slots[i];
+        jobs.out[i] = wb[i];
+    }
     switch (f) {
-#define X(name)                                                                                                   \
-    case WeightFormat::name:                                                                                      \
-        dequant_bf16_sourced_kernel<WeightFormat::name><<<grid, kChunk, 0, ctx->stream>>>(wp, first, blocks, slot, wb); \
+#define X(name)                                                                                              \
+    case WeightFormat::name:                                                                                 \
+        dequant_bf16_sourced_kernel<WeightFormat::name><<<grid, kChunk, 0, ctx->stream>>>(jobs, first, blocks); \
         break;
         X(Q4_0) X(Q4_1) X(Q5_0) X(Q5_1) X(Q8_0)
 #undef X
@@ -257,6 +273,11 @@ void dequant_tile_sourced(Context* ctx, WeightFormat f, const void* w, size_t ro
                                         std::to_string(static_cast<uint32_t>(f)));
     }
     QT_CUDA_CHECK_LAUNCH("dequant_bf16_sourced_kernel");
+}
+
+void dequant_tile_sourced(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, int64_t r0, int64_t m,
+                          int64_t cols, const ScaleSlot* slot, __nv_bfloat16* wb) {
+    dequant_tiles_sourced(ctx, f, &w, &slot, 1, row_bytes, r0, m, cols, &wb);
 }
 
 }  // namespace
@@ -355,10 +376,22 @@ void matmul_group(Context* ctx, WeightFormat f, const void* const* w, const Scal
                                                 align256(static_cast<size_t>(n) * cols * 2));
     const size_t w_elems = static_cast<size_t>(rows) * static_cast<size_t>(cols);
     profile_begin(ctx, "  matmul: dequant to bf16");
-    for (int i = 0; i < count; ++i) {
-        const int k = order[i];
-        if (slots[k]) dequant_tile_sourced(ctx, f, w[k], row_bytes, 0, rows, cols, slots[k], wb + i * w_elems);
-        else dequant_tile(ctx, f, static_cast<const uint8_t*>(w[k]), row_bytes, rows, cols, wb + i * w_elems);
+    if (d_field_fusable(f) && row_bytes == static_cast<size_t>(cols / 32) * format_block_bytes(f)) {
+        const void* w_in[8];
+        const ScaleSlot* s_in[8];
+        __nv_bfloat16* out[8];
+        for (int i = 0; i < count; ++i) {
+            w_in[i] = w[order[i]];
+            s_in[i] = slots[order[i]];
+            out[i] = wb + i * w_elems;
+        }
+        dequant_tiles_sourced(ctx, f, w_in, s_in, count, row_bytes, 0, rows, cols, out);
+    } else {
+        for (int i = 0; i < count; ++i) {
+            const int k = order[i];
+            if (slots[k]) dequant_tile_sourced(ctx, f, w[k], row_bytes, 0, rows, cols, slots[k], wb + i * w_elems);
+            else dequant_tile(ctx, f, static_cast<const uint8_t*>(w[k]), row_bytes, rows, cols, wb + i * w_elems);
+        }
     }
     profile_end(ctx);
     // As matmul_gemm's product, batched: A_i = weight i, B shared (stride 0), C_i = y_i.
