@@ -416,12 +416,9 @@ void EngineWorker::planMemory(int maxTokens, int batchSize) {
     planBatch_ = batchSize;
     if ((!model_ && !session_) || maxTokens < 2 || batchSize < 1) return;
     try {
-        MemoryPlanShape shape;
-        shape.max_tokens = maxTokens;
-        shape.batch_size = batchSize;
         // As training on this device will run: side by side, with the tensor cores' scratch, on a GPU.
-        shape.batch_tokens = backend_ ? backend_->preferred_batch_tokens() : 0;
-        shape.tensor_core_scratch = shape.batch_tokens > 0;
+        const MemoryPlanShape shape =
+            plan_shape_for_device(maxTokens, batchSize, backend_ ? backend_->preferred_batch_tokens() : 0);
         MemoryPlans out;
         out.max_tokens = maxTokens;
         out.batch_size = batchSize;

@@ -109,11 +109,8 @@ int run_train(const std::vector<std::string>& argv) {
                  backend->name().c_str());
     {
         // What the GUI's memory view plans for this run, to compare with the ledger printed at the end.
-        MemoryPlanShape shape;
-        shape.max_tokens = config.max_length;
-        shape.batch_size = config.batch_size;
-        shape.batch_tokens = backend->preferred_batch_tokens();
-        shape.tensor_core_scratch = shape.batch_tokens > 0;
+        MemoryPlanShape shape =
+            plan_shape_for_device(config.max_length, config.batch_size, backend->preferred_batch_tokens());
         shape.qzo_train_min = config.train_min;
         const std::unique_ptr<GgufFile> file = GgufFile::open(config.model);
         for (const TrainingMemoryPlan& p : plan_training_memory(*file, shape))

@@ -458,7 +458,13 @@ public:
     // CaptureSpoiled before they change anything: the key then always runs directly.
     void run_repeated(uint64_t key, const std::function<void()>& ops) override {
         if (!graphs_enabled_ || recording_) return ops();
-        scratch_weight_ = {};  // a record must not rely on a bf16 copy made before it
+        // A record must not rely on a bf16 copy made before it, nor what follows on
+        // one a record or a replay made: the scratch holds no known weight on entry or exit.
+        scratch_weight_ = {};
+        struct ForgetScratchWeight {
+            ScratchWeight& w;
+            ~ForgetScratchWeight() { w = {}; }
+        } forget{scratch_weight_};
         if (repeats_.size() > 16 && !repeats_.contains(key)) forget_records();
         Repeat& r = repeats_[key];
         if (r.graph && r.generation == generation_) {
@@ -466,7 +472,6 @@ public:
             const OpScope scope(ctx_, "graph");
             cuda::graph_launch(ctx_, r.graph);
             ++graph_launches_;
-            scratch_weight_ = {};
             return;
         }
         cuda::graph_destroy(r.graph);
@@ -474,7 +479,6 @@ public:
         if (r.direct_only || r.warm_generation != generation_) {
             ops();
             r.warm_generation = generation_;
-            scratch_weight_ = {};
             return;
         }
         flush_slots();
@@ -489,12 +493,11 @@ public:
         }
         recording_ = false;
         cuda::Graph* graph = cuda::capture_end(ctx_);
-        scratch_weight_ = {};
+        scratch_weight_ = {};  // the recording's copies were never made
         if (failed || !graph || generation_ != generation) {
             cuda::graph_destroy(graph);
             r.direct_only = true;
             ops();
-            scratch_weight_ = {};
             return;
         }
         r.graph = graph;

@@ -32,6 +32,15 @@ int64_t TrainingMemoryPlan::total() const {
     return t;
 }
 
+MemoryPlanShape plan_shape_for_device(int max_tokens, int batch_size, int device_batch_tokens) {
+    MemoryPlanShape shape;
+    shape.max_tokens = max_tokens;
+    shape.batch_size = batch_size;
+    shape.batch_tokens = device_batch_tokens;
+    shape.tensor_core_scratch = device_batch_tokens > 0;
+    return shape;
+}
+
 std::vector<TrainingMemoryPlan> plan_training_memory(const GgufFile& file, const MemoryPlanShape& shape) {
     const LlamaConfig c = LlamaConfig::from_gguf(file);
     const int64_t T = shape.max_tokens;

@@ -40,6 +40,12 @@ struct TrainingMemoryPlan {
     int64_t total() const;
 };
 
+// The shape of a run on a device whose Backend::preferred_batch_tokens is
+// `device_batch_tokens`: side by side with the tensor cores' scratch where that
+// is above 0 (a GPU), one sequence after another otherwise. The GUI's plan and
+// quanttune-cli train's both start here.
+MemoryPlanShape plan_shape_for_device(int max_tokens, int batch_size, int device_batch_tokens);
+
 // Plans for QZO, MeZO and bf16 AdamW full fine-tuning, in that order. Throws
 // ModelFileError when the file is no LLaMA-family model.
 std::vector<TrainingMemoryPlan> plan_training_memory(const GgufFile& file, const MemoryPlanShape& shape);
