@@ -172,6 +172,14 @@ __device__ void convert_tile(__half* dst, const T* raw, const float2* cs, int ha
     }
 }
 
+// Two adjacent outputs: 8 bytes of float, or 4 of bf16 (rounded as the GEMM's input).
+__device__ __forceinline__ void store_pair(float* p, float x, float y) {
+    *reinterpret_cast<float2*>(p) = make_float2(x, y);
+}
+__device__ __forceinline__ void store_pair(__nv_bfloat16* p, float x, float y) {
+    *reinterpret_cast<__nv_bfloat162*>(p) = __floats2bfloat162_rn(x, y);
+}
+
 __device__ __forceinline__ uint32_t pack_half2(float lo, float hi) {
     const __half2 h = __floats2half2_rn(lo, hi);  // lo -> low 16 bits: the lower column of a fragment pair
     return *reinterpret_cast<const uint32_t*>(&h);
@@ -415,32 +423,19 @@ __global__ void __launch_bounds__(kThreads) attention_tiled_kernel(TiledArgs<KV>
     const float inv0 = 1.0f / l0, inv1 = 1.0f / l1;
     const size_t at0 = q_first + static_cast<size_t>(r0 + g) * q_stride + 2 * tq, at1 = at0 + size_t{8} * q_stride;
     const bool row0 = r0 + g < n - t0, row1 = r0 + g + 8 < n - t0;
-    if (a.out_bf16) {
-        // Columns 2 tq, 2 tq + 1 of each 8: one 4-byte store per pair.
+    // Columns 2 tq, 2 tq + 1 of each 8 of rows g and g + 8, as float or as bf16.
+    auto write = [&](auto* out) {
         if (row0) {
 #pragma unroll
-            for (int d = 0; d < D / 8; ++d)
-                *reinterpret_cast<__nv_bfloat162*>(a.out_bf16 + at0 + 8 * d) =
-                    __floats2bfloat162_rn(o[d][0] * inv0, o[d][1] * inv0);
+            for (int d = 0; d < D / 8; ++d) store_pair(out + at0 + 8 * d, o[d][0] * inv0, o[d][1] * inv0);
         }
         if (row1) {
 #pragma unroll
-            for (int d = 0; d < D / 8; ++d)
-                *reinterpret_cast<__nv_bfloat162*>(a.out_bf16 + at1 + 8 * d) =
-                    __floats2bfloat162_rn(o[d][2] * inv1, o[d][3] * inv1);
+            for (int d = 0; d < D / 8; ++d) store_pair(out + at1 + 8 * d, o[d][2] * inv1, o[d][3] * inv1);
         }
-        return;
-    }
-    if (row0) {
-#pragma unroll
-        for (int d = 0; d < D / 8; ++d)
-            *reinterpret_cast<float2*>(a.out + at0 + 8 * d) = make_float2(o[d][0] * inv0, o[d][1] * inv0);
-    }
-    if (row1) {
-#pragma unroll
-        for (int d = 0; d < D / 8; ++d)
-            *reinterpret_cast<float2*>(a.out + at1 + 8 * d) = make_float2(o[d][2] * inv1, o[d][3] * inv1);
-    }
+    };
+    if (a.out_bf16) write(a.out_bf16);
+    else write(a.out);
 }
 
 template <int D, bool Rope, typename KV>

@@ -223,11 +223,16 @@ int64_t tile_rows(int64_t rows, int64_t cols) {
 void dequant_tile_sourced(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, int64_t r0, int64_t m,
                           int64_t cols, const ScaleSlot* slot, __nv_bfloat16* wb);
 
+// Whether the chunked kernel takes this weight: a 32-weight format whose rows are
+// whole blocks back to back.
+bool chunked_dequant(WeightFormat f, size_t row_bytes, int64_t cols) {
+    return d_field_fusable(f) && row_bytes == static_cast<size_t>(cols / 32) * format_block_bytes(f);
+}
+
 // Rows r0 .. r0 + m - 1 of the weight as bf16 into wb, d as stored in the blocks.
 void dequant_tile(Context* ctx, WeightFormat f, const uint8_t* wt, size_t row_bytes, int64_t m, int64_t cols,
                   __nv_bfloat16* wb) {
-    // The 32-weight formats with rows of whole blocks take the chunked kernel (coalesced).
-    if (d_field_fusable(f) && row_bytes == static_cast<size_t>(cols / 32) * format_block_bytes(f))
+    if (chunked_dequant(f, row_bytes, cols))  // coalesced
         return dequant_tile_sourced(ctx, f, wt, row_bytes, 0, m, cols, nullptr, wb);
     const unsigned grid = grid_for(ctx, m * (cols / kPerThread));
     switch (f) {
@@ -247,8 +252,9 @@ void dequant_tile(Context* ctx, WeightFormat f, const uint8_t* wt, size_t row_by
 void dequant_tiles_sourced(Context* ctx, WeightFormat f, const void* const* w, const ScaleSlot* const* slots,
                            int count, size_t row_bytes, int64_t r0, int64_t m, int64_t cols,
                            __nv_bfloat16* const* wb) {
-    if (row_bytes != static_cast<size_t>(cols / 32) * format_block_bytes(f))
-        throw std::invalid_argument("matmul_gemm: sourced scales need rows of whole blocks back to back");
+    if (!chunked_dequant(f, row_bytes, cols))
+        throw std::invalid_argument("matmul_gemm: sourced scales need a 32-weight format with rows of whole blocks "
+                                    "back to back (format " + std::to_string(static_cast<uint32_t>(f)) + ")");
     if (count < 1 || count > 8) throw std::invalid_argument("matmul_gemm: 1 to 8 weights per dequantization");
     const int64_t blocks = m * (cols / 32), first = r0 * (cols / 32);
     const int64_t chunks = (blocks + kChunk - 1) / kChunk;
@@ -376,7 +382,7 @@ void matmul_group(Context* ctx, WeightFormat f, const void* const* w, const Scal
                                                 align256(static_cast<size_t>(n) * cols * 2));
     const size_t w_elems = static_cast<size_t>(rows) * static_cast<size_t>(cols);
     profile_begin(ctx, "  matmul: dequant to bf16");
-    if (d_field_fusable(f) && row_bytes == static_cast<size_t>(cols / 32) * format_block_bytes(f)) {
+    if (chunked_dequant(f, row_bytes, cols)) {
         const void* w_in[8];
         const ScaleSlot* s_in[8];
         __nv_bfloat16* out[8];

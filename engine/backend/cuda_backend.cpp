@@ -284,15 +284,7 @@ public:
     void rope_attention_batch(float* q, float* k, const float* v, std::span<const int32_t> positions, int n_rot,
                               float freq_base, int n_seqs, int seq_len, const AttentionShape& s,
                               float* out) override {
-        check_batch_positions(positions, n_seqs, seq_len);
-        check_n_rot(n_rot, s.head_dim);
-        {
-            const OpScope scope(ctx_, "attention");
-            ensure_rope_table(positions, n_rot, freq_base);
-            if (cuda::attention_batch_tiled_rope(ctx_, q, k, v, rope_table_.data(), n_rot, n_seqs, seq_len, s.n_heads,
-                                                 s.n_kv_heads, s.head_dim, out))
-                return;
-        }
+        if (tiled_rope_attention(q, k, v, positions, n_rot, freq_base, n_seqs, seq_len, s, out, nullptr)) return;
         Backend::rope_attention_batch(q, k, v, positions, n_rot, freq_base, n_seqs, seq_len, s, out);
     }
 
@@ -304,17 +296,9 @@ public:
         const auto f = weight_format(wo.type);
         const int n = n_seqs * seq_len;
         if (cuda::uses_gemm_path(f, n) && wo.cols == s.n_heads * s.head_dim) {
-            check_batch_positions(positions, n_seqs, seq_len);
-            check_n_rot(n_rot, s.head_dim);
             grow(act_scratch_, cuda::matmul_scratch_bytes(f, wo.rows, wo.cols, n));
-            bool done;
-            {
-                const OpScope scope(ctx_, "attention");
-                ensure_rope_table(positions, n_rot, freq_base);
-                done = cuda::attention_batch_tiled_rope(ctx_, q, k, v, rope_table_.data(), n_rot, n_seqs, seq_len,
-                                                        s.n_heads, s.n_kv_heads, s.head_dim, att, act_scratch_.data());
-            }
-            if (done) {
+            if (tiled_rope_attention(q, k, v, positions, n_rot, freq_base, n_seqs, seq_len, s, att,
+                                     act_scratch_.data())) {
                 const OpScope scope(ctx_, "matmul");
                 gemm(wo, nullptr, y, n, {.reuse_x = true, .accumulate = true});
                 return;
@@ -637,6 +621,19 @@ private:
     // its logit chunks of one forward) unless something may have changed the
     // weight, its scales or the scratch in between (every such path clears
     // scratch_weight_).
+    // The tiled kernel's rope + attention (into out, or as bf16 into out_bf16);
+    // false, having done nothing, where it has no kernel for the shape.
+    bool tiled_rope_attention(const float* q, const float* k, const float* v, std::span<const int32_t> positions,
+                              int n_rot, float freq_base, int n_seqs, int seq_len, const AttentionShape& s, float* out,
+                              void* out_bf16) {
+        check_batch_positions(positions, n_seqs, seq_len);
+        check_n_rot(n_rot, s.head_dim);
+        const OpScope scope(ctx_, "attention");
+        ensure_rope_table(positions, n_rot, freq_base);
+        return cuda::attention_batch_tiled_rope(ctx_, q, k, v, rope_table_.data(), n_rot, n_seqs, seq_len, s.n_heads,
+                                                s.n_kv_heads, s.head_dim, out, out_bf16);
+    }
+
     void gemm(const WeightTensor& w, const float* x, float* y, int n, cuda::MatmulOptions options) {
         options.d_slot_dev = slot_of(w);
         options.reuse_w = scratch_weight_.w == w.data && scratch_weight_.n == n && scratch_weight_.cols == w.cols;
