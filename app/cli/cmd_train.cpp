@@ -112,8 +112,7 @@ int run_train(const std::vector<std::string>& argv) {
         MemoryPlanShape shape =
             plan_shape_for_device(config.max_length, config.batch_size, backend->preferred_batch_tokens());
         shape.qzo_train_min = config.train_min;
-        const std::unique_ptr<GgufFile> file = GgufFile::open(config.model);
-        for (const TrainingMemoryPlan& p : plan_training_memory(*file, shape))
+        for (const TrainingMemoryPlan& p : plan_training_memory(*session.model().file, shape))
             if (p.method == config.method)
                 std::fprintf(stderr, "plan: %s, activations %s (%s)\n", human_bytes(static_cast<double>(p.total())).c_str(),
                              human_bytes(static_cast<double>(p.bytes[static_cast<int>(MemoryCategory::Activations)])).c_str(),
