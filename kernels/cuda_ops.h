@@ -93,6 +93,10 @@ struct MatmulOptions {
     bool accumulate = false;
     const ScaleSlot* d_slot_dev = nullptr;  // tensor-core path only; nullptr: d as stored
     bool reuse_w = false;
+    // The product is written as bf16 (rows of `rows` values from y's address on,
+    // in the first half of y's float buffer): for consumers that round it anyway.
+    // Not with accumulate.
+    bool out_bf16 = false;
 };
 // True when the tensor-core path dequantizes a rows x cols weight in one piece.
 bool gemm_single_tile(int64_t rows, int64_t cols);
@@ -103,10 +107,12 @@ void matmul(Context* ctx, WeightFormat f, const void* w_dev, size_t row_bytes, i
 // scales from slots[i] (null: as stored). x as for matmul with reuse_x (the
 // scratch already holds it). For when gemm_group_fits; the scratch then holds
 // gemm_group_scratch_bytes. ys[i] must lie at equal distances, in either order.
+// out_bf16 as in MatmulOptions.
 bool gemm_group_fits(int count, int64_t rows, int64_t cols);
 size_t gemm_group_scratch_bytes(int count, int64_t rows, int64_t cols, int n);
 void matmul_group(Context* ctx, WeightFormat f, const void* const* w_dev, const ScaleSlot* const* slots_dev, int count,
-                  size_t row_bytes, int64_t rows, int64_t cols, float* const* y_dev, int n, void* scratch_dev);
+                  size_t row_bytes, int64_t rows, int64_t cols, float* const* y_dev, int n, void* scratch_dev,
+                  bool out_bf16 = false);
 // True when matmul of n tokens with a weight of format f takes the tensor-core path.
 bool uses_gemm_path(WeightFormat f, int n);
 // out[t] = dequantized row tokens[t] of the table.     out: [n][cols]
@@ -150,6 +156,10 @@ bool attention_batch_tiled_rope(Context* ctx, const float* q_dev, const float* k
 void swiglu(Context* ctx, const float* gate_dev, const float* up_dev, float* out_dev, int64_t count);
 // The same values rounded to bf16 (what the tensor-core matmul would make of them), count even.
 void swiglu_bf16(Context* ctx, const float* gate_dev, const float* up_dev, void* out_bf16_dev, int64_t count);
+// The same from bf16 gate and up (matmul's out_bf16 outputs); count a multiple
+// of 8 and all three on 16-byte boundaries.
+void swiglu_bf16_from_bf16(Context* ctx, const void* gate_bf16_dev, const void* up_bf16_dev, void* out_bf16_dev,
+                           int64_t count);
 // out[i] = x[rows[i]], rows of `width` floats.              rows: [n_rows]; out: [n_rows][width]
 void gather_rows(Context* ctx, const float* x_dev, const int32_t* rows_dev, int n_rows, int width, float* out_dev);
 // x += y.

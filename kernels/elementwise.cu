@@ -1,6 +1,7 @@
 // SwiGLU and the residual add: one thread per element.
 #include <cuda_bf16.h>
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -27,6 +28,25 @@ __global__ void swiglu_bf16_kernel(const float2* __restrict__ gate, const float2
     if (i >= pairs) return;
     const float2 g = gate[i], u = up[i];
     out[i] = __floats2bfloat162_rn(silu_times(g.x, u.x), silu_times(g.y, u.y));
+}
+
+// From bf16 gate and up (the form in which the tensor-core products wrote them),
+// eight values per thread in 16-byte vectors; count is a multiple of 8.
+__global__ void swiglu_bf16_in_kernel(const uint4* __restrict__ gate, const uint4* __restrict__ up,
+                                      uint4* __restrict__ out, int64_t vectors) {
+    const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (i >= vectors) return;
+    const uint4 g4 = gate[i], u4 = up[i];
+    const auto* g = reinterpret_cast<const __nv_bfloat162*>(&g4);
+    const auto* u = reinterpret_cast<const __nv_bfloat162*>(&u4);
+    uint4 o4;
+    auto* o = reinterpret_cast<__nv_bfloat162*>(&o4);
+#pragma unroll
+    for (int j = 0; j < 4; ++j) {
+        const float2 gf = __bfloat1622float2(g[j]), uf = __bfloat1622float2(u[j]);
+        o[j] = __floats2bfloat162_rn(silu_times(gf.x, uf.x), silu_times(gf.y, uf.y));
+    }
+    out[i] = o4;
 }
 
 __global__ void add_kernel(float* __restrict__ x, const float* __restrict__ y, int64_t count) {
@@ -65,6 +85,20 @@ void swiglu_bf16(Context* ctx, const float* gate, const float* up, void* out_bf1
                                                                   reinterpret_cast<const float2*>(up),
                                                                   static_cast<__nv_bfloat162*>(out_bf16), pairs);
     QT_CUDA_CHECK_LAUNCH("swiglu_bf16_kernel");
+}
+
+void swiglu_bf16_from_bf16(Context* ctx, const void* gate_bf16, const void* up_bf16, void* out_bf16, int64_t count) {
+    if (count <= 0) return;
+    const bool aligned = reinterpret_cast<uintptr_t>(gate_bf16) % 16 == 0 &&
+                         reinterpret_cast<uintptr_t>(up_bf16) % 16 == 0 && reinterpret_cast<uintptr_t>(out_bf16) % 16 == 0;
+    if (count % 8 != 0 || !aligned)
+        throw std::invalid_argument("swiglu_bf16_from_bf16: " + std::to_string(count) +
+                                    " values (a multiple of 8 on 16-byte boundaries is needed)");
+    const int64_t vectors = count / 8;
+    swiglu_bf16_in_kernel<<<blocks_for(vectors), 256, 0, ctx->stream>>>(static_cast<const uint4*>(gate_bf16),
+                                                                     static_cast<const uint4*>(up_bf16),
+                                                                     static_cast<uint4*>(out_bf16), vectors);
+    QT_CUDA_CHECK_LAUNCH("swiglu_bf16_in_kernel");
 }
 
 void add_inplace(Context* ctx, float* x, const float* y, int64_t count) {

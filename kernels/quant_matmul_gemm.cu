@@ -318,6 +318,8 @@ void matmul_gemm(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, 
     auto* wb = reinterpret_cast<__nv_bfloat16*>(static_cast<uint8_t*>(scratch) +
                                                 align256(static_cast<size_t>(n) * cols * 2));
     const int64_t nx = static_cast<int64_t>(n) * cols;
+    if (options.out_bf16 && options.accumulate)
+        throw std::invalid_argument("matmul_gemm: a bf16 output cannot be accumulated into");
     if (!options.reuse_x) {
         profile_begin(ctx, "  matmul: activations to bf16");
         const bool aligned = reinterpret_cast<uintptr_t>(x) % 16 == 0;
@@ -338,10 +340,13 @@ void matmul_gemm(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, 
         // cols x rows; a tile of rows r0.. is the sub-matrix at y + r0 with the same ldc.
         const float one = 1.0f, beta = options.accumulate ? 1.0f : 0.0f;
         profile_begin(ctx, "  matmul: cuBLAS bf16 GEMM");
+        void* c = options.out_bf16 ? static_cast<void*>(reinterpret_cast<__nv_bfloat16*>(y) + r0)
+                                   : static_cast<void*>(y + r0);
         const cublasStatus_t s = cublasGemmEx(
             blas_handle(ctx), CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(m), n, static_cast<int>(cols), &one, wb,
-            CUDA_R_16BF, static_cast<int>(cols), xb, CUDA_R_16BF, static_cast<int>(cols), &beta, y + r0, CUDA_R_32F,
-            static_cast<int>(rows), CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
+            CUDA_R_16BF, static_cast<int>(cols), xb, CUDA_R_16BF, static_cast<int>(cols), &beta, c,
+            options.out_bf16 ? CUDA_R_16BF : CUDA_R_32F, static_cast<int>(rows), CUBLAS_COMPUTE_32F,
+            CUBLAS_GEMM_DEFAULT);
         profile_end(ctx);
         if (s != CUBLAS_STATUS_SUCCESS)
             throw std::runtime_error("cuBLAS error in cublasGemmEx (quantized matmul, " + std::to_string(rows) + " x " +
@@ -361,7 +366,8 @@ size_t gemm_group_scratch_bytes(int count, int64_t rows, int64_t cols, int n) {
 }
 
 void matmul_group(Context* ctx, WeightFormat f, const void* const* w, const ScaleSlot* const* slots, int count,
-                  size_t row_bytes, int64_t rows, int64_t cols, float* const* y, int n, void* scratch) {
+                  size_t row_bytes, int64_t rows, int64_t cols, float* const* y, int n, void* scratch,
+                  bool out_bf16) {
     if (!gemm_group_fits(count, rows, cols))
         throw std::invalid_argument("matmul_group: " + std::to_string(count) + " weights of " + std::to_string(rows) +
                                     " x " + std::to_string(cols) + " do not fit one tile");
@@ -400,14 +406,16 @@ void matmul_group(Context* ctx, WeightFormat f, const void* const* w, const Scal
         }
     }
     profile_end(ctx);
-    // As matmul_gemm's product, batched: A_i = weight i, B shared (stride 0), C_i = y_i.
+    // As matmul_gemm's product, batched: A_i = weight i, B shared (stride 0), C_i = y_i
+    // (bf16 outputs at the same addresses: twice as many of them between outputs).
     const float one = 1.0f, zero = 0.0f;
+    void* c = y[order[0]];
     profile_begin(ctx, "  matmul: cuBLAS bf16 GEMM");
     const cublasStatus_t s = cublasGemmStridedBatchedEx(
         blas_handle(ctx), CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(rows), n, static_cast<int>(cols), &one, wb,
         CUDA_R_16BF, static_cast<int>(cols), static_cast<long long>(w_elems), xb, CUDA_R_16BF, static_cast<int>(cols),
-        0, &zero, y[order[0]], CUDA_R_32F, static_cast<int>(rows), stride_y, count, CUBLAS_COMPUTE_32F,
-        CUBLAS_GEMM_DEFAULT);
+        0, &zero, c, out_bf16 ? CUDA_R_16BF : CUDA_R_32F, static_cast<int>(rows), out_bf16 ? 2 * stride_y : stride_y,
+        count, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
     profile_end(ctx);
     if (s != CUBLAS_STATUS_SUCCESS)
         throw std::runtime_error("cuBLAS error in cublasGemmStridedBatchedEx (" + std::to_string(count) + " x " +

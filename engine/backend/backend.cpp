@@ -57,6 +57,15 @@ void Backend::swiglu_matmul_add(float* gate, const float* up, const WeightTensor
     matmul_add(w, gate, y, n, scratch);
 }
 
+void Backend::feed_forward(float* x, const float* norm_w, float eps, int dim, const WeightTensor& w_gate,
+                           const WeightTensor& w_up, const WeightTensor& w_down, int n, float* gate, float* up,
+                           float* xn) {
+    const WeightTensor* ws[] = {&w_gate, &w_up};
+    float* ys[] = {gate, up};
+    rmsnorm_matmul_shared_input(x, norm_w, eps, dim, ws, ys, n, xn);
+    swiglu_matmul_add(gate, up, w_down, x, n, xn);
+}
+
 void Backend::attention_batch(const float* q, const float* k, const float* v, int n_seqs, int seq_len,
                               const AttentionShape& shape, float* out) {
     if (n_seqs < 1 || seq_len < 1)

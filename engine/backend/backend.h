@@ -131,6 +131,14 @@ public:
     // writes the product into gate (which is therefore overwritten) and calls matmul_add.
     virtual void swiglu_matmul_add(float* gate, const float* up, const WeightTensor& w, float* y, int n,
                                    float* scratch);
+    // x[t] += W_down (silu(W_gate n[t]) * W_up n[t]), n = rmsnorm(x) * norm_w: the
+    // feed-forward block with its residual, one call so that a backend may keep
+    // gate and up in its own form. gate, up ([n][W_gate.rows]) and xn ([n][dim])
+    // are backend-memory scratch, unspecified afterwards. The base class runs
+    // rmsnorm_matmul_shared_input and swiglu_matmul_add.
+    virtual void feed_forward(float* x, const float* norm_w, float eps, int dim, const WeightTensor& w_gate,
+                              const WeightTensor& w_up, const WeightTensor& w_down, int n, float* gate, float* up,
+                              float* xn);
     // Rotates adjacent pairs (GGUF/llama.cpp row order) of the first n_rot dims of each head.
     // x: [n][n_heads * head_dim]; positions: [n]
     virtual void rope(float* x, std::span<const int32_t> positions, int n_heads, int head_dim, int n_rot,

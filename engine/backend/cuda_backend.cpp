@@ -188,12 +188,41 @@ public:
         cuda::matmul(ctx_, f, w.data, w.row_bytes, w.rows, w.cols, x, y, n, act_scratch_.data());
     }
 
-    // On the tensor-core path the normalization writes bf16 rows straight where the
-    // GEMMs read x, and neighbouring weights of one shape (k and v; gate and up)
-    // share one batched GEMM when their bf16 copies fit the scratch tile together.
     void rmsnorm_matmul_shared_input(const float* x, const float* norm_w, float eps, int dim,
                                      std::span<const WeightTensor* const> ws, std::span<float* const> ys, int n,
                                      float* xn) override {
+        if (!norm_products(x, norm_w, eps, dim, ws, ys, n, false))
+            Backend::rmsnorm_matmul_shared_input(x, norm_w, eps, dim, ws, ys, n, xn);
+    }
+
+    // On the tensor-core path gate and up are written as bf16 (into the first half
+    // of their buffers): SwiGLU reads half the bytes, and its product is rounded
+    // to bf16 for the down projection all the same.
+    void feed_forward(float* x, const float* norm_w, float eps, int dim, const WeightTensor& w_gate,
+                      const WeightTensor& w_up, const WeightTensor& w_down, int n, float* gate, float* up,
+                      float* xn) override {
+        const WeightTensor* ws[] = {&w_gate, &w_up};
+        float* ys[] = {gate, up};
+        const int64_t count = static_cast<int64_t>(n) * w_gate.rows;
+        const bool fits = w_up.rows == w_gate.rows && w_down.cols == w_gate.rows && w_gate.rows % 8 == 0 &&
+                          cuda::uses_gemm_path(weight_format(w_down.type), n);
+        if (!fits || !norm_products(x, norm_w, eps, dim, ws, ys, n, true))
+            return Backend::feed_forward(x, norm_w, eps, dim, w_gate, w_up, w_down, n, gate, up, xn);
+        grow(act_scratch_, cuda::matmul_scratch_bytes(weight_format(w_down.type), w_down.rows, w_down.cols, n));
+        {
+            const OpScope scope(ctx_, "swiglu");
+            cuda::swiglu_bf16_from_bf16(ctx_, gate, up, act_scratch_.data(), count);
+        }
+        const OpScope scope(ctx_, "matmul");
+        gemm(w_down, nullptr, x, n, {.reuse_x = true, .accumulate = true});
+    }
+
+    // The normalization writes bf16 rows straight where the GEMMs read x, and
+    // neighbouring weights of one shape (k and v; gate and up) share one batched
+    // GEMM when their bf16 copies fit the scratch tile together. False, doing
+    // nothing, when a product is not on the tensor-core path.
+    bool norm_products(const float* x, const float* norm_w, float eps, int dim,
+                       std::span<const WeightTensor* const> ws, std::span<float* const> ys, int n, bool out_bf16) {
         bool fused = !ws.empty() && ws.size() == ys.size();
         size_t scratch = 0;
         for (const WeightTensor* w : ws) {
@@ -201,7 +230,7 @@ public:
             fused = fused && w->cols == dim && cuda::uses_gemm_path(f, n);
             scratch = std::max(scratch, cuda::matmul_scratch_bytes(f, w->rows, w->cols, n));
         }
-        if (!fused) return Backend::rmsnorm_matmul_shared_input(x, norm_w, eps, dim, ws, ys, n, xn);
+        if (!fused) return false;
         // Outputs at equal, non-overlapping distances: what a strided batch writes.
         auto spaced = [&](size_t i, size_t j) {
             const std::ptrdiff_t d = ys[i + 1] - ys[i], apart = static_cast<std::ptrdiff_t>(ws[i]->rows) * n;
@@ -229,7 +258,7 @@ public:
         const OpScope scope(ctx_, "matmul");
         for (const auto& [first, end] : runs) {
             if (end - first == 1) {
-                gemm(*ws[first], nullptr, ys[first], n, {.reuse_x = true});
+                gemm(*ws[first], nullptr, ys[first], n, {.reuse_x = true, .out_bf16 = out_bf16});
                 continue;
             }
             const void* w[8];
@@ -244,9 +273,10 @@ public:
             }
             const WeightTensor& w0 = *ws[first];
             cuda::matmul_group(ctx_, weight_format(w0.type), w, slots, count, w0.row_bytes, w0.rows, w0.cols, y, n,
-                               act_scratch_.data());
+                               act_scratch_.data(), out_bf16);
             scratch_weight_ = {};  // the scratch holds no single weight's copy now
         }
+        return true;
     }
 
     // On the tensor-core path the product is added to y by the GEMM itself (beta = 1).

@@ -315,8 +315,8 @@ void LlamaModel::layer_stack(const Pass& p, KvCache& cache) {
                                         p.n_seqs, p.seq_len, shape, att_.f32(), L.wo, x, xn);
         }
         // Feed-forward block (SwiGLU).
-        norm_linears(L.ffn_norm, x, {&L.w_gate, &L.w_up}, {gate_.f32(), up_.f32()}, n);
-        b.swiglu_matmul_add(gate_.f32(), up_.f32(), L.w_down, x, n, xn);
+        b.feed_forward(x, static_cast<const float*>(L.ffn_norm.data), c.rms_eps, c.dim, L.w_gate, L.w_up, L.w_down, n,
+                       gate_.f32(), up_.f32(), xn);
     }
 }
 
