@@ -1,7 +1,8 @@
 // The fused cross-entropy (Backend::cross_entropy_sum) on the GPU against the
 // base class's host loop (double log-sum-exp), on random logits and through a
 // whole model (LlamaModel::forward_nll against forward + host loss).
-// Bound 1e-6 relative: the GPU's exp terms are float (1 ulp each) summed in double.
+// Bound 1e-6 relative: the GPU's exp terms are float (1 ulp each), summed in float
+// 16 at a time (each sum at most 16: 1e-6 of it at worst) and those sums in double.
 // And LlamaModel::forward_nll_batch (sequences side by side in one pass) against
 // forward_nll per sequence, on both backends: every row is computed alike, only
 // the order of the final double sum differs (bound 1e-10 relative).
