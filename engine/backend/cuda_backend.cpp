@@ -203,18 +203,13 @@ public:
                       float* xn) override {
         const WeightTensor* ws[] = {&w_gate, &w_up};
         float* ys[] = {gate, up};
-        const int64_t count = static_cast<int64_t>(n) * w_gate.rows;
         const bool fits = w_up.rows == w_gate.rows && w_down.cols == w_gate.rows && w_gate.rows % 8 == 0 &&
                           cuda::uses_gemm_path(weight_format(w_down.type), n);
         if (!fits || !norm_products(x, norm_w, eps, dim, ws, ys, n, true))
             return Backend::feed_forward(x, norm_w, eps, dim, w_gate, w_up, w_down, n, gate, up, xn);
-        grow(act_scratch_, cuda::matmul_scratch_bytes(weight_format(w_down.type), w_down.rows, w_down.cols, n));
-        {
-            const OpScope scope(ctx_, "swiglu");
-            cuda::swiglu_bf16_from_bf16(ctx_, gate, up, act_scratch_.data(), count);
-        }
-        const OpScope scope(ctx_, "matmul");
-        gemm(w_down, nullptr, x, n, {.reuse_x = true, .accumulate = true});
+        swiglu_into_gemm(w_down, x, n, [&](void* out_bf16) {
+            cuda::swiglu_bf16_from_bf16(ctx_, gate, up, out_bf16, static_cast<int64_t>(n) * w_gate.rows);
+        });
     }
 
     // The normalization writes bf16 rows straight where the GEMMs read x, and
@@ -293,10 +288,19 @@ public:
                            float* scratch) override {
         const auto f = weight_format(w.type);
         if (!cuda::uses_gemm_path(f, n)) return Backend::swiglu_matmul_add(gate, up, w, y, n, scratch);
-        grow(act_scratch_, cuda::matmul_scratch_bytes(f, w.rows, w.cols, n));
+        swiglu_into_gemm(w, y, n, [&](void* out_bf16) {
+            cuda::swiglu_bf16(ctx_, gate, up, out_bf16, static_cast<int64_t>(n) * w.cols);
+        });
+    }
+
+    // Tensor-core path only: write_swiglu(out) writes the SwiGLU product as bf16
+    // where the GEMM reads x, and the GEMM adds w's product of it into y.
+    template <class WriteSwiglu>
+    void swiglu_into_gemm(const WeightTensor& w, float* y, int n, WriteSwiglu write_swiglu) {
+        grow(act_scratch_, cuda::matmul_scratch_bytes(weight_format(w.type), w.rows, w.cols, n));
         {
             const OpScope scope(ctx_, "swiglu");
-            cuda::swiglu_bf16(ctx_, gate, up, act_scratch_.data(), static_cast<int64_t>(n) * w.cols);
+            write_swiglu(act_scratch_.data());
         }
         const OpScope scope(ctx_, "matmul");
         gemm(w, nullptr, y, n, {.reuse_x = true, .accumulate = true});

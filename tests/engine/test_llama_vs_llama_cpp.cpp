@@ -79,6 +79,13 @@ struct CpuModel {
 
 int argmax(const float* v, int n) { return static_cast<int>(std::max_element(v, v + n) - v); }
 
+// The largest value minus the second largest.
+float top2_margin(const float* v, int n) {
+    std::vector<float> sorted(v, v + n);
+    std::partial_sort(sorted.begin(), sorted.begin() + 2, sorted.end(), std::greater<>());
+    return sorted[0] - sorted[1];
+}
+
 }  // namespace
 
 // Largest |logit - reference| we accept. Both engines quantize activations to Q8
@@ -118,9 +125,7 @@ TEST(LlamaVsLlamaCpp, LogitsAgreeAtEveryPositionOfNinePrompts) {
                 ++exact_top1;
                 continue;
             }
-            std::vector<float> sorted(w, w + vocab);
-            std::partial_sort(sorted.begin(), sorted.begin() + 2, sorted.end(), std::greater<>());
-            const float ref_margin = sorted[0] - sorted[1];
+            const float ref_margin = top2_margin(w, vocab);
             std::printf("prompt %zu position %zu: top-1 %d (llama.cpp %d), llama.cpp's own top-2 margin %.4f\n", p,
                         t, ours, theirs, ref_margin);
             EXPECT_LT(ref_margin, kTieMargin) << "prompt " << p << " position " << t << ": a clear top-1 differs";
@@ -200,9 +205,7 @@ TEST(LlamaVsFloat64, BothEnginesLogitsAgreeWithAFloat64EvaluationOfTheSameWeight
             top1_ours += argmax(o, vocab) == best;
             top1_theirs += argmax(l, vocab) == best;
             // Where float64 has a clear winner, both engines must pick it.
-            std::vector<float> sorted(e, e + vocab);
-            std::partial_sort(sorted.begin(), sorted.begin() + 2, sorted.end(), std::greater<>());
-            if (sorted[0] - sorted[1] >= kTieMargin) {
+            if (top2_margin(e, vocab) >= kTieMargin) {
                 EXPECT_EQ(argmax(o, vocab), best) << "prompt " << p << " position " << t << " (ours)";
                 EXPECT_EQ(argmax(l, vocab), best) << "prompt " << p << " position " << t << " (llama.cpp)";
             }
