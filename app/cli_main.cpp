@@ -1,4 +1,5 @@
 // quanttune-cli: the headless driver of the engine.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -12,7 +13,10 @@ namespace {
 
 void print_usage(FILE* out) {
     std::fprintf(out, "usage: quanttune-cli COMMAND [ARGS]\n\ncommands:\n");
-    for (const auto& c : qt::cli::commands()) std::fprintf(out, "  %-9s %s\n", c.name, c.summary);
+    int width = 0;
+    for (const auto& c : qt::cli::commands()) width = std::max(width, static_cast<int>(std::strlen(c.spec->name)));
+    for (const auto& c : qt::cli::commands()) std::fprintf(out, "  %-*s   %s\n", width, c.spec->name, c.spec->summary);
+    std::fprintf(out, "\nquanttune-cli COMMAND --help lists a command's options.\n");
 }
 
 // One line on stderr for any failure, so that scripts and tests can read it.
@@ -33,11 +37,17 @@ int main(int argc, char** argv) {
     const std::string name = argv[1];
     const std::vector<std::string> args(argv + 2, argv + argc);
     for (const auto& c : qt::cli::commands()) {
-        if (name != c.name) continue;
+        if (name != c.spec->name) continue;
         try {
-            return c.run(args);
+            // Help comes before any other check, so that it works on an incomplete line.
+            const qt::cli::Args parsed(args, *c.spec);
+            if (parsed.help_requested()) {
+                std::fputs(qt::cli::help_text(*c.spec).c_str(), stdout);
+                return 0;
+            }
+            return c.run(parsed);
         } catch (const qt::cli::UsageError& e) {
-            print_error(std::string(e.what()) + " (see quanttune-cli --help)");
+            print_error(std::string(e.what()) + " (see quanttune-cli " + name + " --help)");
             return 2;
         } catch (const std::bad_alloc&) {
             print_error("out of memory");

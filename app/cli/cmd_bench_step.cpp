@@ -48,8 +48,29 @@ double gib(int64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0
 
 }  // namespace
 
-int run_bench_step(const std::vector<std::string>& argv) {
-    Args args(argv, {"shape", "device", "batch", "seq", "steps", "warmup", "model-dir", "seed", "seqs-per-forward"}, {"keep-model", "host-loss"});
+const CommandSpec& bench_step_spec() {
+    static const CommandSpec spec{
+        "bench-step", "[--shape SHAPE] [options]",
+        "Time a QZO step and its memory on a random Q4_0 model of a real shape; last line BENCH_RESULT {json}.",
+        {
+            {"shape", "SHAPE", "smollm2-135m, tinyllama-1.1b or llama2-7b (default smollm2-135m)"},
+            {"device", "auto|cpu|cuda|cuda:N", "where to run; auto takes the first GPU, else the CPU (default auto)"},
+            {"batch", "B", "sequences per step (default 16)"},
+            {"seq", "T", "tokens per sequence, at least 2 (default 256)"},
+            {"steps", "N", "timed steps, of which the median is reported (default 3)"},
+            {"warmup", "N", "untimed steps before them (default 1)"},
+            {"model-dir", "DIR", "where the model file is written, or reused when already there (default: the "
+                                 "temporary directory)"},
+            {"seed", "S", "seed of the weights, the tokens and the perturbations (default 1)"},
+            {"seqs-per-forward", "N", "sequences run through the model together; must divide --batch (default 4)"},
+            {"keep-model", nullptr, "keep the model file for the next run instead of removing it"},
+            {"host-loss", nullptr, "run the sequences one at a time and take the cross-entropy on the host, as the "
+                                   "trainer's BatchLoss does"},
+        }};
+    return spec;
+}
+
+int run_bench_step(const Args& args) {
     const BenchShape shape = shape_named(args.str("shape", "smollm2-135m"));
     const int batch = static_cast<int>(args.integer("batch", 16));
     const int seq = static_cast<int>(args.integer("seq", 256));

@@ -9,9 +9,26 @@
 
 namespace qt::cli {
 
-int run_eval(const std::vector<std::string>& argv) {
-    Args args(argv, {"model", "data", "scales", "max-examples", "max-length", "validation-fraction", "seed", "threads"},
-              {"all"});
+const CommandSpec& eval_spec() {
+    static const CommandSpec spec{
+        "eval", "--model FILE --data FILE [options]",
+        "Print the validation loss and label accuracy of a model or a training checkpoint (on the CPU).",
+        {
+            {"model", "FILE", "the GGUF model (required)"},
+            {"data", "FILE", "the dataset (required)"},
+            {"scales", "CKPT", "evaluate the values a train checkpoint holds; its settings give the split defaults"},
+            {"max-examples", "N", "evaluate the first N examples only; 0: all (default 0)"},
+            {"max-length", "N", "tokens per example, longer ones are truncated (default 256, or the checkpoint's)"},
+            {"validation-fraction", "F", "part of the dataset held out for validation, in [0, 1) (default 0.1, "
+                                         "or the checkpoint's)"},
+            {"seed", "S", "seed of the train/validation split (default 42, or the checkpoint's)"},
+            {"threads", "N", "CPU threads; 0: all cores (default 0, or the checkpoint's)"},
+            {"all", nullptr, "evaluate every example of the dataset, not only the validation part"},
+        }};
+    return spec;
+}
+
+int run_eval(const Args& args) {
     if (!args.positionals().empty()) throw UsageError("eval takes no positional arguments (use --model, --data)");
     TrainConfig c;
     std::string method = "qzo";

@@ -10,8 +10,27 @@
 
 namespace qt::cli {
 
-int run_generate(const std::vector<std::string>& argv) {
-    Args args(argv, {"prompt", "max-tokens", "temperature", "top-k", "top-p", "seed", "threads", "device"}, {"chat", "quiet", "ignore-eos"});
+const CommandSpec& generate_spec() {
+    static const CommandSpec spec{
+        "generate", "[MODEL] --prompt TEXT [options]",
+        "Generate text from a prompt and print tokens/s (MODEL: $QUANTTUNE_MODEL, else setup's SmolLM2).",
+        {
+            {"prompt", "TEXT", "the prompt (required)"},
+            {"chat", nullptr, "send the prompt through the model's chat template as one user turn"},
+            {"max-tokens", "N", "most tokens to generate (default 128)"},
+            {"temperature", "T", "sampling temperature; 0 always picks the most likely token (default 0)"},
+            {"top-k", "K", "sample among the K most likely tokens only; 0: no limit (default 0)"},
+            {"top-p", "P", "sample among the most likely tokens whose probabilities add up to P, in (0, 1] (default 1)"},
+            {"seed", "S", "seed of the sampler: the same seed repeats the same text (default 0)"},
+            {"threads", "N", "CPU threads, 0 to 1024; 0: all cores (default 0)"},
+            {"device", "auto|cpu|cuda|cuda:N", "where to run; auto takes the first GPU, else the CPU (default auto)"},
+            {"ignore-eos", nullptr, "go on past the end-of-generation token, up to --max-tokens"},
+            {"quiet", nullptr, "print only the speed report, not the generated text"},
+        }};
+    return spec;
+}
+
+int run_generate(const Args& args) {
     if (args.positionals().size() > 1) throw UsageError("generate takes one MODEL file");
     if (!args.has("prompt")) throw UsageError("generate needs --prompt TEXT");
     const std::string path = args.positionals().empty() ? default_model_path() : args.positionals()[0];

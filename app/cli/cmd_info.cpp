@@ -35,8 +35,15 @@ std::string human_bytes(double b) {
 
 }  // namespace
 
-int run_info(const std::vector<std::string>& argv) {
-    Args args(argv, {}, {});
+const CommandSpec& info_spec() {
+    static const CommandSpec spec{
+        "info", "MODEL",
+        "Print a GGUF model's architecture, tokenizer, parameters, tensor types and bytes by kind.",
+        {}};
+    return spec;
+}
+
+int run_info(const Args& args) {
     if (args.positionals().size() != 1) throw UsageError("info takes exactly one MODEL file");
     auto f = GgufFile::open(args.positionals()[0]);
     // Validate the model before printing anything: a failure is then the only line.

@@ -13,8 +13,27 @@
 
 namespace qt::cli {
 
-int run_random_model(const std::vector<std::string>& argv) {
-    Args args(argv, {"out", "layers", "dim", "ffn", "heads", "kv-heads", "vocab", "type", "seed", "context"}, {});
+const CommandSpec& random_model_spec() {
+    static const CommandSpec spec{
+        "random-model", "--out FILE [options]",
+        "Write a LLaMA model of any shape with random weights, to train or benchmark without a download.",
+        {
+            {"out", "FILE", "the GGUF file to write (required)"},
+            {"layers", "N", "transformer layers (default 30)"},
+            {"dim", "D", "model width, at least 32 and divisible by --heads (default 576)"},
+            {"ffn", "F", "feed-forward width (default 1536)"},
+            {"heads", "H", "attention heads, divisible by --kv-heads (default 9)"},
+            {"kv-heads", "K", "key/value heads (default 3)"},
+            {"vocab", "V", "vocabulary size of the byte-level tokenizer, 257 to 933 (default 900)"},
+            {"context", "N", "context length in tokens (default 2048)"},
+            {"type", "TYPE", "linear weights' type: Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K, Q6_K or F16; K-quants "
+                            "need --dim and --ffn multiples of 256 (default Q4_0)"},
+            {"seed", "S", "seed of the random weights (default 1)"},
+        }};
+    return spec;
+}
+
+int run_random_model(const Args& args) {
     if (!args.has("out")) throw UsageError("random-model needs --out FILE");
     RandomLlamaSpec spec;
     spec.n_layers = static_cast<int>(args.integer("layers", 30));

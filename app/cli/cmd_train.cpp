@@ -79,12 +79,48 @@ TrainConfig config_from_args(const Args& args) {
 
 }  // namespace
 
-int run_train(const std::vector<std::string>& argv) {
-    Args args(argv,
-              {"config", "method", "model", "data", "out", "steps", "batch-size", "lr", "eps", "clip", "seed",
-               "schedule", "warmup-steps", "min-lr-ratio", "eval-every", "eval-examples", "patience",
-               "checkpoint-every", "max-length", "validation-fraction", "threads", "resume", "save-config", "device"},
-              {"train-min", "relative-eps", "no-export", "quiet"});
+// The defaults quoted are TrainConfig's (train/train_config.h).
+const CommandSpec& train_spec() {
+    static const CommandSpec spec{
+        "train", "--model FILE --data FILE [options]",
+        "Fine-tune a quantized model, zeroth order: QZO (its quantization scales) or MeZO (its linear weights).",
+        {
+            {"config", "FILE", "read the settings from a JSON config (as --save-config writes); options given here "
+                               "override it"},
+            {"method", "qzo|mezo", "qzo trains the quantization scales, mezo every linear weight (default qzo)"},
+            {"model", "FILE", "the GGUF model to fine-tune (required, here or in the config)"},
+            {"data", "FILE", "the training dataset (required, here or in the config)"},
+            {"out", "DIR", "write metrics.jsonl, checkpoint.qtck and the trained model-METHOD.gguf there "
+                           "(default: nothing written)"},
+            {"steps", "N", "training steps (default 200)"},
+            {"batch-size", "B", "examples per step (default 4)"},
+            {"lr", "LR", "learning rate (default 1e-7; 4e-5 with --relative-eps)"},
+            {"eps", "E", "perturbation scale of the two-sided loss difference (default 1e-4; 2e-3 with --relative-eps)"},
+            {"clip", "C", "QZO: clip the directional derivative to [-C, C]; 0: off (default 500; 25 with "
+                          "--relative-eps)"},
+            {"seed", "S", "seed of the perturbations, the data order and the validation split (default 42)"},
+            {"schedule", "constant|linear|cosine", "learning-rate schedule after the warm-up (default constant)"},
+            {"warmup-steps", "N", "steps over which the learning rate rises linearly to --lr (default 0)"},
+            {"min-lr-ratio", "R", "where linear and cosine schedules end, as a fraction of --lr, in [0, 1] (default 0)"},
+            {"eval-every", "N", "steps between validation evaluations; 0: only at the start and the end (default 0)"},
+            {"eval-examples", "N", "validation examples per evaluation; 0: all (default 64)"},
+            {"patience", "N", "stop after N evaluations without a better validation loss; 0: never (default 0)"},
+            {"checkpoint-every", "N", "steps between checkpoints in --out; 0: only at the end (default 0)"},
+            {"max-length", "N", "tokens per example, longer ones are truncated (default 256)"},
+            {"validation-fraction", "F", "part of the dataset held out for validation, in [0, 1) (default 0.1)"},
+            {"threads", "N", "CPU threads; 0: all cores (default 0)"},
+            {"resume", "CKPT", "go on from a checkpoint that a run with the same settings wrote"},
+            {"save-config", "FILE", "write the settings of this run as a JSON config (for --config) before training"},
+            {"device", "auto|cpu|cuda|cuda:N", "where to train; auto takes the first GPU, else the CPU (default auto)"},
+            {"train-min", nullptr, "QZO: also train the Q4_1/Q5_1 block minimums and the K-quant dmin"},
+            {"relative-eps", nullptr, "QZO: --eps, --lr and --clip in units of each weight's median |scale|"},
+            {"no-export", nullptr, "with --out, do not export the trained model as GGUF at the end"},
+            {"quiet", nullptr, "do not print a progress line per step"},
+        }};
+    return spec;
+}
+
+int run_train(const Args& args) {
     if (!args.positionals().empty()) throw UsageError("train takes no positional arguments (use --model, --data)");
     const TrainConfig config = config_from_args(args);
     if (args.has("save-config")) {

@@ -1,23 +1,32 @@
 #pragma once
-// The CLI's subcommands. Each returns the process exit status; errors are thrown
-// and reported by main() as one line.
-#include <string>
+// The CLI's subcommands. main() reads the arguments against a command's option
+// table (and answers --help from it); run then returns the process exit status.
+// Errors are thrown and reported by main() as one line.
 #include <vector>
+
+#include "cli/cli_args.h"
 
 namespace qt::cli {
 
 struct Command {
-    const char* name;
-    const char* summary;
-    int (*run)(const std::vector<std::string>& args);
+    const CommandSpec* spec;  // name, usage, summary and options
+    int (*run)(const Args& args);
 };
 
-int run_info(const std::vector<std::string>& args);
-int run_generate(const std::vector<std::string>& args);
-int run_train(const std::vector<std::string>& args);
-int run_eval(const std::vector<std::string>& args);
-int run_bench_step(const std::vector<std::string>& args);
-int run_random_model(const std::vector<std::string>& args);
+// Each command's option table lives in its cmd_*.cpp, next to the code that reads it.
+const CommandSpec& info_spec();
+const CommandSpec& generate_spec();
+const CommandSpec& train_spec();
+const CommandSpec& eval_spec();
+const CommandSpec& bench_step_spec();
+const CommandSpec& random_model_spec();
+
+int run_info(const Args& args);
+int run_generate(const Args& args);
+int run_train(const Args& args);
+int run_eval(const Args& args);
+int run_bench_step(const Args& args);
+int run_random_model(const Args& args);
 
 // All subcommands, in the order `quanttune-cli --help` lists them.
 const std::vector<Command>& commands();

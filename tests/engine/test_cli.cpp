@@ -1,9 +1,11 @@
-// The CLI as a user drives it: info and generate on the default model, and
-// usage errors that name the problem in one line.
+// The CLI as a user drives it: info and generate on the default model, usage
+// errors that name the problem in one line, and every command's --help.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "test_support.h"
 
@@ -23,7 +25,107 @@ int count_error_lines(const std::string& s) {
     return n;
 }
 
+std::vector<std::string> lines_of(const std::string& s) {
+    std::vector<std::string> lines;
+    for (size_t pos = 0; pos < s.size();) {
+        const size_t end = std::min(s.find('\n', pos), s.size());
+        lines.push_back(s.substr(pos, end - pos));
+        pos = end + 1;
+    }
+    return lines;
+}
+
+// Column where the help text of an option line ("  --lr LR   learning rate")
+// begins, or npos for a line that lists no option.
+size_t help_column(const std::string& line) {
+    if (line.rfind("  -", 0) != 0) return std::string::npos;
+    const size_t gap = line.find("   ");
+    return gap == std::string::npos ? gap : line.find_first_not_of(' ', gap);
+}
+
 }  // namespace
+
+TEST(Cli, EveryCommandPrintsItsUsageAndOptionsForHelpAndH) {
+    const struct {
+        std::string command;
+        std::vector<std::string> options;  // some it really takes, as its help shows them
+    } cases[] = {
+        {"info", {"-h, --help"}},
+        {"generate", {"--prompt TEXT", "--max-tokens N", "--chat", "--device auto|cpu|cuda|cuda:N"}},
+        {"train", {"--method qzo|mezo", "--lr LR", "--steps N", "--relative-eps", "--save-config FILE"}},
+        {"eval", {"--model FILE", "--data FILE", "--scales CKPT", "--all"}},
+        {"bench-step", {"--shape SHAPE", "--seqs-per-forward N", "--host-loss"}},
+        {"random-model", {"--out FILE", "--layers N", "--type TYPE"}},
+    };
+    for (const auto& c : cases) {
+        for (const char* help : {"--help", "-h"}) {
+            const std::string command = cli() + " " + c.command + " " + help;
+            std::string out;
+            // Help goes to stdout alone.
+            ASSERT_EQ(qt::test::run_command(command + " 2>/dev/null", out), 0) << command << "\n" << out;
+            EXPECT_EQ(out.rfind("usage: quanttune-cli " + c.command + " ", 0), 0u) << command << "\n" << out;
+            for (const std::string& option : c.options)
+                EXPECT_NE(out.find("\n  " + option + " "), std::string::npos) << command << " lacks " << option << "\n" << out;
+            // Every option's description starts in the same column.
+            std::set<size_t> columns;
+            for (const std::string& line : lines_of(out))
+                if (help_column(line) != std::string::npos) columns.insert(help_column(line));
+            EXPECT_EQ(columns.size(), 1u) << command << "\n" << out;
+        }
+    }
+}
+
+TEST(Cli, TrainHelpNeedsNoOtherArguments) {
+    std::string out;
+    ASSERT_EQ(qt::test::run_command(cli() + " train --help", out), 0) << out;
+    EXPECT_EQ(count_error_lines(out), 0) << out;
+    EXPECT_NE(out.find("usage: quanttune-cli train"), std::string::npos) << out;
+    EXPECT_NE(out.find("--model FILE"), std::string::npos) << out;
+}
+
+TEST(Cli, HelpWinsOverOtherMistakesOnTheSameLine) {
+    for (const std::string args : {"train --bogus --help", "train --steps abc -h", "eval --data -h",
+                                   "generate --chat=yes --help", "info -h"}) {
+        std::string out;
+        EXPECT_EQ(qt::test::run_command(cli() + " " + args, out), 0) << args << "\n" << out;
+        EXPECT_EQ(count_error_lines(out), 0) << args << "\n" << out;
+        EXPECT_EQ(out.rfind("usage: quanttune-cli ", 0), 0u) << args << "\n" << out;
+    }
+}
+
+TEST(Cli, TopLevelHelpListsEveryCommand) {
+    std::string out;
+    ASSERT_EQ(qt::test::run_command(cli() + " --help 2>/dev/null", out), 0) << out;
+    for (const char* command : {"info", "generate", "train", "eval", "bench-step", "random-model"})
+        EXPECT_NE(out.find("\n  " + std::string(command) + " "), std::string::npos) << command << "\n" << out;
+    std::string no_command;
+    EXPECT_EQ(qt::test::run_command(cli(), no_command), 2) << no_command;
+}
+
+TEST(Cli, OptionMistakesGiveOneLineUsageErrorsWithoutAModel) {
+    const struct {
+        std::string args;
+        std::string says;
+    } cases[] = {
+        {"train --bogus", "unknown option --bogus"},
+        {"bench-step --steps 2 --frobnicate=3", "unknown option --frobnicate"},
+        {"generate --chat=yes", "option --chat takes no value"},
+        {"random-model --out", "option --out needs a value"},
+        {"random-model --out x.gguf --layers many", "option --layers expects an integer, got \"many\""},
+        {"train", "train needs --model FILE"},
+        {"eval --model m.gguf", "eval needs --model FILE and --data FILE"},
+        {"info", "info takes exactly one MODEL file"},
+    };
+    for (const auto& c : cases) {
+        std::string out;
+        EXPECT_EQ(qt::test::run_command(cli() + " " + c.args, out), 2) << c.args << "\n" << out;
+        EXPECT_EQ(count_error_lines(out), 1) << c.args << "\n" << out;
+        EXPECT_NE(out.find(c.says), std::string::npos) << c.args << "\n" << out;
+        // The error points at the help of the command it came from.
+        const std::string command = c.args.substr(0, c.args.find(' '));
+        EXPECT_NE(out.find("see quanttune-cli " + command + " --help"), std::string::npos) << c.args << "\n" << out;
+    }
+}
 
 TEST(Cli, InfoReportsArchitectureParametersAndTensorTypes) {
     QT_REQUIRE_MODEL_AND_ORACLE(model);
