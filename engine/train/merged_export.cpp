@@ -1,0 +1,150 @@
+#include "train/merged_export.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <stdexcept>
+
+#include "gguf/gguf_writer.h"
+#include "quant/dequantize.h"
+#include "quant/quantize.h"
+#include "train/lora_gguf_export.h"
+
+namespace qt {
+namespace {
+
+constexpr const char* kWhat = "export_merged_gguf";
+
+std::string quoted(const std::string& name) { return "\"" + name + "\""; }
+
+// One adapted tensor: where its base bytes are, its adapter, and what is written.
+struct MergeTarget {
+    const GgufTensorInfo* info;
+    const LoraMergeInput* adapter;
+    RequantReport* report;
+};
+
+// Sums of squares of one row; added up in row order afterwards so that the
+// report does not depend on how OpenMP split the rows.
+struct RowSums {
+    double update = 0, error = 0, weight = 0;
+    bool finite = true;
+};
+
+// Merges, re-quantizes and measures every row of one tensor into `out`.
+void merge_tensor(const MergeTarget& m, int rank, double scale, std::vector<uint8_t>& out) {
+    const GgufTensorInfo& t = *m.info;
+    const LoraMergeInput& ad = *m.adapter;
+    const GgmlType written = m.report->written_type;
+    const int64_t in = t.dims[0], rows = t.dims[1];
+    const size_t base_row_bytes = ggml_row_size(t.type, in);
+    const size_t out_row_bytes = ggml_row_size(written, in);
+    out.resize(out_row_bytes * static_cast<size_t>(rows));
+    std::vector<RowSums> sums(static_cast<size_t>(rows));
+#pragma omp parallel
+    {
+        std::vector<float> w(static_cast<size_t>(in)), merged(w.size()), back(w.size());
+        std::vector<double> update(w.size());
+#pragma omp for schedule(static)
+        for (int64_t o = 0; o < rows; ++o) {
+            dequantize_row(t.type, t.data + static_cast<size_t>(o) * base_row_bytes, w.data(), in);
+            // update[i] = scale * sum_r B[o][r] A[r][i]
+            std::fill(update.begin(), update.end(), 0.0);
+            for (int r = 0; r < rank; ++r) {
+                const double coef = ad.b[o * rank + r];
+                const float* a_row = ad.a + static_cast<int64_t>(r) * in;
+                for (int64_t i = 0; i < in; ++i) update[i] += coef * a_row[i];
+            }
+            RowSums& s = sums[static_cast<size_t>(o)];
+            for (int64_t i = 0; i < in; ++i) {
+                update[i] *= scale;
+                merged[i] = static_cast<float>(w[i] + update[i]);
+                s.finite = s.finite && std::isfinite(merged[i]);
+            }
+            uint8_t* dst = out.data() + static_cast<size_t>(o) * out_row_bytes;
+            quantize_row(written, merged.data(), dst, in);
+            dequantize_row(written, dst, back.data(), in);
+            for (int64_t i = 0; i < in; ++i) {
+                const double e = static_cast<double>(back[i]) - merged[i];
+                s.update += update[i] * update[i];
+                s.error += e * e;
+                s.weight += static_cast<double>(w[i]) * w[i];
+            }
+        }
+    }
+    RowSums total;
+    for (int64_t o = 0; o < rows; ++o) {
+        const RowSums& s = sums[static_cast<size_t>(o)];
+        if (!s.finite)
+            throw std::invalid_argument(std::string(kWhat) + ": tensor " + quoted(t.name) + ": merged row " +
+                                        std::to_string(o) + " holds a NaN or an infinity");
+        total.update += s.update;
+        total.error += s.error;
+        total.weight += s.weight;
+    }
+    const double n = static_cast<double>(in) * static_cast<double>(rows);
+    m.report->rms_update = std::sqrt(total.update / n);
+    m.report->rms_requant_error = std::sqrt(total.error / n);
+    m.report->rms_weight = std::sqrt(total.weight / n);
+}
+
+}  // namespace
+
+std::vector<RequantReport> export_merged_gguf(const GgufFile& base, const std::string& path, int rank, float alpha,
+                                              const std::vector<LoraMergeInput>& adapters,
+                                              std::optional<GgmlType> out_type) {
+    check_lora_settings(kWhat, rank, alpha);
+    if (adapters.empty()) throw std::invalid_argument(std::string(kWhat) + ": no adapters to merge");
+    if (out_type) ggml_traits(*out_type);  // throws for a number ggml does not define
+
+    // Every check before anything is written; reports in the order of `adapters`.
+    std::vector<RequantReport> reports(adapters.size());
+    std::map<std::string, MergeTarget> targets;
+    for (size_t k = 0; k < adapters.size(); ++k) {
+        const LoraMergeInput& ad = adapters[k];
+        const GgufTensorInfo& t = check_lora_target(kWhat, base, ad.base_name, ad.in, ad.out);
+        if (!ad.a || !ad.b)
+            throw std::invalid_argument(std::string(kWhat) + ": tensor " + quoted(ad.base_name) +
+                                        ": A or B is a null pointer");
+        if (!ggml_traits(t.type).dequantizable)
+            throw std::invalid_argument(std::string(kWhat) + ": tensor " + quoted(ad.base_name) + " is " +
+                                        std::string(ggml_type_name(t.type)) + ", which cannot be dequantized");
+        RequantReport& r = reports[k];
+        r.tensor = ad.base_name;
+        r.base_type = t.type;
+        const GgmlType requested = out_type.value_or(t.type);
+        r.fell_back_to_q8_0 = !quantizable(requested);
+        r.written_type = r.fell_back_to_q8_0 ? GgmlType::Q8_0 : requested;
+        const int64_t block = ggml_traits(r.written_type).block_size;
+        if (ad.in % block != 0)
+            throw std::invalid_argument(std::string(kWhat) + ": tensor " + quoted(ad.base_name) + ": rows of " +
+                                        std::to_string(ad.in) + " weights are not whole " +
+                                        std::string(ggml_type_name(r.written_type)) + " blocks of " +
+                                        std::to_string(block));
+        if (!targets.emplace(ad.base_name, MergeTarget{&t, &ad, &r}).second)
+            throw std::invalid_argument(std::string(kWhat) + ": tensor " + quoted(ad.base_name) + " is given twice");
+    }
+
+    const double scale = static_cast<double>(alpha) / rank;
+    GgufWriter writer;
+    writer.copy_metadata(base);
+    writer.set_alignment(static_cast<uint32_t>(base.alignment()));
+    for (const GgufTensorInfo& t : base.tensors()) {
+        auto it = targets.find(t.name);
+        if (it == targets.end()) {
+            const GgufTensorInfo* info = &t;
+            writer.add_tensor(t.name, t.type, t.dims, [info](std::vector<uint8_t>& out) {
+                out.assign(info->data, info->data + info->nbytes);
+            });
+            continue;
+        }
+        const MergeTarget target = it->second;
+        // Computed while the file is written, one tensor at a time: memory stays at one tensor.
+        writer.add_tensor(t.name, target.report->written_type, t.dims,
+                          [target, rank, scale](std::vector<uint8_t>& out) { merge_tensor(target, rank, scale, out); });
+    }
+    writer.write(path);
+    return reports;
+}
+
+}  // namespace qt

@@ -1,0 +1,56 @@
+#pragma once
+// A LoRA adapter merged into the base model's weights and written back in a
+// quantized type: one self-contained GGUF, no adapter needed at inference.
+//
+// For each adapted tensor W (ggml dims {in, out}, rows of `in` weights):
+//   W' = dequantize(W) + (alpha / rank) * B A          (B: out x rank, A: rank x in)
+//   written = quantize(W') in the tensor's own type or `out_type`, by
+//   quantize_row (quant/quantize.h, gguf-py's rounding).
+// Types quantize_row cannot produce (the K-quants) are written as Q8_0 instead,
+// and the report says so. Every other tensor keeps its bytes, and the metadata
+// is copied as it is (general.file_type included: it describes the base file's
+// mix, which llama.cpp only displays). Written atomically (GgufWriter).
+//
+// The report gives, per adapted tensor, what a user is shown as "what the
+// re-quantization costs": the RMS of the update next to the RMS of the error the
+// re-quantization adds on top of it. An update far below the error is mostly
+// rounded away.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gguf/gguf_file.h"
+#include "quant/ggml_type.h"
+
+namespace qt {
+
+struct LoraMergeInput {
+    std::string base_name;  // e.g. blk.0.attn_q.weight
+    int64_t in = 0, out = 0;
+    const float* a = nullptr;  // [rank][in], row-major, host memory
+    const float* b = nullptr;  // [out][rank]
+};
+
+struct RequantReport {
+    std::string tensor;
+    double rms_update = 0;         // RMS of (alpha / rank) * B A
+    double rms_requant_error = 0;  // RMS of dequantize(quantize(W')) - W'
+    double rms_weight = 0;         // RMS of the base weights W (dequantized), for scale
+    GgmlType base_type = GgmlType::F32;
+    GgmlType written_type = GgmlType::F32;
+    // The requested type (the tensor's own or out_type) cannot be quantized to
+    // (a K-quant): written_type is Q8_0 instead.
+    bool fell_back_to_q8_0 = false;
+};
+
+// Reports come in the order of `adapters`. Throws std::invalid_argument naming
+// the tensor and the problem: rank < 1, alpha 0 or not finite, a tensor the base
+// lacks or of another shape (see check_lora_target), a null A or B, a tensor
+// named twice, a base type that cannot be dequantized, rows that are not whole
+// blocks of the written type, or a merged weight that is not finite.
+std::vector<RequantReport> export_merged_gguf(const GgufFile& base, const std::string& path, int rank, float alpha,
+                                              const std::vector<LoraMergeInput>& adapters,
+                                              std::optional<GgmlType> out_type);
+
+}  // namespace qt
