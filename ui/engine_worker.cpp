@@ -274,7 +274,7 @@ void EngineWorker::runNextStep() {
     }
     if (state_ != TrainingState::Running) return;  // paused: resume() queues the next step
     try {
-        ZoTrainer& trainer = session_->trainer();
+        Trainer& trainer = session_->trainer();
         const StepRecord r = trainer.step();
         ++doneSteps_;
         clippedSteps_ += r.result.clipped ? 1 : 0;

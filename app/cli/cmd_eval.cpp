@@ -6,6 +6,7 @@
 #include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "train/training_session.h"
+#include "train/zo_trainer.h"
 
 namespace qt::cli {
 

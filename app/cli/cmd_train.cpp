@@ -1,4 +1,4 @@
-// quanttune-cli train --method qzo|mezo --model M --data D [--config FILE] [options]
+// quanttune-cli train --method qzo|mezo|qlora|adamw --model M --data D [--config FILE] [options]
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -44,7 +44,14 @@ std::string duration(double s) {
 TrainConfig config_from_args(const Args& args) {
     TrainConfig c;
     if (args.has("config")) c = load_train_config(args.str("config", ""));
-    c.method = args.str("method", c.method);
+    // A method named here brings its own default learning rate (unless --lr says otherwise).
+    if (args.has("method")) {
+        try {
+            use_method(c, args.str("method", c.method));
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(e.what());
+        }
+    }
     c.model = args.str("model", c.model);
     c.data = args.str("data", c.data);
     c.out_dir = args.str("out", c.out_dir);
@@ -67,6 +74,12 @@ TrainConfig config_from_args(const Args& args) {
     c.validation_fraction = args.number("validation-fraction", c.validation_fraction);
     c.threads = static_cast<int>(args.integer("threads", c.threads));
     if (args.flag("train-min")) c.train_min = true;
+    c.lora_rank = static_cast<int>(args.integer("lora-rank", c.lora_rank));
+    c.lora_alpha = args.number("lora-alpha", c.lora_alpha);
+    c.lora_targets = args.str("lora-targets", c.lora_targets);
+    c.weight_decay = args.number("weight-decay", c.weight_decay);
+    c.max_grad_norm = args.number("max-grad-norm", c.max_grad_norm);
+    if (args.flag("no-activation-checkpointing")) c.checkpoint_activations = false;
     if (c.model.empty()) throw UsageError("train needs --model FILE (or \"model\" in the config)");
     if (c.data.empty()) throw UsageError("train needs --data FILE (or \"data\" in the config)");
     try {
@@ -83,18 +96,21 @@ TrainConfig config_from_args(const Args& args) {
 const CommandSpec& train_spec() {
     static const CommandSpec spec{
         "train", "--model FILE --data FILE [options]",
-        "Fine-tune a quantized model, zeroth order: QZO (its quantization scales) or MeZO (its linear weights).",
+        "Fine-tune a quantized model: zeroth order with QZO (its quantization scales) or MeZO (its linear weights), "
+        "or first order with QLoRA (low-rank adapters on the frozen 4-bit model) or AdamW (every linear weight in "
+        "float32, for small models).",
         {
             {"config", "FILE", "read the settings from a JSON config (as --save-config writes); options given here "
                                "override it"},
-            {"method", "qzo|mezo", "qzo trains the quantization scales, mezo every linear weight (default qzo)"},
+            {"method", "qzo|mezo|qlora|adamw", "qzo trains the quantization scales, mezo every linear weight, qlora "
+                                               "LoRA adapters, adamw every linear weight with gradients (default qzo)"},
             {"model", "FILE", "the GGUF model to fine-tune (required, here or in the config)"},
             {"data", "FILE", "the training dataset (required, here or in the config)"},
             {"out", "DIR", "write metrics.jsonl, checkpoint.qtck and the trained model-METHOD.gguf there "
                            "(default: nothing written)"},
             {"steps", "N", "training steps (default 200)"},
             {"batch-size", "B", "examples per step (default 4)"},
-            {"lr", "LR", "learning rate (default 1e-7; 4e-5 with --relative-eps)"},
+            {"lr", "LR", "learning rate (default: qzo and mezo 1e-7, 4e-5 with --relative-eps; qlora 2e-4; adamw 1e-5)"},
             {"eps", "E", "perturbation scale of the two-sided loss difference (default 1e-4; 2e-3 with --relative-eps)"},
             {"clip", "C", "QZO: clip the directional derivative to [-C, C]; 0: off (default 500; 25 with "
                           "--relative-eps)"},
@@ -112,6 +128,13 @@ const CommandSpec& train_spec() {
             {"resume", "CKPT", "go on from a checkpoint that a run with the same settings wrote"},
             {"save-config", "FILE", "write the settings of this run as a JSON config (for --config) before training"},
             {"device", "auto|cpu|cuda|cuda:N", "where to train; auto takes the first GPU, else the CPU (default auto)"},
+            {"lora-rank", "R", "QLoRA: rank of each adapter (default 16)"},
+            {"lora-alpha", "A", "QLoRA: the adapters' output is scaled by A / R (default 32)"},
+            {"lora-targets", "LIST", "QLoRA: linears that get adapters, among q,k,v,o,gate,up,down (default all seven)"},
+            {"weight-decay", "W", "first order: AdamW's decoupled weight decay (default 0)"},
+            {"max-grad-norm", "N", "first order: clip the gradient's global norm to N; 0: off (default 1)"},
+            {"no-activation-checkpointing", nullptr, "first order: keep every block's activations for the backward "
+                                                     "instead of recomputing them (faster, more memory)"},
             {"train-min", nullptr, "QZO: also train the Q4_1/Q5_1 block minimums and the K-quant dmin"},
             {"relative-eps", nullptr, "QZO: --eps, --lr and --clip in units of each weight's median |scale|"},
             {"no-export", nullptr, "with --out, do not export the trained model as GGUF at the end"},
@@ -139,7 +162,7 @@ int run_train(const Args& args) {
     std::fprintf(stderr, "data: %s (%s): %zu examples kept, %zu skipped, %zu truncated; %zu train / %zu validation\n",
                  config.data.c_str(), ds.format.c_str(), ds.rows_kept, ds.rows_skipped, ds.rows_truncated,
                  session.data().train.size(), session.data().validation.size());
-    std::fprintf(stderr, "method: %s, %lld trainable values (%s float32 master) on %s\n", config.method.c_str(),
+    std::fprintf(stderr, "method: %s, %lld trainable values (%s float32) on %s\n", config.method.c_str(),
                  static_cast<long long>(session.params().size()),
                  human_bytes(static_cast<double>(session.params().trainable_bytes())).c_str(),
                  backend->name().c_str());
@@ -185,7 +208,7 @@ int run_train(const Args& args) {
         checkpoint_path = config.out_dir + "/checkpoint.qtck";
     }
     const bool tty = isatty(fileno(stdout)) && !args.flag("quiet");
-    ZoTrainer& trainer = session.trainer();
+    Trainer& trainer = session.trainer();
     auto report_eval = [&](const EvalRecord& e) {
         if (log) log->write(eval_json(e));
         std::printf("%seval after step %lld: validation loss %.4f over %lld tokens", tty ? "\n" : "",
@@ -205,9 +228,15 @@ int run_train(const Args& args) {
         const int64_t done = r.step + 1 - first;
         const double eta = elapsed / static_cast<double>(done) * static_cast<double>(config.steps - r.step - 1);
         if (!args.flag("quiet")) {
-            std::printf("%sstep %lld/%lld  loss %.4f  d %+.3g%s  lr %.2e  %.0f tok/s  ETA %s  mem %s%s",
-                        tty ? "\r" : "", static_cast<long long>(r.step + 1), static_cast<long long>(config.steps),
-                        r.loss, r.result.projected_grad, r.result.clipped ? " (clipped)" : "", r.lr,
+            // The gradient signal: the projected gradient d (zeroth order) or the gradient's norm (first order).
+            char signal[64];
+            if (r.first_order)
+                std::snprintf(signal, sizeof signal, "|g| %.3g%s", r.grad_norm, r.grad_clipped ? " (clipped)" : "");
+            else
+                std::snprintf(signal, sizeof signal, "d %+.3g%s", r.result.projected_grad,
+                              r.result.clipped ? " (clipped)" : "");
+            std::printf("%sstep %lld/%lld  loss %.4f  %s  lr %.2e  %.0f tok/s  ETA %s  mem %s%s", tty ? "\r" : "",
+                        static_cast<long long>(r.step + 1), static_cast<long long>(config.steps), r.loss, signal, r.lr,
                         r.seconds > 0 ? static_cast<double>(r.tokens) / r.seconds : 0.0, duration(eta).c_str(),
                         human_bytes(static_cast<double>(r.memory.total_live)).c_str(), tty ? "  " : "\n");
             std::fflush(stdout);

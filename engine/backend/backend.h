@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 
+#include "cpu/adamw_step.h"
 #include "memory/memory_ledger.h"
 #include "quant/ggml_type.h"
 
@@ -239,6 +240,62 @@ public:
         if (w.type == GgmlType::F32) matmul_f32(w, x, y, n);
         else matmul(w, x, y, n);
     }
+
+    // ---- First-order training (model/llama_backprop.h): the forward ops that keep
+    // what the backward needs, and each op's backward, after llm.c. float32 in
+    // backend memory, row-major. The base class runs cpu/train_ops.h on the host: in
+    // place where host_memory() (the CPU), else through download/upload (correct on
+    // any backend, slow); a GPU backend overrides them. "+=" accumulates, "=" overwrites.
+
+    // Whether backend memory is host memory that the CPU may address directly.
+    virtual bool host_memory() const { return false; }
+    // C = alpha op(A) op(B) + beta C; op(A): [m][k], op(B): [k][n], C: [m][n], each
+    // stored contiguous (A as [k][m] when trans_a, B as [n][k] when trans_b).
+    virtual void gemm_f32(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a,
+                          const float* b, float beta, float* c);
+    // dx (+)= dy W: the input gradient of y = W x, read from W's own blocks a tile
+    // of rows at a time, so no dequantized copy of W ever exists. dy: [n][W.rows]; dx: [n][W.cols]
+    virtual void matmul_backward_input(const WeightTensor& w, const float* dy, float* dx, int n, bool accumulate);
+    // Backward of rmsnorm(x) * w: dx += d/dx; dw += d/dw where dw is not null.   x, dy, dx: [n][dim]
+    virtual void rmsnorm_backward(const float* x, const float* w, const float* dy, float* dx, float* dw, int n,
+                                  int dim, float eps);
+    // The transpose of rope() (its backward): rope at the negated positions, the
+    // rotation by -theta. The base class calls rope, so every backend inverts its own.
+    virtual void rope_backward(float* dx, std::span<const int32_t> positions, int n_heads, int head_dim, int n_rot,
+                               float freq_base);
+    // Causal grouped-query attention inside each of n_seqs sequences of seq_len
+    // tokens (as attention_batch, but k and v stay float32), writing each query's
+    // log-sum-exp of scaled scores to lse ([n][n_heads]) for the backward.
+    // q, out: [n][n_heads * head_dim]; k, v: [n][n_kv_heads * head_dim]
+    virtual void attention_train(const float* q, const float* k, const float* v, int n_seqs, int seq_len,
+                                 const AttentionShape& shape, float* out, float* lse);
+    // Its backward from the saved lse, the scores recomputed (FlashAttention-2's
+    // backward; no [T][T] matrix is kept): dq, dk, dv =.
+    virtual void attention_backward(const float* q, const float* k, const float* v, const float* out,
+                                    const float* lse, const float* dout, float* dq, float* dk, float* dv, int n_seqs,
+                                    int seq_len, const AttentionShape& shape);
+    // Backward of swiglu(): dgate, dup =.
+    virtual void swiglu_backward(const float* gate, const float* up, const float* dout, float* dgate, float* dup,
+                                 int64_t count);
+    // Cross-entropy fused with its gradient: nll[r] = -log softmax(logits[r])[targets[r]]
+    // (double; 0 where the target is negative) and logits[r] = scale * (softmax - onehot)
+    // (0 where the target is negative). targets ([rows]) and nll ([rows]) in backend memory.
+    virtual void cross_entropy_backward(float* logits, const int32_t* targets, int rows, int vocab, double scale,
+                                        double* nll);
+    // dtable[tokens[t]] += dy[t]: the embedding's backward into a float32 table [vocab][dim].
+    virtual void embedding_backward(std::span<const int32_t> tokens, const float* dy, float* dtable, int vocab,
+                                    int dim);
+    // dst[rows[i]] += src[i] for i < n_rows (the backward of gather_rows), dst: [dst_rows][width];
+    // rows in backend memory.
+    virtual void scatter_add_rows(const float* src, const int32_t* rows, int n_rows, int width, float* dst,
+                                  int dst_rows);
+    // One AdamW step over count values (cpu/adamw_step.h).
+    virtual void adamw_update(float* p, const float* g, float* m, float* v, int64_t count, const AdamWStep& s);
+    // sum x_i^2 in double.
+    virtual double sum_squares(const float* x, int64_t count);
+    // x *= s.
+    virtual void scale(float* x, int64_t count, float s);
+    virtual void fill_zero(void* p, size_t bytes);
 
 protected:
     // Throws unless positions holds one entry per token of n_seqs >= 1 sequences of seq_len >= 1.

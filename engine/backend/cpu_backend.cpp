@@ -25,6 +25,8 @@ public:
     explicit CpuBackend(int n_threads) : n_threads_(n_threads > 0 ? n_threads : omp_get_num_procs()) {}
 
     std::string name() const override { return "CPU (" + std::to_string(n_threads_) + " threads)"; }
+    // The training ops of the base class (backend_train_ops.cpp) then run in place.
+    bool host_memory() const override { return true; }
 
     DeviceBuffer alloc(size_t bytes, MemoryCategory category) override {
         const size_t rounded = (bytes + 63) / 64 * 64;

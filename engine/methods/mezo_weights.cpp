@@ -4,31 +4,16 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "quant/dequantize.h"
+#include "methods/float_weight_copy.h"
 
 namespace qt {
 
 MezoWeights::MezoWeights(LlamaModel& model) : backend_(model.backend()) {
     for (WeightTensor* w : model.trainable_linears()) {
-        const size_t count = static_cast<size_t>(w->rows * w->cols);
-        std::vector<uint8_t> blocks(w->row_bytes * static_cast<size_t>(w->rows));
-        backend_.download(blocks.data(), w->data, blocks.size());
-        std::vector<float> values(count);
-        for (int64_t r = 0; r < w->rows; ++r)
-            dequantize_row(w->type, blocks.data() + w->row_bytes * static_cast<size_t>(r),
-                           values.data() + static_cast<size_t>(r) * w->cols, w->cols);
-        WeightTensor f;
-        f.name = w->name;
-        f.type = GgmlType::F32;
-        f.cols = w->cols;
-        f.rows = w->rows;
-        f.row_bytes = static_cast<size_t>(w->cols) * sizeof(float);
-        f.storage = backend_.alloc(count * sizeof(float), MemoryCategory::TrainableParameters);
-        backend_.upload(f.storage.data(), values.data(), count * sizeof(float));
-        f.data = f.storage.data();
-        *w = std::move(f);  // the quantized matrix is released (or, if mapped, no longer counted)
-        slices_.push_back({w->storage.f32(), static_cast<int64_t>(count), n_});
-        n_ += static_cast<int64_t>(count);
+        const int64_t count = w->rows * w->cols;
+        replace_with_float32_copy(*w, backend_, MemoryCategory::TrainableParameters);
+        slices_.push_back({w->storage.f32(), count, n_});
+        n_ += count;
     }
 }
 

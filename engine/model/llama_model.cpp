@@ -1,6 +1,7 @@
 #include "model/llama_model.h"
 
 #include <algorithm>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -43,6 +44,22 @@ std::vector<WeightTensor*> LlamaModel::trainable_linears() {
         for (WeightTensor* w : {&L.wq, &L.wk, &L.wv, &L.wo, &L.w_gate, &L.w_up, &L.w_down}) out.push_back(w);
     if (!config_.tied_output) out.push_back(&output_);
     return out;
+}
+
+WeightTensor& LlamaModel::linear(LinearId id) {
+    if (id.slot == LinearSlot::Head) return config_.tied_output ? token_embd_ : output_;
+    if (id.layer < 0 || id.layer >= config_.n_layers)
+        throw std::out_of_range("layer " + std::to_string(id.layer) + " outside 0.." +
+                                std::to_string(config_.n_layers - 1));
+    LlamaLayer& L = layers_[static_cast<size_t>(id.layer)];
+    WeightTensor* const by_slot[] = {&L.wq, &L.wk, &L.wv, &L.wo, &L.w_gate, &L.w_up, &L.w_down};
+    return *by_slot[static_cast<int>(id.slot)];
+}
+
+void LlamaModel::hooked_linear(LinearId id, const float* x, float* y, int n) {
+    const WeightTensor& w = linear(id);
+    backend_.linear(w, x, y, n);
+    if (hooks_ && hooks_->has_extra(id)) hooks_->forward_extra(id, w, x, y, n);
 }
 
 WeightTensor LlamaModel::load_norm(const std::string& name) {
@@ -136,6 +153,11 @@ float* LlamaModel::logit_rows(int rows) {
 const float* LlamaModel::head(const float* x, int rows) {
     const auto& c = config_;
     float* logits = logit_rows(rows);
+    if (hooks_ && hooks_->has_extra({0, LinearSlot::Head})) {
+        backend_.rmsnorm(x, static_cast<const float*>(output_norm_.data), xn_.f32(), rows, c.dim, c.rms_eps);
+        hooked_linear({0, LinearSlot::Head}, xn_.f32(), logits, rows);
+        return logits;
+    }
     norm_linears(output_norm_, x, {c.tied_output ? &token_embd_ : &output_}, {logits}, rows);
     return logits;
 }
@@ -219,7 +241,10 @@ double LlamaModel::forward_nll_batch(std::span<const int32_t> tokens, int n_seqs
     const uint64_t key = repeat_key({reinterpret_cast<uintptr_t>(this), reinterpret_cast<uintptr_t>(cache.k.data()),
                                      static_cast<uint64_t>(n), static_cast<uint64_t>(n_seqs),
                                      static_cast<uint64_t>(chunk), static_cast<uint64_t>(head_rows)});
-    backend_.run_repeated(key, [&] {
+    // Hooks may allocate on first use, which a recorded replay must not do: with
+    // hooks attached the forward runs as called.
+    auto run = [&](const std::function<void()>& ops) { hooks_ ? ops() : backend_.run_repeated(key, ops); };
+    run([&] {
         layer_stack(pass, cache);
         const float* hx = x_.f32();
         if (gather) {  // att_ ([n][dim]) is free once the layers are done
@@ -299,6 +324,10 @@ void LlamaModel::layer_stack(const Pass& p, KvCache& cache) {
     float* x = x_.f32();
     float* xn = xn_.f32();
     for (int l = 0; l < c.n_layers; ++l) {
+        if (hooks_) {
+            hooked_layer(l, p, cache);
+            continue;
+        }
         const LlamaLayer& L = layers_[static_cast<size_t>(l)];
         // Attention block.
         norm_linears(L.attn_norm, x, {&L.wq, &L.wk, &L.wv}, {q_.f32(), k_.f32(), v_.f32()}, n);
@@ -318,6 +347,38 @@ void LlamaModel::layer_stack(const Pass& p, KvCache& cache) {
         b.feed_forward(x, static_cast<const float*>(L.ffn_norm.data), c.rms_eps, c.dim, L.w_gate, L.w_up, L.w_down, n,
                        gate_.f32(), up_.f32(), xn);
     }
+}
+
+void LlamaModel::hooked_layer(int l, const Pass& p, KvCache& cache) {
+    const auto& c = config_;
+    const int n = p.n;
+    const LlamaLayer& L = layers_[static_cast<size_t>(l)];
+    Backend& b = backend_;
+    float* x = x_.f32();
+    float* xn = xn_.f32();
+    b.rmsnorm(x, static_cast<const float*>(L.attn_norm.data), xn, n, c.dim, c.rms_eps);
+    hooked_linear({l, LinearSlot::Q}, xn, q_.f32(), n);
+    hooked_linear({l, LinearSlot::K}, xn, k_.f32(), n);
+    hooked_linear({l, LinearSlot::V}, xn, v_.f32(), n);
+    const AttentionShape shape{c.n_heads, c.n_kv_heads, c.head_dim};
+    if (p.n_seqs == 1) {
+        b.rope(q_.f32(), p.positions, c.n_heads, c.head_dim, c.n_rot, c.rope_freq_base);
+        b.rope(k_.f32(), p.positions, c.n_kv_heads, c.head_dim, c.n_rot, c.rope_freq_base);
+        b.kv_store(cache.k.data(), cache.v.data(), cache.layout, l, p.pos0, n, k_.f32(), v_.f32());
+        b.attention(q_.f32(), cache.k.data(), cache.v.data(), cache.layout, l, p.pos0, n, shape, att_.f32());
+    } else {
+        b.rope_attention_batch(q_.f32(), k_.f32(), v_.f32(), p.positions, c.n_rot, c.rope_freq_base, p.n_seqs,
+                               p.seq_len, shape, att_.f32());
+    }
+    // q_ is free once attention has run: it takes the projection before the residual add.
+    hooked_linear({l, LinearSlot::O}, att_.f32(), q_.f32(), n);
+    b.add_inplace(x, q_.f32(), static_cast<int64_t>(n) * c.dim);
+    b.rmsnorm(x, static_cast<const float*>(L.ffn_norm.data), xn, n, c.dim, c.rms_eps);
+    hooked_linear({l, LinearSlot::Gate}, xn, gate_.f32(), n);
+    hooked_linear({l, LinearSlot::Up}, xn, up_.f32(), n);
+    b.swiglu(gate_.f32(), up_.f32(), gate_.f32(), static_cast<int64_t>(n) * c.ffn_dim);
+    hooked_linear({l, LinearSlot::Down}, gate_.f32(), xn, n);
+    b.add_inplace(x, xn, static_cast<int64_t>(n) * c.dim);
 }
 
 }  // namespace qt

@@ -12,6 +12,7 @@
 #include "backend/backend.h"
 #include "gguf/gguf_file.h"
 #include "model/llama_config.h"
+#include "model/training_hooks.h"
 
 namespace qt {
 
@@ -53,6 +54,23 @@ public:
     // embedding stays frozen, as do norms: the setting of QZO and MeZO here).
     // A method may replace a tensor (MeZO swaps in float32 copies).
     std::vector<WeightTensor*> trainable_linears();
+
+    // The weights by role, for the backward pass (model/llama_backprop.h) and methods.
+    const LlamaLayer& layer(int l) const { return layers_.at(static_cast<size_t>(l)); }
+    const WeightTensor& token_embedding() const { return token_embd_; }
+    const WeightTensor& output_norm() const { return output_norm_; }
+    // The head's weight: output.weight, or the embedding where the two are tied.
+    const WeightTensor& head_weight() const { return config_.tied_output ? token_embd_ : output_; }
+    // The weight of linear `id` (a tied head: the embedding).
+    WeightTensor& linear(LinearId id);
+
+    // A method's hooks (LoRA's adapters, ...): every forward adds their extra terms
+    // to the linears that carry one, and the backward sends them its gradients.
+    // nullptr (the default) detaches them. The hooks must outlive their attachment.
+    void set_training_hooks(TrainingHooks* hooks) { hooks_ = hooks; }
+    TrainingHooks* training_hooks() const { return hooks_; }
+    // y = W x (+ the hooks' extra term) for linear `id`.
+    void hooked_linear(LinearId id, const float* x, float* y, int n);
 
     // Runs `tokens` at positions cache.n_filled ... and appends them to the cache.
     // Writes vocab_size logits per token into `logits` (host memory) for every
@@ -103,6 +121,9 @@ private:
     Pass begin_pass(std::span<const int32_t> tokens, const KvCache& cache, int n_seqs);
     // Every layer over x_ (a single sequence also appends to the cache's rows, not to n_filled).
     void layer_stack(const Pass& pass, KvCache& cache);
+    // One layer as separate calls, each linear through hooked_linear: the path
+    // taken while training hooks are attached (the fused calls know of no extra term).
+    void hooked_layer(int l, const Pass& p, KvCache& cache);
     // Embedding and every layer; the final hidden states are left in x_.
     void run_layers(std::span<const int32_t> tokens, KvCache& cache, int n_seqs);
     // A key for Backend::run_repeated from what determines the operations it runs.
@@ -117,6 +138,7 @@ private:
     bool writable_ = false;
     WeightTensor token_embd_, output_norm_, output_;
     std::vector<LlamaLayer> layers_;
+    TrainingHooks* hooks_ = nullptr;
 
     // Activations for up to ws_tokens_ tokens.
     int ws_tokens_ = 0;

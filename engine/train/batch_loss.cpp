@@ -18,6 +18,69 @@ double token_nll(const float* row, int vocab, int32_t target) {
     return max + std::log(sum) - static_cast<double>(row[target]);
 }
 
+namespace {
+
+// Checks an example's shape; returns the first position whose token is a target, or -1.
+int first_target(const Example& ex, int max_tokens) {
+    const int n = static_cast<int>(ex.tokens.size());
+    if (ex.loss_mask.size() != ex.tokens.size())
+        throw std::invalid_argument("example has " + std::to_string(n) + " tokens but a loss mask of " +
+                                    std::to_string(ex.loss_mask.size()));
+    if (n > max_tokens)
+        throw std::length_error("example of " + std::to_string(n) + " tokens exceeds the maximum length " +
+                                std::to_string(max_tokens));
+    for (int t = 1; t < n; ++t)
+        if (ex.loss_mask[static_cast<size_t>(t)]) return t;
+    return -1;
+}
+
+}  // namespace
+
+std::vector<PackedGroup> pack_batch(std::span<const Example* const> batch, int max_tokens, int batch_tokens,
+                                    int pad_multiple) {
+    std::vector<const Example*> live;  // those with a target
+    for (const Example* ex : batch)
+        if (first_target(*ex, max_tokens) >= 0) live.push_back(ex);
+    auto padded = [&](int n) {
+        if (batch_tokens <= 0) return n;
+        return std::min(max_tokens, (n + pad_multiple - 1) / pad_multiple * pad_multiple);
+    };
+    std::vector<PackedGroup> groups;
+    for (size_t g0 = 0; g0 < live.size();) {
+        // As many sequences as fit batch_tokens at the group's padded length (one at least).
+        size_t g1 = g0 + 1;
+        int longest = static_cast<int>(live[g0]->tokens.size());
+        while (batch_tokens > 0 && g1 < live.size()) {
+            const int l = std::max(longest, static_cast<int>(live[g1]->tokens.size()));
+            if (static_cast<int64_t>(g1 - g0 + 1) * padded(l) > batch_tokens) break;
+            longest = l;
+            ++g1;
+        }
+        PackedGroup g;
+        const int len = padded(longest);
+        g.n_seqs = static_cast<int>(g1 - g0);
+        g.tokens.assign(static_cast<size_t>(g.n_seqs) * len, 0);
+        g.targets.assign(g.tokens.size(), -1);
+        for (int s = 0; s < g.n_seqs; ++s) {
+            const Example& ex = *live[g0 + static_cast<size_t>(s)];
+            const size_t n = ex.tokens.size(), row = static_cast<size_t>(s) * len;
+            std::copy(ex.tokens.begin(), ex.tokens.end(), g.tokens.begin() + static_cast<std::ptrdiff_t>(row));
+            std::fill(g.tokens.begin() + static_cast<std::ptrdiff_t>(row + n),
+                      g.tokens.begin() + static_cast<std::ptrdiff_t>(row) + len, ex.tokens.back());
+            // Position t - 1 predicts token t.
+            for (size_t t = 1; t < n; ++t)
+                if (ex.loss_mask[t]) {
+                    g.targets[row + t - 1] = ex.tokens[t];
+                    ++g.target_count;
+                }
+            g.real_tokens += static_cast<int64_t>(n);
+        }
+        groups.push_back(std::move(g));
+        g0 = g1;
+    }
+    return groups;
+}
+
 BatchLoss::BatchLoss(LlamaModel& model, int max_tokens, int batch_tokens)
     : model_(model),
       max_tokens_(max_tokens),
@@ -26,22 +89,9 @@ BatchLoss::BatchLoss(LlamaModel& model, int max_tokens, int batch_tokens)
       logits_(model.backend().ledger(), MemoryCategory::Activations,
               static_cast<size_t>(max_tokens) * model.config().vocab_size) {}
 
-int BatchLoss::first_target(const Example& ex) const {
-    const int n = static_cast<int>(ex.tokens.size());
-    if (ex.loss_mask.size() != ex.tokens.size())
-        throw std::invalid_argument("example has " + std::to_string(n) + " tokens but a loss mask of " +
-                                    std::to_string(ex.loss_mask.size()));
-    if (n > max_tokens_)
-        throw std::length_error("example of " + std::to_string(n) + " tokens exceeds the maximum length " +
-                                std::to_string(max_tokens_));
-    for (int t = 1; t < n; ++t)
-        if (ex.loss_mask[static_cast<size_t>(t)]) return t;
-    return -1;
-}
-
 TokenLoss BatchLoss::evaluate(const Example& ex) {
     const int n = static_cast<int>(ex.tokens.size());
-    const int first_target = this->first_target(ex);
+    const int first_target = qt::first_target(ex, max_tokens_);
     TokenLoss loss;
     if (first_target < 0) return loss;
     const int vocab = model_.config().vocab_size;
@@ -72,41 +122,11 @@ TokenLoss BatchLoss::evaluate(std::span<const Example* const> batch) {
 }
 
 TokenLoss BatchLoss::evaluate_side_by_side(std::span<const Example* const> batch) {
-    std::vector<const Example*> live;  // those with a target
-    for (const Example* ex : batch)
-        if (first_target(*ex) >= 0) live.push_back(ex);
-    auto padded = [&](int n) { return std::min(max_tokens_, (n + kPadMultiple - 1) / kPadMultiple * kPadMultiple); };
     TokenLoss total;
-    std::vector<int32_t> tokens, targets;
-    for (size_t g0 = 0; g0 < live.size();) {
-        // As many sequences as fit batch_tokens at the group's padded length (one at least).
-        size_t g1 = g0 + 1;
-        int longest = static_cast<int>(live[g0]->tokens.size());
-        while (g1 < live.size()) {
-            const int l = std::max(longest, static_cast<int>(live[g1]->tokens.size()));
-            if (static_cast<int64_t>(g1 - g0 + 1) * padded(l) > batch_tokens_) break;
-            longest = l;
-            ++g1;
-        }
-        const int len = padded(longest), n_seqs = static_cast<int>(g1 - g0);
-        tokens.assign(static_cast<size_t>(n_seqs) * len, 0);
-        targets.assign(tokens.size(), -1);
-        for (int s = 0; s < n_seqs; ++s) {
-            const Example& ex = *live[g0 + static_cast<size_t>(s)];
-            const size_t n = ex.tokens.size(), row = static_cast<size_t>(s) * len;
-            std::copy(ex.tokens.begin(), ex.tokens.end(), tokens.begin() + static_cast<std::ptrdiff_t>(row));
-            std::fill(tokens.begin() + static_cast<std::ptrdiff_t>(row + n),
-                      tokens.begin() + static_cast<std::ptrdiff_t>(row) + len, ex.tokens.back());
-            // Position t - 1 predicts token t.
-            for (size_t t = 1; t < n; ++t)
-                if (ex.loss_mask[t]) {
-                    targets[row + t - 1] = ex.tokens[t];
-                    ++total.count;
-                }
-            tokens_processed_ += static_cast<int64_t>(n);
-        }
-        total.sum_nll += model_.forward_nll_batch(tokens, n_seqs, cache_, targets);
-        g0 = g1;
+    for (PackedGroup& g : pack_batch(batch, max_tokens_, batch_tokens_, kPadMultiple)) {
+        total.count += g.target_count;
+        tokens_processed_ += g.real_tokens;
+        total.sum_nll += model_.forward_nll_batch(g.tokens, g.n_seqs, cache_, g.targets);
     }
     return total;
 }

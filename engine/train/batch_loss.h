@@ -23,6 +23,23 @@ struct TokenLoss {
 // -log softmax(row)[target], in double.
 double token_nll(const float* row, int vocab, int32_t target);
 
+// A mini-batch laid out for forwards of up to batch_tokens tokens side by side
+// (LlamaModel::forward_nll_batch, model/llama_backprop.h): each group's sequences
+// right-padded with their last token to the group's longest, rounded up to
+// pad_multiple and capped at max_tokens (causal attention keeps the padding from
+// touching the real tokens, and few distinct shapes let a backend replay recorded
+// forwards); batch_tokens <= 0: one example a group, unpadded. Examples without a
+// target are left out. targets[i] is the token position i predicts, -1 where none.
+struct PackedGroup {
+    std::vector<int32_t> tokens, targets;
+    int n_seqs = 0;
+    int64_t target_count = 0;
+    int64_t real_tokens = 0;  // padding not counted
+};
+// Throws naming an example whose loss mask does not match its tokens, or that exceeds max_tokens.
+std::vector<PackedGroup> pack_batch(std::span<const Example* const> batch, int max_tokens, int batch_tokens,
+                                    int pad_multiple);
+
 class BatchLoss {
 public:
     // Sequences of up to max_tokens tokens. batch_tokens > 0: evaluate(batch) runs
@@ -47,8 +64,6 @@ public:
     int64_t tokens_processed() const { return tokens_processed_; }
 
 private:
-    // Checks an example's shape; returns the first position whose token is a target, or -1.
-    int first_target(const Example& ex) const;
     TokenLoss evaluate_side_by_side(std::span<const Example* const> batch);
 
     LlamaModel& model_;

@@ -87,7 +87,7 @@ CheckpointInfo read_header(Reader& r) {
 
 }  // namespace
 
-void write_checkpoint(const std::string& path, const CheckpointInfo& info, ZoParameters& params) {
+void write_checkpoint(const std::string& path, const CheckpointInfo& info, TrainableState& params) {
     if (info.parameter_count != params.size())
         fail(path, "checkpoint info says " + std::to_string(info.parameter_count) + " values, the method holds " +
                        std::to_string(params.size()));
@@ -127,7 +127,7 @@ CheckpointInfo read_checkpoint_info(const std::string& path) {
     }
 }
 
-CheckpointInfo load_checkpoint(const std::string& path, ZoParameters& params) {
+CheckpointInfo load_checkpoint(const std::string& path, TrainableState& params) {
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (!f) fail(path, std::string("cannot open checkpoint: ") + std::strerror(errno));
     Reader r{path, f, {}};

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "methods/zo_parameters.h"
+#include "methods/trainable_state.h"
 #include "train/trainer_state.h"
 
 namespace qt {
@@ -22,10 +22,10 @@ struct CheckpointInfo {
     int64_t parameter_count = 0;
 };
 
-void write_checkpoint(const std::string& path, const CheckpointInfo& info, ZoParameters& params);
+void write_checkpoint(const std::string& path, const CheckpointInfo& info, TrainableState& params);
 // Reads the header only.
 CheckpointInfo read_checkpoint_info(const std::string& path);
 // Checks method, size and checksum, then loads the values into `params`.
-CheckpointInfo load_checkpoint(const std::string& path, ZoParameters& params);
+CheckpointInfo load_checkpoint(const std::string& path, TrainableState& params);
 
 }  // namespace qt

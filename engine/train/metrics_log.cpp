@@ -18,11 +18,16 @@ nlohmann::json step_json(const StepRecord& r) {
     j["type"] = "step";
     j["step"] = r.step;
     j["loss"] = r.loss;
-    j["loss_plus"] = r.result.loss_plus;
-    j["loss_minus"] = r.result.loss_minus;
-    j["projected_grad"] = r.result.projected_grad;
-    j["clipped_grad"] = r.result.clipped_grad;
-    j["clipped"] = r.result.clipped;
+    if (r.first_order) {
+        j["grad_norm"] = r.grad_norm;
+        j["grad_clipped"] = r.grad_clipped;
+    } else {
+        j["loss_plus"] = r.result.loss_plus;
+        j["loss_minus"] = r.result.loss_minus;
+        j["projected_grad"] = r.result.projected_grad;
+        j["clipped_grad"] = r.result.clipped_grad;
+        j["clipped"] = r.result.clipped;
+    }
     j["lr"] = r.lr;
     j["tokens"] = r.tokens;
     j["seconds"] = r.seconds;

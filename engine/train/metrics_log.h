@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "train/zo_trainer.h"
+#include "train/trainer.h"
 
 namespace qt {
 

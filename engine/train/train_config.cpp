@@ -4,7 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "methods/lora_adapters.h"
 #include "train/lr_schedule.h"
+#include "train/training_methods.h"
 
 namespace qt {
 namespace {
@@ -27,6 +29,15 @@ void for_each_field(TrainConfig& c, Visit&& v) {
     v("min_lr_ratio", c.min_lr_ratio);
     v("train_min", c.train_min);
     v("relative_eps", c.relative_eps);
+    v("lora_rank", c.lora_rank);
+    v("lora_alpha", c.lora_alpha);
+    v("lora_targets", c.lora_targets);
+    v("adam_beta1", c.adam_beta1);
+    v("adam_beta2", c.adam_beta2);
+    v("adam_eps", c.adam_eps);
+    v("weight_decay", c.weight_decay);
+    v("max_grad_norm", c.max_grad_norm);
+    v("checkpoint_activations", c.checkpoint_activations);
     v("eval_every", c.eval_every);
     v("eval_examples", c.eval_examples);
     v("patience", c.patience);
@@ -59,6 +70,13 @@ void use_relative_eps(TrainConfig& c) {
     c.clip = kRelativeQzoDefaults.clip;
 }
 
+void use_method(TrainConfig& c, const std::string& method) {
+    const TrainingMethodInfo& from = training_method(c.method);
+    const TrainingMethodInfo& to = training_method(method);
+    if (c.lr == from.default_lr && !c.relative_eps) c.lr = to.default_lr;
+    c.method = method;
+}
+
 void to_json(nlohmann::json& j, const TrainConfig& c) {
     j = nlohmann::json::object();
     TrainConfig copy = c;
@@ -84,6 +102,9 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
     }
     // The absolute defaults are ~300x too small a step in relative units: a file that
     // asks for relative_eps without a step gets the relative one.
+    // A method's own learning rate where the file gives none.
+    if (!j.contains("lr") && !c.relative_eps)
+        if (const TrainingMethodInfo* m = find_training_method(c.method)) c.lr = m->default_lr;
     if (c.relative_eps) {
         if (!j.contains("lr")) c.lr = kRelativeQzoDefaults.lr;
         if (!j.contains("eps")) c.eps = kRelativeQzoDefaults.eps;
@@ -93,7 +114,7 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
 
 void validate(const TrainConfig& c) {
     auto bad = [](const std::string& what) { throw std::invalid_argument("training config: " + what); };
-    if (c.method != "qzo" && c.method != "mezo") bad("method must be \"qzo\" or \"mezo\", got \"" + c.method + "\"");
+    if (!find_training_method(c.method)) bad("method must be one of " + training_method_names() + ", got \"" + c.method + "\"");
     if (c.steps < 1) bad("steps must be at least 1");
     if (c.batch_size < 1) bad("batch_size must be at least 1");
     if (!(c.lr >= 0)) bad("lr must be non-negative");
@@ -107,6 +128,20 @@ void validate(const TrainConfig& c) {
     if (c.max_length < 2) bad("max_length must be at least 2");
     if (!(c.validation_fraction >= 0 && c.validation_fraction < 1)) bad("validation_fraction must lie in [0, 1)");
     if (c.threads < 0) bad("threads must be non-negative");
+    if (training_method(c.method).first_order) {
+        if (c.lora_rank < 1 || c.lora_rank > 4096) bad("lora_rank must lie in 1..4096");
+        if (!(c.lora_alpha > 0)) bad("lora_alpha must be positive");
+        try {
+            parse_lora_targets(c.lora_targets);
+        } catch (const std::invalid_argument& e) {
+            bad(std::string("lora_targets: ") + e.what());
+        }
+        if (!(c.adam_beta1 >= 0 && c.adam_beta1 < 1) || !(c.adam_beta2 >= 0 && c.adam_beta2 < 1))
+            bad("adam_beta1 and adam_beta2 must lie in [0, 1)");
+        if (!(c.adam_eps > 0)) bad("adam_eps must be positive");
+        if (!(c.weight_decay >= 0)) bad("weight_decay must be non-negative");
+        if (!(c.lr < 1)) bad("lr of a first-order method must be below 1 (AdamW takes steps of about lr)");
+    }
 }
 
 TrainConfig load_train_config(const std::string& path) {

@@ -25,7 +25,7 @@ inline constexpr ZoStepDefaults kAbsoluteQzoDefaults{1e-7, 1e-4, 500.0};
 inline constexpr ZoStepDefaults kRelativeQzoDefaults{4e-5, 2e-3, 25.0};
 
 struct TrainConfig {
-    std::string method = "qzo";  // "qzo" or "mezo"
+    std::string method = "qzo";  // a name of train/training_methods.h: qzo, mezo, qlora, adamw
     std::string model;           // GGUF path
     std::string data;            // dataset path
     std::string out_dir;         // checkpoints, metrics.jsonl, exported model ("" = none)
@@ -44,6 +44,17 @@ struct TrainConfig {
     // config file that turns it on, a missing eps, lr or clip takes kRelativeQzoDefaults.
     bool relative_eps = false;
 
+    // First-order methods (qlora, adamw).
+    int lora_rank = 16;
+    double lora_alpha = 32.0;
+    std::string lora_targets = "q,k,v,o,gate,up,down";
+    double adam_beta1 = 0.9;
+    double adam_beta2 = 0.999;
+    double adam_eps = 1e-8;
+    double weight_decay = 0.0;
+    double max_grad_norm = 1.0;         // global gradient-norm clipping (<= 0: off)
+    bool checkpoint_activations = true; // recompute each block's activations in the backward
+
     int64_t eval_every = 0;       // steps between evaluations (0: only at the end)
     int64_t eval_examples = 64;   // validation examples per evaluation (0: all)
     int64_t patience = 0;         // evaluations without a better validation loss before stopping (0: never)
@@ -60,6 +71,9 @@ const ZoStepDefaults& qzo_step_defaults(bool relative_eps);
 // and clip: its own were meant for absolute units (quanttune-cli train
 // --relative-eps; --lr, --eps, --clip given with it are applied afterwards).
 void use_relative_eps(TrainConfig& c);
+
+// Switches to `method`; an lr still at the old method's default becomes the new one's.
+void use_method(TrainConfig& c, const std::string& method);
 
 void to_json(nlohmann::json& j, const TrainConfig& c);
 // Throws std::invalid_argument naming an unknown key, or a key of the wrong type.

@@ -3,9 +3,10 @@
 #include <stdexcept>
 
 #include "data/dataset_split.h"
-#include "methods/mezo_weights.h"
-#include "methods/qzo_scales.h"
+#include "train/fo_trainer.h"
 #include "train/gguf_export.h"
+#include "train/training_methods.h"
+#include "train/zo_trainer.h"
 
 namespace qt {
 
@@ -45,40 +46,46 @@ TrainData load_train_data(const TrainConfig& config, const LoadedModel& model, D
 }
 
 std::unique_ptr<ZoParameters> make_zo_parameters(const TrainConfig& config, LlamaModel& model) {
-    if (config.method == "qzo") {
-        QzoOptions o;
-        o.train_min = config.train_min;
-        o.relative_eps = config.relative_eps;
-        return std::make_unique<QzoScales>(model, o);
-    }
-    if (config.method == "mezo") return std::make_unique<MezoWeights>(model);
-    throw std::invalid_argument("unknown method \"" + config.method + "\" (qzo, mezo)");
+    const TrainingMethodInfo& m = training_method(config.method);
+    if (!m.make_zo) throw std::invalid_argument("method \"" + config.method + "\" is not a zeroth-order method");
+    return m.make_zo(config, model);
 }
 
 TrainingSession::TrainingSession(const TrainConfig& config, Backend& backend) : config_(config) {
     validate(config_);
+    const TrainingMethodInfo& method = training_method(config_.method);
     model_ = open_model_for_training(config_.model, backend);
     data_ = load_train_data(config_, model_, &stats_);
-    params_ = make_zo_parameters(config_, *model_.model);
-    trainer_ = std::make_unique<ZoTrainer>(*model_.model, *params_, config_, data_);
+    if (method.first_order) {
+        first_order_ = method.make_first_order(config_, *model_.model);
+        model_.model->set_training_hooks(first_order_.get());
+        trainer_ = std::make_unique<FoTrainer>(*model_.model, *first_order_, config_, data_);
+    } else {
+        zo_ = method.make_zo(config_, *model_.model);
+        trainer_ = std::make_unique<ZoTrainer>(*model_.model, *zo_, config_, data_);
+    }
+}
+
+TrainingSession::~TrainingSession() {
+    if (model_.model) model_.model->set_training_hooks(nullptr);
 }
 
 void TrainingSession::resume(const std::string& checkpoint_path) {
-    const CheckpointInfo info = load_checkpoint(checkpoint_path, *params_);
+    const CheckpointInfo info = load_checkpoint(checkpoint_path, params());
     trainer_->set_state(info.state);
 }
 
 void TrainingSession::save_checkpoint(const std::string& path) {
     CheckpointInfo info;
-    info.method = params_->method_name();
+    info.method = params().method_name();
     info.state = trainer_->state();
     info.config = config_;
-    info.parameter_count = params_->size();
-    write_checkpoint(path, info, *params_);
+    info.parameter_count = params().size();
+    write_checkpoint(path, info, params());
 }
 
 void TrainingSession::export_gguf(const std::string& path) {
-    export_trained_gguf(*model_.model, path, params_->method_name());
+    export_trained_gguf(*model_.model, path, params().method_name());
 }
 
 }  // namespace qt

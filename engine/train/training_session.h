@@ -8,11 +8,12 @@
 
 #include "backend/backend.h"
 #include "data/dataset.h"
+#include "methods/first_order_method.h"
 #include "methods/zo_parameters.h"
 #include "model/loaded_model.h"
 #include "train/checkpoint.h"
 #include "train/train_config.h"
-#include "train/zo_trainer.h"
+#include "train/trainer.h"
 
 namespace qt {
 
@@ -24,16 +25,23 @@ LoadedModel open_model_for_training(const std::string& path, Backend& backend);
 // one, loss on completions) and splits it with the config's seed and fraction.
 TrainData load_train_data(const TrainConfig& config, const LoadedModel& model, DatasetStats* stats = nullptr);
 
+// The trained state of a zeroth-order method (train/training_methods.h); throws for a first-order one.
 std::unique_ptr<ZoParameters> make_zo_parameters(const TrainConfig& config, LlamaModel& model);
 
 class TrainingSession {
 public:
     TrainingSession(const TrainConfig& config, Backend& backend);
+    ~TrainingSession();
+    TrainingSession(const TrainingSession&) = delete;
+    TrainingSession& operator=(const TrainingSession&) = delete;
 
     const TrainConfig& config() const { return config_; }
     LoadedModel& model() { return model_; }
-    ZoParameters& params() { return *params_; }
-    ZoTrainer& trainer() { return *trainer_; }
+    // What the method trains (QZO's scales, MeZO's weights, LoRA's adapters, ...).
+    TrainableState& params() { return zo_ ? static_cast<TrainableState&>(*zo_) : *first_order_; }
+    // The first-order method, or nullptr for a zeroth-order one.
+    FirstOrderMethod* first_order_method() { return first_order_.get(); }
+    Trainer& trainer() { return *trainer_; }
     const DatasetStats& data_stats() const { return stats_; }
     const TrainData& data() const { return data_; }
 
@@ -46,8 +54,9 @@ private:
     LoadedModel model_;
     DatasetStats stats_;
     TrainData data_;
-    std::unique_ptr<ZoParameters> params_;
-    std::unique_ptr<ZoTrainer> trainer_;
+    std::unique_ptr<ZoParameters> zo_;
+    std::unique_ptr<FirstOrderMethod> first_order_;
+    std::unique_ptr<Trainer> trainer_;
 };
 
 }  // namespace qt

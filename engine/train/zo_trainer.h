@@ -1,84 +1,19 @@
 #pragma once
-// The training loop around one zeroth-order method: batches, learning-rate
-// schedule, the SPSA step, evaluation every N steps (validation loss, and
-// accuracy when the data has classification items), early stopping on the
-// validation loss, and a record per step for the progress display and the
-// metrics log. Every choice that varies between runs is a function of
-// (seed, step), so a resumed run reproduces the uninterrupted one bit for bit.
-#include <functional>
-#include <optional>
-#include <vector>
-
-#include "memory/memory_ledger.h"
+// The step of a zeroth-order method (QZO, MeZO): the SPSA step of methods/zo_step.h
+// on the mini-batch's loss, inside the shared loop of train/trainer.h.
 #include "methods/zo_parameters.h"
-#include "methods/zo_step.h"
-#include "train/batch_loss.h"
-#include "train/lr_schedule.h"
-#include "train/train_config.h"
-#include "train/trainer_state.h"
+#include "train/trainer.h"
 
 namespace qt {
 
-// Examples as data/ produces them; validation examples that carry label
-// candidates are also scored for accuracy.
-struct TrainData {
-    std::vector<Example> train;
-    std::vector<Example> validation;
-};
-
-struct StepRecord {
-    int64_t step = 0;
-    ZoStepResult result;
-    double loss = 0;  // (l+ + l-) / 2
-    double lr = 0;
-    int64_t tokens = 0;  // tokens run through the model in this step
-    double seconds = 0;
-    MemorySnapshot memory;
-};
-
-struct EvalRecord {
-    int64_t step = 0;  // evaluated after this many steps
-    double val_loss = 0;
-    int64_t val_tokens = 0;
-    std::optional<double> accuracy;
-    bool improved = false;
-    double seconds = 0;
-};
-
-class ZoTrainer {
+class ZoTrainer final : public Trainer {
 public:
     // `model` computes with `params`; data must outlive the trainer.
     ZoTrainer(LlamaModel& model, ZoParameters& params, const TrainConfig& config, const TrainData& data);
-
-    const TrainerState& state() const { return state_; }
-    void set_state(const TrainerState& s);  // resume (the seed must match the config's)
-    bool finished() const { return state_.stopped_early || state_.next_step >= config_.steps; }
-
-    StepRecord step();
-    EvalRecord evaluate();
-    // Whether an evaluation is due after the step just done.
-    bool evaluation_due() const;
-    // The examples of mini-batch `step`: epoch-wise shuffles of the training set,
-    // each a function of (seed, epoch). Sequences run unpadded one after another,
-    // so grouping by length (data/length_batches.h) would save nothing here.
-    std::vector<const Example*> batch(int64_t step);
-
-    const LrSchedule& schedule() const { return schedule_; }
-    BatchLoss& loss() { return loss_; }
+    StepRecord step() override;
 
 private:
-    LlamaModel& model_;
     ZoParameters& params_;
-    TrainConfig config_;
-    const TrainData& data_;
-    BatchLoss loss_;
-    LrSchedule schedule_;
-    TrainerState state_;
-    int64_t perm_epoch_ = -1;
-    std::vector<uint32_t> perm_;
 };
-
-// Fisher-Yates permutation of 0..n-1 driven by Philox(seed, epoch).
-std::vector<uint32_t> shuffled_indices(size_t n, uint64_t seed, uint64_t epoch);
 
 }  // namespace qt

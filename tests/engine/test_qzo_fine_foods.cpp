@@ -48,7 +48,7 @@ TEST(QzoFineFoods, ValidationLossFallsAndAccuracyRisesOverZeroShot) {
     c.threads = 2;
     auto backend = qt::make_cpu_backend(c.threads);
     qt::TrainingSession session(c, *backend);
-    qt::ZoTrainer& trainer = session.trainer();
+    qt::Trainer& trainer = session.trainer();
 
     const auto t0 = std::chrono::steady_clock::now();
     const qt::EvalRecord before = trainer.evaluate();

@@ -1,0 +1,45 @@
+#pragma once
+// AdamW over a first-order method's parameter blocks, with float32 moments m and v
+// in backend memory (ledger: OptimizerStates), after optional clipping of the
+// global gradient norm (torch.nn.utils.clip_grad_norm_: all gradients scaled by
+// max_norm / norm when the norm exceeds max_norm).
+#include <vector>
+
+#include "methods/first_order_method.h"
+
+namespace qt {
+
+struct AdamWSettings {
+    double beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0.0;
+    double max_grad_norm = 1.0;  // <= 0: no clipping
+};
+
+struct OptimizerStepInfo {
+    double grad_norm = 0;  // before clipping
+    bool clipped = false;
+};
+
+class AdamWOptimizer {
+public:
+    AdamWOptimizer(Backend& backend, std::vector<ParameterBlock> blocks, const AdamWSettings& settings);
+
+    // sqrt(sum of every gradient value squared).
+    double gradient_norm() const;
+    // Clips, then one AdamW step at learning rate lr over every block.
+    OptimizerStepInfo step(double lr);
+    int64_t steps_taken() const { return t_; }
+    int64_t state_bytes() const { return state_bytes_; }
+    // The moments as one flat float32 vector (m of every block, then v), for checkpoints.
+    std::vector<float> download_state() const;
+    void upload_state(const std::vector<float>& state, int64_t steps_taken);
+
+private:
+    Backend& backend_;
+    std::vector<ParameterBlock> blocks_;
+    AdamWSettings settings_;
+    std::vector<DeviceBuffer> m_, v_;
+    int64_t t_ = 0;
+    int64_t state_bytes_ = 0;
+};
+
+}  // namespace qt

@@ -1,0 +1,13 @@
+#pragma once
+// A weight matrix expanded once from its blocks into a float32 copy that replaces
+// it in the model, so the forward runs on floats (Backend::matmul_f32) and a method
+// can change every value: MeZO's perturbed weights, full fine-tuning's master weights.
+#include "backend/backend.h"
+
+namespace qt {
+
+// The quantized matrix is released (or, if mapped, no longer counted); the copy
+// counts under `category`.
+void replace_with_float32_copy(WeightTensor& w, Backend& backend, MemoryCategory category);
+
+}  // namespace qt

@@ -1,0 +1,62 @@
+#include "train/fo_trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+
+namespace qt {
+
+AdamWSettings adamw_settings(const TrainConfig& c) {
+    AdamWSettings s;
+    s.beta1 = c.adam_beta1;
+    s.beta2 = c.adam_beta2;
+    s.eps = c.adam_eps;
+    s.weight_decay = c.weight_decay;
+    s.max_grad_norm = c.max_grad_norm;
+    return s;
+}
+
+FoTrainer::FoTrainer(LlamaModel& model, FirstOrderMethod& method, const TrainConfig& config, const TrainData& data)
+    : Trainer(model, config, data),
+      method_(method),
+      backprop_(model, BackpropOptions{config.checkpoint_activations}),
+      optimizer_(model.backend(), method.parameter_blocks(), adamw_settings(config)) {
+    if (model.training_hooks() != &method)
+        throw std::logic_error("first-order training needs the method's hooks attached to the model");
+}
+
+StepRecord FoTrainer::step() {
+    if (finished()) throw std::logic_error("training already finished");
+    const auto t0 = std::chrono::steady_clock::now();
+    StepRecord rec;
+    rec.step = state_.next_step;
+    rec.first_order = true;
+    const auto examples = batch(rec.step);
+    const auto groups =
+        pack_batch(examples, loss_.max_tokens(), model_.backend().preferred_batch_tokens(), BatchLoss::kPadMultiple);
+    int64_t targets = 0;
+    for (const PackedGroup& g : groups) targets += g.target_count;
+    method_.zero_gradients();
+    double sum_nll = 0;
+    // The batch's loss is the mean over all its targets, so each group's sum is scaled by 1 / targets.
+    for (const PackedGroup& g : groups) {
+        sum_nll += backprop_.forward_backward(g.tokens, g.n_seqs, g.targets, targets ? 1.0 / targets : 0.0).sum_nll;
+        rec.tokens += g.real_tokens;
+    }
+    rec.loss = targets ? sum_nll / static_cast<double>(targets) : 0.0;
+    if (!std::isfinite(rec.loss))
+        throw std::runtime_error("step " + std::to_string(rec.step) + ": the loss is not finite (" +
+                                 std::to_string(rec.loss) + "); no update was applied");
+    rec.lr = schedule_.at(rec.step);
+    if (targets > 0) {
+        const OptimizerStepInfo info = optimizer_.step(rec.lr);
+        rec.grad_norm = info.grad_norm;
+        rec.grad_clipped = info.clipped;
+    }
+    rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    rec.memory = model_.backend().ledger().snapshot();
+    ++state_.next_step;
+    return rec;
+}
+
+}  // namespace qt

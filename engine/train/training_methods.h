@@ -1,0 +1,34 @@
+#pragma once
+// Every training method the engine runs, in one table that the session, the CLI,
+// the GUI and the memory plan read: its name, what to call it, its default
+// learning rate, and how to make its trained state. Adding a method is its own
+// files (engine/methods/) plus one row here.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "methods/first_order_method.h"
+#include "methods/zo_parameters.h"
+#include "model/llama_model.h"
+#include "train/train_config.h"
+
+namespace qt {
+
+struct TrainingMethodInfo {
+    const char* name;     // what configs and --method say: "qzo"
+    const char* title;    // one line for lists: "QZO: zeroth-order on the 4-bit scales"
+    const char* summary;  // a few sentences for tooltips and --help
+    bool first_order;     // gradients from the backward pass (else two forwards per step)
+    double default_lr;
+    // Exactly one of these is set, by first_order.
+    std::unique_ptr<ZoParameters> (*make_zo)(const TrainConfig&, LlamaModel&);
+    std::unique_ptr<FirstOrderMethod> (*make_first_order)(const TrainConfig&, LlamaModel&);
+};
+
+const std::vector<TrainingMethodInfo>& training_methods();
+const TrainingMethodInfo* find_training_method(const std::string& name);
+// Throws std::invalid_argument naming the method and the choices.
+const TrainingMethodInfo& training_method(const std::string& name);
+std::string training_method_names();  // "qzo, mezo, qlora, adamw"
+
+}  // namespace qt

@@ -1,0 +1,186 @@
+// The whole model's backward (model/llama_backprop.h) on a tiny random float32
+// LLaMA: LoRA adapter gradients and a dense weight's gradient against central
+// finite differences of the training forward's loss, the same gradients with
+// and without activation checkpointing and for sequences side by side or one by
+// one, and the inference forward with adapters attached against the training one.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "methods/full_finetune.h"
+#include "methods/lora_adapters.h"
+#include "model/llama_backprop.h"
+#include "tiny_model_support.h"
+#include "train/batch_loss.h"
+
+namespace {
+
+qt::RandomLlamaSpec float_spec() {
+    qt::RandomLlamaSpec s;
+    s.n_layers = 2;
+    s.dim = 64;
+    s.ffn_dim = 96;
+    s.n_heads = 4;
+    s.n_kv_heads = 2;
+    s.weight_type = qt::GgmlType::F32;
+    s.embedding_type = qt::GgmlType::F32;
+    s.seed = 7;
+    return s;
+}
+
+// Two sequences of 12 tokens, targets on the second half of each (an answer after a prompt).
+struct Batch {
+    std::vector<int32_t> tokens, targets;
+    int n_seqs = 2;
+};
+Batch make_batch(int vocab) {
+    Batch b;
+    std::mt19937 rng(3);
+    for (int s = 0; s < b.n_seqs; ++s)
+        for (int t = 0; t < 12; ++t) b.tokens.push_back(static_cast<int32_t>(rng() % static_cast<uint32_t>(vocab)));
+    b.targets.assign(b.tokens.size(), -1);
+    for (int s = 0; s < b.n_seqs; ++s)
+        for (int t = 5; t < 11; ++t) b.targets[static_cast<size_t>(s * 12 + t)] = b.tokens[static_cast<size_t>(s * 12 + t + 1)];
+    return b;
+}
+
+// Gives every adapter's B random values (it starts at zero, where dA is zero too).
+void randomize(qt::FirstOrderMethod& m, float scale, uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> d(0.0f, scale);
+    std::vector<float> v(static_cast<size_t>(m.size()));
+    m.read(0, m.size(), v.data());
+    for (float& x : v) x += d(rng);
+    m.write(0, m.size(), v.data());
+}
+
+std::vector<float> gradients(const qt::FirstOrderMethod& m, qt::Backend& b) {
+    std::vector<float> g;
+    for (const qt::ParameterBlock& p : m.parameter_blocks()) {
+        const size_t at = g.size();
+        g.resize(at + static_cast<size_t>(p.count));
+        b.download(g.data() + at, p.grad, static_cast<size_t>(p.count) * sizeof(float));
+    }
+    return g;
+}
+
+// Checks the 24 largest gradient coordinates against central differences of the
+// mean loss; float arithmetic, so the bound is relative to the largest gradient.
+void expect_gradient_matches_finite_differences(qt::LlamaBackprop& bp, qt::FirstOrderMethod& m, qt::Backend& b,
+                                                const Batch& batch) {
+    m.zero_gradients();
+    const qt::BackpropResult r = bp.forward_backward(batch.tokens, batch.n_seqs, batch.targets, 1.0);
+    ASSERT_EQ(r.targets, 12);
+    const std::vector<float> g = gradients(m, b);
+    std::vector<size_t> order(g.size());
+    for (size_t i = 0; i < g.size(); ++i) order[i] = i;
+    std::partial_sort(order.begin(), order.begin() + 24, order.end(),
+                      [&](size_t a, size_t c) { return std::abs(g[a]) > std::abs(g[c]); });
+    const double gmax = std::abs(g[order[0]]);
+    ASSERT_GT(gmax, 1e-3);
+    double worst = 0;
+    for (int k = 0; k < 24; ++k) {
+        const auto i = static_cast<int64_t>(order[static_cast<size_t>(k)]);
+        float v = 0;
+        m.read(i, 1, &v);
+        const float h = 1e-2f * std::max(1.0f, std::abs(v));
+        auto loss_at = [&](float x) {
+            m.write(i, 1, &x);
+            return bp.forward_loss(batch.tokens, batch.n_seqs, batch.targets).sum_nll;
+        };
+        const double fd = (loss_at(v + h) - loss_at(v - h)) / (2.0 * h);
+        m.write(i, 1, &v);
+        worst = std::max(worst, std::abs(fd - g[static_cast<size_t>(i)]) / gmax);
+    }
+    std::printf("[ grad check ] worst |fd - analytic| / max|g| over 24 coordinates: %.2e (max|g| %.3g)\n", worst,
+                gmax);
+    // A wrong factor or term gives O(1); float rounding over h = 1e-2 stays far below the bound.
+    EXPECT_LT(worst, 1e-2);
+}
+
+}  // namespace
+
+TEST(LlamaBackprop, LoraGradientsMatchFiniteDifferencesOfTheLoss) {
+    qt::test::TinyCpuModel t("backprop_lora", float_spec());
+    qt::LoraSettings s;
+    s.rank = 4;
+    s.alpha = 8;
+    qt::LoraAdapters lora(*t.model, s);
+    randomize(lora, 0.05f, 1);
+    t.model->set_training_hooks(&lora);
+    qt::LlamaBackprop bp(*t.model);
+    expect_gradient_matches_finite_differences(bp, lora, *t.backend, make_batch(t.model->config().vocab_size));
+}
+
+TEST(LlamaBackprop, DenseWeightGradientsMatchFiniteDifferencesOfTheLoss) {
+    qt::test::TinyCpuModel t("backprop_dense", float_spec());
+    qt::FullFinetune full(*t.model);
+    t.model->set_training_hooks(&full);
+    qt::LlamaBackprop bp(*t.model);
+    expect_gradient_matches_finite_differences(bp, full, *t.backend, make_batch(t.model->config().vocab_size));
+}
+
+TEST(LlamaBackprop, CheckpointingAndSideBySideSequencesGiveTheSameGradients) {
+    qt::test::TinyCpuModel t("backprop_same", float_spec());
+    qt::LoraSettings s;
+    s.rank = 4;
+    qt::LoraAdapters lora(*t.model, s);
+    randomize(lora, 0.05f, 2);
+    t.model->set_training_hooks(&lora);
+    const Batch batch = make_batch(t.model->config().vocab_size);
+    auto run = [&](bool checkpoint, bool one_by_one) {
+        qt::LlamaBackprop bp(*t.model, qt::BackpropOptions{checkpoint});
+        lora.zero_gradients();
+        double loss = 0;
+        if (one_by_one)
+            for (int sq = 0; sq < 2; ++sq) {
+                const std::span<const int32_t> tok(batch.tokens.data() + sq * 12, 12), tg(batch.targets.data() + sq * 12, 12);
+                loss += bp.forward_backward(tok, 1, tg, 1.0).sum_nll;
+            }
+        else
+            loss = bp.forward_backward(batch.tokens, 2, batch.targets, 1.0).sum_nll;
+        return std::make_pair(loss, gradients(lora, *t.backend));
+    };
+    const auto base = run(true, false), kept = run(false, false), apart = run(true, true);
+    double gmax = 0, d_kept = 0, d_apart = 0;
+    for (size_t i = 0; i < base.second.size(); ++i) {
+        gmax = std::max(gmax, static_cast<double>(std::abs(base.second[i])));
+        d_kept = std::max(d_kept, static_cast<double>(std::abs(base.second[i] - kept.second[i])));
+        d_apart = std::max(d_apart, static_cast<double>(std::abs(base.second[i] - apart.second[i])));
+    }
+    EXPECT_EQ(d_kept, 0.0);  // the same operations in the same order
+    EXPECT_EQ(base.first, kept.first);
+    EXPECT_LT(d_apart, 1e-5 * gmax);
+    EXPECT_NEAR(apart.first, base.first, 1e-5 * base.first);
+}
+
+TEST(LlamaBackprop, InferenceForwardWithAdaptersEqualsTheTrainingForward) {
+    qt::test::TinyCpuModel t("backprop_infer", float_spec());
+    qt::LoraSettings s;
+    s.rank = 8;
+    qt::LoraAdapters lora(*t.model, s);
+    const Batch batch = make_batch(t.model->config().vocab_size);
+    qt::LlamaBackprop bp(*t.model);
+    const std::span<const int32_t> tok(batch.tokens.data(), 12), tg(batch.targets.data(), 12);
+    const double base = bp.forward_loss(tok, 1, tg).sum_nll;
+    randomize(lora, 0.2f, 3);
+    const double detached = bp.forward_loss(tok, 1, tg).sum_nll;
+    EXPECT_EQ(detached, base);  // not attached: the adapters change nothing
+    t.model->set_training_hooks(&lora);
+    const double train = bp.forward_loss(tok, 1, tg).sum_nll;
+    EXPECT_GT(std::abs(train - base), 1e-3);
+    // The KV-cache forward (generation, evaluation) sees the adapters too; it keeps
+    // keys and values in fp16, hence the small difference.
+    qt::BatchLoss loss(*t.model, 64, 0);
+    qt::Example ex;
+    ex.tokens.assign(tok.begin(), tok.end());
+    ex.loss_mask.assign(12, 0);
+    for (int i = 6; i < 12; ++i) ex.loss_mask[static_cast<size_t>(i)] = 1;
+    const double infer = loss.evaluate(ex).sum_nll;
+    EXPECT_NEAR(infer, train, 2e-3 * std::abs(train));
+    t.model->set_training_hooks(nullptr);
+}
