@@ -266,8 +266,9 @@ int run_train(const Args& args) {
         std::printf("checkpoint: %s\n", checkpoint_path.c_str());
         if (!args.flag("no-export")) {
             const std::string out = config.out_dir + "/model-" + config.method + ".gguf";
-            session.export_gguf(out);
-            std::printf("exported: %s\n", out.c_str());
+            const TrainingSession::ExportReport report = session.export_gguf(out);
+            for (const std::string& f : report.files) std::printf("exported: %s\n", f.c_str());
+            for (const std::string& line : report.notes) std::printf("export: %s\n", line.c_str());
         }
     }
     return 0;

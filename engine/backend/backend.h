@@ -253,6 +253,10 @@ public:
     // stored contiguous (A as [k][m] when trans_a, B as [n][k] when trans_b).
     virtual void gemm_f32(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a,
                           const float* b, float beta, float* c);
+    // y[t] = W x[t] in float32 from W's blocks dequantized a tile of rows at a time
+    // (no activation quantization, unlike matmul): the training forward, whose
+    // backward reads W the same way, so the gradient is that of the loss computed.
+    virtual void matmul_float(const WeightTensor& w, const float* x, float* y, int n);
     // dx (+)= dy W: the input gradient of y = W x, read from W's own blocks a tile
     // of rows at a time, so no dequantized copy of W ever exists. dy: [n][W.rows]; dx: [n][W.cols]
     virtual void matmul_backward_input(const WeightTensor& w, const float* dy, float* dx, int n, bool accumulate);

@@ -46,6 +46,32 @@ private:
 
 size_t sz(int64_t a, int64_t b = 1) { return static_cast<size_t>(a) * static_cast<size_t>(b); }
 
+// W's rows r0..r1 as float32, a tile at a time: fn(r0, r1, rows) with rows = W[r0:r1].
+template <class Fn>
+void for_each_float_tile(Backend& b, const WeightTensor& w, Fn&& fn) {
+    if (w.type == GgmlType::F32) {
+        HostArray<float> W(b, static_cast<const float*>(w.data), sz(w.rows, w.cols), true);
+        fn(int64_t{0}, w.rows, W.get());
+        return;
+    }
+    // About 4 MiB of float rows a tile.
+    const int64_t tile_rows = std::clamp<int64_t>((int64_t{1} << 20) / std::max<int64_t>(w.cols, 1), 1, w.rows);
+    // Kept between calls: a fresh 4 MiB vector each time costs its zero fill (and page faults).
+    // (thread_local: the OpenMP workers below must see the caller's, through `rows`.)
+    static thread_local std::vector<float> tile;
+    if (tile.size() < sz(tile_rows, w.cols)) tile.resize(sz(tile_rows, w.cols));
+    float* const rows = tile.data();
+    for (int64_t r0 = 0; r0 < w.rows; r0 += tile_rows) {
+        const int64_t r1 = std::min(w.rows, r0 + tile_rows);
+        HostArray<uint8_t> blocks(b, static_cast<const uint8_t*>(w.data) + w.row_bytes * sz(r0),
+                                  w.row_bytes * sz(r1 - r0), true);
+#pragma omp parallel for if (r1 - r0 > 8)
+        for (int64_t r = r0; r < r1; ++r)
+            dequantize_row(w.type, blocks.get() + w.row_bytes * sz(r - r0), rows + sz(r - r0, w.cols), w.cols);
+        fn(r0, r1, static_cast<const float*>(rows));
+    }
+}
+
 }  // namespace
 
 void Backend::gemm_f32(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, const float* b,
@@ -55,29 +81,24 @@ void Backend::gemm_f32(bool trans_a, bool trans_b, int m, int n, int k, float al
     C.write_back();
 }
 
+void Backend::matmul_float(const WeightTensor& w, const float* x, float* y, int n) {
+    HostArray<float> X(*this, x, sz(n, w.cols), true), Y(*this, y, sz(n, w.rows), false);
+    // y[:, r0:r1] = x W[r0:r1]^T
+    for_each_float_tile(*this, w, [&](int64_t r0, int64_t r1, const float* rows) {
+        gemm(false, true, n, r1 - r0, w.cols, 1.0f, X.get(), w.cols, rows, w.cols, 0.0f, Y.get() + r0, w.rows);
+    });
+    Y.write_back();
+}
+
 void Backend::matmul_backward_input(const WeightTensor& w, const float* dy, float* dx, int n, bool accumulate) {
     HostArray<float> DY(*this, dy, sz(n, w.rows), true), DX(*this, dx, sz(n, w.cols), accumulate);
-    if (w.type == GgmlType::F32) {
-        HostArray<float> W(*this, static_cast<const float*>(w.data), sz(w.rows, w.cols), true);
-        train_ops::linear_backward_input(W.get(), w.rows, w.cols, DY.get(), DX.get(), n, accumulate);
-    } else {
-        // A tile of about 4 MiB of float rows at a time: dx += dy[:, r0:r1] W[r0:r1].
-        const int64_t tile_rows = std::clamp<int64_t>((int64_t{1} << 20) / std::max<int64_t>(w.cols, 1), 1, w.rows);
-        std::vector<float> tile(sz(tile_rows, w.cols));
-        bool first = true;
-        for (int64_t r0 = 0; r0 < w.rows; r0 += tile_rows) {
-            const int64_t r1 = std::min(w.rows, r0 + tile_rows);
-            HostArray<uint8_t> blocks(*this, static_cast<const uint8_t*>(w.data) + w.row_bytes * sz(r0),
-                                      w.row_bytes * sz(r1 - r0), true);
-#pragma omp parallel for if (r1 - r0 > 8)
-            for (int64_t r = r0; r < r1; ++r)
-                dequantize_row(w.type, blocks.get() + w.row_bytes * sz(r - r0), tile.data() + sz(r - r0, w.cols),
-                               w.cols);
-            gemm(false, false, n, w.cols, r1 - r0, 1.0f, DY.get() + r0, w.rows, tile.data(), w.cols,
-                 (first && !accumulate) ? 0.0f : 1.0f, DX.get(), w.cols);
-            first = false;
-        }
-    }
+    // dx (+)= dy[:, r0:r1] W[r0:r1], the first tile overwriting unless accumulating.
+    bool first = true;
+    for_each_float_tile(*this, w, [&](int64_t r0, int64_t r1, const float* rows) {
+        gemm(false, false, n, w.cols, r1 - r0, 1.0f, DY.get() + r0, w.rows, rows, w.cols,
+             (first && !accumulate) ? 0.0f : 1.0f, DX.get(), w.cols);
+        first = false;
+    });
     DX.write_back();
 }
 

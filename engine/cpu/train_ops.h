@@ -101,6 +101,7 @@ void attention_forward(const T* q, const T* k, const T* v, int n_seqs, int seq_l
                     for (int j = 0; j <= i; ++j) {
                         const T* kj = k + (static_cast<size_t>(s) * seq_len + j) * kw + kvh * hd;
                         double d = 0;
+#pragma omp simd reduction(+ : d)
                         for (int e = 0; e < hd; ++e) d += static_cast<double>(qi[e]) * kj[e];
                         p[j] = d * scale;
                         m = std::max(m, p[j]);
@@ -112,6 +113,7 @@ void attention_forward(const T* q, const T* k, const T* v, int n_seqs, int seq_l
                     for (int j = 0; j <= i; ++j) {
                         const T pj = static_cast<T>(p[j] / sum);
                         const T* vj = v + (static_cast<size_t>(s) * seq_len + j) * kw + kvh * hd;
+#pragma omp simd
                         for (int e = 0; e < hd; ++e) o[e] += pj * vj[e];
                     }
                     lse[ti * n_heads + h] = static_cast<T>(m + std::log(sum));
@@ -146,6 +148,7 @@ void attention_backward(const T* q, const T* k, const T* v, const T* out, const 
                     const T* doi = dout + ti * qw + h * hd;
                     T* dqi = dq + ti * qw + h * hd;
                     double D = 0;
+#pragma omp simd reduction(+ : D)
                     for (int e = 0; e < hd; ++e) D += static_cast<double>(doi[e]) * oi[e];
                     std::fill(dqa.begin(), dqa.end(), 0.0);
                     const double l = lse[ti * n_heads + h];
@@ -153,6 +156,7 @@ void attention_backward(const T* q, const T* k, const T* v, const T* out, const 
                         const T* kj = k + (t0 + j) * kw + kvh * hd;
                         const T* vj = v + (t0 + j) * kw + kvh * hd;
                         double sd = 0, dp = 0;
+#pragma omp simd reduction(+ : sd, dp)
                         for (int e = 0; e < hd; ++e) {
                             sd += static_cast<double>(qi[e]) * kj[e];
                             dp += static_cast<double>(doi[e]) * vj[e];
@@ -161,6 +165,7 @@ void attention_backward(const T* q, const T* k, const T* v, const T* out, const 
                         const double ds = p * (dp - D) * scale;
                         T* dkj = dk + (t0 + j) * kw + kvh * hd;
                         T* dvj = dv + (t0 + j) * kw + kvh * hd;
+#pragma omp simd
                         for (int e = 0; e < hd; ++e) {
                             dqa[static_cast<size_t>(e)] += ds * kj[e];
                             dkj[e] += static_cast<T>(ds * qi[e]);

@@ -110,7 +110,7 @@ void LlamaBackprop::block_forward(int l, const Shape& s, const float* x, BlockAc
     const LlamaConfig& c = model_.config();
     const LlamaLayer& L = model_.layer(l);
     const int n = s.n;
-    auto lin = [&](LinearSlot slot, const DeviceBuffer& in, float* out) { model_.hooked_linear({l, slot}, in.f32(), out, n); };
+    auto lin = [&](LinearSlot slot, const DeviceBuffer& in, float* out) { linear_forward({l, slot}, in.f32(), out, n); };
     // Attention: h = x + Wo attn(rope(Wq xn1), rope(Wk xn1), Wv xn1), xn1 = rmsnorm(x) w_attn.
     b_.rmsnorm(x, static_cast<const float*>(L.attn_norm.data), a.xn1.f32(), n, c.dim, c.rms_eps);
     lin(LinearSlot::Q, a.xn1, a.q.f32());
@@ -129,6 +129,13 @@ void LlamaBackprop::block_forward(int l, const Shape& s, const float* x, BlockAc
     b_.swiglu(a.gate.f32(), a.up.f32(), a.act.f32(), static_cast<int64_t>(n) * c.ffn_dim);
     lin(LinearSlot::Down, a.act, x_out);
     b_.add_inplace(x_out, a.h.f32(), static_cast<int64_t>(n) * c.dim);
+}
+
+void LlamaBackprop::linear_forward(LinearId id, const float* x, float* y, int n) {
+    const WeightTensor& w = model_.linear(id);
+    b_.matmul_float(w, x, y, n);
+    TrainingHooks* hooks = model_.training_hooks();
+    if (hooks && hooks->has_extra(id)) hooks->forward_extra(id, w, x, y, n);
 }
 
 void LlamaBackprop::linear_backward(LinearId id, const float* x, const float* dy, float* dx, int n, bool accumulate) {
@@ -204,7 +211,7 @@ BackpropResult LlamaBackprop::head(const Shape& s, std::span<const int32_t> targ
         const int rc = std::min(head_chunk_, n_rows - r0);
         float* hx = hx_.f32() + static_cast<size_t>(r0) * c.dim;
         b_.rmsnorm(hx, norm_w, hn_.f32(), rc, c.dim, c.rms_eps);
-        model_.hooked_linear(head_id, hn_.f32(), logits_.f32(), rc);
+        linear_forward(head_id, hn_.f32(), logits_.f32(), rc);
         if (!backward) {
             b_.cross_entropy_rows(logits_.f32(), targets_dev + r0, rc, c.vocab_size, nll_dev + r0);
             continue;

@@ -65,6 +65,9 @@ private:
     void block_forward(int l, const Shape& s, const float* x_in, BlockActivations& a, float* x_out);
     // dx holds dL/d(block output) on entry and dL/d(block input) on return.
     void block_backward(int l, const Shape& s, const float* x_in, const BlockActivations& a, float* dx);
+    // y = W x in float32 (Backend::matmul_float, the arithmetic the backward differentiates)
+    // plus the hooks' extra term.
+    void linear_forward(LinearId id, const float* x, float* y, int n);
     // dx (+)= dy W (+ the hooks' extra term's backward), and dW for the hooks that want it.
     void linear_backward(LinearId id, const float* x, const float* dy, float* dx, int n, bool accumulate);
     // The head over the targeted rows of x_L, chunk by chunk: the loss, and with

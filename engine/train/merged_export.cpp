@@ -28,6 +28,7 @@ struct MergeTarget {
 // report does not depend on how OpenMP split the rows.
 struct RowSums {
     double update = 0, error = 0, weight = 0;
+    double kept = 0;  // sum of (written - W) . update
     bool finite = true;
 };
 
@@ -69,6 +70,7 @@ void merge_tensor(const MergeTarget& m, int rank, double scale, std::vector<uint
                 s.update += update[i] * update[i];
                 s.error += e * e;
                 s.weight += static_cast<double>(w[i]) * w[i];
+                s.kept += (static_cast<double>(back[i]) - w[i]) * update[i];
             }
         }
     }
@@ -81,11 +83,13 @@ void merge_tensor(const MergeTarget& m, int rank, double scale, std::vector<uint
         total.update += s.update;
         total.error += s.error;
         total.weight += s.weight;
+        total.kept += s.kept;
     }
     const double n = static_cast<double>(in) * static_cast<double>(rows);
     m.report->rms_update = std::sqrt(total.update / n);
     m.report->rms_requant_error = std::sqrt(total.error / n);
     m.report->rms_weight = std::sqrt(total.weight / n);
+    m.report->update_kept = total.update > 0 ? total.kept / total.update : 1.0;
 }
 
 }  // namespace

@@ -37,6 +37,10 @@ struct RequantReport {
     double rms_update = 0;         // RMS of (alpha / rank) * B A
     double rms_requant_error = 0;  // RMS of dequantize(quantize(W')) - W'
     double rms_weight = 0;         // RMS of the base weights W (dequantized), for scale
+    // How much of the update the written tensor carries: the projection of
+    // (written - W) on the update, over the update's squared norm. Near 1: kept;
+    // near 0: rounded back to the base codes (an update below the blocks' half step).
+    double update_kept = 0;
     GgmlType base_type = GgmlType::F32;
     GgmlType written_type = GgmlType::F32;
     // The requested type (the tensor's own or out_type) cannot be quantized to

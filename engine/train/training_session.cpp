@@ -3,7 +3,13 @@
 #include <stdexcept>
 
 #include "data/dataset_split.h"
+#include <cmath>
+#include <cstdio>
+
+#include "methods/lora_adapters.h"
 #include "train/fo_trainer.h"
+#include "train/lora_gguf_export.h"
+#include "train/merged_export.h"
 #include "train/gguf_export.h"
 #include "train/training_methods.h"
 #include "train/zo_trainer.h"
@@ -84,8 +90,68 @@ void TrainingSession::save_checkpoint(const std::string& path) {
     write_checkpoint(path, info, params());
 }
 
-void TrainingSession::export_gguf(const std::string& path) {
-    export_trained_gguf(*model_.model, path, params().method_name());
+std::string lora_adapter_path(const std::string& model_path) {
+    const std::string stem = model_path.size() > 5 && model_path.ends_with(".gguf")
+                                 ? model_path.substr(0, model_path.size() - 5)
+                                 : model_path;
+    return stem + ".lora.gguf";
+}
+
+TrainingSession::ExportReport TrainingSession::export_gguf(const std::string& path) {
+    ExportReport report;
+    const auto* lora = dynamic_cast<const LoraAdapters*>(first_order_.get());
+    if (!lora) {
+        export_trained_gguf(*model_.model, path, params().method_name());
+        report.files.push_back(path);
+        return report;
+    }
+    const std::vector<LoraAdapters::HostAdapter> adapters = lora->download();
+    const int rank = lora->settings().rank;
+    const auto alpha = static_cast<float>(lora->settings().alpha);
+    std::vector<LoraTensorExport> tensors;
+    std::vector<LoraMergeInput> merge;
+    for (const auto& a : adapters) {
+        tensors.push_back({a.base_name, a.in, a.out, a.a, a.b});
+        merge.push_back({a.base_name, a.in, a.out, a.a.data(), a.b.data()});
+    }
+    const std::vector<RequantReport> cost = export_merged_gguf(*model_.file, path, rank, alpha, merge, std::nullopt);
+    report.files.push_back(path);
+    const std::string adapter_path = lora_adapter_path(path);
+    export_lora_gguf(adapter_path, *model_.file, rank, alpha, tensors);
+    report.files.push_back(adapter_path);
+    // What re-quantizing the merged weights costs, summed over the adapted tensors.
+    double update = 0, error = 0, kept = 0;
+    int fell_back = 0;
+    const RequantReport* worst = nullptr;
+    for (const RequantReport& r : cost) {
+        const double u2 = r.rms_update * r.rms_update;
+        update += u2;
+        error += r.rms_requant_error * r.rms_requant_error;
+        kept += r.update_kept * u2;  // weighted by each tensor's share of the update
+        fell_back += r.fell_back_to_q8_0;
+        if (!worst || r.update_kept < worst->update_kept) worst = &r;
+    }
+    kept = update > 0 ? kept / update : 1.0;
+    char line[512];
+    std::snprintf(line, sizeof line,
+                  "re-quantization of the merged weights keeps %.0f%% of the adapters' update (update RMS %.3g, "
+                  "rounding error RMS %.3g, over %zu tensors)",
+                  100.0 * kept, std::sqrt(update / cost.size()), std::sqrt(error / cost.size()), cost.size());
+    report.notes.push_back(line);
+    if (worst) {
+        std::snprintf(line, sizeof line, "least kept: %s, %.0f%% of its update", worst->tensor.c_str(),
+                      100.0 * worst->update_kept);
+        report.notes.push_back(line);
+    }
+    if (kept < 0.5)
+        report.notes.push_back("warning: the merged file loses most of the training to rounding (the update is "
+                               "smaller than the blocks' quantization step); use the adapter file with the base "
+                               "model, or merge into a finer type");
+    if (fell_back > 0)
+        report.notes.push_back(std::to_string(fell_back) +
+                               " K-quant tensor(s) were written as Q8_0 (the engine cannot quantize K-quants)");
+    report.notes.push_back("the adapter alone, exact, for llama.cpp's --lora with the base file: " + adapter_path);
+    return report;
 }
 
 }  // namespace qt

@@ -5,6 +5,7 @@
 // and the GUI drive it step by step.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "backend/backend.h"
 #include "data/dataset.h"
@@ -28,6 +29,9 @@ TrainData load_train_data(const TrainConfig& config, const LoadedModel& model, D
 // The trained state of a zeroth-order method (train/training_methods.h); throws for a first-order one.
 std::unique_ptr<ZoParameters> make_zo_parameters(const TrainConfig& config, LlamaModel& model);
 
+// Where export_gguf puts a QLoRA run's adapter: "run/model.gguf" -> "run/model.lora.gguf".
+std::string lora_adapter_path(const std::string& model_path);
+
 class TrainingSession {
 public:
     TrainingSession(const TrainConfig& config, Backend& backend);
@@ -47,7 +51,17 @@ public:
 
     void resume(const std::string& checkpoint_path);
     void save_checkpoint(const std::string& path);
-    void export_gguf(const std::string& path);
+    // Writes the trained model to `path` (GGUF, atomically) and says what was
+    // written. QZO and MeZO/AdamW: the model as trained (train/gguf_export.h).
+    // QLoRA: the adapters merged into the base and re-quantized to each tensor's
+    // type (train/merged_export.h), and beside it the adapter alone as a LoRA GGUF
+    // that llama.cpp loads with the base file (PATH minus ".gguf" + ".lora.gguf").
+    struct ExportReport {
+        std::vector<std::string> files;
+        // One line each: what the re-quantization cost (QLoRA), for the user.
+        std::vector<std::string> notes;
+    };
+    ExportReport export_gguf(const std::string& path);
 
 private:
     TrainConfig config_;
