@@ -171,6 +171,9 @@ int run_train(const Args& args) {
         MemoryPlanShape shape =
             plan_shape_for_device(config.max_length, config.batch_size, backend->preferred_batch_tokens());
         shape.qzo_train_min = config.train_min;
+        shape.lora_rank = config.lora_rank;
+        shape.lora_targets = config.lora_targets;
+        shape.checkpoint_activations = config.checkpoint_activations;
         for (const TrainingMemoryPlan& p : plan_training_memory(*session.model().file, shape))
             if (p.method == config.method)
                 std::fprintf(stderr, "plan: %s, activations %s (%s)\n", human_bytes(static_cast<double>(p.total())).c_str(),

@@ -5,6 +5,7 @@
 
 #include "gguf/gguf_file.h"
 #include "methods/quant_scale_fields.h"
+#include "model/llama_backprop.h"
 #include "model/llama_config.h"
 #include "quant/ggml_type.h"
 
@@ -23,6 +24,21 @@ bool is_trainable_linear(std::string_view name) {
 }
 
 int64_t& at(TrainingMemoryPlan& p, MemoryCategory c) { return p.bytes[static_cast<size_t>(c)]; }
+
+// Whether a linear tensor is among LoRA's targets ("q,k,v,o,gate,up,down" names).
+bool is_lora_target(std::string_view name, const std::string& targets) {
+    static const std::pair<const char*, const char*> kinds[] = {
+        {"q", ".attn_q.weight"},      {"k", ".attn_k.weight"},  {"v", ".attn_v.weight"},
+        {"o", ".attn_output.weight"}, {"gate", ".ffn_gate.weight"}, {"up", ".ffn_up.weight"},
+        {"down", ".ffn_down.weight"}};
+    for (const auto& [slot, suffix] : kinds) {
+        const std::string_view sfx(suffix);
+        if (name.size() <= sfx.size() || name.substr(name.size() - sfx.size()) != sfx) continue;
+        const std::string list = "," + targets + ",";
+        return list.find("," + std::string(slot) + ",") != std::string::npos;
+    }
+    return false;
+}
 
 }  // namespace
 
@@ -46,13 +62,16 @@ std::vector<TrainingMemoryPlan> plan_training_memory(const GgufFile& file, const
     const int64_t T = shape.max_tokens;
     const int64_t kv = static_cast<int64_t>(c.n_kv_heads) * c.head_dim;
 
-    int64_t all_bytes = 0, params = 0, linear_bytes = 0, linear_params = 0, qzo_scales = 0;
+    int64_t all_bytes = 0, params = 0, linear_bytes = 0, linear_params = 0, qzo_scales = 0, lora_params = 0;
+    int64_t largest_linear_params = 0;
     for (const GgufTensorInfo& t : file.tensors()) {
         all_bytes += static_cast<int64_t>(t.nbytes);
         params += t.num_elements();
         if (!is_trainable_linear(t.name)) continue;
         linear_bytes += static_cast<int64_t>(t.nbytes);
         linear_params += t.num_elements();
+        largest_linear_params = std::max(largest_linear_params, t.num_elements());
+        if (is_lora_target(t.name, shape.lora_targets)) lora_params += int64_t{shape.lora_rank} * (t.dims[0] + t.dims[1]);
         if (const auto fields = quant_scale_fields(t.type)) {
             const int64_t blocks = t.num_elements() / ggml_traits(t.type).block_size;
             for (const ScaleField& f : *fields)
@@ -104,6 +123,42 @@ std::vector<TrainingMemoryPlan> plan_training_memory(const GgufFile& file, const
                  " weights x 4 B), the rest as stored, one forward pass of " + std::to_string(forward_tokens) +
                  " tokens; no gradients, no optimizer states";
 
+    // First order as this engine runs it (model/llama_backprop.h): one forward and
+    // backward pass of forward_tokens tokens at a time keeps its activations
+    // (LlamaBackprop::activation_bytes_per_token), the head's logits for one chunk
+    // of rows and its row buffers, all held for the whole run; the evaluation
+    // between steps runs the ZO forward above beside them (zo_activations, zo_kv).
+    // AdamW: float32 m and v.
+    const int64_t head_rows = std::min<int64_t>(forward_tokens, std::max<int64_t>(64, (int64_t{64} << 20) / (4LL * c.vocab_size)));
+    const int64_t backprop_activations =
+        forward_tokens * LlamaBackprop::activation_bytes_per_token(c, shape.checkpoint_activations) +
+        head_rows * (c.vocab_size + 2LL * c.dim) * 4 + forward_tokens * (2LL * c.dim * 4 + 16);
+    TrainingMemoryPlan qlora;
+    qlora.method = "qlora";
+    at(qlora, MemoryCategory::Weights) = all_bytes;  // frozen, as stored
+    at(qlora, MemoryCategory::TrainableParameters) = lora_params * 4;
+    at(qlora, MemoryCategory::Gradients) = lora_params * 4;
+    at(qlora, MemoryCategory::OptimizerStates) = lora_params * 8;
+    at(qlora, MemoryCategory::Activations) =
+        zo_activations + backprop_activations + forward_tokens * 2LL * shape.lora_rank * 4;
+    at(qlora, MemoryCategory::KvCache) = zo_kv;
+    qlora.basis = "the quantized weights as stored, LoRA adapters of rank " + std::to_string(shape.lora_rank) + " (" +
+                  std::to_string(lora_params) + " float32 values) with their gradients and AdamW moments, and the " +
+                  "activations of one forward and backward pass of " + std::to_string(forward_tokens) + " tokens" +
+                  (shape.checkpoint_activations ? " with activation checkpointing" : "");
+
+    TrainingMemoryPlan adamw;
+    adamw.method = "adamw";
+    at(adamw, MemoryCategory::Weights) = all_bytes - linear_bytes;
+    at(adamw, MemoryCategory::TrainableParameters) = linear_params * 4;  // float32 master weights
+    at(adamw, MemoryCategory::Gradients) = linear_params * 4 + largest_linear_params * 4;  // + one layer's dW
+    at(adamw, MemoryCategory::OptimizerStates) = linear_params * 8;
+    at(adamw, MemoryCategory::Activations) = zo_activations + backprop_activations;
+    at(adamw, MemoryCategory::KvCache) = zo_kv;
+    adamw.basis = "linear layers as float32 master weights (" + std::to_string(linear_params) +
+                  " values) with float32 gradients and AdamW moments (16 B a weight), the rest as stored, and the "
+                  "activations of one forward and backward pass of " + std::to_string(forward_tokens) + " tokens";
+
     // Full fine-tuning, mixed precision: every parameter trains. Activations kept
     // for backward, bf16, per token and layer: x, xn, q, att, h, hn (6 dim), k, v
     // (2 kv), gate, up, silu(gate)*up (3 ffn); attention probabilities n_heads x T x T
@@ -121,7 +176,7 @@ std::vector<TrainingMemoryPlan> plan_training_memory(const GgufFile& file, const
     full.basis = "bf16 weights 2 B + bf16 gradients 2 B + fp32 Adam moments 8 B + fp32 master 4 B per parameter (" +
                  std::to_string(params) + " parameters), activations of a batch of " + std::to_string(B) + " x " +
                  std::to_string(T) + " tokens kept for the backward pass";
-    return {qzo, mezo, full};
+    return {qzo, mezo, full, qlora, adamw};
 }
 
 }  // namespace qt

@@ -31,10 +31,15 @@ struct MemoryPlanShape {
     // The CUDA tensor-core path's own memory: a bf16 copy of the activations and
     // of one weight tile (at most 96 MiB), and cuBLAS's 32 MiB workspace.
     bool tensor_core_scratch = false;
+    // First-order methods (qlora, adamw): LoRA's rank and targets (q,k,v,o,gate,up,down),
+    // and whether each block's activations are recomputed in the backward.
+    int lora_rank = 16;
+    std::string lora_targets = "q,k,v,o,gate,up,down";
+    bool checkpoint_activations = true;
 };
 
 struct TrainingMemoryPlan {
-    std::string method;  // "qzo", "mezo", "full-bf16-adamw"
+    std::string method;  // "qzo", "mezo", "qlora", "adamw", "full-bf16-adamw"
     std::array<int64_t, kMemoryCategoryCount> bytes{};
     std::string basis;   // one sentence on where the numbers come from
     int64_t total() const;
@@ -46,7 +51,8 @@ struct TrainingMemoryPlan {
 // quanttune-cli train's both start here.
 MemoryPlanShape plan_shape_for_device(int max_tokens, int batch_size, int device_batch_tokens);
 
-// Plans for QZO, MeZO and bf16 AdamW full fine-tuning, in that order. Throws
+// Plans for QZO and MeZO, the usual bf16 mixed-precision AdamW recipe for
+// comparison, then QLoRA and float32 AdamW as this engine runs them, in that order. Throws
 // ModelFileError when the file is no LLaMA-family model.
 std::vector<TrainingMemoryPlan> plan_training_memory(const GgufFile& file, const MemoryPlanShape& shape);
 
