@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "cli/cli_args.h"
 #include "gguf/gguf_writer.h"
 #include "quant/ggml_type.h"
 #include "quant/half.h"
@@ -38,6 +39,23 @@ void random_q4_0(std::vector<uint8_t>& out, int64_t rows, int64_t cols, float sd
 }
 
 }  // namespace
+
+BenchShape bench_shape_named(const std::string& name) {
+    BenchShape s;
+    s.label = name;
+    if (name == "smollm2-135m") return s;  // the defaults
+    if (name == "tinyllama-1.1b") {
+        s.n_layers = 22, s.dim = 2048, s.ffn_dim = 5632, s.n_heads = 32, s.n_kv_heads = 4, s.vocab = 32000;
+        s.tied_output = false;
+        return s;
+    }
+    if (name == "llama2-7b") {
+        s.n_layers = 32, s.dim = 4096, s.ffn_dim = 11008, s.n_heads = 32, s.n_kv_heads = 32, s.vocab = 32000;
+        s.tied_output = false;
+        return s;
+    }
+    throw UsageError("unknown --shape \"" + name + "\" (smollm2-135m, tinyllama-1.1b, llama2-7b)");
+}
 
 int64_t bench_parameter_count(const BenchShape& s) {
     const int64_t kv = static_cast<int64_t>(s.n_kv_heads) * (s.dim / s.n_heads);

@@ -21,6 +21,9 @@ struct BenchShape {
     bool tied_output = true;
 };
 
+// smollm2-135m, tinyllama-1.1b or llama2-7b; throws UsageError naming an unknown one.
+BenchShape bench_shape_named(const std::string& name);
+
 // Every matrix (embedding and output head too) Q4_0 with uniform random 4-bit
 // codes and block scales of random sign giving weights of standard deviation
 // 1/sqrt(fan_in); norms F32 near 1.

@@ -27,23 +27,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-BenchShape shape_named(const std::string& name) {
-    BenchShape s;
-    s.label = name;
-    if (name == "smollm2-135m") return s;  // the defaults
-    if (name == "tinyllama-1.1b") {
-        s.n_layers = 22, s.dim = 2048, s.ffn_dim = 5632, s.n_heads = 32, s.n_kv_heads = 4, s.vocab = 32000;
-        s.tied_output = false;
-        return s;
-    }
-    if (name == "llama2-7b") {
-        s.n_layers = 32, s.dim = 4096, s.ffn_dim = 11008, s.n_heads = 32, s.n_kv_heads = 32, s.vocab = 32000;
-        s.tied_output = false;
-        return s;
-    }
-    throw UsageError("bench-step: unknown --shape \"" + name + "\" (smollm2-135m, tinyllama-1.1b, llama2-7b)");
-}
-
 double gib(int64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0); }
 
 }  // namespace
@@ -71,7 +54,7 @@ const CommandSpec& bench_step_spec() {
 }
 
 int run_bench_step(const Args& args) {
-    const BenchShape shape = shape_named(args.str("shape", "smollm2-135m"));
+    const BenchShape shape = bench_shape_named(args.str("shape", "smollm2-135m"));
     const int batch = static_cast<int>(args.integer("batch", 16));
     const int seq = static_cast<int>(args.integer("seq", 256));
     const int steps = static_cast<int>(args.integer("steps", 3));

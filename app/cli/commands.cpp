@@ -9,6 +9,7 @@ const std::vector<Command>& commands() {
         {&train_spec(), run_train},
         {&eval_spec(), run_eval},
         {&bench_step_spec(), run_bench_step},
+        {&bench_qlora_spec(), run_bench_qlora},
         {&random_model_spec(), run_random_model},
     };
     return list;
