@@ -1,5 +1,6 @@
 #include "methods/adamw_optimizer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -46,28 +47,30 @@ OptimizerStepInfo AdamWOptimizer::step(double lr) {
     return info;
 }
 
-std::vector<float> AdamWOptimizer::download_state() const {
-    std::vector<float> out(static_cast<size_t>(state_bytes_ / sizeof(float)));
-    size_t at = 0;
+template <class Fn>
+void AdamWOptimizer::for_state_range(int64_t offset, int64_t count, Fn&& fn) const {
+    if (offset < 0 || count < 0 || offset + count > state_size())
+        throw std::out_of_range("AdamW state: range past the end");
+    int64_t index0 = 0;
     for (const auto* moments : {&m_, &v_})
         for (size_t i = 0; i < blocks_.size(); ++i) {
-            backend_.download(out.data() + at, (*moments)[i].data(), static_cast<size_t>(blocks_[i].count) * sizeof(float));
-            at += static_cast<size_t>(blocks_[i].count);
+            const int64_t n = blocks_[i].count;
+            const int64_t lo = std::max(offset, index0), hi = std::min(offset + count, index0 + n);
+            if (lo < hi) fn((*moments)[i].f32() + (lo - index0), lo - offset, hi - lo);
+            index0 += n;
         }
-    return out;
 }
 
-void AdamWOptimizer::upload_state(const std::vector<float>& state, int64_t steps_taken) {
-    if (static_cast<int64_t>(state.size() * sizeof(float)) != state_bytes_)
-        throw std::invalid_argument("optimizer state of " + std::to_string(state.size()) + " values where " +
-                                    std::to_string(state_bytes_ / sizeof(float)) + " were expected");
-    size_t at = 0;
-    for (auto* moments : {&m_, &v_})
-        for (size_t i = 0; i < blocks_.size(); ++i) {
-            backend_.upload((*moments)[i].data(), state.data() + at, static_cast<size_t>(blocks_[i].count) * sizeof(float));
-            at += static_cast<size_t>(blocks_[i].count);
-        }
-    t_ = steps_taken;
+void AdamWOptimizer::read_state(int64_t offset, int64_t count, float* dst) const {
+    for_state_range(offset, count, [&](float* src, int64_t at, int64_t n) {
+        backend_.download(dst + at, src, static_cast<size_t>(n) * sizeof(float));
+    });
+}
+
+void AdamWOptimizer::write_state(int64_t offset, int64_t count, const float* src) {
+    for_state_range(offset, count, [&](float* dst, int64_t at, int64_t n) {
+        backend_.upload(dst, src + at, static_cast<size_t>(n) * sizeof(float));
+    });
 }
 
 }  // namespace qt

@@ -28,12 +28,19 @@ public:
     // Clips, then one AdamW step at learning rate lr over every block.
     OptimizerStepInfo step(double lr);
     int64_t steps_taken() const { return t_; }
+    void set_steps_taken(int64_t t) { t_ = t; }
     int64_t state_bytes() const { return state_bytes_; }
-    // The moments as one flat float32 vector (m of every block, then v), for checkpoints.
-    std::vector<float> download_state() const;
-    void upload_state(const std::vector<float>& state, int64_t steps_taken);
+    // The moments as one flat float32 vector, m of every block then v, read and
+    // written in ranges (checkpoints).
+    int64_t state_size() const { return state_bytes_ / static_cast<int64_t>(sizeof(float)); }
+    void read_state(int64_t offset, int64_t count, float* dst) const;
+    void write_state(int64_t offset, int64_t count, const float* src);
 
 private:
+    // fn(moment data + start, position in [offset, offset + count), values) over the range.
+    template <class Fn>
+    void for_state_range(int64_t offset, int64_t count, Fn&& fn) const;
+
     Backend& backend_;
     std::vector<ParameterBlock> blocks_;
     AdamWSettings settings_;

@@ -25,6 +25,11 @@ FoTrainer::FoTrainer(LlamaModel& model, FirstOrderMethod& method, const TrainCon
         throw std::logic_error("first-order training needs the method's hooks attached to the model");
 }
 
+void FoTrainer::set_state(const TrainerState& s) {
+    Trainer::set_state(s);
+    optimizer_.set_steps_taken(s.next_step);
+}
+
 StepRecord FoTrainer::step() {
     if (finished()) throw std::logic_error("training already finished");
     const auto t0 = std::chrono::steady_clock::now();
@@ -48,11 +53,11 @@ StepRecord FoTrainer::step() {
         throw std::runtime_error("step " + std::to_string(rec.step) + ": the loss is not finite (" +
                                  std::to_string(rec.loss) + "); no update was applied");
     rec.lr = schedule_.at(rec.step);
-    if (targets > 0) {
-        const OptimizerStepInfo info = optimizer_.step(rec.lr);
-        rec.grad_norm = info.grad_norm;
-        rec.grad_clipped = info.clipped;
-    }
+    // Every step steps the optimizer (a batch without targets has a zero gradient),
+    // so AdamW's step count is the trainer's and a resumed run can restore it.
+    const OptimizerStepInfo info = optimizer_.step(rec.lr);
+    rec.grad_norm = info.grad_norm;
+    rec.grad_clipped = info.clipped;
     rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     rec.memory = model_.backend().ledger().snapshot();
     ++state_.next_step;

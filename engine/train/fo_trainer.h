@@ -15,6 +15,8 @@ public:
     // The method's hooks must be attached to `model` (LlamaModel::set_training_hooks).
     FoTrainer(LlamaModel& model, FirstOrderMethod& method, const TrainConfig& config, const TrainData& data);
     StepRecord step() override;
+    // Also sets AdamW's step count: one optimizer step per training step.
+    void set_state(const TrainerState& s) override;
 
     AdamWOptimizer& optimizer() { return optimizer_; }
     LlamaBackprop& backprop() { return backprop_; }

@@ -55,7 +55,7 @@ public:
     virtual ~Trainer() = default;
 
     const TrainerState& state() const { return state_; }
-    void set_state(const TrainerState& s);  // resume (the seed must match the config's)
+    virtual void set_state(const TrainerState& s);  // resume (the seed must match the config's)
     bool finished() const { return state_.stopped_early || state_.next_step >= config_.steps; }
 
     virtual StepRecord step() = 0;

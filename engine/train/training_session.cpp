@@ -65,7 +65,9 @@ TrainingSession::TrainingSession(const TrainConfig& config, Backend& backend) : 
     if (method.first_order) {
         first_order_ = method.make_first_order(config_, *model_.model);
         model_.model->set_training_hooks(first_order_.get());
-        trainer_ = std::make_unique<FoTrainer>(*model_.model, *first_order_, config_, data_);
+        auto fo = std::make_unique<FoTrainer>(*model_.model, *first_order_, config_, data_);
+        first_order_checkpoint_ = std::make_unique<FirstOrderCheckpointState>(*first_order_, fo->optimizer());
+        trainer_ = std::move(fo);
     } else {
         zo_ = method.make_zo(config_, *model_.model);
         trainer_ = std::make_unique<ZoTrainer>(*model_.model, *zo_, config_, data_);
@@ -77,7 +79,7 @@ TrainingSession::~TrainingSession() {
 }
 
 void TrainingSession::resume(const std::string& checkpoint_path) {
-    const CheckpointInfo info = load_checkpoint(checkpoint_path, params());
+    const CheckpointInfo info = load_checkpoint(checkpoint_path, checkpoint_state());
     trainer_->set_state(info.state);
 }
 
@@ -86,8 +88,8 @@ void TrainingSession::save_checkpoint(const std::string& path) {
     info.method = params().method_name();
     info.state = trainer_->state();
     info.config = config_;
-    info.parameter_count = params().size();
-    write_checkpoint(path, info, params());
+    info.parameter_count = checkpoint_state().size();
+    write_checkpoint(path, info, checkpoint_state());
 }
 
 std::string lora_adapter_path(const std::string& model_path) {

@@ -13,6 +13,7 @@
 #include "methods/zo_parameters.h"
 #include "model/loaded_model.h"
 #include "train/checkpoint.h"
+#include "train/first_order_checkpoint.h"
 #include "train/train_config.h"
 #include "train/trainer.h"
 
@@ -71,6 +72,11 @@ private:
     std::unique_ptr<ZoParameters> zo_;
     std::unique_ptr<FirstOrderMethod> first_order_;
     std::unique_ptr<Trainer> trainer_;
+    // What checkpoints hold for a first-order method: its values and AdamW's moments.
+    std::unique_ptr<FirstOrderCheckpointState> first_order_checkpoint_;
+    TrainableState& checkpoint_state() {
+        return first_order_checkpoint_ ? static_cast<TrainableState&>(*first_order_checkpoint_) : params();
+    }
 };
 
 }  // namespace qt
