@@ -28,11 +28,9 @@ import subprocess
 import sys
 import time
 
-SHAPES = {
-    "smollm2-135m": dict(layers=30, dim=576, ffn=1536, heads=9, kv=3, vocab=49152, tied=True),
-    "tinyllama-1.1b": dict(layers=22, dim=2048, ffn=5632, heads=32, kv=4, vocab=32000, tied=False),
-    "llama2-7b": dict(layers=32, dim=4096, ffn=11008, heads=32, kv=32, vocab=32000, tied=False),
-}
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_qzo_step_gpu import SHAPES, build_torch_llama  # noqa: E402  the same shapes and PyTorch model
+
 TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
 
@@ -53,20 +51,12 @@ def run_peft(shape, batch, seq, steps, rank):
     try:
         import bitsandbytes as bnb
         from peft import LoraConfig, get_peft_model
-        from transformers import LlamaConfig, LlamaForCausalLM
+        import transformers  # noqa: F401
     except ImportError as e:
         return {"error": f"missing: {e}"}
     s = SHAPES[shape]
     torch.cuda.empty_cache()
-    cfg = LlamaConfig(vocab_size=s["vocab"], hidden_size=s["dim"], intermediate_size=s["ffn"],
-                      num_hidden_layers=s["layers"], num_attention_heads=s["heads"], num_key_value_heads=s["kv"],
-                      max_position_embeddings=4096, tie_word_embeddings=s["tied"], attn_implementation="sdpa")
-    torch.manual_seed(0)
-    prev = torch.get_default_dtype()
-    torch.set_default_dtype(torch.bfloat16)
-    with torch.device("cuda"):
-        model = LlamaForCausalLM(cfg)
-    torch.set_default_dtype(prev)
+    model = build_torch_llama(s)  # bf16, random init, on the GPU
     # Every decoder linear to 4-bit NF4 (bitsandbytes quantizes a Params4bit when it moves to the GPU).
     for layer in model.model.layers:
         for parent in (layer.self_attn, layer.mlp):
