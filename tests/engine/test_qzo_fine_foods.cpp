@@ -18,7 +18,7 @@
 #include <cstdio>
 
 #include "backend/cpu_backend.h"
-#include "test_support.h"
+#include "fine_foods_support.h"
 #include "train/training_session.h"
 
 namespace {
@@ -27,25 +27,11 @@ constexpr int64_t kSteps = 100;
 constexpr int64_t kEvalExamples = 100;
 
 TEST(QzoFineFoods, ValidationLossFallsAndAccuracyRisesOverZeroShot) {
-    const std::string model = qt::test::default_model_path();
-    const std::string data = qt::test::default_data_path("fine_foods_train_posneg.jsonl");
-    if (model.empty() || data.empty()) {
-        if (qt::test::oracles_required()) FAIL() << "default model or fine-food data missing; run scripts/setup.sh";
-        GTEST_SKIP() << "default model or fine-food data missing (run scripts/setup.sh); skipping";
-    }
-    qt::TrainConfig c;
-    c.method = "qzo";
-    c.model = model;
-    c.data = data;
-    c.steps = kSteps;
-    c.batch_size = 4;
+    qt::TrainConfig c = qt::test::fine_foods_config("qzo", kSteps, kEvalExamples);
+    QT_REQUIRE_FINE_FOODS(c);
     c.lr = 1e-7;
     c.eps = 1e-4;
     c.clip = 500;
-    c.seed = 42;
-    c.eval_examples = kEvalExamples;
-    c.validation_fraction = 0.1;
-    c.threads = 2;
     auto backend = qt::make_cpu_backend(c.threads);
     qt::TrainingSession session(c, *backend);
     qt::Trainer& trainer = session.trainer();
