@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -182,5 +183,45 @@ TEST(LlamaBackprop, InferenceForwardWithAdaptersEqualsTheTrainingForward) {
     for (int i = 6; i < 12; ++i) ex.loss_mask[static_cast<size_t>(i)] = 1;
     const double infer = loss.evaluate(ex).sum_nll;
     EXPECT_NEAR(infer, train, 2e-3 * std::abs(train));
+    t.model->set_training_hooks(nullptr);
+}
+
+// A method that consumes each linear's dW as soon as the backward forms it (as
+// Q-GaLore applies it, or sparse ZO's sensitivity pass squares and sums it) never
+// holds a gradient of the whole model: the ledger's gradient peak is one weight's
+// dW, the largest, and every linear's gradient arrives once per pass.
+namespace {
+class SquaredGradientSums final : public qt::TrainingHooks {
+public:
+    explicit SquaredGradientSums(qt::Backend& b) : b_(b) {}
+    bool wants_weight_gradient(qt::LinearId id) const override { return id.slot != qt::LinearSlot::Head; }
+    void consume_weight_gradient(qt::LinearId id, qt::WeightTensor& w, const float* grad) override {
+        sums[{id.layer, static_cast<int>(id.slot)}] += b_.sum_squares(grad, w.rows * w.cols);
+        ++calls;
+    }
+    std::map<std::pair<int, int>, double> sums;
+    int calls = 0;
+
+private:
+    qt::Backend& b_;
+};
+}  // namespace
+
+TEST(LlamaBackprop, ConsumedWeightGradientsNeverAddUpToTheWholeModel) {
+    qt::test::TinyCpuModel t("backprop_consume", float_spec());
+    SquaredGradientSums hooks(*t.backend);
+    t.model->set_training_hooks(&hooks);
+    qt::LlamaBackprop bp(*t.model);
+    const Batch batch = make_batch(t.model->config().vocab_size);
+    t.backend->ledger().reset_peaks();
+    const int64_t before = t.backend->ledger().snapshot().live[static_cast<int>(qt::MemoryCategory::Gradients)];
+    bp.forward_backward(batch.tokens, batch.n_seqs, batch.targets, 1.0);
+    const int64_t peak = t.backend->ledger().snapshot().peak[static_cast<int>(qt::MemoryCategory::Gradients)] - before;
+    const auto& c = t.model->config();
+    EXPECT_EQ(hooks.calls, 7 * c.n_layers);  // every linear of every block, once
+    EXPECT_EQ(hooks.sums.size(), static_cast<size_t>(7 * c.n_layers));
+    for (const auto& [id, s] : hooks.sums) EXPECT_GT(s, 0.0) << "layer " << id.first << " slot " << id.second;
+    const int64_t largest = static_cast<int64_t>(std::max(c.dim, c.ffn_dim)) * std::min(c.dim, c.ffn_dim) * 4;
+    EXPECT_EQ(peak, largest);
     t.model->set_training_hooks(nullptr);
 }
