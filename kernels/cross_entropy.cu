@@ -4,7 +4,8 @@
 // in float, and those sums in a double that is rescaled when m grows), merges
 // the threads' pairs, and writes
 // -log softmax(row)[target] in double. Only one number per row leaves the
-// device; no probability row is ever stored.
+// device; no probability row is ever stored. The backward (training) reads the
+// row a second time and overwrites it with its gradient.
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
@@ -43,16 +44,9 @@ struct Lse {
     }
 };
 
-__global__ void __launch_bounds__(kThreads) cross_entropy_kernel(const float* __restrict__ logits, int vocab,
-                                                                 const int32_t* __restrict__ targets,
-                                                                 double* __restrict__ nll) {
-    const int row = blockIdx.x;
-    const int target = targets[row];
-    if (target < 0) {
-        if (threadIdx.x == 0) nll[row] = 0.0;
-        return;
-    }
-    const float* x = logits + static_cast<size_t>(row) * vocab;
+// The row's log-sum-exp as (m, s), s = sum exp(x - m), merged over the block:
+// valid in thread 0 only. Every thread of the block must call it.
+__device__ Lse block_row_lse(const float* __restrict__ x, int vocab) {
     Lse l;
     int i0 = 0;
     if (reinterpret_cast<uintptr_t>(x) % 16 == 0) {
@@ -96,14 +90,71 @@ __global__ void __launch_bounds__(kThreads) cross_entropy_kernel(const float* __
         ss[warp] = l.s;
     }
     __syncthreads();
+    Lse total;
     if (threadIdx.x == 0) {
-        Lse total;
         total.m = sm[0];
         total.s = ss[0];
 #pragma unroll
         for (int w = 1; w < kThreads / 32; ++w) total.merge(sm[w], ss[w]);
-        nll[row] = static_cast<double>(total.m) + log(total.s) - static_cast<double>(x[target]);
     }
+    return total;
+}
+
+__global__ void __launch_bounds__(kThreads) cross_entropy_kernel(const float* __restrict__ logits, int vocab,
+                                                                 const int32_t* __restrict__ targets,
+                                                                 double* __restrict__ nll) {
+    const int row = blockIdx.x;
+    const int target = targets[row];
+    if (target < 0) {
+        if (threadIdx.x == 0) nll[row] = 0.0;
+        return;
+    }
+    const float* x = logits + static_cast<size_t>(row) * vocab;
+    const Lse total = block_row_lse(x, vocab);
+    if (threadIdx.x == 0) nll[row] = static_cast<double>(total.m) + log(total.s) - static_cast<double>(x[target]);
+}
+
+// The loss and its gradient (train_ops::cross_entropy_backward): a second pass
+// overwrites the row with scale * exp(x - lse) (exp in double, as the CPU), then
+// thread 0 subtracts scale at the target, after every thread has written.
+__global__ void __launch_bounds__(kThreads) cross_entropy_backward_kernel(float* __restrict__ logits, int vocab,
+                                                                          const int32_t* __restrict__ targets,
+                                                                          double scale, double* __restrict__ nll) {
+    const int row = blockIdx.x;
+    const int target = targets[row];
+    float* x = logits + static_cast<size_t>(row) * vocab;
+    if (target < 0 || target >= vocab) {
+        for (int i = threadIdx.x; i < vocab; i += kThreads) x[i] = 0.0f;
+        if (threadIdx.x == 0) nll[row] = target < 0 ? 0.0 : NAN;
+        return;
+    }
+    const Lse total = block_row_lse(x, vocab);
+    __shared__ double lse_of_row;
+    if (threadIdx.x == 0) {
+        const double lse = static_cast<double>(total.m) + log(total.s);
+        nll[row] = lse - static_cast<double>(x[target]);
+        lse_of_row = lse;
+    }
+    __syncthreads();  // x[target] is read before anyone overwrites it
+    const double lse = lse_of_row;
+    int i0 = 0;
+    if (reinterpret_cast<uintptr_t>(x) % 16 == 0) {
+        const int quads = vocab / 4;
+        float4* x4 = reinterpret_cast<float4*>(x);
+        for (int q = threadIdx.x; q < quads; q += kThreads) {
+            float4 v = x4[q];
+            v.x = static_cast<float>(scale * exp(static_cast<double>(v.x) - lse));
+            v.y = static_cast<float>(scale * exp(static_cast<double>(v.y) - lse));
+            v.z = static_cast<float>(scale * exp(static_cast<double>(v.z) - lse));
+            v.w = static_cast<float>(scale * exp(static_cast<double>(v.w) - lse));
+            x4[q] = v;
+        }
+        i0 = quads * 4;
+    }
+    for (int i = i0 + threadIdx.x; i < vocab; i += kThreads)
+        x[i] = static_cast<float>(scale * exp(static_cast<double>(x[i]) - lse));
+    __syncthreads();
+    if (threadIdx.x == 0) x[target] -= static_cast<float>(scale);
 }
 
 }  // namespace
@@ -114,6 +165,14 @@ void cross_entropy_rows(Context* ctx, const float* logits_dev, int vocab, const 
     cross_entropy_kernel<<<static_cast<unsigned>(n), kThreads, 0, ctx->stream>>>(logits_dev, vocab, targets_dev,
                                                                                  nll_dev);
     QT_CUDA_CHECK_LAUNCH("cross_entropy_kernel");
+}
+
+void cross_entropy_backward(Context* ctx, float* logits_dev, int vocab, const int32_t* targets_dev, int n,
+                            double scale, double* nll_dev) {
+    if (n <= 0) return;
+    cross_entropy_backward_kernel<<<static_cast<unsigned>(n), kThreads, 0, ctx->stream>>>(logits_dev, vocab,
+                                                                                          targets_dev, scale, nll_dev);
+    QT_CUDA_CHECK_LAUNCH("cross_entropy_backward_kernel");
 }
 
 }  // namespace qt::cuda

@@ -3,6 +3,7 @@
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 
+#include <stdexcept>
 #include <string>
 
 #include "cuda_ops.h"
@@ -21,8 +22,16 @@ struct Context {
 
 void destroy_profile(Context* ctx);
 
-// The context's cuBLAS handle, made on first use (matmul_f32.cu).
+// The context's cuBLAS handle, made on first use (matmul_f32.cu), in pedantic
+// math mode: float32 products stay float32 (no TF32).
 cublasHandle_t blas_handle(Context* ctx);
+
+// Throws naming the cuBLAS call when it failed.
+inline void check_blas(cublasStatus_t s, const char* what) {
+    if (s != CUBLAS_STATUS_SUCCESS)
+        throw std::runtime_error(std::string("cuBLAS error in ") + what + ": status " +
+                                 std::to_string(static_cast<int>(s)));
+}
 
 // The tensor-core path of matmul for many tokens (quant_matmul_gemm.cu).
 int gemm_min_tokens();

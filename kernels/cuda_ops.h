@@ -186,6 +186,85 @@ void philox_normals(Context* ctx, float* out_dev, int64_t count, uint64_t seed, 
 // (targets below vocab).                       logits: [n][vocab]; targets, nll: [n]
 void cross_entropy_rows(Context* ctx, const float* logits_dev, int vocab, const int32_t* targets_dev, int n,
                         double* nll_dev);
+// ---- First-order training (engine/backend/backend.h states each op; the host
+// reference is engine/cpu/train_ops.h). float32 throughout, row-major.
+// C = alpha op(A) op(B) + beta C through cuBLAS SGEMM in float32 (no TF32).
+// op(A): [m][k], op(B): [k][n], C: [m][n]; A stored [k][m] when trans_a, B [n][k] when trans_b.
+void gemm_f32(Context* ctx, bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a_dev,
+              const float* b_dev, float beta, float* c_dev);
+// Products with a rows x cols weight of any supported format in float32, read
+// from its blocks a tile of rows at a time: each tile is dequantized to float32
+// (the same floats as the CPU's dequantize_row) into `scratch_dev` and
+// multiplied by SGEMM in float32 (no TF32), so the only difference from the CPU
+// is summation order. F32 weights take one SGEMM and no scratch.
+// scratch_dev: float_tile_scratch_bytes(f, rows, cols).
+size_t float_tile_scratch_bytes(WeightFormat f, int64_t rows, int64_t cols);
+// y = W x (the training forward).                  x: [n][cols]; y: [n][rows]
+void matmul_float(Context* ctx, WeightFormat f, const void* w_dev, size_t row_bytes, int64_t rows, int64_t cols,
+                  const float* x_dev, float* y_dev, int n, void* scratch_dev);
+// dx (+)= dy W (its input gradient).               dy: [n][rows]; dx: [n][cols]
+void matmul_backward_input(Context* ctx, WeightFormat f, const void* w_dev, size_t row_bytes, int64_t rows,
+                           int64_t cols, const float* dy_dev, float* dx_dev, int n, bool accumulate,
+                           void* scratch_dev);
+// RMSNorm's backward: dx += r w dy - x r^3 / dim * sum(dy w x) per row (r = 1 /
+// sqrt(mean(x^2) + eps), the sums in double); with dw_dev, dw += sum over rows
+// of dy x r, the rows added in order. row_r_dev: [n] floats of scratch (dw only).
+void rmsnorm_backward(Context* ctx, const float* x_dev, const float* w_dev, const float* dy_dev, float* dx_dev,
+                      float* dw_dev, int n, int dim, float eps, float* row_r_dev);
+// Causal grouped-query attention inside each of n_seqs sequences of seq_len
+// tokens, float32 q, k, v (FlashAttention-2's forward, Dao 2023, Alg. 1, in
+// float32 on the CUDA cores): out, and lse ([n][n_heads]) = log-sum-exp of each
+// query's scaled scores. Returns false, doing nothing, where it has no kernel:
+// head_dim not a multiple of 32 up to 128, or too little shared memory per block
+// (the backward takes 170 KiB for head_dim 128, 107 KiB for 64).
+bool attention_train(Context* ctx, const float* q_dev, const float* k_dev, const float* v_dev, int n_seqs,
+                     int seq_len, int n_heads, int n_kv_heads, int head_dim, float* out_dev, float* lse_dev);
+// Its backward (FlashAttention-2, Alg. 2): P recomputed tile by tile from q, k
+// and lse, never a [T][T] matrix in memory; D_i = dout_i . out_i into
+// delta_dev ([n][n_heads] floats of scratch). dk, dv by one kernel over key
+// tiles (the heads of a group summed there), dq by one over query tiles: no
+// atomics, the same result every run. dq, dk, dv are overwritten. False, doing
+// nothing, as attention_train.
+bool attention_backward(Context* ctx, const float* q_dev, const float* k_dev, const float* v_dev,
+                        const float* out_dev, const float* lse_dev, const float* dout_dev, float* dq_dev,
+                        float* dk_dev, float* dv_dev, int n_seqs, int seq_len, int n_heads, int n_kv_heads,
+                        int head_dim, float* delta_dev);
+// SwiGLU's backward: dgate = dout u s (1 + g (1 - s)), dup = dout g s, s = sigmoid(g).
+void swiglu_backward(Context* ctx, const float* gate_dev, const float* up_dev, const float* dout_dev,
+                     float* dgate_dev, float* dup_dev, int64_t count);
+// Cross-entropy fused with its gradient, one block per row reading it twice:
+// nll[r] = lse(row) - row[target] in double (0 where the target is negative) and
+// the row overwritten by scale * (softmax - onehot(target)) (zeros where the
+// target is negative). A target >= vocab gives nll NaN and a zero row (nothing
+// outside the row is read). logits: [n][vocab]; targets, nll: [n]
+void cross_entropy_backward(Context* ctx, float* logits_dev, int vocab, const int32_t* targets_dev, int n,
+                            double scale, double* nll_dev);
+// dtable[token u] += dy[t] for every t whose token is u, in the order of t (the
+// CPU's order, bit for bit), one thread block per distinct token: plan_dev holds
+// [n_unique] token ids, [n_unique + 1] offsets into the positions that follow,
+// then the positions grouped by token, each group in increasing order.
+void embedding_backward(Context* ctx, const int32_t* plan_dev, int n_unique, const float* dy_dev, float* dtable_dev,
+                        int dim);
+// dst[rows[i]] += src[i], rows of `width` floats (atomic adds: rows may repeat;
+// a row outside [0, dst_rows) is skipped, as nothing may be written there).
+void scatter_add_rows(Context* ctx, const float* src_dev, const int32_t* rows_dev, int n_rows, int width,
+                      float* dst_dev, int dst_rows);
+// One AdamW step (engine/cpu/adamw_step.h) with the float constants the CPU
+// derives from the step's settings: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g g;
+// p = p decay - step m / (sqrt(v) rbc2 + eps), each operation rounded in that order.
+struct AdamWConstants {
+    float decay, step, b1, b2, rbc2, eps;
+};
+void adamw_update(Context* ctx, float* p_dev, const float* g_dev, float* m_dev, float* v_dev, int64_t count,
+                  const AdamWConstants& c);
+// sum x_i^2 in double (a fixed order: the same result every run); waits for it.
+// scratch_dev: sum_squares_scratch_bytes().
+size_t sum_squares_scratch_bytes();
+double sum_squares(Context* ctx, const float* x_dev, int64_t count, void* scratch_dev);
+// x *= s.
+void scale(Context* ctx, float* x_dev, int64_t count, float s);
+// bytes of zeros (cudaMemsetAsync).
+void fill_zero(Context* ctx, void* p_dev, size_t bytes);
 // Per-operation GPU time when QT_CUDA_PROFILE=1 (op_profile.cu), else nothing:
 // begin/end bracket one operation (they nest); the report lists milliseconds
 // and calls per name, largest first, and optionally starts the sums afresh.

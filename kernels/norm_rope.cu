@@ -1,6 +1,11 @@
 // RMSNorm and rotary position embedding, mirroring the CPU backend's arithmetic
-// (double accumulation of the squares; theta advanced by repeated multiplication).
+// (double accumulation of the squares; theta advanced by repeated multiplication),
+// and RMSNorm's backward. Rope's backward is rope at the negated positions: theta
+// = -pos advanced by the same multiplications is exactly the forward's -theta,
+// and cos(-t) = cos t, sin(-t) = -sin t: the table holds the inverse rotation.
 #include <cuda_bf16.h>
+
+#include <stdexcept>
 
 #include "cuda_check.cuh"
 #include "cuda_context.cuh"
@@ -120,6 +125,60 @@ __global__ void rope_from_table_kernel(float* __restrict__ x, const float2* __re
                      __fadd_rn(__fmul_rn(ab.x, cs.y), __fmul_rn(ab.y, cs.x)));
 }
 
+// RMSNorm's backward (train_ops::rmsnorm_backward), a block per row: the two
+// sums in double, r = 1 / sqrt(ss / dim + eps) in double, then in float
+// dx += (r w) dy - x c with c = dot r^3 / dim, each operation rounded in the
+// CPU's order. With row_r, r (as float) is kept for dw's column pass.
+__global__ void __launch_bounds__(kNormThreads) rmsnorm_backward_kernel(const float* __restrict__ x,
+                                                                        const float* __restrict__ w,
+                                                                        const float* __restrict__ dy,
+                                                                        float* __restrict__ dx, int dim, float eps,
+                                                                        float* __restrict__ row_r) {
+    const size_t off = static_cast<size_t>(blockIdx.x) * dim;
+    const float *xr = x + off, *dyr = dy + off;
+    float* dxr = dx + off;
+    double ss = 0, dot = 0;
+    for (int i = threadIdx.x; i < dim; i += kNormThreads) {
+        ss += static_cast<double>(xr[i]) * xr[i];
+        dot += static_cast<double>(dyr[i]) * w[i] * xr[i];
+    }
+    for (int o = 16; o > 0; o >>= 1) {
+        ss += __shfl_xor_sync(0xffffffffu, ss, o);
+        dot += __shfl_xor_sync(0xffffffffu, dot, o);
+    }
+    __shared__ double part_ss[kNormThreads / 32], part_dot[kNormThreads / 32];
+    if (threadIdx.x % 32 == 0) {
+        part_ss[threadIdx.x / 32] = ss;
+        part_dot[threadIdx.x / 32] = dot;
+    }
+    __syncthreads();
+    ss = dot = 0;
+    for (int i = 0; i < kNormThreads / 32; ++i) {
+        ss += part_ss[i];
+        dot += part_dot[i];
+    }
+    const double r = 1.0 / sqrt(ss / dim + static_cast<double>(eps));
+    const float c = static_cast<float>(dot * r * r * r / dim), rt = static_cast<float>(r);
+    for (int i = threadIdx.x; i < dim; i += kNormThreads)
+        dxr[i] = __fadd_rn(dxr[i], __fsub_rn(__fmul_rn(__fmul_rn(rt, w[i]), dyr[i]), __fmul_rn(xr[i], c)));
+    if (row_r && threadIdx.x == 0) row_r[blockIdx.x] = rt;
+}
+
+// dw[i] += dy[t][i] x[t][i] r_t over the rows t in order (the CPU's order), a
+// thread per column.
+__global__ void rmsnorm_backward_dw_kernel(const float* __restrict__ x, const float* __restrict__ dy,
+                                           const float* __restrict__ row_r, float* __restrict__ dw, int n, int dim) {
+    const int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= dim) return;
+    float acc = dw[i];
+#pragma unroll 8
+    for (int t = 0; t < n; ++t) {
+        const size_t at = static_cast<size_t>(t) * dim + i;
+        acc = __fadd_rn(acc, __fmul_rn(__fmul_rn(dy[at], x[at]), row_r[t]));
+    }
+    dw[i] = acc;
+}
+
 }  // namespace
 
 void rope_table(Context* ctx, const int32_t* positions, int n, int n_rot, float theta_scale, void* table) {
@@ -146,6 +205,19 @@ void rmsnorm(Context* ctx, const float* x, const float* w, float* out, int n, in
 void rmsnorm_bf16(Context* ctx, const float* x, const float* w, void* out_bf16, int n, int dim, float eps) {
     if (n <= 0) return;
     launch_rmsnorm(ctx, x, w, static_cast<__nv_bfloat16*>(out_bf16), n, dim, eps);
+}
+
+void rmsnorm_backward(Context* ctx, const float* x, const float* w, const float* dy, float* dx, float* dw, int n,
+                      int dim, float eps, float* row_r) {
+    if (n <= 0 || dim <= 0) return;
+    if (dw && !row_r) throw std::invalid_argument("rmsnorm_backward: dw needs the row scratch");
+    rmsnorm_backward_kernel<<<static_cast<unsigned>(n), kNormThreads, 0, ctx->stream>>>(x, w, dy, dx, dim, eps,
+                                                                                        dw ? row_r : nullptr);
+    QT_CUDA_CHECK_LAUNCH("rmsnorm_backward_kernel");
+    if (!dw) return;
+    rmsnorm_backward_dw_kernel<<<static_cast<unsigned>((dim + 127) / 128), 128, 0, ctx->stream>>>(x, dy, row_r, dw, n,
+                                                                                                  dim);
+    QT_CUDA_CHECK_LAUNCH("rmsnorm_backward_dw_kernel");
 }
 
 }  // namespace qt::cuda

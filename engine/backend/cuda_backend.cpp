@@ -84,8 +84,11 @@ public:
         // Scratch buffers free through this backend, so they go before the context.
         slots_.reset();
         tokens_.reset();
-        positions_.reset();
-        rope_table_.reset();
+        rope_.positions.reset();
+        rope_.table.reset();
+        rope_inverse_.positions.reset();
+        rope_inverse_.table.reset();
+        train_scratch_.reset();
         act_scratch_.reset();
         targets_.reset();
         nll_.reset();
@@ -310,8 +313,23 @@ public:
               float freq_base) override {
         const OpScope scope(ctx_, "rope");
         check_n_rot(n_rot, head_dim);
-        ensure_rope_table(positions, n_rot, freq_base);
-        cuda::rope_from_table(ctx_, x, rope_table_.data(), static_cast<int>(positions.size()), n_heads, head_dim, n_rot);
+        ensure_rope_table(rope_, positions, n_rot, freq_base);
+        cuda::rope_from_table(ctx_, x, rope_.table.data(), static_cast<int>(positions.size()), n_heads, head_dim,
+                              n_rot);
+    }
+
+    // rope at the negated positions, as the base class states it, from a table of
+    // its own: a training step's forward and backward alternate layer by layer
+    // and would otherwise rebuild (and upload positions for) each other's table.
+    void rope_backward(float* dx, std::span<const int32_t> positions, int n_heads, int head_dim, int n_rot,
+                       float freq_base) override {
+        const OpScope scope(ctx_, "rope_backward");
+        check_n_rot(n_rot, head_dim);
+        negated_positions_.assign(positions.begin(), positions.end());
+        for (int32_t& p : negated_positions_) p = -p;
+        ensure_rope_table(rope_inverse_, negated_positions_, n_rot, freq_base);
+        cuda::rope_from_table(ctx_, dx, rope_inverse_.table.data(), static_cast<int>(positions.size()), n_heads,
+                              head_dim, n_rot);
     }
 
     // The attention kernel rotates q and k as it reads them (and leaves them unrotated).
@@ -464,6 +482,153 @@ public:
                             double* nll) override {
         const OpScope scope(ctx_, "cross_entropy");
         if (rows > 0) cuda::cross_entropy_rows(ctx_, logits, vocab, targets, rows, nll);
+    }
+
+    // ---- First-order training: every op one or a few kernels on the device
+    // (kernels/attention_train.cu, matmul_float_tiles.cu, train_elementwise.cu, and
+    // the norm and cross-entropy files); only token ids and positions go up and
+    // only sum_squares' number comes down.
+
+    void gemm_f32(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, const float* b,
+                  float beta, float* c) override {
+        const OpScope scope(ctx_, "gemm_f32");
+        cuda::gemm_f32(ctx_, trans_a, trans_b, m, n, k, alpha, a, b, beta, c);
+    }
+
+    // The training forward's and backward's products with a weight, both from the
+    // same float32 tiles of its blocks (kernels/matmul_float_tiles.cu).
+    void matmul_float(const WeightTensor& w, const float* x, float* y, int n) override {
+        const OpScope scope(ctx_, "matmul_float");
+        const auto f = weight_format(w.type);
+        write_deferred(w.data);  // the tiles read the blocks as they are
+        grow(train_scratch_, cuda::float_tile_scratch_bytes(f, w.rows, w.cols));
+        cuda::matmul_float(ctx_, f, w.data, w.row_bytes, w.rows, w.cols, x, y, n, train_scratch_.data());
+    }
+
+    void matmul_backward_input(const WeightTensor& w, const float* dy, float* dx, int n, bool accumulate) override {
+        const OpScope scope(ctx_, "matmul_backward");
+        const auto f = weight_format(w.type);
+        write_deferred(w.data);
+        grow(train_scratch_, cuda::float_tile_scratch_bytes(f, w.rows, w.cols));
+        cuda::matmul_backward_input(ctx_, f, w.data, w.row_bytes, w.rows, w.cols, dy, dx, n, accumulate,
+                                    train_scratch_.data());
+    }
+
+    void rmsnorm_backward(const float* x, const float* w, const float* dy, float* dx, float* dw, int n, int dim,
+                          float eps) override {
+        const OpScope scope(ctx_, "rmsnorm_backward");
+        if (dw) grow(train_scratch_, static_cast<size_t>(n) * sizeof(float));
+        cuda::rmsnorm_backward(ctx_, x, w, dy, dx, dw, n, dim, eps, dw ? train_scratch_.f32() : nullptr);
+    }
+
+    // Head sizes without a kernel (not a multiple of 32, above 128) run the base class's host loops.
+    void attention_train(const float* q, const float* k, const float* v, int n_seqs, int seq_len,
+                         const AttentionShape& s, float* out, float* lse) override {
+        {
+            const OpScope scope(ctx_, "attention_train");
+            if (cuda::attention_train(ctx_, q, k, v, n_seqs, seq_len, s.n_heads, s.n_kv_heads, s.head_dim, out, lse))
+                return;
+        }
+        Backend::attention_train(q, k, v, n_seqs, seq_len, s, out, lse);
+    }
+
+    void attention_backward(const float* q, const float* k, const float* v, const float* out, const float* lse,
+                            const float* dout, float* dq, float* dk, float* dv, int n_seqs, int seq_len,
+                            const AttentionShape& s) override {
+        {
+            const OpScope scope(ctx_, "attention_backward");
+            grow(train_scratch_, static_cast<size_t>(n_seqs) * seq_len * s.n_heads * sizeof(float));
+            if (cuda::attention_backward(ctx_, q, k, v, out, lse, dout, dq, dk, dv, n_seqs, seq_len, s.n_heads,
+                                         s.n_kv_heads, s.head_dim, train_scratch_.f32()))
+                return;
+        }
+        Backend::attention_backward(q, k, v, out, lse, dout, dq, dk, dv, n_seqs, seq_len, s);
+    }
+
+    void swiglu_backward(const float* gate, const float* up, const float* dout, float* dgate, float* dup,
+                         int64_t count) override {
+        const OpScope scope(ctx_, "swiglu_backward");
+        cuda::swiglu_backward(ctx_, gate, up, dout, dgate, dup, count);
+    }
+
+    // Targets are backend memory here and are not checked on the host: one at or
+    // above vocab gives its row nll NaN and a zero gradient (kernels/cuda_ops.h).
+    void cross_entropy_backward(float* logits, const int32_t* targets, int rows, int vocab, double scale,
+                                double* nll) override {
+        const OpScope scope(ctx_, "cross_entropy_backward");
+        cuda::cross_entropy_backward(ctx_, logits, vocab, targets, rows, scale, nll);
+    }
+
+    // The tokens are on the host: they are grouped by id here (positions in
+    // order within each id), so that the kernel adds each table row's gradients
+    // in the CPU's order with no atomics.
+    void embedding_backward(std::span<const int32_t> tokens, const float* dy, float* dtable, int vocab,
+                            int dim) override {
+        not_while_recording("embedding_backward");
+        const OpScope scope(ctx_, "embedding_backward");
+        for (int32_t t : tokens)
+            if (t < 0 || t >= vocab)
+                throw std::out_of_range("token id " + std::to_string(t) + " outside the vocabulary of " +
+                                        std::to_string(vocab));
+        const int n = static_cast<int>(tokens.size());
+        if (n == 0) return;
+        std::vector<int32_t> order(static_cast<size_t>(n));
+        for (int i = 0; i < n; ++i) order[static_cast<size_t>(i)] = i;
+        std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+            return tokens[static_cast<size_t>(a)] < tokens[static_cast<size_t>(b)];
+        });
+        std::vector<int32_t> ids, offsets;
+        for (int i = 0; i < n; ++i) {
+            const int32_t t = tokens[static_cast<size_t>(order[static_cast<size_t>(i)])];
+            if (ids.empty() || ids.back() != t) {
+                ids.push_back(t);
+                offsets.push_back(i);
+            }
+        }
+        offsets.push_back(n);
+        // [ids][offsets][positions], as cuda::embedding_backward reads it.
+        std::vector<int32_t> plan(ids);
+        plan.insert(plan.end(), offsets.begin(), offsets.end());
+        plan.insert(plan.end(), order.begin(), order.end());
+        grow(tokens_, plan.size() * sizeof(int32_t));
+        upload(tokens_.data(), plan.data(), plan.size() * sizeof(int32_t));
+        cuda::embedding_backward(ctx_, static_cast<const int32_t*>(tokens_.data()), static_cast<int>(ids.size()), dy,
+                                 dtable, dim);
+    }
+
+    // rows are backend memory: one outside [0, dst_rows) is skipped on the device, not reported.
+    void scatter_add_rows(const float* src, const int32_t* rows, int n_rows, int width, float* dst,
+                          int dst_rows) override {
+        const OpScope scope(ctx_, "scatter_add_rows");
+        cuda::scatter_add_rows(ctx_, src, rows, n_rows, width, dst, dst_rows);
+    }
+
+    // The float constants exactly as train_ops::adamw_update derives them on the CPU.
+    void adamw_update(float* p, const float* g, float* m, float* v, int64_t count, const AdamWStep& s) override {
+        const OpScope scope(ctx_, "adamw_update");
+        const double bc1 = 1.0 - std::pow(s.beta1, static_cast<double>(s.t));
+        const double bc2 = 1.0 - std::pow(s.beta2, static_cast<double>(s.t));
+        const cuda::AdamWConstants c{static_cast<float>(1.0 - s.lr * s.weight_decay), static_cast<float>(s.lr / bc1),
+                                     static_cast<float>(s.beta1),  static_cast<float>(s.beta2),
+                                     static_cast<float>(1.0 / std::sqrt(bc2)), static_cast<float>(s.eps)};
+        cuda::adamw_update(ctx_, p, g, m, v, count, c);
+    }
+
+    double sum_squares(const float* x, int64_t count) override {
+        not_while_recording("sum_squares");
+        const OpScope scope(ctx_, "sum_squares");
+        grow(train_scratch_, cuda::sum_squares_scratch_bytes());
+        return cuda::sum_squares(ctx_, x, count, train_scratch_.data());
+    }
+
+    void scale(float* x, int64_t count, float s) override {
+        const OpScope scope(ctx_, "scale");
+        cuda::scale(ctx_, x, count, s);
+    }
+
+    void fill_zero(void* p, size_t bytes) override {
+        const OpScope scope(ctx_, "fill_zero");
+        cuda::fill_zero(ctx_, p, bytes);
     }
 
     // Records ops() into a CUDA graph and replays it on later calls with the same
@@ -628,25 +793,33 @@ private:
                                         std::to_string(head_dim));
     }
 
-    // Makes rope_table_ the cos/sin table ([positions.size()][n_rot / 2] float
-    // pairs) of these positions. Every q and k of a forward share positions:
-    // they are uploaded and tabulated only when they (or the rotation) change.
-    void ensure_rope_table(std::span<const int32_t> positions, int n_rot, float freq_base) {
+    // The cos/sin table ([positions.size()][n_rot / 2] float pairs) of some
+    // positions, and what it was made from.
+    struct RopeTable {
+        DeviceBuffer positions, table;
+        std::vector<int32_t> last;
+        int n_rot = -1;
+        float theta_scale = 0.0f;
+    };
+
+    // Makes t the table of these positions. Every q and k of a forward share
+    // positions: they are uploaded and tabulated only when they (or the rotation) change.
+    void ensure_rope_table(RopeTable& t, std::span<const int32_t> positions, int n_rot, float freq_base) {
         // The same float as the CPU backend's theta_scale, computed on the host.
         const float theta_scale = std::pow(freq_base, -2.0f / static_cast<float>(n_rot));
-        if (positions.size() == last_positions_.size() && n_rot == table_n_rot_ && theta_scale == table_theta_scale_ &&
-            std::equal(positions.begin(), positions.end(), last_positions_.begin()))
+        if (positions.size() == t.last.size() && n_rot == t.n_rot && theta_scale == t.theta_scale &&
+            std::equal(positions.begin(), positions.end(), t.last.begin()))
             return;
         not_while_recording("a new rope table");
         ++generation_;  // records read the table
-        grow(positions_, positions.size_bytes());
-        upload(positions_.data(), positions.data(), positions.size_bytes());
-        last_positions_.assign(positions.begin(), positions.end());
-        grow(rope_table_, positions.size() * static_cast<size_t>(n_rot / 2) * 2 * sizeof(float));
-        cuda::rope_table(ctx_, static_cast<const int32_t*>(positions_.data()), static_cast<int>(positions.size()),
-                         n_rot, theta_scale, rope_table_.data());
-        table_n_rot_ = n_rot;
-        table_theta_scale_ = theta_scale;
+        grow(t.positions, positions.size_bytes());
+        upload(t.positions.data(), positions.data(), positions.size_bytes());
+        t.last.assign(positions.begin(), positions.end());
+        grow(t.table, positions.size() * static_cast<size_t>(n_rot / 2) * 2 * sizeof(float));
+        cuda::rope_table(ctx_, static_cast<const int32_t*>(t.positions.data()), static_cast<int>(positions.size()),
+                         n_rot, theta_scale, t.table.data());
+        t.n_rot = n_rot;
+        t.theta_scale = theta_scale;
     }
 
     // The tensor-core product of w with n rows of x (already in the scratch as bf16
@@ -663,8 +836,8 @@ private:
         check_batch_positions(positions, n_seqs, seq_len);
         check_n_rot(n_rot, s.head_dim);
         const OpScope scope(ctx_, "attention");
-        ensure_rope_table(positions, n_rot, freq_base);
-        return cuda::attention_batch_tiled_rope(ctx_, q, k, v, rope_table_.data(), n_rot, n_seqs, seq_len, s.n_heads,
+        ensure_rope_table(rope_, positions, n_rot, freq_base);
+        return cuda::attention_batch_tiled_rope(ctx_, q, k, v, rope_.table.data(), n_rot, n_seqs, seq_len, s.n_heads,
                                                 s.n_kv_heads, s.head_dim, out, out_bf16);
     }
 
@@ -678,7 +851,7 @@ private:
 
     // The backend's own input buffers (token ids, positions, targets): no weight lies there.
     bool own_input(const void* p) const {
-        for (const DeviceBuffer* b : {&tokens_, &positions_, &targets_})
+        for (const DeviceBuffer* b : {&tokens_, &rope_.positions, &rope_inverse_.positions, &targets_})
             if (b->data() && overlaps(p, 1, b->data(), b->bytes())) return true;
         return false;
     }
@@ -693,7 +866,12 @@ private:
     cuda::Context* ctx_;
     std::string name_;
     DeviceBuffer blas_workspace_;
-    DeviceBuffer tokens_, positions_, rope_table_, act_scratch_, targets_, nll_;
+    DeviceBuffer tokens_, act_scratch_, targets_, nll_;
+    RopeTable rope_, rope_inverse_;  // rope's table; rope_backward's, of the negated positions
+    std::vector<int32_t> negated_positions_;
+    // First-order training's scratch: a float tile of a weight (matmul_float, matmul_backward_input),
+    // attention's D, rmsnorm's row scales, the sum of squares' partial sums.
+    DeviceBuffer train_scratch_;
     // One ScaleSlot per fusable weight (WeightInfo::slot), mirrored on the host.
     std::vector<cuda::ScaleSlot> slots_host_;
     DeviceBuffer slots_;
@@ -714,9 +892,6 @@ private:
         int64_t cols = 0;
     };
     ScratchWeight scratch_weight_;
-    std::vector<int32_t> last_positions_;
-    int table_n_rot_ = -1;
-    float table_theta_scale_ = 0.0f;
 };
 
 }  // namespace
