@@ -43,8 +43,8 @@
             <translation>Les poids du modèle tels qu'ils sont stockés : blocs quantifiés, normalisations, plongement.</translation>
         </message>
         <message>
-            <source>What training changes, in full precision: QZO's block scales, MeZO's float32 weights, or the fp32 master copy of full fine-tuning.</source>
-            <translation>Ce que l'entraînement modifie, en pleine précision : les échelles de bloc de QZO, les poids float32 de MeZO ou la copie maîtresse fp32 de l'affinage complet.</translation>
+            <source>What training changes, in full precision: QZO's block scales, MeZO's float32 weights, QLoRA's adapters, or the fp32 master copy of full fine-tuning.</source>
+            <translation>Ce que l'entraînement modifie, en pleine précision : les échelles de bloc de QZO, les poids float32 de MeZO, les adaptateurs de QLoRA ou la copie maîtresse fp32 de l'affinage complet.</translation>
         </message>
         <message>
             <source>One gradient value per trained parameter (back-propagation only).</source>
@@ -55,8 +55,8 @@
             <translation>Les deux moyennes glissantes d'AdamW par paramètre entraîné.</translation>
         </message>
         <message>
-            <source>Intermediate results of the forward pass and the logits the loss is computed from.</source>
-            <translation>Résultats intermédiaires de la passe avant et logits à partir desquels la perte est calculée.</translation>
+            <source>Intermediate results of the forward pass and the logits the loss is computed from; with a first-order method, also what the backward pass reads.</source>
+            <translation>Résultats intermédiaires de la passe avant et logits à partir desquels la perte est calculée ; avec une méthode du premier ordre, aussi ce que lit la passe arrière.</translation>
         </message>
         <message>
             <source>Keys and values of earlier tokens, kept for attention.</source>
@@ -73,6 +73,49 @@
         <message>
             <source>Full fine-tuning, bf16 + AdamW (planned)</source>
             <translation>Affinage complet, bf16 + AdamW (prévu)</translation>
+        </message>
+        <message>
+            <source>QLoRA (planned)</source>
+            <translation>QLoRA (prévu)</translation>
+        </message>
+        <message>
+            <source>Full fine-tuning, float32 AdamW (planned)</source>
+            <translation>Affinage complet, AdamW float32 (prévu)</translation>
+        </message>
+    </context>
+    <context>
+        <name>TrainingMethod</name>
+        <message>
+            <source>QZO: zeroth-order on the 4-bit scales</source>
+            <translation>QZO : ordre zéro sur les échelles 4 bits</translation>
+        </message>
+        <message>
+            <source>Trains only the continuous scales of the quantized blocks from two forward passes per step with a seeded random perturbation, the projected gradient clipped (Shang et al. 2025). No gradients, no optimizer states: inference memory.</source>
+            <translation>N'entraîne que les échelles continues des blocs quantifiés, à partir de deux passes avant par pas avec une perturbation aléatoire issue d'une graine, le gradient projeté écrêté (Shang et al. 2025). Ni gradients ni états d'optimiseur : la mémoire de l'inférence.</translation>
+        </message>
+        <message>
+            <source>MeZO: zeroth-order on float32 weights</source>
+            <translation>MeZO : ordre zéro sur des poids float32</translation>
+        </message>
+        <message>
+            <source>SPSA on every linear weight expanded to float32 (Malladi et al. 2023): the zeroth-order baseline.</source>
+            <translation>SPSA sur chaque poids linéaire converti en float32 (Malladi et al. 2023) : la référence d'ordre zéro.</translation>
+        </message>
+        <message>
+            <source>QLoRA: low-rank adapters on the frozen 4-bit model</source>
+            <translation>QLoRA : adaptateurs de rang faible sur le modèle 4 bits figé</translation>
+        </message>
+        <message>
+            <source>Trains small float32 adapters B A beside chosen linears of the frozen quantized model with AdamW, from the backward pass (Hu et al. 2021; Dettmers et al. 2023). Memory: the quantized weights, the adapters and their optimizer states, and the activations the backward needs.</source>
+            <translation>Entraîne avec AdamW de petits adaptateurs float32 B A placés à côté de couches linéaires choisies du modèle quantifié figé, à partir de la passe arrière (Hu et al. 2021 ; Dettmers et al. 2023). Mémoire : les poids quantifiés, les adaptateurs et leurs états d'optimiseur, et les activations dont la passe arrière a besoin.</translation>
+        </message>
+        <message>
+            <source>Full fine-tuning with AdamW (float32)</source>
+            <translation>Affinage complet avec AdamW (float32)</translation>
+        </message>
+        <message>
+            <source>Every linear weight as a float32 master copy trained by AdamW: the reference point, 16 bytes a weight; only for small models.</source>
+            <translation>Chaque poids linéaire en copie maîtresse float32 entraînée par AdamW : le point de référence, 16 octets par poids ; seulement pour les petits modèles.</translation>
         </message>
     </context>
     <context>
@@ -476,6 +519,10 @@
             <source>%1, %2 free of %3</source>
             <translation>%1, %2 libres sur %3</translation>
         </message>
+        <message>
+            <source>also written: %1</source>
+            <translation>aussi écrit : %1</translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::MainWindow</name>
@@ -528,8 +575,8 @@
             <translation>À propos de QuantTune</translation>
         </message>
         <message>
-            <source>&lt;b&gt;QuantTune %1&lt;/b&gt;&lt;br&gt;Fine-tunes quantized language models with zeroth-order methods (QZO, MeZO) on the computer you have.</source>
-            <translation>&lt;b&gt;QuantTune %1&lt;/b&gt;&lt;br&gt;Affine des modèles de langage quantifiés avec des méthodes d'ordre zéro (QZO, MeZO) sur l'ordinateur dont vous disposez.</translation>
+            <source>&lt;b&gt;QuantTune %1&lt;/b&gt;&lt;br&gt;Fine-tunes quantized language models on the computer you have: zeroth-order (QZO, MeZO) or through the backward pass (QLoRA, full fine-tuning with AdamW).</source>
+            <translation>&lt;b&gt;QuantTune %1&lt;/b&gt;&lt;br&gt;Affine des modèles de langage quantifiés sur l'ordinateur dont vous disposez : à l'ordre zéro (QZO, MeZO) ou par la passe arrière (QLoRA, affinage complet avec AdamW).</translation>
         </message>
         <message>
             <source>Open a model first (Model page).</source>
@@ -744,16 +791,8 @@
             <translation>Les réglages des articles MeZO et QZO : perturbation 1e-3, taux d'apprentissage 1e-6, 16 exemples par pas, 20 000 pas. Long sur un processeur.</translation>
         </message>
         <message>
-            <source>How the model is changed. Both methods only run the model forward (no back-propagation), so they need about as much memory as answering a question.</source>
-            <translation>Comment le modèle est modifié. Les deux méthodes n'exécutent que la passe avant (pas de rétropropagation) : elles demandent à peu près autant de mémoire que répondre à une question.</translation>
-        </message>
-        <message>
-            <source>QZO keeps the 4-bit weights as they are and trains only each block's scale: the smallest memory of all methods (Shang et al. 2025).</source>
-            <translation>QZO garde les poids 4 bits tels quels et n'entraîne que l'échelle de chaque bloc : la plus petite mémoire de toutes les méthodes (Shang et al. 2025).</translation>
-        </message>
-        <message>
-            <source>MeZO expands the layers it trains to 32-bit numbers and nudges every weight: more memory than QZO, finer changes (Malladi et al. 2023).</source>
-            <translation>MeZO convertit les couches qu'il entraîne en nombres 32 bits et ajuste chaque poids : plus de mémoire que QZO, des changements plus fins (Malladi et al. 2023).</translation>
+            <source>How the model is changed. Zeroth-order methods only run the model forward, so they need about as much memory as answering a question. First-order methods also run the backward pass and keep gradients and optimizer states: more memory, more progress per step.</source>
+            <translation>Comment le modèle est modifié. Les méthodes d'ordre zéro n'exécutent le modèle qu'en passe avant : elles demandent à peu près autant de mémoire que pour répondre à une question. Les méthodes du premier ordre exécutent aussi la passe arrière et gardent gradients et états d'optimiseur : plus de mémoire, plus de progrès par pas.</translation>
         </message>
         <message>
             <source>Hyperparameters</source>
@@ -780,8 +819,8 @@
             <translation>Taux d'apprentissage</translation>
         </message>
         <message>
-            <source>How big each nudge is. Too big and the loss jumps around or explodes; too small and nothing changes.</source>
-            <translation>La taille de chaque ajustement. Trop grand, la perte saute ou explose ; trop petit, rien ne change.</translation>
+            <source>How big each nudge is. Too big and the loss jumps around or explodes; too small and nothing changes. Choosing another method sets its own default, unless you typed a value.</source>
+            <translation>La taille de chaque ajustement. Trop grand, la perte saute ou explose ; trop petit, rien ne change. Choisir une autre méthode met sa propre valeur par défaut, sauf si vous avez saisi une valeur.</translation>
         </message>
         <message>
             <source>Perturbation size</source>
@@ -910,6 +949,118 @@
         <message>
             <source>Learning rate %1 is far too large for zeroth-order training (it must be below 1)</source>
             <translation>Le taux d'apprentissage %1 est bien trop grand pour un entraînement d'ordre zéro (il doit être inférieur à 1)</translation>
+        </message>
+        <message>
+            <source>Attention: query projection (attn_q)</source>
+            <translation>Attention : projection des requêtes (attn_q)</translation>
+        </message>
+        <message>
+            <source>Attention: key projection (attn_k)</source>
+            <translation>Attention : projection des clés (attn_k)</translation>
+        </message>
+        <message>
+            <source>Attention: value projection (attn_v)</source>
+            <translation>Attention : projection des valeurs (attn_v)</translation>
+        </message>
+        <message>
+            <source>Attention: output projection (attn_output)</source>
+            <translation>Attention : projection de sortie (attn_output)</translation>
+        </message>
+        <message>
+            <source>Feed-forward: gate projection (ffn_gate)</source>
+            <translation>Réseau feed-forward : projection de porte (ffn_gate)</translation>
+        </message>
+        <message>
+            <source>Feed-forward: up projection (ffn_up)</source>
+            <translation>Réseau feed-forward : projection montante (ffn_up)</translation>
+        </message>
+        <message>
+            <source>Feed-forward: down projection (ffn_down)</source>
+            <translation>Réseau feed-forward : projection descendante (ffn_down)</translation>
+        </message>
+        <message>
+            <source>also: %1</source>
+            <translation>aussi : %1</translation>
+        </message>
+        <message>
+            <source>LoRA alpha: "%1" is not a number</source>
+            <translation>Alpha LoRA : « %1 » n'est pas un nombre</translation>
+        </message>
+        <message>
+            <source>Weight decay: "%1" is not a number</source>
+            <translation>Décroissance des poids : « %1 » n'est pas un nombre</translation>
+        </message>
+        <message>
+            <source>Gradient clipping: "%1" is not a number</source>
+            <translation>Écrêtage du gradient : « %1 » n'est pas un nombre</translation>
+        </message>
+        <message>
+            <source>The settings QLoRA's authors trained Guanaco 7B with: rank 64, alpha 16 on every linear layer, learning rate 2e-4 after a 3% warm-up, 16 examples per step, 1,875 steps, gradient clipping at 0.3. Takes long on a CPU.</source>
+            <translation>Les réglages avec lesquels les auteurs de QLoRA ont entraîné Guanaco 7B : rang 64, alpha 16 sur chaque couche linéaire, taux d'apprentissage 2e-4 après 3 % de montée en régime, 16 exemples par pas, 1 875 pas, écrêtage du gradient à 0,3. Long sur un processeur.</translation>
+        </message>
+        <message>
+            <source>No published settings for this method.</source>
+            <translation>Pas de réglages publiés pour cette méthode.</translation>
+        </message>
+        <message>
+            <source>Zeroth-order settings</source>
+            <translation>Réglages d'ordre zéro</translation>
+        </message>
+        <message>
+            <source>First-order settings (backward pass, AdamW)</source>
+            <translation>Réglages du premier ordre (passe arrière, AdamW)</translation>
+        </message>
+        <message>
+            <source>LoRA rank</source>
+            <translation>Rang LoRA</translation>
+        </message>
+        <message>
+            <source>QLoRA only: the size r of each adapter pair (A is r × inputs, B is outputs × r). A larger rank can learn more and needs more memory; 8 to 64 is usual.</source>
+            <translation>QLoRA seulement : la taille r de chaque paire d'adaptateurs (A fait r × entrées, B fait sorties × r). Un rang plus grand peut apprendre davantage et demande plus de mémoire ; 8 à 64 est courant.</translation>
+        </message>
+        <message>
+            <source>LoRA alpha</source>
+            <translation>Alpha LoRA</translation>
+        </message>
+        <message>
+            <source>QLoRA only: the adapters' output is multiplied by alpha / rank before it is added to the layer's.</source>
+            <translation>QLoRA seulement : la sortie des adaptateurs est multipliée par alpha / rang avant d'être ajoutée à celle de la couche.</translation>
+        </message>
+        <message>
+            <source>Adapted layers</source>
+            <translation>Couches adaptées</translation>
+        </message>
+        <message>
+            <source>QLoRA only: which linear layers of every block get an adapter: the attention projections q, k, v, o and the feed-forward projections gate, up, down. At least one stays ticked; more layers learn more and use more memory.</source>
+            <translation>QLoRA seulement : les couches linéaires de chaque bloc qui reçoivent un adaptateur : les projections d'attention q, k, v, o et les projections feed-forward gate, up, down. Au moins une reste cochée ; plus de couches apprennent davantage et utilisent plus de mémoire.</translation>
+        </message>
+        <message>
+            <source>Weight decay</source>
+            <translation>Décroissance des poids</translation>
+        </message>
+        <message>
+            <source>AdamW pulls every trained value a little towards zero each step, by learning rate × decay (0: off, as QLoRA trains).</source>
+            <translation>AdamW ramène chaque valeur entraînée un peu vers zéro à chaque pas, de taux d'apprentissage × décroissance (0 : désactivé, comme QLoRA s'entraîne).</translation>
+        </message>
+        <message>
+            <source>Gradient clipping</source>
+            <translation>Écrêtage du gradient</translation>
+        </message>
+        <message>
+            <source>When the gradient's overall size (its global norm) is above this, it is scaled down to it before the AdamW step, so that one odd batch cannot wreck the model (0: off).</source>
+            <translation>Quand la taille globale du gradient (sa norme globale) dépasse cette valeur, il y est ramené avant le pas d'AdamW, pour qu'un lot inhabituel ne puisse pas détruire le modèle (0 : désactivé).</translation>
+        </message>
+        <message>
+            <source>Activation checkpointing</source>
+            <translation>Points de contrôle d'activations</translation>
+        </message>
+        <message>
+            <source>Keeps only each block's input during the forward pass and recomputes the rest in the backward pass: much less memory for about one more forward pass per step.</source>
+            <translation>Ne garde que l'entrée de chaque bloc pendant la passe avant et recalcule le reste pendant la passe arrière : beaucoup moins de mémoire pour environ une passe avant de plus par pas.</translation>
+        </message>
+        <message>
+            <source>recompute activations in the backward pass</source>
+            <translation>recalculer les activations pendant la passe arrière</translation>
         </message>
     </context>
     <context>
@@ -1142,6 +1293,22 @@
         <message>
             <source>Export CSV…</source>
             <translation>Exporter en CSV…</translation>
+        </message>
+        <message>
+            <source>Gradient norm and clipping</source>
+            <translation>Norme du gradient et écrêtage</translation>
+        </message>
+        <message>
+            <source>gradient norm (before clipping)</source>
+            <translation>norme du gradient (avant écrêtage)</translation>
+        </message>
+        <message>
+            <source>clipped steps</source>
+            <translation>pas écrêtés</translation>
+        </message>
+        <message>
+            <source>global gradient norm</source>
+            <translation>norme globale du gradient</translation>
         </message>
     </context>
 </TS>

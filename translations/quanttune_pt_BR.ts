@@ -43,8 +43,8 @@
             <translation>Os pesos do modelo como estão armazenados: blocos quantizados, normalizações, embedding.</translation>
         </message>
         <message>
-            <source>What training changes, in full precision: QZO's block scales, MeZO's float32 weights, or the fp32 master copy of full fine-tuning.</source>
-            <translation>O que o treino altera, em precisão total: as escalas de bloco do QZO, os pesos float32 do MeZO ou a cópia mestre fp32 do ajuste fino completo.</translation>
+            <source>What training changes, in full precision: QZO's block scales, MeZO's float32 weights, QLoRA's adapters, or the fp32 master copy of full fine-tuning.</source>
+            <translation>O que o treino altera, em precisão total: as escalas de bloco do QZO, os pesos float32 do MeZO, os adaptadores do QLoRA ou a cópia mestra fp32 do ajuste fino completo.</translation>
         </message>
         <message>
             <source>One gradient value per trained parameter (back-propagation only).</source>
@@ -55,8 +55,8 @@
             <translation>As duas médias móveis do AdamW por parâmetro treinado.</translation>
         </message>
         <message>
-            <source>Intermediate results of the forward pass and the logits the loss is computed from.</source>
-            <translation>Resultados intermediários da passagem direta e os logits dos quais a perda é calculada.</translation>
+            <source>Intermediate results of the forward pass and the logits the loss is computed from; with a first-order method, also what the backward pass reads.</source>
+            <translation>Resultados intermediários da passagem direta e os logits a partir dos quais a perda é calculada; com um método de primeira ordem, também o que a retropropagação lê.</translation>
         </message>
         <message>
             <source>Keys and values of earlier tokens, kept for attention.</source>
@@ -73,6 +73,49 @@
         <message>
             <source>Full fine-tuning, bf16 + AdamW (planned)</source>
             <translation>Ajuste fino completo, bf16 + AdamW (previsto)</translation>
+        </message>
+        <message>
+            <source>QLoRA (planned)</source>
+            <translation>QLoRA (previsto)</translation>
+        </message>
+        <message>
+            <source>Full fine-tuning, float32 AdamW (planned)</source>
+            <translation>Ajuste fino completo, AdamW float32 (previsto)</translation>
+        </message>
+    </context>
+    <context>
+        <name>TrainingMethod</name>
+        <message>
+            <source>QZO: zeroth-order on the 4-bit scales</source>
+            <translation>QZO: ordem zero nas escalas de 4 bits</translation>
+        </message>
+        <message>
+            <source>Trains only the continuous scales of the quantized blocks from two forward passes per step with a seeded random perturbation, the projected gradient clipped (Shang et al. 2025). No gradients, no optimizer states: inference memory.</source>
+            <translation>Treina apenas as escalas contínuas dos blocos quantizados, a partir de duas passagens diretas por passo com uma perturbação aleatória gerada por semente, com o gradiente projetado cortado (Shang et al. 2025). Sem gradientes, sem estados do otimizador: a memória da inferência.</translation>
+        </message>
+        <message>
+            <source>MeZO: zeroth-order on float32 weights</source>
+            <translation>MeZO: ordem zero em pesos float32</translation>
+        </message>
+        <message>
+            <source>SPSA on every linear weight expanded to float32 (Malladi et al. 2023): the zeroth-order baseline.</source>
+            <translation>SPSA em cada peso linear expandido para float32 (Malladi et al. 2023): a referência de ordem zero.</translation>
+        </message>
+        <message>
+            <source>QLoRA: low-rank adapters on the frozen 4-bit model</source>
+            <translation>QLoRA: adaptadores de posto baixo sobre o modelo de 4 bits congelado</translation>
+        </message>
+        <message>
+            <source>Trains small float32 adapters B A beside chosen linears of the frozen quantized model with AdamW, from the backward pass (Hu et al. 2021; Dettmers et al. 2023). Memory: the quantized weights, the adapters and their optimizer states, and the activations the backward needs.</source>
+            <translation>Treina com AdamW pequenos adaptadores float32 B A ao lado de camadas lineares escolhidas do modelo quantizado congelado, a partir da retropropagação (Hu et al. 2021; Dettmers et al. 2023). Memória: os pesos quantizados, os adaptadores e seus estados do otimizador, e as ativações de que a retropropagação precisa.</translation>
+        </message>
+        <message>
+            <source>Full fine-tuning with AdamW (float32)</source>
+            <translation>Ajuste fino completo com AdamW (float32)</translation>
+        </message>
+        <message>
+            <source>Every linear weight as a float32 master copy trained by AdamW: the reference point, 16 bytes a weight; only for small models.</source>
+            <translation>Cada peso linear como cópia mestra float32 treinada pelo AdamW: o ponto de referência, 16 bytes por peso; só para modelos pequenos.</translation>
         </message>
     </context>
     <context>
@@ -476,6 +519,10 @@
             <source>%1, %2 free of %3</source>
             <translation>%1, %2 livres de %3</translation>
         </message>
+        <message>
+            <source>also written: %1</source>
+            <translation>também gravado: %1</translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::MainWindow</name>
@@ -528,8 +575,8 @@
             <translation>Sobre o QuantTune</translation>
         </message>
         <message>
-            <source>&lt;b&gt;QuantTune %1&lt;/b&gt;&lt;br&gt;Fine-tunes quantized language models with zeroth-order methods (QZO, MeZO) on the computer you have.</source>
-            <translation>&lt;b&gt;QuantTune %1&lt;/b&gt;&lt;br&gt;Faz o ajuste fino de modelos de linguagem quantizados com métodos de ordem zero (QZO, MeZO) no computador que você já tem.</translation>
+            <source>&lt;b&gt;QuantTune %1&lt;/b&gt;&lt;br&gt;Fine-tunes quantized language models on the computer you have: zeroth-order (QZO, MeZO) or through the backward pass (QLoRA, full fine-tuning with AdamW).</source>
+            <translation>&lt;b&gt;QuantTune %1&lt;/b&gt;&lt;br&gt;Faz o ajuste fino de modelos de linguagem quantizados no computador que você tem: de ordem zero (QZO, MeZO) ou pela retropropagação (QLoRA, ajuste fino completo com AdamW).</translation>
         </message>
         <message>
             <source>Open a model first (Model page).</source>
@@ -744,16 +791,8 @@
             <translation>As configurações dos artigos do MeZO e do QZO: perturbação 1e-3, taxa de aprendizado 1e-6, 16 exemplos por passo, 20.000 passos. Demora numa CPU.</translation>
         </message>
         <message>
-            <source>How the model is changed. Both methods only run the model forward (no back-propagation), so they need about as much memory as answering a question.</source>
-            <translation>Como o modelo é alterado. Os dois métodos só executam o modelo para frente (sem retropropagação), então precisam de mais ou menos a mesma memória que responder a uma pergunta.</translation>
-        </message>
-        <message>
-            <source>QZO keeps the 4-bit weights as they are and trains only each block's scale: the smallest memory of all methods (Shang et al. 2025).</source>
-            <translation>O QZO mantém os pesos de 4 bits como estão e treina só a escala de cada bloco: a menor memória de todos os métodos (Shang et al. 2025).</translation>
-        </message>
-        <message>
-            <source>MeZO expands the layers it trains to 32-bit numbers and nudges every weight: more memory than QZO, finer changes (Malladi et al. 2023).</source>
-            <translation>O MeZO expande as camadas que treina para números de 32 bits e ajusta cada peso: mais memória que o QZO, mudanças mais finas (Malladi et al. 2023).</translation>
+            <source>How the model is changed. Zeroth-order methods only run the model forward, so they need about as much memory as answering a question. First-order methods also run the backward pass and keep gradients and optimizer states: more memory, more progress per step.</source>
+            <translation>Como o modelo é alterado. Os métodos de ordem zero só executam o modelo para a frente, então precisam de mais ou menos a mesma memória que responder a uma pergunta. Os métodos de primeira ordem também executam a retropropagação e guardam gradientes e estados do otimizador: mais memória, mais progresso por passo.</translation>
         </message>
         <message>
             <source>Hyperparameters</source>
@@ -780,8 +819,8 @@
             <translation>Taxa de aprendizado</translation>
         </message>
         <message>
-            <source>How big each nudge is. Too big and the loss jumps around or explodes; too small and nothing changes.</source>
-            <translation>O tamanho de cada ajuste. Grande demais e a perda oscila ou explode; pequeno demais e nada muda.</translation>
+            <source>How big each nudge is. Too big and the loss jumps around or explodes; too small and nothing changes. Choosing another method sets its own default, unless you typed a value.</source>
+            <translation>O tamanho de cada ajuste. Grande demais e a perda oscila ou explode; pequeno demais e nada muda. Escolher outro método aplica o padrão dele, a menos que você tenha digitado um valor.</translation>
         </message>
         <message>
             <source>Perturbation size</source>
@@ -910,6 +949,118 @@
         <message>
             <source>Learning rate %1 is far too large for zeroth-order training (it must be below 1)</source>
             <translation>A taxa de aprendizado %1 é grande demais para treino de ordem zero (deve ser menor que 1)</translation>
+        </message>
+        <message>
+            <source>Attention: query projection (attn_q)</source>
+            <translation>Atenção: projeção de consulta (attn_q)</translation>
+        </message>
+        <message>
+            <source>Attention: key projection (attn_k)</source>
+            <translation>Atenção: projeção de chave (attn_k)</translation>
+        </message>
+        <message>
+            <source>Attention: value projection (attn_v)</source>
+            <translation>Atenção: projeção de valor (attn_v)</translation>
+        </message>
+        <message>
+            <source>Attention: output projection (attn_output)</source>
+            <translation>Atenção: projeção de saída (attn_output)</translation>
+        </message>
+        <message>
+            <source>Feed-forward: gate projection (ffn_gate)</source>
+            <translation>Feed-forward: projeção de porta (ffn_gate)</translation>
+        </message>
+        <message>
+            <source>Feed-forward: up projection (ffn_up)</source>
+            <translation>Feed-forward: projeção de subida (ffn_up)</translation>
+        </message>
+        <message>
+            <source>Feed-forward: down projection (ffn_down)</source>
+            <translation>Feed-forward: projeção de descida (ffn_down)</translation>
+        </message>
+        <message>
+            <source>also: %1</source>
+            <translation>também: %1</translation>
+        </message>
+        <message>
+            <source>LoRA alpha: "%1" is not a number</source>
+            <translation>Alfa do LoRA: "%1" não é um número</translation>
+        </message>
+        <message>
+            <source>Weight decay: "%1" is not a number</source>
+            <translation>Decaimento de pesos: "%1" não é um número</translation>
+        </message>
+        <message>
+            <source>Gradient clipping: "%1" is not a number</source>
+            <translation>Corte do gradiente: "%1" não é um número</translation>
+        </message>
+        <message>
+            <source>The settings QLoRA's authors trained Guanaco 7B with: rank 64, alpha 16 on every linear layer, learning rate 2e-4 after a 3% warm-up, 16 examples per step, 1,875 steps, gradient clipping at 0.3. Takes long on a CPU.</source>
+            <translation>As configurações com que os autores do QLoRA treinaram o Guanaco 7B: posto 64, alfa 16 em todas as camadas lineares, taxa de aprendizado 2e-4 após 3% de aquecimento, 16 exemplos por passo, 1.875 passos, corte do gradiente em 0,3. Demora muito numa CPU.</translation>
+        </message>
+        <message>
+            <source>No published settings for this method.</source>
+            <translation>Não há configurações publicadas para este método.</translation>
+        </message>
+        <message>
+            <source>Zeroth-order settings</source>
+            <translation>Configurações de ordem zero</translation>
+        </message>
+        <message>
+            <source>First-order settings (backward pass, AdamW)</source>
+            <translation>Configurações de primeira ordem (retropropagação, AdamW)</translation>
+        </message>
+        <message>
+            <source>LoRA rank</source>
+            <translation>Posto do LoRA</translation>
+        </message>
+        <message>
+            <source>QLoRA only: the size r of each adapter pair (A is r × inputs, B is outputs × r). A larger rank can learn more and needs more memory; 8 to 64 is usual.</source>
+            <translation>Só QLoRA: o tamanho r de cada par de adaptadores (A tem r × entradas, B tem saídas × r). Um posto maior pode aprender mais e precisa de mais memória; 8 a 64 é o comum.</translation>
+        </message>
+        <message>
+            <source>LoRA alpha</source>
+            <translation>Alfa do LoRA</translation>
+        </message>
+        <message>
+            <source>QLoRA only: the adapters' output is multiplied by alpha / rank before it is added to the layer's.</source>
+            <translation>Só QLoRA: a saída dos adaptadores é multiplicada por alfa / posto antes de ser somada à da camada.</translation>
+        </message>
+        <message>
+            <source>Adapted layers</source>
+            <translation>Camadas adaptadas</translation>
+        </message>
+        <message>
+            <source>QLoRA only: which linear layers of every block get an adapter: the attention projections q, k, v, o and the feed-forward projections gate, up, down. At least one stays ticked; more layers learn more and use more memory.</source>
+            <translation>Só QLoRA: quais camadas lineares de cada bloco recebem um adaptador: as projeções de atenção q, k, v, o e as projeções feed-forward gate, up, down. Pelo menos uma fica marcada; mais camadas aprendem mais e usam mais memória.</translation>
+        </message>
+        <message>
+            <source>Weight decay</source>
+            <translation>Decaimento de pesos</translation>
+        </message>
+        <message>
+            <source>AdamW pulls every trained value a little towards zero each step, by learning rate × decay (0: off, as QLoRA trains).</source>
+            <translation>O AdamW puxa cada valor treinado um pouco em direção a zero a cada passo, em taxa de aprendizado × decaimento (0: desligado, como o QLoRA treina).</translation>
+        </message>
+        <message>
+            <source>Gradient clipping</source>
+            <translation>Corte do gradiente</translation>
+        </message>
+        <message>
+            <source>When the gradient's overall size (its global norm) is above this, it is scaled down to it before the AdamW step, so that one odd batch cannot wreck the model (0: off).</source>
+            <translation>Quando o tamanho total do gradiente (sua norma global) passa deste valor, ele é reduzido a ele antes do passo do AdamW, para que um lote estranho não estrague o modelo (0: desligado).</translation>
+        </message>
+        <message>
+            <source>Activation checkpointing</source>
+            <translation>Checkpoint de ativações</translation>
+        </message>
+        <message>
+            <source>Keeps only each block's input during the forward pass and recomputes the rest in the backward pass: much less memory for about one more forward pass per step.</source>
+            <translation>Guarda só a entrada de cada bloco durante a passagem direta e recalcula o resto na retropropagação: muito menos memória ao custo de cerca de uma passagem direta a mais por passo.</translation>
+        </message>
+        <message>
+            <source>recompute activations in the backward pass</source>
+            <translation>recalcular as ativações na retropropagação</translation>
         </message>
     </context>
     <context>
@@ -1142,6 +1293,22 @@
         <message>
             <source>Export CSV…</source>
             <translation>Exportar CSV…</translation>
+        </message>
+        <message>
+            <source>Gradient norm and clipping</source>
+            <translation>Norma do gradiente e corte</translation>
+        </message>
+        <message>
+            <source>gradient norm (before clipping)</source>
+            <translation>norma do gradiente (antes do corte)</translation>
+        </message>
+        <message>
+            <source>clipped steps</source>
+            <translation>passos cortados</translation>
+        </message>
+        <message>
+            <source>global gradient norm</source>
+            <translation>norma global do gradiente</translation>
         </message>
     </context>
 </TS>

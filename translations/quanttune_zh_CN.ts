@@ -43,8 +43,8 @@
             <translation>按存储格式保存的模型权重：量化块、归一化层、嵌入层。</translation>
         </message>
         <message>
-            <source>What training changes, in full precision: QZO's block scales, MeZO's float32 weights, or the fp32 master copy of full fine-tuning.</source>
-            <translation>训练所改变的内容（全精度）：QZO 的块缩放因子、MeZO 的 float32 权重，或全量微调的 fp32 主副本。</translation>
+            <source>What training changes, in full precision: QZO's block scales, MeZO's float32 weights, QLoRA's adapters, or the fp32 master copy of full fine-tuning.</source>
+            <translation>训练所修改的内容（全精度）：QZO 的块缩放因子、MeZO 的 float32 权重、QLoRA 的适配器，或全量微调的 fp32 主副本。</translation>
         </message>
         <message>
             <source>One gradient value per trained parameter (back-propagation only).</source>
@@ -55,8 +55,8 @@
             <translation>AdamW 为每个被训练参数保存的两个滑动平均值。</translation>
         </message>
         <message>
-            <source>Intermediate results of the forward pass and the logits the loss is computed from.</source>
-            <translation>前向计算的中间结果，以及用于计算损失的 logits。</translation>
+            <source>Intermediate results of the forward pass and the logits the loss is computed from; with a first-order method, also what the backward pass reads.</source>
+            <translation>前向传播的中间结果以及用于计算损失的 logits；使用一阶方法时，还包括反向传播需要读取的内容。</translation>
         </message>
         <message>
             <source>Keys and values of earlier tokens, kept for attention.</source>
@@ -73,6 +73,49 @@
         <message>
             <source>Full fine-tuning, bf16 + AdamW (planned)</source>
             <translation>全量微调，bf16 + AdamW（预估）</translation>
+        </message>
+        <message>
+            <source>QLoRA (planned)</source>
+            <translation>QLoRA（预估）</translation>
+        </message>
+        <message>
+            <source>Full fine-tuning, float32 AdamW (planned)</source>
+            <translation>全量微调，float32 AdamW（预估）</translation>
+        </message>
+    </context>
+    <context>
+        <name>TrainingMethod</name>
+        <message>
+            <source>QZO: zeroth-order on the 4-bit scales</source>
+            <translation>QZO：在 4 位缩放因子上的零阶训练</translation>
+        </message>
+        <message>
+            <source>Trains only the continuous scales of the quantized blocks from two forward passes per step with a seeded random perturbation, the projected gradient clipped (Shang et al. 2025). No gradients, no optimizer states: inference memory.</source>
+            <translation>只训练量化块的连续缩放因子：每步用带种子的随机扰动做两次前向传播，并裁剪投影梯度（Shang 等，2025）。没有梯度，也没有优化器状态：内存与推理相当。</translation>
+        </message>
+        <message>
+            <source>MeZO: zeroth-order on float32 weights</source>
+            <translation>MeZO：在 float32 权重上的零阶训练</translation>
+        </message>
+        <message>
+            <source>SPSA on every linear weight expanded to float32 (Malladi et al. 2023): the zeroth-order baseline.</source>
+            <translation>对每个展开为 float32 的线性层权重做 SPSA（Malladi 等，2023）：零阶方法的基准。</translation>
+        </message>
+        <message>
+            <source>QLoRA: low-rank adapters on the frozen 4-bit model</source>
+            <translation>QLoRA：在冻结的 4 位模型上训练低秩适配器</translation>
+        </message>
+        <message>
+            <source>Trains small float32 adapters B A beside chosen linears of the frozen quantized model with AdamW, from the backward pass (Hu et al. 2021; Dettmers et al. 2023). Memory: the quantized weights, the adapters and their optimizer states, and the activations the backward needs.</source>
+            <translation>通过反向传播，用 AdamW 训练挂在冻结量化模型所选线性层旁的小型 float32 适配器 B A（Hu 等，2021；Dettmers 等，2023）。内存：量化权重、适配器及其优化器状态，以及反向传播所需的激活值。</translation>
+        </message>
+        <message>
+            <source>Full fine-tuning with AdamW (float32)</source>
+            <translation>使用 AdamW 的全量微调（float32）</translation>
+        </message>
+        <message>
+            <source>Every linear weight as a float32 master copy trained by AdamW: the reference point, 16 bytes a weight; only for small models.</source>
+            <translation>每个线性层权重都以 float32 主副本由 AdamW 训练：作为参照基准，每个权重 16 字节；仅适用于小模型。</translation>
         </message>
     </context>
     <context>
@@ -476,6 +519,10 @@
             <source>%1, %2 free of %3</source>
             <translation>%1，%3 中可用 %2</translation>
         </message>
+        <message>
+            <source>also written: %1</source>
+            <translation>另外写入：%1</translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::MainWindow</name>
@@ -528,8 +575,8 @@
             <translation>关于 QuantTune</translation>
         </message>
         <message>
-            <source>&lt;b&gt;QuantTune %1&lt;/b&gt;&lt;br&gt;Fine-tunes quantized language models with zeroth-order methods (QZO, MeZO) on the computer you have.</source>
-            <translation>&lt;b&gt;QuantTune %1&lt;/b&gt;&lt;br&gt;在你现有的电脑上，用零阶方法（QZO、MeZO）微调量化语言模型。</translation>
+            <source>&lt;b&gt;QuantTune %1&lt;/b&gt;&lt;br&gt;Fine-tunes quantized language models on the computer you have: zeroth-order (QZO, MeZO) or through the backward pass (QLoRA, full fine-tuning with AdamW).</source>
+            <translation>&lt;b&gt;QuantTune %1&lt;/b&gt;&lt;br&gt;在你现有的电脑上微调量化语言模型：零阶方法（QZO、MeZO）或借助反向传播（QLoRA、使用 AdamW 的全量微调）。</translation>
         </message>
         <message>
             <source>Open a model first (Model page).</source>
@@ -744,16 +791,8 @@
             <translation>MeZO 和 QZO 论文中的设置：扰动 1e-3，学习率 1e-6，每步 16 个样本，20,000 步。在 CPU 上耗时较长。</translation>
         </message>
         <message>
-            <source>How the model is changed. Both methods only run the model forward (no back-propagation), so they need about as much memory as answering a question.</source>
-            <translation>模型如何被修改。两种方法都只做前向计算（不做反向传播），所需内存与回答一个问题相当。</translation>
-        </message>
-        <message>
-            <source>QZO keeps the 4-bit weights as they are and trains only each block's scale: the smallest memory of all methods (Shang et al. 2025).</source>
-            <translation>QZO 保持 4 位权重不变，只训练每个块的缩放因子：所有方法中内存最小（Shang 等，2025）。</translation>
-        </message>
-        <message>
-            <source>MeZO expands the layers it trains to 32-bit numbers and nudges every weight: more memory than QZO, finer changes (Malladi et al. 2023).</source>
-            <translation>MeZO 将其训练的层展开为 32 位数值并微调每个权重：内存比 QZO 多，改动更精细（Malladi 等，2023）。</translation>
+            <source>How the model is changed. Zeroth-order methods only run the model forward, so they need about as much memory as answering a question. First-order methods also run the backward pass and keep gradients and optimizer states: more memory, more progress per step.</source>
+            <translation>模型如何被修改。零阶方法只运行前向传播，所需内存与回答一个问题差不多。一阶方法还要运行反向传播，并保存梯度和优化器状态：内存更多，每步进展更大。</translation>
         </message>
         <message>
             <source>Hyperparameters</source>
@@ -780,8 +819,8 @@
             <translation>学习率</translation>
         </message>
         <message>
-            <source>How big each nudge is. Too big and the loss jumps around or explodes; too small and nothing changes.</source>
-            <translation>每次调整的幅度。太大，损失会跳动甚至发散；太小，则几乎没有变化。</translation>
+            <source>How big each nudge is. Too big and the loss jumps around or explodes; too small and nothing changes. Choosing another method sets its own default, unless you typed a value.</source>
+            <translation>每次调整的幅度。太大，损失会跳动甚至发散；太小，则几乎没有变化。切换方法时会改用该方法的默认值，除非你自己输入过数值。</translation>
         </message>
         <message>
             <source>Perturbation size</source>
@@ -910,6 +949,118 @@
         <message>
             <source>Learning rate %1 is far too large for zeroth-order training (it must be below 1)</source>
             <translation>学习率 %1 对零阶训练来说太大了（必须小于 1）</translation>
+        </message>
+        <message>
+            <source>Attention: query projection (attn_q)</source>
+            <translation>注意力：查询投影（attn_q）</translation>
+        </message>
+        <message>
+            <source>Attention: key projection (attn_k)</source>
+            <translation>注意力：键投影（attn_k）</translation>
+        </message>
+        <message>
+            <source>Attention: value projection (attn_v)</source>
+            <translation>注意力：值投影（attn_v）</translation>
+        </message>
+        <message>
+            <source>Attention: output projection (attn_output)</source>
+            <translation>注意力：输出投影（attn_output）</translation>
+        </message>
+        <message>
+            <source>Feed-forward: gate projection (ffn_gate)</source>
+            <translation>前馈网络：门控投影（ffn_gate）</translation>
+        </message>
+        <message>
+            <source>Feed-forward: up projection (ffn_up)</source>
+            <translation>前馈网络：升维投影（ffn_up）</translation>
+        </message>
+        <message>
+            <source>Feed-forward: down projection (ffn_down)</source>
+            <translation>前馈网络：降维投影（ffn_down）</translation>
+        </message>
+        <message>
+            <source>also: %1</source>
+            <translation>另外：%1</translation>
+        </message>
+        <message>
+            <source>LoRA alpha: "%1" is not a number</source>
+            <translation>LoRA alpha："%1" 不是数字</translation>
+        </message>
+        <message>
+            <source>Weight decay: "%1" is not a number</source>
+            <translation>权重衰减："%1" 不是数字</translation>
+        </message>
+        <message>
+            <source>Gradient clipping: "%1" is not a number</source>
+            <translation>梯度裁剪："%1" 不是数字</translation>
+        </message>
+        <message>
+            <source>The settings QLoRA's authors trained Guanaco 7B with: rank 64, alpha 16 on every linear layer, learning rate 2e-4 after a 3% warm-up, 16 examples per step, 1,875 steps, gradient clipping at 0.3. Takes long on a CPU.</source>
+            <translation>QLoRA 作者训练 Guanaco 7B 时使用的设置：所有线性层上秩 64、alpha 16，3% 预热后学习率 2e-4，每步 16 个样本，1,875 步，梯度裁剪阈值 0.3。在 CPU 上耗时很长。</translation>
+        </message>
+        <message>
+            <source>No published settings for this method.</source>
+            <translation>此方法没有公开发表的设置。</translation>
+        </message>
+        <message>
+            <source>Zeroth-order settings</source>
+            <translation>零阶设置</translation>
+        </message>
+        <message>
+            <source>First-order settings (backward pass, AdamW)</source>
+            <translation>一阶设置（反向传播，AdamW）</translation>
+        </message>
+        <message>
+            <source>LoRA rank</source>
+            <translation>LoRA 秩</translation>
+        </message>
+        <message>
+            <source>QLoRA only: the size r of each adapter pair (A is r × inputs, B is outputs × r). A larger rank can learn more and needs more memory; 8 to 64 is usual.</source>
+            <translation>仅限 QLoRA：每对适配器的大小 r（A 为 r × 输入维度，B 为输出维度 × r）。秩越大，能学到的越多，内存也越多；常用 8 到 64。</translation>
+        </message>
+        <message>
+            <source>LoRA alpha</source>
+            <translation>LoRA alpha</translation>
+        </message>
+        <message>
+            <source>QLoRA only: the adapters' output is multiplied by alpha / rank before it is added to the layer's.</source>
+            <translation>仅限 QLoRA：适配器的输出先乘以 alpha / 秩，再加到该层的输出上。</translation>
+        </message>
+        <message>
+            <source>Adapted layers</source>
+            <translation>适配的层</translation>
+        </message>
+        <message>
+            <source>QLoRA only: which linear layers of every block get an adapter: the attention projections q, k, v, o and the feed-forward projections gate, up, down. At least one stays ticked; more layers learn more and use more memory.</source>
+            <translation>仅限 QLoRA：每个块中哪些线性层挂上适配器：注意力投影 q、k、v、o 和前馈投影 gate、up、down。至少保留一项勾选；层越多，学得越多，内存也越多。</translation>
+        </message>
+        <message>
+            <source>Weight decay</source>
+            <translation>权重衰减</translation>
+        </message>
+        <message>
+            <source>AdamW pulls every trained value a little towards zero each step, by learning rate × decay (0: off, as QLoRA trains).</source>
+            <translation>AdamW 每一步都把每个训练值向零拉近一点，幅度为学习率 × 衰减（0：关闭，QLoRA 即如此训练）。</translation>
+        </message>
+        <message>
+            <source>Gradient clipping</source>
+            <translation>梯度裁剪</translation>
+        </message>
+        <message>
+            <source>When the gradient's overall size (its global norm) is above this, it is scaled down to it before the AdamW step, so that one odd batch cannot wreck the model (0: off).</source>
+            <translation>当梯度的整体大小（全局范数）超过此值时，会在 AdamW 更新前按比例缩小到该值，这样一个异常批次就不会毁掉模型（0：关闭）。</translation>
+        </message>
+        <message>
+            <source>Activation checkpointing</source>
+            <translation>激活检查点</translation>
+        </message>
+        <message>
+            <source>Keeps only each block's input during the forward pass and recomputes the rest in the backward pass: much less memory for about one more forward pass per step.</source>
+            <translation>前向传播时只保留每个块的输入，其余部分在反向传播中重新计算：大幅减少内存，代价是每步大约多一次前向传播。</translation>
+        </message>
+        <message>
+            <source>recompute activations in the backward pass</source>
+            <translation>在反向传播中重新计算激活值</translation>
         </message>
     </context>
     <context>
@@ -1142,6 +1293,22 @@
         <message>
             <source>Export CSV…</source>
             <translation>导出 CSV…</translation>
+        </message>
+        <message>
+            <source>Gradient norm and clipping</source>
+            <translation>梯度范数与裁剪</translation>
+        </message>
+        <message>
+            <source>gradient norm (before clipping)</source>
+            <translation>梯度范数（裁剪前）</translation>
+        </message>
+        <message>
+            <source>clipped steps</source>
+            <translation>被裁剪的步</translation>
+        </message>
+        <message>
+            <source>global gradient norm</source>
+            <translation>全局梯度范数</translation>
         </message>
     </context>
 </TS>

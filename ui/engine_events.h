@@ -15,7 +15,7 @@ namespace qt::ui {
 
 // Bytes a training method would hold, by ledger category (planned, not measured).
 struct MethodMemoryPlan {
-    QString method;  // the engine's name: "qzo", "mezo", "full-bf16-adamw" (method_plan_title() shows it)
+    QString method;  // the engine's name: "qzo", "mezo", "full-bf16-adamw", "qlora", "adamw" (method_plan_title() shows it)
     std::array<qint64, kMemoryCategoryCount> bytes{};
     QString source;  // where the numbers come from, said in words
     qint64 total() const {
@@ -45,7 +45,7 @@ struct ModelSummary {
 
 // The engine's memory plans for the open model at one sequence length and batch size.
 struct MemoryPlans {
-    QList<MethodMemoryPlan> plans;  // QZO, MeZO, full fine-tuning
+    QList<MethodMemoryPlan> plans;  // QZO, MeZO, bf16 full fine-tuning, QLoRA, float32 AdamW
     int max_tokens = 0;
     int batch_size = 0;
 };
@@ -91,11 +91,16 @@ struct DatasetSummary {
 struct StepMetrics {
     int step = 0;        // 1-based
     int total_steps = 0;
-    double loss = 0;     // training loss of the step's batch (mean of l+ and l-)
+    double loss = 0;     // training loss of the step's batch (ZO: mean of l+ and l-)
+    // Zeroth-order steps (QZO, MeZO): the projected gradient.
     double projected_grad = 0;  // d, raw
     double clipped_grad = 0;    // d' after clipping
     bool clipped = false;
-    double clip_rate = 0;       // fraction of steps so far that were clipped
+    // First-order steps (QLoRA, AdamW): the gradient from the backward pass.
+    bool first_order = false;
+    double grad_norm = 0;       // global norm before clipping
+    bool grad_clipped = false;  // scaled down to max_grad_norm
+    double clip_rate = 0;       // fraction of steps so far that were clipped (d, or the gradient's norm)
     double lr = 0;
     double tokens_per_second = 0;
     double elapsed_seconds = 0;

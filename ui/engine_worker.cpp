@@ -93,7 +93,7 @@ void EngineWorker::loadModel(const QString& path, const QString& device) {
         const ModelSummary summary = summarize(path);
         emit logLine(tr("Loaded %1: %2 parameters on %3").arg(summary.name).arg(summary.parameters).arg(summary.backend));
         emit modelLoaded(summary);
-        planMemory(planTokens_, planBatch_);
+        planMemory(planConfig_);
     } catch (const std::exception& e) {
         emit engineError(tr("Opening the model"), QString::fromUtf8(e.what()));
     }
@@ -277,7 +277,8 @@ void EngineWorker::runNextStep() {
         Trainer& trainer = session_->trainer();
         const StepRecord r = trainer.step();
         ++doneSteps_;
-        clippedSteps_ += r.result.clipped ? 1 : 0;
+        const bool clipped = r.first_order ? r.grad_clipped : r.result.clipped;
+        clippedSteps_ += clipped ? 1 : 0;
         elapsed_ += r.seconds;
         StepMetrics m;
         m.step = static_cast<int>(r.step + 1);
@@ -286,6 +287,9 @@ void EngineWorker::runNextStep() {
         m.projected_grad = r.result.projected_grad;
         m.clipped_grad = r.result.clipped_grad;
         m.clipped = r.result.clipped;
+        m.first_order = r.first_order;
+        m.grad_norm = r.grad_norm;
+        m.grad_clipped = r.grad_clipped;
         m.clip_rate = static_cast<double>(clippedSteps_) / doneSteps_;
         m.lr = r.lr;
         m.tokens_per_second = r.seconds > 0 ? static_cast<double>(r.tokens) / r.seconds : 0;
@@ -411,14 +415,18 @@ void EngineWorker::findDevices() {
     emit devicesFound(ids, details, n == 0 ? tr("No GPU: %1").arg(qstr(why)) : QString());
 }
 
-void EngineWorker::planMemory(int maxTokens, int batchSize) {
-    planTokens_ = maxTokens;
-    planBatch_ = batchSize;
+void EngineWorker::planMemory(const TrainConfig& config) {
+    planConfig_ = config;
+    const int maxTokens = config.max_length, batchSize = config.batch_size;
     if ((!model_ && !session_) || maxTokens < 2 || batchSize < 1) return;
     try {
         // As training on this device will run: side by side, with the tensor cores' scratch, on a GPU.
-        const MemoryPlanShape shape =
+        MemoryPlanShape shape =
             plan_shape_for_device(maxTokens, batchSize, backend_ ? backend_->preferred_batch_tokens() : 0);
+        shape.qzo_train_min = config.train_min;
+        shape.lora_rank = config.lora_rank;
+        shape.lora_targets = config.lora_targets;
+        shape.checkpoint_activations = config.checkpoint_activations;
         MemoryPlans out;
         out.max_tokens = maxTokens;
         out.batch_size = batchSize;
@@ -442,8 +450,12 @@ void EngineWorker::exportModel(const QString& path) {
     }
     emit busyChanged(true);
     try {
-        session_->export_gguf(path.toStdString());
+        // QLoRA writes the merged, re-quantized model and the adapter alone, and says what rounding cost.
+        const TrainingSession::ExportReport report = session_->export_gguf(path.toStdString());
         emit logLine(tr("fine-tuned model written to %1").arg(path));
+        for (const std::string& file : report.files)
+            if (qstr(file) != path) emit logLine(tr("also written: %1").arg(qstr(file)));
+        for (const std::string& note : report.notes) emit logLine(tr("Note: %1").arg(qstr(note)));
     } catch (const std::exception& e) {
         emit engineError(tr("Exporting the model"), QString::fromUtf8(e.what()));
     }

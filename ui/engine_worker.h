@@ -48,9 +48,10 @@ public slots:
     void stopTraining();
     void generateCompare(const qt::ui::CompareRequest& request);
     void findDevices();
-    // Plans the memory of each method for the open model at this length and batch.
-    void planMemory(int maxTokens, int batchSize);
-    // Writes the fine-tuned model as a GGUF file (train/gguf_export.h).
+    // Plans the memory of each method for the open model with these settings: the
+    // sequence length and batch, QZO's minimums, LoRA's rank and targets, checkpointing.
+    void planMemory(const qt::TrainConfig& config);
+    // Writes the fine-tuned model as a GGUF file (train/gguf_export.h; QLoRA: merged, plus the adapter file).
     void exportModel(const QString& path);
 
 signals:
@@ -99,8 +100,7 @@ private:
 
     // The current or last run; after it ends its model is the fine-tuned one.
     TrainConfig config_;
-    int planTokens_ = TrainConfig{}.max_length;
-    int planBatch_ = TrainConfig{}.batch_size;
+    TrainConfig planConfig_;  // what the last plans were asked for
     std::unique_ptr<TrainingSession> session_;
     TrainingState state_ = TrainingState::Idle;
     bool stepQueued_ = false;

@@ -13,6 +13,7 @@
 #include <QTabWidget>
 #include <QThread>
 #include <exception>
+#include <tuple>
 
 #include "compare_panel.h"
 #include "dataset_panel.h"
@@ -168,8 +169,8 @@ void MainWindow::buildMenus() {
     helpMenu_ = menuBar()->addMenu(QString());
     aboutAction_ = helpMenu_->addAction(QString(), this, [this] {
         QMessageBox::about(this, tr("About QuantTune"),
-                           tr("<b>QuantTune %1</b><br>Fine-tunes quantized language models with zeroth-order methods "
-                              "(QZO, MeZO) on the computer you have.")
+                           tr("<b>QuantTune %1</b><br>Fine-tunes quantized language models on the computer you have: "
+                              "zeroth-order (QZO, MeZO) or through the backward pass (QLoRA, full fine-tuning with AdamW).")
                                .arg(QApplication::applicationVersion()));
     });
 }
@@ -207,11 +208,13 @@ bool MainWindow::currentConfig(TrainConfig& config, QString* why) const {
 void MainWindow::replanMemory() {
     TrainConfig c;
     if (!modelLoaded_ || !method_->readConfig(c)) return;
-    if (c.max_length == plannedTokens_ && c.batch_size == plannedBatch_) return;
-    plannedTokens_ = c.max_length;
-    plannedBatch_ = c.batch_size;
-    QMetaObject::invokeMethod(worker_, [w = worker_, c] { w->planMemory(c.max_length, c.batch_size); },
-                              Qt::QueuedConnection);
+    // Only the settings the plans depend on (memory/training_memory_plan.h's MemoryPlanShape).
+    auto shape = [](const TrainConfig& x) {
+        return std::tie(x.max_length, x.batch_size, x.train_min, x.lora_rank, x.lora_targets, x.checkpoint_activations);
+    };
+    if (planned_ && shape(*planned_) == shape(c)) return;
+    planned_ = c;
+    QMetaObject::invokeMethod(worker_, [w = worker_, c] { w->planMemory(c); }, Qt::QueuedConnection);
 }
 
 void MainWindow::updateStartAllowed() {

@@ -5,6 +5,7 @@
 // thread and only ever talks to the worker through queued calls and signals.
 #include <QMainWindow>
 #include <QStringList>
+#include <optional>
 
 #include "engine_events.h"
 #include "train/train_config.h"
@@ -103,8 +104,7 @@ private:
     QString datasetPath_;
     QString pendingDataset_;  // opened once the model that reads it has loaded
     int busy_ = 0;
-    int plannedTokens_ = 0;
-    int plannedBatch_ = 0;
+    std::optional<TrainConfig> planned_;  // the Method page's settings the plans were last asked for
     TrainingState state_ = TrainingState::Idle;
     QStringList errors_;
 };

@@ -24,14 +24,15 @@ QString category_description(MemoryCategory c) {
         case MemoryCategory::TrainableParameters:
             return QCoreApplication::translate(
                 "Memory", "What training changes, in full precision: QZO's block scales, MeZO's float32 weights, "
-                          "or the fp32 master copy of full fine-tuning.");
+                          "QLoRA's adapters, or the fp32 master copy of full fine-tuning.");
         case MemoryCategory::Gradients:
             return QCoreApplication::translate("Memory", "One gradient value per trained parameter (back-propagation only).");
         case MemoryCategory::OptimizerStates:
             return QCoreApplication::translate("Memory", "AdamW's two running averages per trained parameter.");
         case MemoryCategory::Activations:
             return QCoreApplication::translate(
-                "Memory", "Intermediate results of the forward pass and the logits the loss is computed from.");
+                "Memory", "Intermediate results of the forward pass and the logits the loss is computed from; "
+                          "with a first-order method, also what the backward pass reads.");
         case MemoryCategory::KvCache:
             return QCoreApplication::translate("Memory", "Keys and values of earlier tokens, kept for attention.");
         case MemoryCategory::Count: break;
@@ -44,6 +45,9 @@ QString method_plan_title(const QString& method) {
     if (method == QLatin1String("mezo")) return QCoreApplication::translate("Memory", "MeZO (planned)");
     if (method == QLatin1String("full-bf16-adamw"))
         return QCoreApplication::translate("Memory", "Full fine-tuning, bf16 + AdamW (planned)");
+    if (method == QLatin1String("qlora")) return QCoreApplication::translate("Memory", "QLoRA (planned)");
+    if (method == QLatin1String("adamw"))
+        return QCoreApplication::translate("Memory", "Full fine-tuning, float32 AdamW (planned)");
     return method;
 }
 

@@ -1,9 +1,10 @@
 #pragma once
 // The memory page: one stacked bar of what the engine holds now, category by
 // category, straight from the backend's memory ledger and updated after every
-// step; beside it the engine's plans for the same model under QZO, MeZO and bf16
-// full fine-tuning with AdamW; and a line at the device's capacity. Hovering a
-// segment tells its bytes and what it holds.
+// step (a first-order run adds gradients and AdamW's moments); beside it the
+// engine's plans for the same model, as many as it gives (QZO, MeZO, bf16 full
+// fine-tuning with AdamW, QLoRA, float32 AdamW); and a line at the device's
+// capacity. Hovering a segment tells its bytes and what it holds.
 #include <QWidget>
 #include <array>
 

@@ -16,6 +16,7 @@ namespace {
 
 enum LossGraph { TrainLoss = 0, ValLoss = 1 };
 enum GradGraph { RawD = 0, ClippedD = 1, ClipRate = 2 };
+enum GradNormGraph { Norm = 0, ClippedNorm = 1, NormClipRate = 2 };
 
 }  // namespace
 
@@ -44,6 +45,7 @@ TrainingPlots::TrainingPlots(QWidget* parent) : QWidget(parent) {
     plots_ = new QWidget(this);
     loss_ = makePlot("lossPlot");
     grad_ = makePlot("gradientPlot");
+    gradNorm_ = makePlot("gradientNormPlot");
     lr_ = makePlot("lrPlot");
     speed_ = makePlot("throughputPlot");
 
@@ -60,6 +62,16 @@ TrainingPlots::TrainingPlots(QWidget* parent) : QWidget(parent) {
     QCPGraph* rate = grad_->addGraph(grad_->xAxis, grad_->yAxis2);
     rate->setPen(pen(QColor(0x55, 0xa8, 0x68), Qt::DashLine));
 
+    // The norm every step, and a mark on the steps whose gradient was scaled down.
+    gradNorm_->addGraph()->setPen(pen(QColor(0x4c, 0x72, 0xb0)));
+    QCPGraph* clippedNorm = gradNorm_->addGraph();
+    clippedNorm->setLineStyle(QCPGraph::lsNone);
+    clippedNorm->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, QColor(0xc4, 0x4e, 0x52), 8));
+    gradNorm_->yAxis2->setVisible(true);
+    gradNorm_->yAxis2->setRange(0, 1.05);
+    QCPGraph* normRate = gradNorm_->addGraph(gradNorm_->xAxis, gradNorm_->yAxis2);
+    normRate->setPen(pen(QColor(0x55, 0xa8, 0x68), Qt::DashLine));
+
     lr_->addGraph()->setPen(pen(QColor(0x81, 0x72, 0xb3)));
     lr_->yAxis->setNumberFormat(QStringLiteral("gb"));
     speed_->addGraph()->setPen(pen(QColor(0x55, 0xa8, 0x68)));
@@ -68,6 +80,8 @@ TrainingPlots::TrainingPlots(QWidget* parent) : QWidget(parent) {
     grid->setContentsMargins(0, 0, 0, 0);
     grid->addWidget(loss_, 0, 0);
     grid->addWidget(grad_, 0, 1);
+    grid->addWidget(gradNorm_, 0, 1);  // in grad_'s place for first-order runs
+    gradNorm_->hide();
     grid->addWidget(lr_, 1, 0);
     grid->addWidget(speed_, 1, 1);
 
@@ -106,9 +120,15 @@ TrainingPlots::TrainingPlots(QWidget* parent) : QWidget(parent) {
     retranslate();
 }
 
+void TrainingPlots::showFirstOrder(bool firstOrder) {
+    firstOrder_ = firstOrder;
+    grad_->setVisible(!firstOrder);
+    gradNorm_->setVisible(firstOrder);
+}
+
 void TrainingPlots::clear() {
     history_.clear();
-    for (QCustomPlot* p : {loss_, grad_, lr_, speed_}) {
+    for (QCustomPlot* p : allPlots()) {
         for (int g = 0; g < p->graphCount(); ++g) p->graph(g)->data()->clear();
         p->replot();
     }
@@ -116,22 +136,29 @@ void TrainingPlots::clear() {
 }
 
 void TrainingPlots::addStep(const StepMetrics& m) {
+    if (history_.isEmpty() || m.first_order != firstOrder_) showFirstOrder(m.first_order);
     history_ << m;
     const double x = m.step;
     loss_->graph(TrainLoss)->addData(x, m.loss);
     if (m.has_val_loss) loss_->graph(ValLoss)->addData(x, m.val_loss);
-    grad_->graph(RawD)->addData(x, m.projected_grad);
-    grad_->graph(ClippedD)->addData(x, m.clipped_grad);
-    grad_->graph(ClipRate)->addData(x, m.clip_rate);
+    if (m.first_order) {
+        gradNorm_->graph(Norm)->addData(x, m.grad_norm);
+        if (m.grad_clipped) gradNorm_->graph(ClippedNorm)->addData(x, m.grad_norm);
+        gradNorm_->graph(NormClipRate)->addData(x, m.clip_rate);
+    } else {
+        grad_->graph(RawD)->addData(x, m.projected_grad);
+        grad_->graph(ClippedD)->addData(x, m.clipped_grad);
+        grad_->graph(ClipRate)->addData(x, m.clip_rate);
+    }
     lr_->graph(0)->addData(x, m.lr);
     speed_->graph(0)->addData(x, m.tokens_per_second);
     if (followData_) fit();
     else
-        for (QCustomPlot* p : {loss_, grad_, lr_, speed_}) p->replot(QCustomPlot::rpQueuedReplot);
+        for (QCustomPlot* p : allPlots()) p->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void TrainingPlots::fit() {
-    for (QCustomPlot* p : {loss_, grad_, lr_, speed_}) {
+    for (QCustomPlot* p : allPlots()) {
         // Ranges from the data of the graphs on the left axis, padded; a constant
         // series (a constant learning rate) gets a band around its value.
         bool any = false;
@@ -160,10 +187,11 @@ void TrainingPlots::fit() {
         p->replot(QCustomPlot::rpQueuedReplot);
     }
     grad_->yAxis2->setRange(0, 1.05);
+    gradNorm_->yAxis2->setRange(0, 1.05);
 }
 
 bool TrainingPlots::exportPng(const QString& path) {
-    for (QCustomPlot* p : {loss_, grad_, lr_, speed_}) p->replot();
+    for (QCustomPlot* p : allPlots()) p->replot();
     return plots_->grab().save(path, "PNG");
 }
 
@@ -171,12 +199,15 @@ bool TrainingPlots::exportCsv(const QString& path) const {
     QFile f(path);
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) return false;
     QTextStream out(&f);
-    out << "step,loss,val_loss,projected_grad,clipped_grad,clipped,clip_rate,lr,tokens_per_second,elapsed_seconds\n";
+    out << "step,loss,val_loss,projected_grad,clipped_grad,clipped,clip_rate,grad_norm,grad_clipped,lr,"
+           "tokens_per_second,elapsed_seconds\n";
     for (const StepMetrics& m : history_) {
         out << m.step << ',' << QString::number(m.loss, 'g', 10) << ','
             << (m.has_val_loss ? QString::number(m.val_loss, 'g', 10) : QString()) << ','
             << QString::number(m.projected_grad, 'g', 10) << ',' << QString::number(m.clipped_grad, 'g', 10) << ','
-            << (m.clipped ? 1 : 0) << ',' << QString::number(m.clip_rate, 'g', 6) << ',' << QString::number(m.lr, 'g', 8)
+            << (m.clipped ? 1 : 0) << ',' << QString::number(m.clip_rate, 'g', 6) << ','
+            << (m.first_order ? QString::number(m.grad_norm, 'g', 10) : QString()) << ','
+            << (m.first_order ? QString::number(m.grad_clipped ? 1 : 0) : QString()) << ',' << QString::number(m.lr, 'g', 8)
             << ',' << QString::number(m.tokens_per_second, 'g', 6) << ',' << QString::number(m.elapsed_seconds, 'g', 6)
             << '\n';
     }
@@ -196,13 +227,19 @@ void TrainingPlots::retranslate() {
     grad_->graph(RawD)->setName(tr("raw d"));
     grad_->graph(ClippedD)->setName(tr("clipped d'"));
     grad_->graph(ClipRate)->setName(tr("clip rate (right axis)"));
+    title(gradNorm_, tr("Gradient norm and clipping"));
+    gradNorm_->graph(Norm)->setName(tr("gradient norm (before clipping)"));
+    gradNorm_->graph(ClippedNorm)->setName(tr("clipped steps"));
+    gradNorm_->graph(NormClipRate)->setName(tr("clip rate (right axis)"));
     lr_->graph(0)->setName(tr("learning rate"));
     speed_->graph(0)->setName(tr("tokens per second"));
-    for (QCustomPlot* p : {loss_, grad_, lr_, speed_}) {
+    for (QCustomPlot* p : allPlots()) {
         p->xAxis->setLabel(tr("step"));
         p->replot(QCustomPlot::rpQueuedReplot);
     }
     grad_->yAxis2->setLabel(tr("clip rate"));
+    gradNorm_->yAxis->setLabel(tr("global gradient norm"));
+    gradNorm_->yAxis2->setLabel(tr("clip rate"));
     fitButton_->setText(tr("Fit"));
     fitButton_->setToolTip(tr("Show all points again after zooming or panning."));
     pngButton_->setText(tr("Export PNG…"));

@@ -1,8 +1,10 @@
 #pragma once
-// Live plots of a run (QCustomPlot): training and validation loss; the raw and
-// the clipped directional derivative with the running clip rate; the learning
-// rate; throughput. Drag to pan, wheel to zoom, "Fit" to see everything again;
-// export as PNG (all four plots) and CSV (every number of every step).
+// Live plots of a run (QCustomPlot): training and validation loss; for a
+// zeroth-order method the raw and the clipped directional derivative, for a
+// first-order one the gradient's norm and the clipped steps, each with the
+// running clip rate; the learning rate; throughput. Drag to pan, wheel to zoom,
+// "Fit" to see everything again; export as PNG (the four plots shown) and CSV
+// (every number of every step).
 #include <QList>
 #include <QWidget>
 
@@ -26,7 +28,11 @@ public:
     bool exportCsv(const QString& path) const;
 
     QCustomPlot* lossPlot() const { return loss_; }
+    // Zeroth-order steps: d and d'. First-order steps: the gradient's norm. One of
+    // the two is shown, as the run's steps say (StepMetrics::first_order).
     QCustomPlot* gradientPlot() const { return grad_; }
+    QCustomPlot* gradientNormPlot() const { return gradNorm_; }
+    bool showsFirstOrder() const { return firstOrder_; }
     QCustomPlot* lrPlot() const { return lr_; }
     QCustomPlot* throughputPlot() const { return speed_; }
 
@@ -37,9 +43,12 @@ private:
     void retranslate();
     void fit();
     QCustomPlot* makePlot(const char* name);
+    QList<QCustomPlot*> allPlots() const { return {loss_, grad_, gradNorm_, lr_, speed_}; }
+    void showFirstOrder(bool firstOrder);
 
     QCustomPlot* loss_;
     QCustomPlot* grad_;
+    QCustomPlot* gradNorm_;
     QCustomPlot* lr_;
     QCustomPlot* speed_;
     QWidget* plots_;
@@ -47,7 +56,8 @@ private:
     QPushButton* pngButton_;
     QPushButton* csvButton_;
     QList<StepMetrics> history_;
-    bool followData_ = true;  // false once the user pans or zooms, until "Fit"
+    bool followData_ = true;
+    bool firstOrder_ = false;  // false once the user pans or zooms, until "Fit"
 };
 
 }  // namespace qt::ui

@@ -1,8 +1,11 @@
 // The desktop app end to end, offscreen: the window opens on the default model,
 // a small dataset loads, a few QZO steps run after a click on Start, the plots
 // and the memory view fill from the engine, pause and resume hold, and the
-// compare page shows a base and a fine-tuned answer. Every main page is saved as
-// a PNG (QUANTTUNE_SCREENSHOT_DIR, else build/tests/ui/screenshots).
+// compare page shows a base and a fine-tuned answer. The method page offers the
+// engine's methods with their own settings, and a few QLoRA steps run on a tiny
+// random model with the gradient's norm plotted and the ledger's gradients and
+// optimizer states drawn. Every main page is saved as a PNG
+// (QUANTTUNE_SCREENSHOT_DIR, else build/tests/ui/screenshots).
 #include <QAbstractItemModel>
 #include <QApplication>
 #include <QCheckBox>
@@ -26,6 +29,8 @@
 #include <QTest>
 #include <QTextEdit>
 #include <QTimer>
+#include <algorithm>
+#include <cmath>
 #include <qcustomplot.h>
 
 #include "compare_panel.h"
@@ -35,11 +40,14 @@
 #include "memory_view.h"
 #include "method_panel.h"
 #include "gguf/gguf_file.h"
+#include "gguf/random_llama_gguf.h"
 #include "model/loaded_model.h"
 #include "model_panel.h"
 #include "training_panel.h"
+#include "session_file.h"
 #include "training_plots.h"
 #include "train/train_config.h"
+#include "train/training_methods.h"
 #include "ui_language.h"
 
 using namespace qt::ui;
@@ -69,18 +77,35 @@ private slots:
     void loadsADatasetWithPreviewSkippedRowsAndHistogram();
     void namesImpossibleSettingsAndDisablesStart();
     void ticksTheRelativePerturbationWithItsOwnStep();
+    void offersEveryEngineMethodWithItsOwnSettings();
     void warnsWhenEpsSwampsTheScales();
     void trainsQzoByClickingStartWithPlotsMemoryAndPauseResume();
     void comparesBaseAndFineTunedAnswers();
     void savesTheSessionAsTheCliConfig();
     void switchesLanguage();
     void savesScreenshotsOfEveryPage();
+    void trainsQloraOnATinyRandomModelWithGradientNormAndOptimizerMemory();
     void asksBeforeClosingDuringTrainingThenStopsCleanly();
     void cleanupTestCase();
 
 private:
     void shoot(MainWindow::Page page, const QString& name);
     QPushButton* button(const char* name) const { return window_->findChild<QPushButton*>(name); }
+    qt::TrainConfig methodConfig() const {
+        qt::TrainConfig c;
+        QString why;
+        if (!window_->methodPanel()->readConfig(c, &why)) qWarning("%s", qPrintable(why));
+        return c;
+    }
+    // Whether the Method page shows `name` (whichever page is current).
+    bool shown(const char* name) const {
+        auto* w = window_->methodPanel()->findChild<QWidget*>(name);
+        return w && w->isVisibleTo(window_->methodPanel());
+    }
+    void chooseMethod(const char* name) {
+        auto* method = window_->findChild<QComboBox*>("methodCombo");
+        method->setCurrentIndex(method->findData(QString::fromLatin1(name)));
+    }
 
     QTemporaryDir dir_;
     QString dataPath_;
@@ -127,14 +152,17 @@ void MainWindowTest::opensOnTheDefaultModel() {
     QVERIFY2(s.parameters > 100'000'000 && s.parameters < 200'000'000, qPrintable(QString::number(s.parameters)));
     QVERIFY(s.tensor_types.join(' ').contains(QStringLiteral("Q4_1")));
     QCOMPARE(s.file_bytes, QFileInfo(s.path).size());
-    // Three plans, ordered by need: QZO < MeZO < bf16 AdamW full fine-tuning, at the Method page's shape.
-    QTRY_COMPARE_WITH_TIMEOUT(window_->modelPanel()->plans().plans.size(), qsizetype(3), 30'000);
+    // The engine's plans, at the Method page's shape: QZO < MeZO < bf16 AdamW full fine-tuning,
+    // then QLoRA and float32 AdamW as the engine runs them.
+    QTRY_COMPARE_WITH_TIMEOUT(window_->modelPanel()->plans().plans.size(), qsizetype(5), 30'000);
     const MemoryPlans& p = window_->modelPanel()->plans();
     QCOMPARE(p.max_tokens, qt::TrainConfig{}.max_length);
     QCOMPARE(p.batch_size, qt::TrainConfig{}.batch_size);
     QCOMPARE(p.plans[0].method, QStringLiteral("qzo"));
     QCOMPARE(p.plans[1].method, QStringLiteral("mezo"));
     QCOMPARE(p.plans[2].method, QStringLiteral("full-bf16-adamw"));
+    QCOMPARE(p.plans[3].method, QStringLiteral("qlora"));
+    QCOMPARE(p.plans[4].method, QStringLiteral("adamw"));
     QVERIFY(p.plans[0].total() > 0);
     QVERIFY(p.plans[0].total() < p.plans[1].total());
     QVERIFY(p.plans[1].total() < p.plans[2].total());
@@ -143,7 +171,14 @@ void MainWindowTest::opensOnTheDefaultModel() {
     QCOMPARE(full[int(qt::MemoryCategory::Weights)] + full[int(qt::MemoryCategory::TrainableParameters)] +
                  full[int(qt::MemoryCategory::Gradients)] + full[int(qt::MemoryCategory::OptimizerStates)],
              16 * s.parameters);
-    QVERIFY(window_->modelPanel()->findChild<QTableWidget*>("memoryPlanTable")->rowCount() == 3);
+    // QLoRA: the frozen weights plus adapters, their gradients and two AdamW moments each.
+    const auto& qlora = p.plans[3].bytes;
+    QVERIFY(qlora[int(qt::MemoryCategory::TrainableParameters)] > 0);
+    QCOMPARE(qlora[int(qt::MemoryCategory::Gradients)], qlora[int(qt::MemoryCategory::TrainableParameters)]);
+    QCOMPARE(qlora[int(qt::MemoryCategory::OptimizerStates)], 2 * qlora[int(qt::MemoryCategory::TrainableParameters)]);
+    QVERIFY(window_->modelPanel()->findChild<QTableWidget*>("memoryPlanTable")->rowCount() == 5);
+    QCOMPARE(window_->modelPanel()->findChild<QTableWidget*>("memoryPlanTable")->item(3, 0)->text(),
+             QStringLiteral("QLoRA (planned)"));
     // The CPU is always listed; resources are compiled in.
     QVERIFY(window_->findChild<QListWidget*>("deviceList")->count() >= 1);
     QVERIFY(window_->findChild<QComboBox*>("examplePrompts")->count() >= 3);
@@ -264,6 +299,141 @@ void MainWindowTest::ticksTheRelativePerturbationWithItsOwnStep() {
     QCOMPARE(clip->text().toDouble(), qt::kAbsoluteQzoDefaults.clip);
     window_->methodPanel()->setConfig(saved);
     QVERIFY(!relative->isChecked());
+}
+
+// The method list is the engine's table; each kind shows its own settings, and
+// switching moves a learning rate still at the old method's default to the new
+// one's (use_method), while a typed one stays.
+void MainWindowTest::offersEveryEngineMethodWithItsOwnSettings() {
+    auto* method = window_->findChild<QComboBox*>("methodCombo");
+    const auto& table = qt::training_methods();
+    QCOMPARE(method->count(), qsizetype(table.size()));
+    for (int i = 0; i < method->count(); ++i) {
+        QCOMPARE(method->itemData(i).toString(), QString::fromLatin1(table[size_t(i)].name));
+        QCOMPARE(method->itemText(i), QString::fromUtf8(table[size_t(i)].title));
+        QCOMPARE(method->itemData(i, Qt::ToolTipRole).toString(), QString::fromUtf8(table[size_t(i)].summary));
+    }
+    QVERIFY(method->findData(QStringLiteral("qlora")) >= 0);
+    QVERIFY(method->findData(QStringLiteral("adamw")) >= 0);
+    const qt::TrainConfig saved = methodConfig();
+    QCOMPARE(saved.method, std::string("qzo"));
+    auto* lr = window_->findChild<QLineEdit*>("lrEdit");
+    auto* note = window_->findChild<QLabel*>("methodNote");
+
+    // QZO: the zeroth-order settings, none of the first-order ones.
+    for (const char* zo : {"epsEdit", "clipEdit", "relativeEpsCheck", "trainMinCheck"}) QVERIFY2(shown(zo), zo);
+    for (const char* fo : {"loraRankSpin", "loraAlphaEdit", "loraTargets", "weightDecayEdit", "maxGradNormEdit",
+                           "checkpointActivationsCheck"})
+        QVERIFY2(!shown(fo), fo);
+
+    // QLoRA: rank, alpha, targets and AdamW's settings with tooltips; eps and clip hidden; lr 2e-4.
+    chooseMethod("qlora");
+    QCOMPARE(lr->text().toDouble(), 2e-4);
+    QCOMPARE(lr->text().toDouble(), qt::training_method("qlora").default_lr);
+    QCOMPARE(note->text(), QString::fromUtf8(qt::training_method("qlora").summary));
+    for (const char* fo : {"loraRankSpin", "loraAlphaEdit", "loraTargets", "weightDecayEdit", "maxGradNormEdit",
+                           "checkpointActivationsCheck"}) {
+        QVERIFY2(shown(fo), fo);
+        auto* w = window_->methodPanel()->findChild<QWidget*>(fo);
+        QVERIFY2(w->isEnabled() && !w->toolTip().isEmpty(), fo);
+    }
+    for (const char* zo : {"epsEdit", "clipEdit", "relativeEpsCheck", "trainMinCheck"}) QVERIFY2(!shown(zo), zo);
+    for (const char* t : {"q", "k", "v", "o", "gate", "up", "down"}) {
+        auto* box = window_->findChild<QCheckBox*>(QStringLiteral("loraTarget_") + QLatin1String(t));
+        QVERIFY2(box && box->isChecked() && !box->toolTip().isEmpty(), t);
+    }
+    qt::TrainConfig c = methodConfig();
+    QCOMPARE(c.method, std::string("qlora"));
+    QCOMPARE(c.lora_rank, qt::TrainConfig{}.lora_rank);
+    QCOMPARE(c.lora_alpha, qt::TrainConfig{}.lora_alpha);
+    QCOMPARE(c.lora_targets, qt::TrainConfig{}.lora_targets);
+    QCOMPARE(c.max_grad_norm, qt::TrainConfig{}.max_grad_norm);
+    QCOMPARE(c.checkpoint_activations, true);
+    QVERIFY(window_->methodPanel()->validationMessage().isEmpty());
+
+    // At least one target: unticking them all leaves the last one ticked.
+    for (const char* t : {"q", "k", "v", "o", "gate", "up", "down"})
+        window_->findChild<QCheckBox*>(QStringLiteral("loraTarget_") + QLatin1String(t))->click();
+    QCOMPARE(methodConfig().lora_targets, std::string("down"));
+    window_->findChild<QCheckBox*>("loraTarget_q")->click();
+    QCOMPARE(methodConfig().lora_targets, std::string("q,down"));
+
+    // Impossible first-order values are named by the engine's rules.
+    window_->findChild<QSpinBox*>("loraRankSpin")->setValue(0);
+    QVERIFY2(window_->methodPanel()->validationMessage().contains(QStringLiteral("lora_rank")),
+             qPrintable(window_->methodPanel()->validationMessage()));
+    QVERIFY(!button("startButton")->isEnabled());
+    window_->findChild<QSpinBox*>("loraRankSpin")->setValue(8);
+    window_->findChild<QLineEdit*>("loraAlphaEdit")->setText(QStringLiteral("big"));
+    QVERIFY2(window_->methodPanel()->validationMessage().contains(QStringLiteral("not a number")),
+             qPrintable(window_->methodPanel()->validationMessage()));
+    window_->findChild<QLineEdit*>("loraAlphaEdit")->setText(QStringLiteral("16"));
+    QVERIFY(window_->methodPanel()->validationMessage().isEmpty());
+
+    // Full fine-tuning: its own default lr; LoRA's settings shown but off, AdamW's on.
+    chooseMethod("adamw");
+    QCOMPARE(lr->text().toDouble(), qt::training_method("adamw").default_lr);
+    QVERIFY(shown("loraRankSpin") && !window_->findChild<QWidget*>("loraRankSpin")->isEnabled());
+    QVERIFY(window_->findChild<QWidget*>("maxGradNormEdit")->isEnabled());
+    QVERIFY(!button("paperSettingsButton")->isEnabled());  // no published settings
+    // Back to QZO: its default again; a typed rate stays through a switch.
+    chooseMethod("qzo");
+    QCOMPARE(lr->text().toDouble(), qt::kAbsoluteQzoDefaults.lr);
+    lr->setText(QStringLiteral("0.001"));
+    chooseMethod("qlora");
+    QCOMPARE(lr->text(), QStringLiteral("0.001"));
+
+    // QLoRA's published settings (Guanaco 7B).
+    QVERIFY(button("paperSettingsButton")->isEnabled());
+    button("paperSettingsButton")->click();
+    c = methodConfig();
+    QCOMPARE(c.method, std::string("qlora"));
+    QCOMPARE(c.lora_rank, 64);
+    QCOMPARE(c.lora_alpha, 16.0);
+    QCOMPARE(c.max_grad_norm, 0.3);
+    QCOMPARE(c.lr, 2e-4);
+
+    // Every first-order field round-trips through setConfig and the session file.
+    qt::TrainConfig fo = saved;
+    fo.method = "qlora";
+    fo.lr = 3e-4;
+    fo.lora_rank = 8;
+    fo.lora_alpha = 12.5;
+    fo.lora_targets = "q,v,down";
+    fo.weight_decay = 0.01;
+    fo.max_grad_norm = 0.5;
+    fo.checkpoint_activations = false;
+    fo.adam_beta1 = 0.8;  // not on the page: kept as it came
+    fo.adam_beta2 = 0.99;
+    fo.adam_eps = 1e-6;
+    window_->methodPanel()->setConfig(fo);
+    QVERIFY(!shown("epsEdit") && shown("loraRankSpin"));
+    QVERIFY(!window_->findChild<QCheckBox*>("loraTarget_k")->isChecked());
+    const QString path = dir_.filePath(QStringLiteral("qlora-session.json"));
+    save_session(path, methodConfig());
+    const qt::TrainConfig back = load_session(path);
+    QCOMPARE(back.method, fo.method);
+    QCOMPARE(back.lr, fo.lr);
+    QCOMPARE(back.lora_rank, fo.lora_rank);
+    QCOMPARE(back.lora_alpha, fo.lora_alpha);
+    QCOMPARE(back.lora_targets, fo.lora_targets);
+    QCOMPARE(back.weight_decay, fo.weight_decay);
+    QCOMPARE(back.max_grad_norm, fo.max_grad_norm);
+    QCOMPARE(back.checkpoint_activations, fo.checkpoint_activations);
+    QCOMPARE(back.adam_beta1, fo.adam_beta1);
+    QCOMPARE(back.adam_beta2, fo.adam_beta2);
+    QCOMPARE(back.adam_eps, fo.adam_eps);
+    QCOMPARE(back.eps, saved.eps);  // the hidden zeroth-order fields are kept too
+    QCOMPARE(back.steps, saved.steps);
+    window_->methodPanel()->setConfig(qt::TrainConfig{});
+    window_->methodPanel()->setConfig(back);
+    QCOMPARE(methodConfig().lora_targets, fo.lora_targets);
+    QCOMPARE(methodConfig().max_grad_norm, fo.max_grad_norm);
+
+    window_->methodPanel()->setConfig(saved);
+    QCOMPARE(methodConfig().method, std::string("qzo"));
+    QVERIFY(shown("epsEdit") && !shown("loraRankSpin"));
+    QVERIFY(window_->methodPanel()->validationMessage().isEmpty());
 }
 
 // eps 0.05 is about the median scale of the default model's Q4_1 weights: the
@@ -441,12 +611,26 @@ void MainWindowTest::switchesLanguage() {
     QTRY_COMPARE(window_->pages()->tabText(MainWindow::ModelPage), QStringLiteral("Modèle"));
     QCOMPARE(button("startButton")->text(), QStringLiteral("Démarrer"));
     QCOMPARE(window_->findChild<QPushButton*>("paperSettingsButton")->text(), QStringLiteral("Réglages de l'article"));
+    // The engine's method titles and summaries are translated too: a changed engine text shows here.
+    auto* method = window_->findChild<QComboBox*>("methodCombo");
+    auto methodsTranslated = [method] {
+        for (int i = 0; i < method->count(); ++i) {
+            const qt::TrainingMethodInfo& m = qt::training_methods()[size_t(i)];
+            if (method->itemText(i) == QString::fromUtf8(m.title)) return QString::fromUtf8(m.title);
+            if (method->itemData(i, Qt::ToolTipRole).toString() == QString::fromUtf8(m.summary))
+                return QString::fromUtf8(m.summary);
+        }
+        return QString();
+    };
+    QCOMPARE(methodsTranslated(), QString());
     shoot(MainWindow::MethodPage, QStringLiteral("method-fr.png"));
     QVERIFY(apply_ui_language(QStringLiteral("zh_CN")));
     QTRY_COMPARE(window_->pages()->tabText(MainWindow::ModelPage), QStringLiteral("模型"));
+    QCOMPARE(methodsTranslated(), QString());
     shoot(MainWindow::MemoryPage, QStringLiteral("memory-zh_CN.png"));
     QVERIFY(apply_ui_language(QStringLiteral("pt_BR")));
     QTRY_COMPARE(window_->pages()->tabText(MainWindow::ModelPage), QStringLiteral("Modelo"));
+    QCOMPARE(methodsTranslated(), QString());
     shoot(MainWindow::TrainingPage, QStringLiteral("training-pt_BR.png"));
     QVERIFY(!apply_ui_language(QStringLiteral("xx")));  // no such translation
     QVERIFY(apply_ui_language(QStringLiteral("en")));
@@ -461,6 +645,119 @@ void MainWindowTest::savesScreenshotsOfEveryPage() {
     for (const char* name : {"model.png", "dataset.png", "method.png", "device.png", "training.png", "memory.png",
                              "compare.png"})
         QVERIFY2(QFileInfo(QDir(screenshot_dir()).filePath(QString::fromLatin1(name))).size() > 10'000, name);
+}
+
+// QLoRA in the GUI on a random 2-layer model: the steps report first-order metrics
+// with a finite gradient norm, the plots show the norm in place of d, and the
+// memory view draws the ledger's gradients and AdamW states (the memory plan
+// has no QLoRA row: only the live bar shows them). Then the default model again.
+void MainWindowTest::trainsQloraOnATinyRandomModelWithGradientNormAndOptimizerMemory() {
+    const qt::TrainConfig saved = methodConfig();
+    const qsizetype errorsBefore = window_->errors().size();
+    const QString tiny = dir_.filePath(QStringLiteral("tiny-random.gguf"));
+    qt::write_random_llama_gguf(tiny.toStdString(), qt::RandomLlamaSpec{});
+    QSignalSpy modelReady(window_, &MainWindow::modelReady);
+    QSignalSpy dataReady(window_, &MainWindow::datasetReady);
+    window_->openModel(tiny);
+    QTRY_COMPARE_WITH_TIMEOUT(modelReady.count(), 1, kLoadTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(dataReady.count(), 1, kLoadTimeoutMs);  // read again with its tokenizer
+    QTRY_VERIFY_WITH_TIMEOUT(!window_->isBusy(), kLoadTimeoutMs);
+    QCOMPARE(window_->modelPanel()->summary().layers, 2);
+
+    constexpr int kQloraSteps = 3;
+    chooseMethod("qlora");
+    QCOMPARE(window_->findChild<QLineEdit*>("lrEdit")->text().toDouble(), 2e-4);
+    window_->findChild<QSpinBox*>("stepsSpin")->setValue(kQloraSteps);
+    window_->findChild<QSpinBox*>("batchSpin")->setValue(2);
+    window_->findChild<QSpinBox*>("evalEverySpin")->setValue(0);
+    window_->findChild<QSpinBox*>("evalExamplesSpin")->setValue(2);
+    window_->findChild<QSpinBox*>("loraRankSpin")->setValue(4);
+    QVERIFY2(window_->methodPanel()->validationMessage().isEmpty(), qPrintable(window_->methodPanel()->validationMessage()));
+    shoot(MainWindow::MethodPage, QStringLiteral("method-qlora.png"));
+
+    TrainingPanel* tp = window_->trainingPanel();
+    TrainingPlots* plots = tp->plots();
+    MemoryView* mem = window_->memoryView();
+    window_->pages()->setCurrentIndex(MainWindow::TrainingPage);
+    QVERIFY(button("startButton")->isEnabled());
+    QTest::mouseClick(button("startButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(tp->logText().contains(QStringLiteral("Training qlora for 3 steps")), kLoadTimeoutMs);
+    // During the run: after its first step the ledger holds the adapters' gradients and AdamW's moments.
+    QTRY_VERIFY_WITH_TIMEOUT(plots->history().size() >= 1, kLoadTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(mem->barBytes(MemoryView::LiveColumn, qt::MemoryCategory::OptimizerStates) > 0, 30'000);
+    QVERIFY(mem->barBytes(MemoryView::LiveColumn, qt::MemoryCategory::Gradients) > 0);
+    QTRY_COMPARE_WITH_TIMEOUT(tp->state(), TrainingState::Idle, 300'000);
+    QCOMPARE(plots->history().size(), qsizetype(kQloraSteps));
+    QVERIFY2(window_->errors().size() == errorsBefore, qPrintable(window_->errors().join('\n')));
+
+    for (const StepMetrics& m : plots->history()) {
+        QVERIFY(m.first_order);
+        QVERIFY2(std::isfinite(m.grad_norm) && m.grad_norm > 0, qPrintable(QString::number(m.grad_norm)));
+        QVERIFY(std::isfinite(m.loss) && m.loss > 0);
+        QCOMPARE(m.lr, 2e-4);
+        QCOMPARE(m.projected_grad, 0.0);
+    }
+    // The gradient's norm in place of d and d'.
+    QVERIFY(plots->showsFirstOrder());
+    QVERIFY(plots->gradientNormPlot()->isVisibleTo(plots) && !plots->gradientPlot()->isVisibleTo(plots));
+    QCOMPARE(plots->gradientNormPlot()->graph(0)->dataCount(), kQloraSteps);
+    QCOMPARE(plots->gradientNormPlot()->graph(0)->data()->at(0)->value, plots->history()[0].grad_norm);
+    QCOMPARE(plots->gradientPlot()->graph(0)->dataCount(), 0);
+    QVERIFY(!plots->gradientNormPlot()->yAxis->label().isEmpty());
+    const QString csv = dir_.filePath(QStringLiteral("qlora-metrics.csv"));
+    QVERIFY(plots->exportCsv(csv));
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::ReadOnly | QIODevice::Text));
+    const QStringList lines = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), kQloraSteps + 1);
+    const QStringList header = lines[0].split(QLatin1Char(','));
+    const int normColumn = header.indexOf(QStringLiteral("grad_norm"));
+    const int clippedColumn = header.indexOf(QStringLiteral("grad_clipped"));
+    QVERIFY(normColumn > 0 && clippedColumn > 0);
+    const QStringList row = lines[1].split(QLatin1Char(','));
+    QCOMPARE(row.size(), header.size());
+    QVERIFY(qAbs(row[normColumn].toDouble() - plots->history()[0].grad_norm) <= 1e-9 * plots->history()[0].grad_norm);
+    QCOMPARE(row[clippedColumn], plots->history()[0].grad_clipped ? QStringLiteral("1") : QStringLiteral("0"));
+
+    // After the run the session (and its optimizer) stays: the bars are the ledger's own numbers.
+    const MemoryBars& live = mem->live();
+    for (qt::MemoryCategory c : {qt::MemoryCategory::Weights, qt::MemoryCategory::TrainableParameters,
+                                 qt::MemoryCategory::Gradients, qt::MemoryCategory::OptimizerStates}) {
+        QVERIFY2(live.live[size_t(c)] > 0, qPrintable(QString::number(int(c))));
+        QCOMPARE(mem->barBytes(MemoryView::LiveColumn, c), double(live.live[size_t(c)]));
+    }
+    // LoRA: a gradient and two AdamW moments per adapter value.
+    QCOMPARE(live.live[int(qt::MemoryCategory::Gradients)], live.live[int(qt::MemoryCategory::TrainableParameters)]);
+    QCOMPARE(live.live[int(qt::MemoryCategory::OptimizerStates)],
+             2 * live.live[int(qt::MemoryCategory::TrainableParameters)]);
+    // The engine's QLoRA plan, asked for with the Method page's rank 4, holds what the run holds.
+    const QList<MethodMemoryPlan>& planList = window_->modelPanel()->plans().plans;
+    const auto planned = std::find_if(planList.begin(), planList.end(),
+                                      [](const MethodMemoryPlan& p) { return p.method == QLatin1String("qlora"); });
+    QVERIFY(planned != planList.end());
+    for (qt::MemoryCategory c : {qt::MemoryCategory::Weights, qt::MemoryCategory::TrainableParameters,
+                                 qt::MemoryCategory::Gradients, qt::MemoryCategory::OptimizerStates})
+        QCOMPARE(planned->bytes[size_t(c)], live.live[size_t(c)]);
+    const int qloraColumn = MemoryView::FirstPlanColumn + int(planned - planList.begin());
+    QCOMPARE(mem->barBytes(qloraColumn, qt::MemoryCategory::OptimizerStates),
+             double(planned->bytes[int(qt::MemoryCategory::OptimizerStates)]));
+    // Export: the merged, re-quantized model and the adapter alone, with what rounding kept.
+    const QString merged = dir_.filePath(QStringLiteral("qlora-merged.gguf"));
+    window_->exportModel(merged);
+    QTRY_VERIFY_WITH_TIMEOUT(tp->logText().contains(QStringLiteral("fine-tuned model written to")), kLoadTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(tp->logText().contains(QStringLiteral("also written: ") + dir_.filePath(QStringLiteral("qlora-merged.lora.gguf"))),
+                             kLoadTimeoutMs);
+    QVERIFY2(tp->logText().contains(QStringLiteral("Note: re-quantization of the merged weights keeps")), qPrintable(tp->logText()));
+    QVERIFY(QFileInfo(merged).size() > 0 && QFileInfo(dir_.filePath(QStringLiteral("qlora-merged.lora.gguf"))).size() > 0);
+    shoot(MainWindow::TrainingPage, QStringLiteral("training-qlora.png"));
+    shoot(MainWindow::MemoryPage, QStringLiteral("memory-qlora.png"));
+
+    // The later tests run QZO on the default model again.
+    window_->methodPanel()->setConfig(saved);
+    window_->openModel(QString::fromStdString(qt::default_model_path()));
+    QTRY_COMPARE_WITH_TIMEOUT(modelReady.count(), 2, kLoadTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(dataReady.count(), 2, kLoadTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!window_->isBusy(), kLoadTimeoutMs);
 }
 
 void MainWindowTest::asksBeforeClosingDuringTrainingThenStopsCleanly() {
