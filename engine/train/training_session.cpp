@@ -146,7 +146,7 @@ TrainingSession::ExportReport TrainingSession::export_gguf(const std::string& pa
         report.notes.push_back(line);
     }
     if (kept < 0.5)
-        report.notes.push_back("warning: the merged file loses most of the training to rounding (the update is "
+        report.notes.push_back("the merged file loses most of the training to rounding (the update is "
                                "smaller than the blocks' quantization step); use the adapter file with the base "
                                "model, or merge into a finer type");
     if (fell_back > 0)
