@@ -16,6 +16,8 @@ AdamWOptimizer::AdamWOptimizer(Backend& backend, std::vector<ParameterBlock> blo
         backend_.fill_zero(v_.back().data(), bytes);
         state_bytes_ += 2 * static_cast<int64_t>(bytes);
     }
+    for (const auto* moments : {&m_, &v_})
+        for (size_t i = 0; i < blocks_.size(); ++i) state_.add((*moments)[i].f32(), blocks_[i].count);
 }
 
 double AdamWOptimizer::gradient_norm() const {
@@ -45,32 +47,6 @@ OptimizerStepInfo AdamWOptimizer::step(double lr) {
     for (size_t i = 0; i < blocks_.size(); ++i)
         backend_.adamw_update(blocks_[i].param, blocks_[i].grad, m_[i].f32(), v_[i].f32(), blocks_[i].count, s);
     return info;
-}
-
-template <class Fn>
-void AdamWOptimizer::for_state_range(int64_t offset, int64_t count, Fn&& fn) const {
-    if (offset < 0 || count < 0 || offset + count > state_size())
-        throw std::out_of_range("AdamW state: range past the end");
-    int64_t index0 = 0;
-    for (const auto* moments : {&m_, &v_})
-        for (size_t i = 0; i < blocks_.size(); ++i) {
-            const int64_t n = blocks_[i].count;
-            const int64_t lo = std::max(offset, index0), hi = std::min(offset + count, index0 + n);
-            if (lo < hi) fn((*moments)[i].f32() + (lo - index0), lo - offset, hi - lo);
-            index0 += n;
-        }
-}
-
-void AdamWOptimizer::read_state(int64_t offset, int64_t count, float* dst) const {
-    for_state_range(offset, count, [&](float* src, int64_t at, int64_t n) {
-        backend_.download(dst + at, src, static_cast<size_t>(n) * sizeof(float));
-    });
-}
-
-void AdamWOptimizer::write_state(int64_t offset, int64_t count, const float* src) {
-    for_state_range(offset, count, [&](float* dst, int64_t at, int64_t n) {
-        backend_.upload(dst, src + at, static_cast<size_t>(n) * sizeof(float));
-    });
 }
 
 }  // namespace qt

@@ -32,19 +32,16 @@ public:
     int64_t state_bytes() const { return state_bytes_; }
     // The moments as one flat float32 vector, m of every block then v, read and
     // written in ranges (checkpoints).
-    int64_t state_size() const { return state_bytes_ / static_cast<int64_t>(sizeof(float)); }
-    void read_state(int64_t offset, int64_t count, float* dst) const;
-    void write_state(int64_t offset, int64_t count, const float* src);
+    int64_t state_size() const { return state_.size(); }
+    void read_state(int64_t offset, int64_t count, float* dst) const { state_.read(backend_, offset, count, dst); }
+    void write_state(int64_t offset, int64_t count, const float* src) { state_.write(backend_, offset, count, src); }
 
 private:
-    // fn(moment data + start, position in [offset, offset + count), values) over the range.
-    template <class Fn>
-    void for_state_range(int64_t offset, int64_t count, Fn&& fn) const;
-
     Backend& backend_;
     std::vector<ParameterBlock> blocks_;
     AdamWSettings settings_;
     std::vector<DeviceBuffer> m_, v_;
+    FlatParts state_{"AdamW state"};  // m of every block, then v
     int64_t t_ = 0;
     int64_t state_bytes_ = 0;
 };

@@ -7,6 +7,7 @@
 // is the blocks' parameters back to back.
 #include <vector>
 
+#include "methods/flat_parts.h"
 #include "methods/trainable_state.h"
 #include "model/training_hooks.h"
 
@@ -34,9 +35,7 @@ protected:
     Backend& backend_;
 
 private:
-    // fn(block data + start, position in [offset, offset + count), values) over the range.
-    template <class Fn>
-    void for_range(int64_t offset, int64_t count, Fn&& fn) const;
+    FlatParts parameters() const;  // the blocks' parameters back to back
 };
 
 }  // namespace qt

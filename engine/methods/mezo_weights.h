@@ -10,6 +10,7 @@
 // restore and update passes fused; float rounding of theta +- eps z is MeZO's own).
 #include <vector>
 
+#include "methods/flat_parts.h"
 #include "methods/zo_parameters.h"
 #include "model/llama_model.h"
 
@@ -20,25 +21,16 @@ public:
     explicit MezoWeights(LlamaModel& model);
 
     std::string method_name() const override { return "mezo"; }
-    int64_t size() const override { return n_; }
-    int64_t trainable_bytes() const override { return n_ * static_cast<int64_t>(sizeof(float)); }
+    int64_t size() const override { return weights_.size(); }
+    int64_t trainable_bytes() const override { return weights_.size() * static_cast<int64_t>(sizeof(float)); }
     void perturb(ZoNoise noise, float alpha) override;
     void finish_step(ZoNoise noise, float coeff) override;
     void read(int64_t offset, int64_t count, float* dst) override;
     void write(int64_t offset, int64_t count, const float* src) override;
 
 private:
-    struct Slice {
-        float* data;
-        int64_t count;
-        int64_t index0;
-    };
-    template <class Fn>
-    void for_range(int64_t offset, int64_t count, Fn&& fn);
-
     Backend& backend_;
-    std::vector<Slice> slices_;
-    int64_t n_ = 0;
+    FlatParts weights_{"MeZO weights"};  // every trained matrix, z index = flat position
     float applied_ = 0.0f;  // the alpha theta currently carries
 };
 
