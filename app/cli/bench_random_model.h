@@ -5,6 +5,7 @@
 // The engine's own random model (gguf/random_llama_gguf.h) quantizes normal
 // floats one at a time with a synthetic BPE vocabulary of at most 933 tokens:
 // right for tests, too slow and too small-vocabulary for these shapes.
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -28,6 +29,11 @@ BenchShape bench_shape_named(const std::string& name);
 // codes and block scales of random sign giving weights of standard deviation
 // 1/sqrt(fan_in); norms F32 near 1.
 void write_bench_model(const std::string& path, const BenchShape& shape, uint64_t seed);
+
+// The benches' clock and units.
+using Clock = std::chrono::steady_clock;
+inline double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+inline double gib(int64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0); }
 
 // Parameters of the shape, as a checkpoint of it holds them.
 int64_t bench_parameter_count(const BenchShape& shape);

@@ -23,13 +23,6 @@
 #include "model/llama_backprop.h"
 
 namespace qt::cli {
-namespace {
-
-using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-double gib(int64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0); }
-
-}  // namespace
 
 const CommandSpec& bench_qlora_spec() {
     static const CommandSpec spec{
