@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "generate/generator.h"
 #include "model/loaded_model.h"
+#include "train/lora_gguf_import.h"
 
 namespace qt::cli {
 
@@ -25,6 +26,8 @@ const CommandSpec& generate_spec() {
             {"threads", "N", "CPU threads, 0 to 1024; 0: all cores (default 0)"},
             {"device", "auto|cpu|cuda|cuda:N", "where to run; auto takes the first GPU, else the CPU (default auto)"},
             {"ignore-eos", nullptr, "go on past the end-of-generation token, up to --max-tokens"},
+            {"lora", "FILE", "apply a LoRA adapter GGUF to the model (a QLoRA run's model-qlora.lora.gguf, or any adapter "
+                             "llama.cpp loads for this model)"},
             {"quiet", nullptr, "print only the speed report, not the generated text"},
         }};
     return spec;
@@ -51,6 +54,13 @@ int run_generate(const Args& args) {
     std::fprintf(stderr, "device: %s\n", choice.message.c_str());
     auto& backend = choice.backend;
     LoadedModel m = LoadedModel::open(path, *backend);
+    std::unique_ptr<LoraAdapters> lora;
+    if (args.has("lora")) {
+        lora = load_lora_gguf(args.str("lora", ""), *m.model);
+        m.model->set_training_hooks(lora.get());
+        std::fprintf(stderr, "adapter: %s, rank %d, alpha %g on %s\n", args.str("lora", "").c_str(),
+                     lora->settings().rank, lora->settings().alpha, lora_targets_text(lora->settings().targets).c_str());
+    }
     const auto prompt = m.encode_prompt(args.str("prompt", ""), args.flag("chat"));
 
     Utf8Assembler text;
@@ -63,6 +73,7 @@ int run_generate(const Args& args) {
         return true;
     });
     if (!quiet) std::printf("%s\n", text.flush().c_str());
+    m.model->set_training_hooks(nullptr);
     std::fprintf(stderr, "model: %s on %s\n", path.c_str(), backend->name().c_str());
     std::fprintf(stderr, "prompt: %d tokens in %.3f s (%.1f tokens/s); generated: %d tokens, decode %.1f tokens/s%s\n",
                  s.prompt_tokens, s.prefill_seconds, s.prefill_tokens_per_second(), s.generated_tokens,

@@ -134,4 +134,18 @@ std::vector<LoraAdapters::HostAdapter> LoraAdapters::download() const {
     return out;
 }
 
+void LoraAdapters::set_values(
+    const std::function<void(const std::string&, std::vector<float>&, std::vector<float>&)>& fill) {
+    std::vector<float> a, b;
+    for (Adapter& ad : adapters_) {
+        fill(ad.base_name, a, b);
+        if (a.size() != static_cast<size_t>(ad.in * settings_.rank) || b.size() != static_cast<size_t>(ad.out * settings_.rank))
+            throw std::invalid_argument("LoRA values for " + ad.base_name + " are not " + std::to_string(settings_.rank) +
+                                        " x " + std::to_string(ad.in) + " and " + std::to_string(ad.out) + " x " +
+                                        std::to_string(settings_.rank));
+        backend_.upload(ad.a.data(), a.data(), a.size() * sizeof(float));
+        backend_.upload(ad.b.data(), b.data(), b.size() * sizeof(float));
+    }
+}
+
 }  // namespace qt

@@ -9,6 +9,7 @@
 // W is never written and no gradient of it is formed. The adapters, their
 // gradients and scratch are float32 in backend memory (ledger: TrainableParameters,
 // Gradients, Activations).
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,9 @@ public:
         std::vector<float> a, b;
     };
     std::vector<HostAdapter> download() const;
+    // Sets every adapter's A ([rank][in]) and B ([out][rank]) from fill(base_name, a, b),
+    // a loaded adapter file's values; throws naming the tensor when a size is wrong.
+    void set_values(const std::function<void(const std::string&, std::vector<float>&, std::vector<float>&)>& fill);
 
 private:
     struct Adapter {
