@@ -80,6 +80,7 @@ TrainConfig config_from_args(const Args& args) {
     c.weight_decay = args.number("weight-decay", c.weight_decay);
     c.max_grad_norm = args.number("max-grad-norm", c.max_grad_norm);
     if (args.flag("no-activation-checkpointing")) c.checkpoint_activations = false;
+    c.merge_type = args.str("merge-type", c.merge_type);
     if (c.model.empty()) throw UsageError("train needs --model FILE (or \"model\" in the config)");
     if (c.data.empty()) throw UsageError("train needs --data FILE (or \"data\" in the config)");
     try {
@@ -133,6 +134,8 @@ const CommandSpec& train_spec() {
             {"lora-targets", "LIST", "QLoRA: linears that get adapters, among q,k,v,o,gate,up,down (default all seven)"},
             {"weight-decay", "W", "first order: AdamW's decoupled weight decay (default 0)"},
             {"max-grad-norm", "N", "first order: clip the gradient's global norm to N; 0: off (default 1)"},
+            {"merge-type", "same|q8_0|f16|f32", "QLoRA: type of the adapted tensors in the merged export; same "
+                                                "re-quantizes to each tensor's own type (default same)"},
             {"no-activation-checkpointing", nullptr, "first order: keep every block's activations for the backward "
                                                      "instead of recomputing them (faster, more memory)"},
             {"train-min", nullptr, "QZO: also train the Q4_1/Q5_1 block minimums and the K-quant dmin"},

@@ -38,6 +38,7 @@ void for_each_field(TrainConfig& c, Visit&& v) {
     v("weight_decay", c.weight_decay);
     v("max_grad_norm", c.max_grad_norm);
     v("checkpoint_activations", c.checkpoint_activations);
+    v("merge_type", c.merge_type);
     v("eval_every", c.eval_every);
     v("eval_examples", c.eval_examples);
     v("patience", c.patience);
@@ -68,6 +69,14 @@ void use_relative_eps(TrainConfig& c) {
     c.lr = kRelativeQzoDefaults.lr;
     c.eps = kRelativeQzoDefaults.eps;
     c.clip = kRelativeQzoDefaults.clip;
+}
+
+std::optional<GgmlType> merge_type_of(const std::string& merge_type) {
+    if (merge_type == "same") return std::nullopt;
+    if (merge_type == "q8_0") return GgmlType::Q8_0;
+    if (merge_type == "f16") return GgmlType::F16;
+    if (merge_type == "f32") return GgmlType::F32;
+    throw std::invalid_argument("merge_type must be same, q8_0, f16 or f32, got \"" + merge_type + "\"");
 }
 
 void use_method(TrainConfig& c, const std::string& method) {
@@ -141,6 +150,11 @@ void validate(const TrainConfig& c) {
         if (!(c.adam_eps > 0)) bad("adam_eps must be positive");
         if (!(c.weight_decay >= 0)) bad("weight_decay must be non-negative");
         if (!(c.lr < 1)) bad("lr of a first-order method must be below 1 (AdamW takes steps of about lr)");
+        try {
+            merge_type_of(c.merge_type);
+        } catch (const std::invalid_argument& e) {
+            bad(e.what());
+        }
     }
 }
 

@@ -3,7 +3,10 @@
 // and the GUI saves. JSON keys are the field names; a key the schema does not
 // know is an error naming it, so a typo never silently falls back to a default.
 #include <cstdint>
+#include <optional>
 #include <string>
+
+#include "quant/ggml_type.h"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -54,6 +57,10 @@ struct TrainConfig {
     double weight_decay = 0.0;
     double max_grad_norm = 1.0;         // global gradient-norm clipping (<= 0: off)
     bool checkpoint_activations = true; // recompute each block's activations in the backward
+    // QLoRA's merged export: "same" re-quantizes each tensor to its own type (small
+    // updates may round away: the export says how much survives); "q8_0", "f16" or
+    // "f32" write the adapted tensors in that type instead.
+    std::string merge_type = "same";
 
     int64_t eval_every = 0;       // steps between evaluations (0: only at the end)
     int64_t eval_examples = 64;   // validation examples per evaluation (0: all)
@@ -71,6 +78,9 @@ const ZoStepDefaults& qzo_step_defaults(bool relative_eps);
 // and clip: its own were meant for absolute units (quanttune-cli train
 // --relative-eps; --lr, --eps, --clip given with it are applied afterwards).
 void use_relative_eps(TrainConfig& c);
+
+// merge_type as a ggml type; nullopt for "same". Throws std::invalid_argument naming the value.
+std::optional<GgmlType> merge_type_of(const std::string& merge_type);
 
 // Switches to `method`; an lr still at the old method's default becomes the new one's.
 void use_method(TrainConfig& c, const std::string& method);

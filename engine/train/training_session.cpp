@@ -116,7 +116,8 @@ TrainingSession::ExportReport TrainingSession::export_gguf(const std::string& pa
         tensors.push_back({a.base_name, a.in, a.out, a.a, a.b});
         merge.push_back({a.base_name, a.in, a.out, a.a.data(), a.b.data()});
     }
-    const std::vector<RequantReport> cost = export_merged_gguf(*model_.file, path, rank, alpha, merge, std::nullopt);
+    const std::vector<RequantReport> cost =
+        export_merged_gguf(*model_.file, path, rank, alpha, merge, merge_type_of(config_.merge_type));
     report.files.push_back(path);
     const std::string adapter_path = lora_adapter_path(path);
     export_lora_gguf(adapter_path, *model_.file, rank, alpha, tensors);
@@ -148,7 +149,7 @@ TrainingSession::ExportReport TrainingSession::export_gguf(const std::string& pa
     if (kept < 0.5)
         report.notes.push_back("the merged file loses most of the training to rounding (the update is "
                                "smaller than the blocks' quantization step); use the adapter file with the base "
-                               "model, or merge into a finer type");
+                               "model, or merge into a finer type (merge_type q8_0: --merge-type q8_0)");
     if (fell_back > 0)
         report.notes.push_back(std::to_string(fell_back) +
                                " K-quant tensor(s) were written as Q8_0 (the engine cannot quantize K-quants)");

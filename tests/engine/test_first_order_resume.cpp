@@ -112,3 +112,31 @@ TEST_P(FirstOrderResume, ResumedRunEqualsTheUninterruptedOneBitForBit) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Methods, FirstOrderResume, ::testing::Values("qlora", "adamw"));
+
+// QLoRA's merged export into Q8_0 (merge_type) keeps the update; an unknown type
+// is refused naming the setting.
+TEST(QloraMergeType, Q8_0MergeKeepsTheUpdateAndUnknownTypesAreRefused) {
+    qt::TrainConfig c = config("qlora");
+    c.merge_type = "q8_0";
+    auto backend = qt::make_cpu_backend(1);
+    qt::TrainingSession s(c, *backend);
+    while (!s.trainer().finished()) s.trainer().step();
+    const std::string out = qt::test::make_temp_dir("fo-merge") + "/model.gguf";
+    const auto report = s.export_gguf(out);
+    ASSERT_EQ(report.files.size(), 2u);
+    ASSERT_FALSE(report.notes.empty());
+    const std::string& first = report.notes.front();
+    const int kept = std::stoi(first.substr(first.find("keeps ") + 6));
+    EXPECT_GE(kept, 90) << first;
+    auto written = qt::GgufFile::open(out);
+    EXPECT_EQ(written->tensor("blk.0.attn_q.weight").type, qt::GgmlType::Q8_0);
+    EXPECT_EQ(written->tensor("output_norm.weight").type, s.model().file->tensor("output_norm.weight").type);
+
+    c.merge_type = "q4_k";
+    try {
+        qt::validate(c);
+        FAIL() << "q4_k accepted";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("merge_type"), std::string::npos) << e.what();
+    }
+}
