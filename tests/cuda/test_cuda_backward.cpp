@@ -477,13 +477,16 @@ TEST(CudaBackward, AdamWUpdateMatchesCpu) {
     }
     const char* names[3] = {"p", "m", "v"};
     for (int j = 0; j < 3; ++j) {
-        double worst = 0;  // element-wise relative
+        // max |got - ref| / max |ref|: element-wise relative differences blow up where
+        // m crosses zero, and the GPU's fused multiply-adds round differently there.
+        double worst = 0, scale = 0;
         for (size_t e = 0; e < count; ++e) {
             const double ref = state[1][j][e], got = state[0][j][e];
-            const double err = std::fabs(got - ref) / std::max(std::fabs(ref), 1e-30);
-            worst = std::isfinite(err) ? std::max(worst, err) : INFINITY;
+            scale = std::max(scale, std::fabs(ref));
+            worst = std::isfinite(got) ? std::max(worst, std::fabs(got - ref)) : INFINITY;
         }
-        std::printf("[ backward ] adamw_update %s after 3 steps: max element-wise rel diff %.2e\n", names[j], worst);
+        worst /= std::max(scale, 1e-30);
+        std::printf("[ backward ] adamw_update %s after 3 steps: max |diff| / max |value| %.2e\n", names[j], worst);
         EXPECT_LT(worst, 1e-6) << names[j];
     }
 }
