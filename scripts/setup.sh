@@ -18,7 +18,7 @@ log() { printf '[setup] %s\n' "$*"; }
 packages=(
   build-essential cmake ninja-build pkg-config git unzip
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqcustomplot-dev
-  nlohmann-json3-dev libsentencepiece-dev sentencepiece libgtest-dev libopenblas-openmp-dev
+  nlohmann-json3-dev libsentencepiece-dev sentencepiece libgtest-dev libopenblas-openmp-dev liblapacke-dev
   xvfb xauth fonts-droid-fallback clang libclang-rt-14-dev
   r-cran-modeldata r-cran-janeaustenr wordnet-base
 )

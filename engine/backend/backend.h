@@ -57,6 +57,35 @@ struct WeightTensor {
     DeviceBuffer storage;        // set when the backend holds its own copy
 };
 
+// A tensor of count values quantized in contiguous groups (cpu/group_quant.h), in
+// backend memory: codes packed one a byte (8 bits) or two a byte (4 bits), and one
+// float scale and zero point per group.
+struct GroupQuantTensor {
+    uint8_t* codes = nullptr;
+    float* scales = nullptr;
+    float* zeros = nullptr;
+    int64_t count = 0;
+    int group = 256;
+    int bits = 8;  // 8 or 4
+    int64_t groups() const { return (count + group - 1) / group; }
+    size_t code_bytes() const { return static_cast<size_t>(bits == 8 ? count : (count + 1) / 2); }
+};
+
+// Where stochastic rounding's uniforms come from: u(seed, stream, index).
+struct StochasticRounding {
+    uint64_t seed = 0;
+    uint64_t stream = 0;
+};
+
+// Adam's two moments as 8-bit dynamic-map codes with a float absolute maximum per
+// block of kAdam8bitBlock (cpu/adam8bit_step.h) values, in backend memory.
+struct Adam8bitState {
+    uint8_t* m_codes = nullptr;
+    uint8_t* v_codes = nullptr;
+    float* m_absmax = nullptr;
+    float* v_absmax = nullptr;
+};
+
 // Per-layer key and value cache: fp16, [n_ctx][n_kv_heads * head_dim] per layer.
 struct KvCacheLayout {
     int n_layers = 0;
@@ -76,7 +105,7 @@ struct BlockFieldView {
 };
 
 // The noise of one zeroth-order step: z_i = philox_normal(seed, step, i)
-// (train/philox_normal.h), regenerated on the device from these two numbers.
+// (util/philox_normal.h), regenerated on the device from these two numbers.
 struct ZoNoise {
     uint64_t seed = 0;
     uint64_t step = 0;
@@ -300,6 +329,24 @@ public:
     // x *= s.
     virtual void scale(float* x, int64_t count, float s);
     virtual void fill_zero(void* p, size_t bytes);
+
+    // ---- Q-GaLore (methods/qgalore.h): group-quantized tensors, the gradient's SVD,
+    // and Adam with 8-bit states. The base class runs them on the host (cpu/group_quant.h,
+    // cpu/adam8bit_step.h, LAPACK); a GPU backend overrides them (cuSOLVER for the SVD).
+
+    // out[i] = the value of code i, for all t.count values.
+    virtual void dequantize_groups(const GroupQuantTensor& t, float* out);
+    // t = x quantized: each group's scale and zero from its min and max, codes
+    // rounded to nearest, or stochastically with u(seed, stream, i) (util/philox_normal.h)
+    // when `rounding` is given.
+    virtual void quantize_groups(const float* x, const GroupQuantTensor& t, const StochasticRounding* rounding);
+    // The rank leading singular vectors of g ([rows][cols]) as GaLore projects with them:
+    // rows >= cols: the right ones, out = V^T[0:rank] ([rank][cols]);
+    // rows <  cols: the left ones,  out = U[:, 0:rank] ([rows][rank]). rank <= min(rows, cols).
+    virtual void svd_top_vectors(const float* g, int rows, int cols, int rank, float* out);
+    // One Adam step with block-wise 8-bit moments (cpu/adam8bit_step.h) over count values.
+    virtual void adam8bit_update(float* p, const float* g, const Adam8bitState& state, int64_t count,
+                                 const AdamWStep& s);
 
 protected:
     // Throws unless positions holds one entry per token of n_seqs >= 1 sequences of seq_len >= 1.

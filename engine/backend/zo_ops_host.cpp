@@ -7,7 +7,7 @@
 #include <algorithm>
 
 #include "quant/half.h"
-#include "train/philox_normal.h"
+#include "util/philox_normal.h"
 
 namespace qt {
 namespace {

@@ -10,7 +10,7 @@
 #include "methods/quant_scale_fields.h"
 #include "quant/dequantize.h"
 #include "quant/half.h"
-#include "train/philox_normal.h"
+#include "util/philox_normal.h"
 
 namespace qt {
 namespace {

@@ -4,7 +4,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "train/philox_normal.h"
+#include "util/philox_normal.h"
 
 namespace qt {
 

@@ -1,7 +1,7 @@
 #pragma once
 // What a zeroth-order method perturbs and updates: a flat vector theta of size()
 // float32 values, value i paired with the noise z_i = philox_normal(seed, step, i)
-// (train/philox_normal.h), so that z is regenerated on each pass and never stored.
+// (util/philox_normal.h), so that z is regenerated on each pass and never stored.
 #include <cstdint>
 #include <string>
 

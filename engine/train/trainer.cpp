@@ -5,7 +5,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "train/philox_normal.h"
+#include "util/philox_normal.h"
 
 namespace qt {
 namespace {

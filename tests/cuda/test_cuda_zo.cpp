@@ -35,7 +35,7 @@
 #include "model/llama_model.h"
 #include "quant/dequantize.h"
 #include "quant/half.h"
-#include "train/philox_normal.h"
+#include "util/philox_normal.h"
 
 namespace qt::test {
 namespace {

@@ -20,7 +20,7 @@
 #include "tokenizer/tokenizer.h"
 #include "train/batch_loss.h"
 #include "train/gguf_export.h"
-#include "train/philox_normal.h"
+#include "util/philox_normal.h"
 
 namespace {
 

@@ -19,7 +19,7 @@
 #include "gguf/random_llama_gguf.h"
 #include "test_support.h"
 #include "train/lora_gguf_export.h"
-#include "train/philox_normal.h"
+#include "util/philox_normal.h"
 
 namespace {
 

@@ -20,7 +20,7 @@
 #include "quantize_bounds.h"
 #include "test_support.h"
 #include "train/merged_export.h"
-#include "train/philox_normal.h"
+#include "util/philox_normal.h"
 
 namespace {
 

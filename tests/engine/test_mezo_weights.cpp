@@ -11,7 +11,7 @@
 #include "methods/mezo_weights.h"
 #include "quant/dequantize.h"
 #include "test_support.h"
-#include "train/philox_normal.h"
+#include "util/philox_normal.h"
 
 namespace {
 

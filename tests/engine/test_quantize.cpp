@@ -17,7 +17,7 @@
 #include "quant/quantize.h"
 #include "quantize_bounds.h"
 #include "test_support.h"
-#include "train/philox_normal.h"
+#include "util/philox_normal.h"
 
 namespace {
 

@@ -35,7 +35,7 @@
 #include "quant/half.h"
 #include "test_support.h"
 #include "train/batch_loss.h"
-#include "train/philox_normal.h"
+#include "util/philox_normal.h"
 
 namespace {
 

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "train/philox_normal.h"
+#include "util/philox_normal.h"
 
 namespace {
 

@@ -25,7 +25,7 @@
 #include "model/llama_model.h"
 #include "quant/half.h"
 #include "test_support.h"
-#include "train/philox_normal.h"
+#include "util/philox_normal.h"
 #include "train/train_config.h"
 
 namespace {

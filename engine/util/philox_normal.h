@@ -84,6 +84,12 @@ QT_HD inline NormalQuad philox_normal_quad(uint64_t seed, uint64_t step, uint64_
     return q;
 }
 
+// u(seed, step, index): one uniform in [0, 1) with 24 random bits (exact in float),
+// the same word z(seed, step, index) would start from: stochastic rounding's draw.
+QT_HD inline float philox_uniform(uint64_t seed, uint64_t step, uint64_t index) {
+    return static_cast<float>(philox_words(seed, step, index >> 2).v[index & 3] >> 8) * 5.9604644775390625e-8f;  // 2^-24
+}
+
 // z(seed, step, index): one standard normal.
 QT_HD inline float philox_normal(uint64_t seed, uint64_t step, uint64_t index) {
     return philox_normal_quad(seed, step, index >> 2).z[index & 3];
