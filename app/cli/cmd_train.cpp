@@ -1,4 +1,4 @@
-// quanttune-cli train --method qzo|mezo|qlora|adamw --model M --data D [--config FILE] [options]
+// quanttune-cli train --method qzo|mezo|qlora|adamw|qgalore --model M --data D [--config FILE] [options]
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -14,6 +14,7 @@
 #include "gguf/gguf_file.h"
 #include "memory/training_memory_plan.h"
 #include "methods/qzo_scales.h"
+#include "train/training_methods.h"
 #include "train/metrics_log.h"
 #include "train/training_session.h"
 
@@ -81,6 +82,15 @@ TrainConfig config_from_args(const Args& args) {
     c.max_grad_norm = args.number("max-grad-norm", c.max_grad_norm);
     if (args.flag("no-activation-checkpointing")) c.checkpoint_activations = false;
     c.merge_type = args.str("merge-type", c.merge_type);
+    c.galore_rank = static_cast<int>(args.integer("galore-rank", c.galore_rank));
+    c.galore_update_gap = args.integer("galore-gap", c.galore_update_gap);
+    c.galore_threshold = args.number("galore-threshold", c.galore_threshold);
+    c.galore_queue = static_cast<int>(args.integer("galore-queue", c.galore_queue));
+    c.galore_scale = args.number("galore-scale", c.galore_scale);
+    c.galore_weight_group = static_cast<int>(args.integer("galore-weight-group", c.galore_weight_group));
+    c.galore_proj_group = static_cast<int>(args.integer("galore-proj-group", c.galore_proj_group));
+    if (args.flag("no-stochastic-rounding")) c.galore_stochastic_round = false;
+    if (args.flag("plain-galore")) c.galore_quantized = false;
     if (c.model.empty()) throw UsageError("train needs --model FILE (or \"model\" in the config)");
     if (c.data.empty()) throw UsageError("train needs --data FILE (or \"data\" in the config)");
     try {
@@ -95,6 +105,25 @@ TrainConfig config_from_args(const Args& args) {
 
 // The defaults quoted are TrainConfig's (train/train_config.h).
 const CommandSpec& train_spec() {
+    // The method choices come from the method table (train/training_methods.h).
+    static const std::string methods = [] {
+        std::string m;
+        for (const TrainingMethodInfo& info : training_methods()) {
+            if (!m.empty()) m += '|';
+            m += info.name;
+        }
+        return m;
+    }();
+    static const std::string method_help = [] {
+        std::string h;
+        for (const TrainingMethodInfo& info : training_methods()) {
+            char lr[32];
+            std::snprintf(lr, sizeof lr, "%g", info.default_lr);
+            if (!h.empty()) h += "; ";
+            h.append(info.name).append(": ").append(info.title).append(" (lr ").append(lr).append(")");
+        }
+        return h + " (default qzo)";
+    }();
     static const CommandSpec spec{
         "train", "--model FILE --data FILE [options]",
         "Fine-tune a quantized model: zeroth order with QZO (its quantization scales) or MeZO (its linear weights), "
@@ -103,15 +132,14 @@ const CommandSpec& train_spec() {
         {
             {"config", "FILE", "read the settings from a JSON config (as --save-config writes); options given here "
                                "override it"},
-            {"method", "qzo|mezo|qlora|adamw", "qzo trains the quantization scales, mezo every linear weight, qlora "
-                                               "LoRA adapters, adamw every linear weight with gradients (default qzo)"},
+            {"method", methods.c_str(), method_help.c_str()},
             {"model", "FILE", "the GGUF model to fine-tune (required, here or in the config)"},
             {"data", "FILE", "the training dataset (required, here or in the config)"},
             {"out", "DIR", "write metrics.jsonl, checkpoint.qtck and the trained model-METHOD.gguf there "
                            "(default: nothing written)"},
             {"steps", "N", "training steps (default 200)"},
             {"batch-size", "B", "examples per step (default 4)"},
-            {"lr", "LR", "learning rate (default: qzo and mezo 1e-7, 4e-5 with --relative-eps; qlora 2e-4; adamw 1e-5)"},
+            {"lr", "LR", "learning rate (default: the method's, see --method; QZO 4e-5 with --relative-eps)"},
             {"eps", "E", "perturbation scale of the two-sided loss difference (default 1e-4; 2e-3 with --relative-eps)"},
             {"clip", "C", "QZO: clip the directional derivative to [-C, C]; 0: off (default 500; 25 with "
                           "--relative-eps)"},
@@ -134,8 +162,20 @@ const CommandSpec& train_spec() {
             {"lora-targets", "LIST", "QLoRA: linears that get adapters, among q,k,v,o,gate,up,down (default all seven)"},
             {"weight-decay", "W", "first order: AdamW's decoupled weight decay (default 0)"},
             {"max-grad-norm", "N", "first order: clip the gradient's global norm to N; 0: off (default 1)"},
-            {"merge-type", "same|q8_0|f16|f32", "QLoRA: type of the adapted tensors in the merged export; same "
-                                                "re-quantizes to each tensor's own type (default same)"},
+            {"merge-type", "same|q8_0|f16|f32", "QLoRA, Q-GaLore: type of the trained tensors in the merged export; "
+                                                "same re-quantizes to each tensor's own type (default same)"},
+            {"galore-rank", "R", "Q-GaLore: rank of the gradient projection (default 128)"},
+            {"galore-gap", "N", "Q-GaLore: steps between a layer's SVDs at first; doubles once its subspace settles "
+                                "(default 200)"},
+            {"galore-threshold", "T", "Q-GaLore: mean |cosine| of successive subspaces that counts as settled "
+                                      "(default 0.4)"},
+            {"galore-queue", "N", "Q-GaLore: how many successive similarities that mean covers (default 5)"},
+            {"galore-scale", "A", "Q-GaLore: the back-projected update is scaled by A (default 0.25)"},
+            {"galore-weight-group", "G", "Q-GaLore: values per INT8 weight group (default 256)"},
+            {"galore-proj-group", "G", "Q-GaLore: values per INT4 projection group, even (default 256)"},
+            {"no-stochastic-rounding", nullptr, "Q-GaLore: round the updated INT8 weights to nearest (small updates "
+                                                "then vanish)"},
+            {"plain-galore", nullptr, "Q-GaLore: plain GaLore instead (float32 weights and projections, 32-bit Adam)"},
             {"no-activation-checkpointing", nullptr, "first order: keep every block's activations for the backward "
                                                      "instead of recomputing them (faster, more memory)"},
             {"train-min", nullptr, "QZO: also train the Q4_1/Q5_1 block minimums and the K-quant dmin"},

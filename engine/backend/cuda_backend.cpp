@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cpu/dynamic_map.h"
 #include "cuda_device.h"  // kernels/: plain C++ headers
 #include "cuda_ops.h"
 #endif
@@ -92,6 +93,8 @@ public:
         act_scratch_.reset();
         targets_.reset();
         nll_.reset();
+        adam8bit_maps_.reset();
+        cuda::destroy_svd_solver(svd_);
         blas_workspace_.reset();
         cuda::destroy_context(ctx_);
     }
@@ -631,6 +634,39 @@ public:
         cuda::fill_zero(ctx_, p, bytes);
     }
 
+    // ---- Q-GaLore (kernels/galore_ops.cu): the host loops' formulas on the device.
+    void dequantize_groups(const GroupQuantTensor& t, float* out) override {
+        const OpScope scope(ctx_, "dequantize_groups");
+        cuda::dequantize_groups(ctx_, t.codes, t.scales, t.zeros, t.count, t.group, t.bits, out);
+    }
+
+    void quantize_groups(const float* x, const GroupQuantTensor& t, const StochasticRounding* r) override {
+        const OpScope scope(ctx_, "quantize_groups");
+        cuda::quantize_groups(ctx_, x, t.count, t.group, t.bits, t.codes, t.scales, t.zeros, r != nullptr,
+                              r ? r->seed : 0, r ? r->stream : 0);
+    }
+
+    // Waits for cuSOLVER's status, so it is never recorded into a graph.
+    void svd_top_vectors(const float* g, int rows, int cols, int rank, float* out) override {
+        not_while_recording("svd_top_vectors");
+        const OpScope scope(ctx_, "svd_top_vectors");
+        if (!svd_) svd_ = cuda::create_svd_solver(ctx_);
+        grow(train_scratch_, cuda::svd_scratch_bytes(svd_, rows, cols));
+        cuda::svd_top_vectors(ctx_, svd_, g, rows, cols, rank, out, train_scratch_.data());
+    }
+
+    // step_size and eps_hat in double, rounded once, as the base class derives them.
+    void adam8bit_update(float* p, const float* g, const Adam8bitState& st, int64_t count,
+                         const AdamWStep& s) override {
+        const OpScope scope(ctx_, "adam8bit_update");
+        const double c1 = 1.0 - std::pow(s.beta1, static_cast<double>(s.t));
+        const double c2 = std::sqrt(1.0 - std::pow(s.beta2, static_cast<double>(s.t)));
+        const cuda::Adam8bitConstants c{static_cast<float>(s.beta1),        static_cast<float>(s.beta2),
+                                        static_cast<float>(s.lr),           static_cast<float>(s.weight_decay),
+                                        static_cast<float>(s.lr * c2 / c1), static_cast<float>(s.eps * c2)};
+        cuda::adam8bit_update(ctx_, p, g, st.m_codes, st.v_codes, st.m_absmax, st.v_absmax, count, adam8bit_maps(), c);
+    }
+
     // Records ops() into a CUDA graph and replays it on later calls with the same
     // key: one launch instead of hundreds (SmolLM2's forward is bound by them).
     // The first call for a key, and the first after anything the record would bake
@@ -787,6 +823,18 @@ private:
         for (const void* blocks : due) write_deferred(blocks);
     }
 
+    // The signed and unsigned dynamic maps (cpu/dynamic_map.h), uploaded on first use.
+    const float* adam8bit_maps() {
+        if (adam8bit_maps_.data()) return adam8bit_maps_.f32();
+        float maps[512];
+        const DynamicMap m = make_dynamic_map(true), v = make_dynamic_map(false);
+        std::copy(m.begin(), m.end(), maps);
+        std::copy(v.begin(), v.end(), maps + 256);
+        adam8bit_maps_ = alloc(sizeof maps, MemoryCategory::OptimizerStates);
+        upload(adam8bit_maps_.data(), maps, sizeof maps);
+        return adam8bit_maps_.f32();
+    }
+
     static void check_n_rot(int n_rot, int head_dim) {
         if (n_rot % 2 != 0 || n_rot > head_dim)
             throw std::invalid_argument("rope: n_rot " + std::to_string(n_rot) + " must be even and at most head_dim " +
@@ -871,7 +919,9 @@ private:
     std::vector<int32_t> negated_positions_;
     // First-order training's scratch: a float tile of a weight (matmul_float, matmul_backward_input),
     // attention's D, rmsnorm's row scales, the sum of squares' partial sums.
-    DeviceBuffer train_scratch_;
+    DeviceBuffer train_scratch_;  // also the SVD's workspace (cuda::svd_scratch_bytes)
+    cuda::SvdSolver* svd_ = nullptr;  // made on the first SVD
+    DeviceBuffer adam8bit_maps_;
     // One ScaleSlot per fusable weight (WeightInfo::slot), mirrored on the host.
     std::vector<cuda::ScaleSlot> slots_host_;
     DeviceBuffer slots_;

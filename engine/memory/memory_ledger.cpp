@@ -19,6 +19,7 @@ std::string_view memory_category_name(MemoryCategory c) {
         case MemoryCategory::OptimizerStates: return "optimizer states";
         case MemoryCategory::Activations: return "activations and workspace";
         case MemoryCategory::KvCache: return "KV cache";
+        case MemoryCategory::Projections: return "projections";
         case MemoryCategory::Count: break;
     }
     return "?";

@@ -17,6 +17,7 @@ enum class MemoryCategory : int {
     OptimizerStates,
     Activations,           // activations and workspace of the forward pass
     KvCache,
+    Projections,           // low-rank gradient projections (GaLore's P; INT4 in Q-GaLore)
     Count
 };
 constexpr int kMemoryCategoryCount = static_cast<int>(MemoryCategory::Count);

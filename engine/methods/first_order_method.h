@@ -31,6 +31,21 @@ public:
     void write(int64_t offset, int64_t count, const float* src) override;
     void zero_gradients();
 
+    // A method that applies each linear's update inside the backward, as soon as
+    // its gradient exists (Q-GaLore), instead of through the trainer's AdamW: the
+    // trainer then runs the whole mini-batch in one backward pass, tells the method
+    // the step and learning rate before it, and asks for the gradient norm after.
+    virtual bool updates_in_backward() const { return false; }
+    virtual void begin_step(int64_t /*step*/, double /*lr*/) {}
+    // The norm of the gradients the step's backward produced.
+    virtual double end_step() { return 0.0; }
+
+    // A method that trains whole linear weights in its own format (Q-GaLore): which
+    // ones, and each one's values ([rows][cols], host memory). The export writes
+    // them in place of the base file's tensors, re-quantized.
+    virtual std::vector<LinearId> trained_linears() const { return {}; }
+    virtual std::vector<float> trained_values(LinearId) { return {}; }
+
 protected:
     Backend& backend_;
 

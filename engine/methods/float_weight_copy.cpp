@@ -6,14 +6,19 @@
 
 namespace qt {
 
-void replace_with_float32_copy(WeightTensor& w, Backend& backend, MemoryCategory category) {
-    const size_t count = static_cast<size_t>(w.rows * w.cols);
+std::vector<float> host_float_values(const WeightTensor& w, Backend& backend) {
     std::vector<uint8_t> blocks(w.row_bytes * static_cast<size_t>(w.rows));
     backend.download(blocks.data(), w.data, blocks.size());
-    std::vector<float> values(count);
+    std::vector<float> values(static_cast<size_t>(w.rows * w.cols));
     for (int64_t r = 0; r < w.rows; ++r)
         dequantize_row(w.type, blocks.data() + w.row_bytes * static_cast<size_t>(r),
                        values.data() + static_cast<size_t>(r) * w.cols, w.cols);
+    return values;
+}
+
+void replace_with_float32_copy(WeightTensor& w, Backend& backend, MemoryCategory category) {
+    const size_t count = static_cast<size_t>(w.rows * w.cols);
+    const std::vector<float> values = host_float_values(w, backend);
     WeightTensor f;
     f.name = w.name;
     f.type = GgmlType::F32;

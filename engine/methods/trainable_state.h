@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "methods/method_metrics.h"
+
 namespace qt {
 
 class TrainableState {
@@ -19,6 +21,8 @@ public:
     // the model compute with the new values. Only between steps.
     virtual void read(int64_t offset, int64_t count, float* dst) = 0;
     virtual void write(int64_t offset, int64_t count, const float* src) = 0;
+    // Per-layer numbers of the method's own, after a step (methods/method_metrics.h).
+    virtual MethodMetrics metrics() const { return {}; }
 };
 
 }  // namespace qt

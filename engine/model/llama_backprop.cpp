@@ -132,7 +132,7 @@ void LlamaBackprop::block_forward(int l, const Shape& s, const float* x, BlockAc
 }
 
 void LlamaBackprop::linear_forward(LinearId id, const float* x, float* y, int n) {
-    const WeightTensor& w = model_.linear(id);
+    const WeightTensor& w = model_.computing_weight(id);
     b_.matmul_float(w, x, y, n);
     TrainingHooks* hooks = model_.training_hooks();
     if (hooks && hooks->has_extra(id)) hooks->forward_extra(id, w, x, y, n);
@@ -140,7 +140,7 @@ void LlamaBackprop::linear_forward(LinearId id, const float* x, float* y, int n)
 
 void LlamaBackprop::linear_backward(LinearId id, const float* x, const float* dy, float* dx, int n, bool accumulate) {
     WeightTensor& w = model_.linear(id);
-    b_.matmul_backward_input(w, dy, dx, n, accumulate);
+    b_.matmul_backward_input(model_.computing_weight(id), dy, dx, n, accumulate);
     TrainingHooks* hooks = model_.training_hooks();
     if (!hooks) return;
     if (hooks->has_extra(id)) hooks->backward_extra(id, w, x, dy, dx, n);

@@ -56,8 +56,14 @@ WeightTensor& LlamaModel::linear(LinearId id) {
     return *by_slot[static_cast<int>(id.slot)];
 }
 
+const WeightTensor& LlamaModel::computing_weight(LinearId id) {
+    if (hooks_)
+        if (const WeightTensor* w = hooks_->weight_override(id)) return *w;
+    return linear(id);
+}
+
 void LlamaModel::hooked_linear(LinearId id, const float* x, float* y, int n) {
-    const WeightTensor& w = linear(id);
+    const WeightTensor& w = computing_weight(id);
     backend_.linear(w, x, y, n);
     if (hooks_ && hooks_->has_extra(id)) hooks_->forward_extra(id, w, x, y, n);
 }

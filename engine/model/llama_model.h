@@ -69,6 +69,9 @@ public:
     // nullptr (the default) detaches them. The hooks must outlive their attachment.
     void set_training_hooks(TrainingHooks* hooks) { hooks_ = hooks; }
     TrainingHooks* training_hooks() const { return hooks_; }
+    // The weight linear `id` computes with: the hooks' own (TrainingHooks::weight_override)
+    // where they hold it, else linear(id).
+    const WeightTensor& computing_weight(LinearId id);
     // y = W x (+ the hooks' extra term) for linear `id`.
     void hooked_linear(LinearId id, const float* x, float* y, int n);
 

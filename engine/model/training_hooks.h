@@ -32,6 +32,12 @@ class TrainingHooks {
 public:
     virtual ~TrainingHooks() = default;
 
+    // A method that holds a linear's weight in its own format (Q-GaLore's INT8
+    // groups) returns it here in a form the backend computes with (float32), valid
+    // until the next call; nullptr: the model's own weight. Every forward and
+    // backward use of the linear asks (LlamaModel::computing_weight).
+    virtual const WeightTensor* weight_override(LinearId) { return nullptr; }
+
     // Whether linear `id` carries an extra term of the method's: y = W x + extra(x).
     virtual bool has_extra(LinearId) const { return false; }
     // y += extra(x).                                        x: [n][W.cols]; y: [n][W.rows]

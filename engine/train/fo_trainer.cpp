@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace qt {
@@ -37,11 +38,17 @@ StepRecord FoTrainer::step() {
     rec.step = state_.next_step;
     rec.first_order = true;
     const auto examples = batch(rec.step);
-    const auto groups =
-        pack_batch(examples, loss_.max_tokens(), model_.backend().preferred_batch_tokens(), BatchLoss::kPadMultiple);
+    // A method that updates inside the backward sees the whole mini-batch in one pass.
+    const int group_tokens = method_.updates_in_backward() ? std::numeric_limits<int>::max()
+                                                           : model_.backend().preferred_batch_tokens();
+    const auto groups = pack_batch(examples, loss_.max_tokens(), group_tokens, BatchLoss::kPadMultiple);
+    if (method_.updates_in_backward() && groups.size() > 1)
+        throw std::logic_error("a method that updates in the backward needs the batch in one pass");
     int64_t targets = 0;
     for (const PackedGroup& g : groups) targets += g.target_count;
+    rec.lr = schedule_.at(rec.step);
     method_.zero_gradients();
+    method_.begin_step(rec.step, rec.lr);
     double sum_nll = 0;
     // The batch's loss is the mean over all its targets, so each group's sum is scaled by 1 / targets.
     for (const PackedGroup& g : groups) {
@@ -51,13 +58,18 @@ StepRecord FoTrainer::step() {
     rec.loss = targets ? sum_nll / static_cast<double>(targets) : 0.0;
     if (!std::isfinite(rec.loss))
         throw std::runtime_error("step " + std::to_string(rec.step) + ": the loss is not finite (" +
-                                 std::to_string(rec.loss) + "); no update was applied");
-    rec.lr = schedule_.at(rec.step);
-    // Every step steps the optimizer (a batch without targets has a zero gradient),
-    // so AdamW's step count is the trainer's and a resumed run can restore it.
-    const OptimizerStepInfo info = optimizer_.step(rec.lr);
-    rec.grad_norm = info.grad_norm;
-    rec.grad_clipped = info.clipped;
+                                 std::to_string(rec.loss) + ")" +
+                                 (method_.updates_in_backward() ? "" : "; no update was applied"));
+    if (method_.updates_in_backward()) {
+        rec.grad_norm = method_.end_step();
+    } else {
+        // Every step steps the optimizer (a batch without targets has a zero gradient),
+        // so AdamW's step count is the trainer's and a resumed run can restore it.
+        const OptimizerStepInfo info = optimizer_.step(rec.lr);
+        rec.grad_norm = info.grad_norm;
+        rec.grad_clipped = info.clipped;
+    }
+    rec.method_metrics = method_.metrics();
     rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     rec.memory = model_.backend().ledger().snapshot();
     ++state_.next_step;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <memory>
 #include <map>
 #include <stdexcept>
 
@@ -17,10 +19,12 @@ constexpr const char* kWhat = "export_merged_gguf";
 
 std::string quoted(const std::string& name) { return "\"" + name + "\""; }
 
-// One adapted tensor: where its base bytes are, its adapter, and what is written.
+// update[i] for row o of a tensor, from that row's dequantized base weights w.
+using UpdateRow = std::function<void(int64_t o, const float* w, double* update)>;
+
+// One changed tensor: where its base bytes are, its update, and what is written.
 struct MergeTarget {
     const GgufTensorInfo* info;
-    const LoraMergeInput* adapter;
     RequantReport* report;
 };
 
@@ -33,9 +37,8 @@ struct RowSums {
 };
 
 // Merges, re-quantizes and measures every row of one tensor into `out`.
-void merge_tensor(const MergeTarget& m, int rank, double scale, std::vector<uint8_t>& out) {
+void merge_tensor(const MergeTarget& m, const UpdateRow& update_row, std::vector<uint8_t>& out) {
     const GgufTensorInfo& t = *m.info;
-    const LoraMergeInput& ad = *m.adapter;
     const GgmlType written = m.report->written_type;
     const int64_t in = t.dims[0], rows = t.dims[1];
     const size_t base_row_bytes = ggml_row_size(t.type, in);
@@ -49,16 +52,9 @@ void merge_tensor(const MergeTarget& m, int rank, double scale, std::vector<uint
 #pragma omp for schedule(static)
         for (int64_t o = 0; o < rows; ++o) {
             dequantize_row(t.type, t.data + static_cast<size_t>(o) * base_row_bytes, w.data(), in);
-            // update[i] = scale * sum_r B[o][r] A[r][i]
-            std::fill(update.begin(), update.end(), 0.0);
-            for (int r = 0; r < rank; ++r) {
-                const double coef = ad.b[o * rank + r];
-                const float* a_row = ad.a + static_cast<int64_t>(r) * in;
-                for (int64_t i = 0; i < in; ++i) update[i] += coef * a_row[i];
-            }
+            update_row(o, w.data(), update.data());
             RowSums& s = sums[static_cast<size_t>(o)];
             for (int64_t i = 0; i < in; ++i) {
-                update[i] *= scale;
                 merged[i] = static_cast<float>(w[i] + update[i]);
                 s.finite = s.finite && std::isfinite(merged[i]);
             }
@@ -92,44 +88,28 @@ void merge_tensor(const MergeTarget& m, int rank, double scale, std::vector<uint
     m.report->update_kept = total.update > 0 ? total.kept / total.update : 1.0;
 }
 
-}  // namespace
+// Fills the report of a tensor that is to be written changed, after the checks
+// every export makes: known, dequantizable, whole blocks of the written type.
+void plan_target(const std::string& what, const GgufTensorInfo& t, std::optional<GgmlType> out_type,
+                 RequantReport& r) {
+    if (!ggml_traits(t.type).dequantizable)
+        throw std::invalid_argument(what + ": tensor " + quoted(t.name) + " is " + std::string(ggml_type_name(t.type)) +
+                                    ", which cannot be dequantized");
+    r.tensor = t.name;
+    r.base_type = t.type;
+    const GgmlType requested = out_type.value_or(t.type);
+    r.fell_back_to_q8_0 = !quantizable(requested);
+    r.written_type = r.fell_back_to_q8_0 ? GgmlType::Q8_0 : requested;
+    const int64_t block = ggml_traits(r.written_type).block_size;
+    if (t.dims[0] % block != 0)
+        throw std::invalid_argument(what + ": tensor " + quoted(t.name) + ": rows of " + std::to_string(t.dims[0]) +
+                                    " weights are not whole " + std::string(ggml_type_name(r.written_type)) +
+                                    " blocks of " + std::to_string(block));
+}
 
-std::vector<RequantReport> export_merged_gguf(const GgufFile& base, const std::string& path, int rank, float alpha,
-                                              const std::vector<LoraMergeInput>& adapters,
-                                              std::optional<GgmlType> out_type) {
-    check_lora_settings(kWhat, rank, alpha);
-    if (adapters.empty()) throw std::invalid_argument(std::string(kWhat) + ": no adapters to merge");
-    if (out_type) ggml_traits(*out_type);  // throws for a number ggml does not define
-
-    // Every check before anything is written; reports in the order of `adapters`.
-    std::vector<RequantReport> reports(adapters.size());
-    std::map<std::string, MergeTarget> targets;
-    for (size_t k = 0; k < adapters.size(); ++k) {
-        const LoraMergeInput& ad = adapters[k];
-        const GgufTensorInfo& t = check_lora_target(kWhat, base, ad.base_name, ad.in, ad.out);
-        if (!ad.a || !ad.b)
-            throw std::invalid_argument(std::string(kWhat) + ": tensor " + quoted(ad.base_name) +
-                                        ": A or B is a null pointer");
-        if (!ggml_traits(t.type).dequantizable)
-            throw std::invalid_argument(std::string(kWhat) + ": tensor " + quoted(ad.base_name) + " is " +
-                                        std::string(ggml_type_name(t.type)) + ", which cannot be dequantized");
-        RequantReport& r = reports[k];
-        r.tensor = ad.base_name;
-        r.base_type = t.type;
-        const GgmlType requested = out_type.value_or(t.type);
-        r.fell_back_to_q8_0 = !quantizable(requested);
-        r.written_type = r.fell_back_to_q8_0 ? GgmlType::Q8_0 : requested;
-        const int64_t block = ggml_traits(r.written_type).block_size;
-        if (ad.in % block != 0)
-            throw std::invalid_argument(std::string(kWhat) + ": tensor " + quoted(ad.base_name) + ": rows of " +
-                                        std::to_string(ad.in) + " weights are not whole " +
-                                        std::string(ggml_type_name(r.written_type)) + " blocks of " +
-                                        std::to_string(block));
-        if (!targets.emplace(ad.base_name, MergeTarget{&t, &ad, &r}).second)
-            throw std::invalid_argument(std::string(kWhat) + ": tensor " + quoted(ad.base_name) + " is given twice");
-    }
-
-    const double scale = static_cast<double>(alpha) / rank;
+// Writes base with the targets' tensors replaced, each merged when the writer reaches it.
+void write_merged(const GgufFile& base, const std::string& path, const std::map<std::string, MergeTarget>& targets,
+                  const std::function<UpdateRow(const std::string&)>& update_of) {
     GgufWriter writer;
     writer.copy_metadata(base);
     writer.set_alignment(static_cast<uint32_t>(base.alignment()));
@@ -144,10 +124,88 @@ std::vector<RequantReport> export_merged_gguf(const GgufFile& base, const std::s
         }
         const MergeTarget target = it->second;
         // Computed while the file is written, one tensor at a time: memory stays at one tensor.
-        writer.add_tensor(t.name, target.report->written_type, t.dims,
-                          [target, rank, scale](std::vector<uint8_t>& out) { merge_tensor(target, rank, scale, out); });
+        writer.add_tensor(t.name, target.report->written_type, t.dims, [target, &update_of](std::vector<uint8_t>& out) {
+            merge_tensor(target, update_of(target.info->name), out);
+        });
     }
     writer.write(path);
+}
+
+}  // namespace
+
+std::vector<RequantReport> export_merged_gguf(const GgufFile& base, const std::string& path, int rank, float alpha,
+                                              const std::vector<LoraMergeInput>& adapters,
+                                              std::optional<GgmlType> out_type) {
+    check_lora_settings(kWhat, rank, alpha);
+    if (adapters.empty()) throw std::invalid_argument(std::string(kWhat) + ": no adapters to merge");
+    if (out_type) ggml_traits(*out_type);  // throws for a number ggml does not define
+
+    // Every check before anything is written; reports in the order of `adapters`.
+    std::vector<RequantReport> reports(adapters.size());
+    std::map<std::string, MergeTarget> targets;
+    std::map<std::string, const LoraMergeInput*> by_name;
+    for (size_t k = 0; k < adapters.size(); ++k) {
+        const LoraMergeInput& ad = adapters[k];
+        const GgufTensorInfo& t = check_lora_target(kWhat, base, ad.base_name, ad.in, ad.out);
+        if (!ad.a || !ad.b)
+            throw std::invalid_argument(std::string(kWhat) + ": tensor " + quoted(ad.base_name) +
+                                        ": A or B is a null pointer");
+        plan_target(kWhat, t, out_type, reports[k]);
+        if (!targets.emplace(ad.base_name, MergeTarget{&t, &reports[k]}).second)
+            throw std::invalid_argument(std::string(kWhat) + ": tensor " + quoted(ad.base_name) + " is given twice");
+        by_name[ad.base_name] = &ad;
+    }
+    const double scale = static_cast<double>(alpha) / rank;
+    write_merged(base, path, targets, [&](const std::string& name) -> UpdateRow {
+        const LoraMergeInput& ad = *by_name.at(name);
+        // update[i] = scale * sum_r B[o][r] A[r][i]
+        return [&ad, rank, scale](int64_t o, const float*, double* update) {
+            std::fill(update, update + ad.in, 0.0);
+            for (int r = 0; r < rank; ++r) {
+                const double coef = ad.b[o * rank + r];
+                const float* a_row = ad.a + static_cast<int64_t>(r) * ad.in;
+                for (int64_t i = 0; i < ad.in; ++i) update[i] += coef * a_row[i];
+            }
+            for (int64_t i = 0; i < ad.in; ++i) update[i] *= scale;
+        };
+    });
+    return reports;
+}
+
+std::vector<RequantReport> export_trained_weights_gguf(const GgufFile& base, const std::string& path,
+                                                       const std::vector<TrainedTensor>& tensors,
+                                                       std::optional<GgmlType> out_type) {
+    const std::string what = "export_trained_weights_gguf";
+    if (tensors.empty()) throw std::invalid_argument(what + ": no trained tensors");
+    if (out_type) ggml_traits(*out_type);
+    std::vector<RequantReport> reports(tensors.size());
+    std::map<std::string, MergeTarget> targets;
+    std::map<std::string, const TrainedTensor*> by_name;
+    for (size_t k = 0; k < tensors.size(); ++k) {
+        const TrainedTensor& tt = tensors[k];
+        const GgufTensorInfo* t = base.find_tensor(tt.base_name);
+        if (!t) throw std::invalid_argument(what + ": the base file has no tensor " + quoted(tt.base_name));
+        if (t->dims.size() != 2 || !tt.values)
+            throw std::invalid_argument(what + ": tensor " + quoted(tt.base_name) + " is not a matrix with values");
+        plan_target(what, *t, out_type, reports[k]);
+        if (!targets.emplace(tt.base_name, MergeTarget{t, &reports[k]}).second)
+            throw std::invalid_argument(what + ": tensor " + quoted(tt.base_name) + " is given twice");
+        by_name[tt.base_name] = &tt;
+    }
+    // The trained values of the tensor being written; one tensor is held at a time.
+    auto held = std::make_shared<std::vector<float>>();
+    write_merged(base, path, targets, [&](const std::string& name) -> UpdateRow {
+        const TrainedTensor& tt = *by_name.at(name);
+        *held = tt.values();
+        const GgufTensorInfo& info = *base.find_tensor(name);
+        const int64_t in = info.dims[0];
+        if (static_cast<int64_t>(held->size()) != in * info.dims[1])
+            throw std::invalid_argument(what + ": tensor " + quoted(name) + ": the trained values do not match its shape");
+        return [held, in](int64_t o, const float* w, double* update) {
+            const float* row = held->data() + o * in;
+            for (int64_t i = 0; i < in; ++i) update[i] = static_cast<double>(row[i]) - w[i];
+        };
+    });
     return reports;
 }
 

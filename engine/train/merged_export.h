@@ -16,6 +16,7 @@
 // re-quantization adds on top of it. An update far below the error is mostly
 // rounded away.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,5 +57,18 @@ struct RequantReport {
 std::vector<RequantReport> export_merged_gguf(const GgufFile& base, const std::string& path, int rank, float alpha,
                                               const std::vector<LoraMergeInput>& adapters,
                                               std::optional<GgmlType> out_type);
+
+// A full-parameter method's trained weights (Q-GaLore) written in place of the
+// base file's tensors, re-quantized to each tensor's own type or `out_type`; the
+// update measured is trained - dequantize(base). values() is called once per
+// tensor while the file is written and returns [out][in] floats (host memory).
+struct TrainedTensor {
+    std::string base_name;
+    std::function<std::vector<float>()> values;
+};
+
+std::vector<RequantReport> export_trained_weights_gguf(const GgufFile& base, const std::string& path,
+                                                       const std::vector<TrainedTensor>& tensors,
+                                                       std::optional<GgmlType> out_type);
 
 }  // namespace qt

@@ -39,6 +39,15 @@ void for_each_field(TrainConfig& c, Visit&& v) {
     v("max_grad_norm", c.max_grad_norm);
     v("checkpoint_activations", c.checkpoint_activations);
     v("merge_type", c.merge_type);
+    v("galore_rank", c.galore_rank);
+    v("galore_update_gap", c.galore_update_gap);
+    v("galore_threshold", c.galore_threshold);
+    v("galore_queue", c.galore_queue);
+    v("galore_scale", c.galore_scale);
+    v("galore_weight_group", c.galore_weight_group);
+    v("galore_proj_group", c.galore_proj_group);
+    v("galore_stochastic_round", c.galore_stochastic_round);
+    v("galore_quantized", c.galore_quantized);
     v("eval_every", c.eval_every);
     v("eval_examples", c.eval_examples);
     v("patience", c.patience);
@@ -155,6 +164,15 @@ void validate(const TrainConfig& c) {
         } catch (const std::invalid_argument& e) {
             bad(e.what());
         }
+        if (c.galore_rank < 1 || c.galore_rank > 16384) bad("galore_rank must lie in 1..16384");
+        if (c.galore_update_gap < 1) bad("galore_update_gap must be at least 1 step");
+        if (!(c.galore_threshold >= 0 && c.galore_threshold <= 1)) bad("galore_threshold must lie in [0, 1]");
+        if (c.galore_queue < 1 || c.galore_queue > 1000) bad("galore_queue must lie in 1..1000");
+        if (!(c.galore_scale > 0)) bad("galore_scale must be positive");
+        if (c.galore_weight_group < 2 || c.galore_weight_group > (1 << 20))
+            bad("galore_weight_group must lie in 2..1048576");
+        if (c.galore_proj_group < 2 || c.galore_proj_group % 2 != 0 || c.galore_proj_group > (1 << 20))
+            bad("galore_proj_group must be even, in 2..1048576 (two INT4 codes a byte)");
     }
 }
 

@@ -62,6 +62,22 @@ struct TrainConfig {
     // "f32" write the adapted tensors in that type instead.
     std::string merge_type = "same";
 
+    // Q-GaLore (qgalore): gradients projected to galore_rank by an SVD refreshed every
+    // galore_update_gap steps at first, the gap doubling per layer once the subspace
+    // settles (mean |cosine| of the last galore_queue refreshes >= galore_threshold);
+    // the update scaled by galore_scale. INT8 weights in groups of galore_weight_group,
+    // INT4 projections in groups of galore_proj_group, Adam with 8-bit states;
+    // galore_quantized = false is plain GaLore (float32 weights and projections, 32-bit Adam).
+    int galore_rank = 128;
+    int64_t galore_update_gap = 200;
+    double galore_threshold = 0.4;
+    int galore_queue = 5;
+    double galore_scale = 0.25;
+    int galore_weight_group = 256;
+    int galore_proj_group = 256;
+    bool galore_stochastic_round = true;
+    bool galore_quantized = true;
+
     int64_t eval_every = 0;       // steps between evaluations (0: only at the end)
     int64_t eval_examples = 64;   // validation examples per evaluation (0: all)
     int64_t patience = 0;         // evaluations without a better validation loss before stopping (0: never)

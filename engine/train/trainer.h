@@ -37,6 +37,7 @@ struct StepRecord {
     int64_t tokens = 0;  // tokens run through the model in this step
     double seconds = 0;
     MemorySnapshot memory;
+    MethodMetrics method_metrics;  // the method's own per-layer numbers (methods/method_metrics.h)
 };
 
 struct EvalRecord {

@@ -1,10 +1,12 @@
 #include "train/training_methods.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "methods/full_finetune.h"
 #include "methods/lora_adapters.h"
 #include "methods/mezo_weights.h"
+#include "methods/qgalore.h"
 #include "methods/qzo_scales.h"
 
 namespace qt {
@@ -34,6 +36,25 @@ std::unique_ptr<FirstOrderMethod> make_full(const TrainConfig&, LlamaModel& mode
     return std::make_unique<FullFinetune>(model);
 }
 
+std::unique_ptr<FirstOrderMethod> make_qgalore(const TrainConfig& c, LlamaModel& model) {
+    QgaloreSettings s;
+    s.projector.rank = c.galore_rank;
+    s.projector.gap = static_cast<int>(std::min<int64_t>(c.galore_update_gap, 1 << 30));
+    s.projector.threshold = c.galore_threshold;
+    s.projector.queue = c.galore_queue;
+    s.projector.group = c.galore_proj_group;
+    s.scale = c.galore_scale;
+    s.weight_group = c.galore_weight_group;
+    s.stochastic_round = c.galore_stochastic_round;
+    s.quantized = c.galore_quantized;
+    s.beta1 = c.adam_beta1;
+    s.beta2 = c.adam_beta2;
+    s.eps = c.adam_eps;
+    s.weight_decay = c.weight_decay;
+    s.seed = c.seed;
+    return std::make_unique<Qgalore>(model, s);
+}
+
 }  // namespace
 
 const std::vector<TrainingMethodInfo>& training_methods() {
@@ -55,6 +76,12 @@ const std::vector<TrainingMethodInfo>& training_methods() {
          "Every linear weight as a float32 master copy trained by AdamW: the reference point, 16 bytes a "
          "weight; only for small models.",
          true, 1e-5, nullptr, make_full},
+        {"qgalore", "Q-GaLore: INT8 weights, low-rank gradients, 8-bit Adam",
+         "Trains every linear weight, held as INT8 in groups and updated by stochastic rounding, from gradients "
+         "projected to a low rank by INT4 projections that each layer refreshes lazily, with 8-bit Adam states "
+         "(Zhang et al. 2024). Each layer's gradient is applied and freed during the backward. galore_quantized "
+         "off gives plain GaLore (float32 weights and projections, 32-bit Adam).",
+         true, 1e-4, nullptr, make_qgalore},
     };
     return list;
 }

@@ -1,11 +1,11 @@
 #include "train/training_session.h"
 
+#include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 #include "data/dataset_split.h"
-#include <cmath>
-#include <cstdio>
-
 #include "methods/lora_adapters.h"
 #include "train/fo_trainer.h"
 #include "train/lora_gguf_export.h"
@@ -99,9 +99,66 @@ std::string lora_adapter_path(const std::string& model_path) {
     return stem + ".lora.gguf";
 }
 
+namespace {
+
+// What re-quantizing the written weights costs, summed over the changed tensors, as
+// lines for the user; returns the share of the update kept.
+double add_requant_notes(const std::vector<RequantReport>& cost, const char* what, std::vector<std::string>& notes) {
+    double update = 0, error = 0, kept = 0;
+    int fell_back = 0;
+    const RequantReport* worst = nullptr;
+    for (const RequantReport& r : cost) {
+        const double u2 = r.rms_update * r.rms_update;
+        update += u2;
+        error += r.rms_requant_error * r.rms_requant_error;
+        kept += r.update_kept * u2;  // weighted by each tensor's share of the update
+        fell_back += r.fell_back_to_q8_0;
+        if (!worst || r.update_kept < worst->update_kept) worst = &r;
+    }
+    kept = update > 0 ? kept / update : 1.0;
+    char line[512];
+    std::snprintf(line, sizeof line,
+                  "re-quantization keeps %.0f%% of %s (update RMS %.3g, rounding error RMS %.3g, over %zu tensors)",
+                  100.0 * kept, what, std::sqrt(update / cost.size()), std::sqrt(error / cost.size()), cost.size());
+    notes.push_back(line);
+    if (worst) {
+        std::snprintf(line, sizeof line, "least kept: %s, %.0f%% of its update", worst->tensor.c_str(),
+                      100.0 * worst->update_kept);
+        notes.push_back(line);
+    }
+    if (fell_back > 0)
+        notes.push_back(std::to_string(fell_back) +
+                        " K-quant tensor(s) were written as Q8_0 (the engine cannot quantize K-quants)");
+    return kept;
+}
+
+}  // namespace
+
+TrainingSession::ExportReport TrainingSession::export_trained_weights(const std::string& path) {
+    ExportReport report;
+    std::vector<TrainedTensor> tensors;
+    for (const LinearId id : first_order_->trained_linears())
+        tensors.push_back({model_.model->linear(id).name, [this, id] { return first_order_->trained_values(id); }});
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::vector<RequantReport> cost =
+        export_trained_weights_gguf(*model_.file, path, tensors, merge_type_of(config_.merge_type));
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    report.files.push_back(path);
+    const double kept = add_requant_notes(cost, "the training's update", report.notes);
+    char line[256];
+    std::snprintf(line, sizeof line, "written as %s in %.1f s", config_.merge_type == "same" ? "each tensor's own type"
+                                                                                              : config_.merge_type.c_str(),
+                  seconds);
+    report.notes.push_back(line);
+    if (kept < 0.5)
+        report.notes.push_back("most of the training is lost to rounding in this type; export with --merge-type q8_0");
+    return report;
+}
+
 TrainingSession::ExportReport TrainingSession::export_gguf(const std::string& path) {
     ExportReport report;
     const auto* lora = dynamic_cast<const LoraAdapters*>(first_order_.get());
+    if (first_order_ && !first_order_->trained_linears().empty()) return export_trained_weights(path);
     if (!lora) {
         export_trained_gguf(*model_.model, path, params().method_name());
         report.files.push_back(path);
@@ -122,37 +179,11 @@ TrainingSession::ExportReport TrainingSession::export_gguf(const std::string& pa
     const std::string adapter_path = lora_adapter_path(path);
     export_lora_gguf(adapter_path, *model_.file, rank, alpha, tensors);
     report.files.push_back(adapter_path);
-    // What re-quantizing the merged weights costs, summed over the adapted tensors.
-    double update = 0, error = 0, kept = 0;
-    int fell_back = 0;
-    const RequantReport* worst = nullptr;
-    for (const RequantReport& r : cost) {
-        const double u2 = r.rms_update * r.rms_update;
-        update += u2;
-        error += r.rms_requant_error * r.rms_requant_error;
-        kept += r.update_kept * u2;  // weighted by each tensor's share of the update
-        fell_back += r.fell_back_to_q8_0;
-        if (!worst || r.update_kept < worst->update_kept) worst = &r;
-    }
-    kept = update > 0 ? kept / update : 1.0;
-    char line[512];
-    std::snprintf(line, sizeof line,
-                  "re-quantization of the merged weights keeps %.0f%% of the adapters' update (update RMS %.3g, "
-                  "rounding error RMS %.3g, over %zu tensors)",
-                  100.0 * kept, std::sqrt(update / cost.size()), std::sqrt(error / cost.size()), cost.size());
-    report.notes.push_back(line);
-    if (worst) {
-        std::snprintf(line, sizeof line, "least kept: %s, %.0f%% of its update", worst->tensor.c_str(),
-                      100.0 * worst->update_kept);
-        report.notes.push_back(line);
-    }
+    const double kept = add_requant_notes(cost, "the adapters' update", report.notes);
     if (kept < 0.5)
         report.notes.push_back("the merged file loses most of the training to rounding (the update is "
                                "smaller than the blocks' quantization step); use the adapter file with the base "
                                "model, or merge into a finer type (merge_type q8_0: --merge-type q8_0)");
-    if (fell_back > 0)
-        report.notes.push_back(std::to_string(fell_back) +
-                               " K-quant tensor(s) were written as Q8_0 (the engine cannot quantize K-quants)");
     report.notes.push_back("the adapter alone, exact, for llama.cpp's --lora with the base file: " + adapter_path);
     return report;
 }

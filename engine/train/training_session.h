@@ -65,6 +65,8 @@ public:
     ExportReport export_gguf(const std::string& path);
 
 private:
+    ExportReport export_trained_weights(const std::string& path);  // full-parameter methods (Q-GaLore)
+
     TrainConfig config_;
     LoadedModel model_;
     DatasetStats stats_;

@@ -207,11 +207,17 @@ TEST(QgaloreNumerics, DynamicMapsHaveBitsandbytesShape) {
         for (float v : m)
             if (v != 0.0f) smallest = std::min(smallest, std::fabs(v));
         EXPECT_NEAR(smallest, is_signed ? 0.55e-6f : 0.325e-6f, 1e-9f);
-        if (is_signed) EXPECT_NEAR(m[0], -0.99296875f, 1e-6f);
-        else EXPECT_GE(m[0], 0.0f);
+        if (is_signed) {
+            EXPECT_NEAR(m[0], -0.99296875f, 1e-6f);
+        } else {
+            EXPECT_GE(m[0], 0.0f);
+        }
         // Every code reproduces itself.
-        for (int c = 0; c < 256; ++c)
-            if (c == 0 || m[c] != m[c - 1]) EXPECT_EQ(qt::dynamic_map_code(m.data(), m[c]), c);
+        for (int c = 0; c < 256; ++c) {
+            if (c == 0 || m[c] != m[c - 1]) {
+                EXPECT_EQ(qt::dynamic_map_code(m.data(), m[c]), c);
+            }
+        }
     }
 }
 
