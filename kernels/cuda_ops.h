@@ -265,6 +265,41 @@ double sum_squares(Context* ctx, const float* x_dev, int64_t count, void* scratc
 void scale(Context* ctx, float* x_dev, int64_t count, float s);
 // bytes of zeros (cudaMemsetAsync).
 void fill_zero(Context* ctx, void* p_dev, size_t bytes);
+// ---- Q-GaLore (galore_ops.cu; engine/backend/backend.h states each op). The
+// kernels call the host's per-value formulas (engine/cpu/group_quant.h,
+// adam8bit_step.h), so codes, scales and zeros are the CPU's bit for bit.
+// A flat tensor of `count` values in groups of `group` (the last may be short),
+// codes one a byte (8 bits) or two a byte, the even index low (4 bits, group even).
+// out[i] = (code i - zero) * scale of its group.
+void dequantize_groups(Context* ctx, const uint8_t* codes_dev, const float* scales_dev, const float* zeros_dev,
+                       int64_t count, int group, int bits, float* out_dev);
+// Each group's scale and zero from its min and max, one thread block a group; codes
+// rounded to nearest, or up with probability frac when `stochastic`, the uniform of
+// value i philox_uniform(seed, stream, i).
+void quantize_groups(Context* ctx, const float* x_dev, int64_t count, int group, int bits, uint8_t* codes_dev,
+                     float* scales_dev, float* zeros_dev, bool stochastic, uint64_t seed, uint64_t stream);
+// One Adam step with block-wise 8-bit moments, one thread block per block of
+// kAdam8bitBlock (256) values. maps_dev: the signed then the unsigned dynamic map
+// (make_dynamic_map(true), (false): 512 floats). The constants as the host derives
+// them: step_size = lr sqrt(1 - b2^t) / (1 - b1^t), eps_hat = eps sqrt(1 - b2^t).
+struct Adam8bitConstants {
+    float beta1, beta2, lr, weight_decay, step_size, eps_hat;
+};
+void adam8bit_update(Context* ctx, float* p_dev, const float* g_dev, uint8_t* m_codes_dev, uint8_t* v_codes_dev,
+                     float* m_absmax_dev, float* v_absmax_dev, int64_t count, const float* maps_dev,
+                     const Adam8bitConstants& c);
+// The rank leading singular vectors of g ([rows][cols], row-major), by cuSOLVER's
+// gesvd: rows >= cols: out = V^T[0:rank] ([rank][cols]); else out = U[:, 0:rank]
+// ([rows][rank]). A solver holds a cuSOLVER handle bound to the context's stream;
+// destroy it before the context. scratch_dev: svd_scratch_bytes(solver, rows, cols)
+// (4 (rows cols + min(rows, cols)^2) bytes and gesvd's workspace). Waits for the result; throws naming the
+// shape when gesvd fails, std::invalid_argument on a rank outside 1..min(rows, cols).
+struct SvdSolver;
+SvdSolver* create_svd_solver(Context* ctx);
+void destroy_svd_solver(SvdSolver* solver);
+size_t svd_scratch_bytes(SvdSolver* solver, int rows, int cols);
+void svd_top_vectors(Context* ctx, SvdSolver* solver, const float* g_dev, int rows, int cols, int rank,
+                     float* out_dev, void* scratch_dev);
 // Per-operation GPU time when QT_CUDA_PROFILE=1 (op_profile.cu), else nothing:
 // begin/end bracket one operation (they nest); the report lists milliseconds
 // and calls per name, largest first, and optionally starts the sums afresh.

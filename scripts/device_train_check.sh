@@ -14,7 +14,7 @@ BUILD=${1:-build-device}
 ARCHS=${QT_CUDA_ARCHS:-90}
 LOGS=${OUT:-$BUILD}
 mkdir -p "$BUILD" "$LOGS"
-s_build=fail s_backward=skipped s_torch=skipped s_memcheck=skipped s_suite=skipped s_bench=skipped
+s_build=fail s_backward=skipped s_galore=skipped s_torch=skipped s_memcheck=skipped s_suite=skipped s_bench=skipped
 
 t0=$(date +%s)
 if cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DQUANTTUNE_GUI=OFF -DQUANTTUNE_CUDA=ON \
@@ -33,6 +33,10 @@ if [ "$s_build" = ok ] && [ "${QT_SKIP_TESTS:-0}" != 1 ]; then
     echo "backward tests: $s_backward in $(( $(date +%s) - t0 )) s"
     grep -E "^\[ +(OK|FAILED|SKIPPED) +\]|Failure|Expected|Which is|\[ backward" "$LOGS/backward.log" | head -60
     t0=$(date +%s)
+    "$T" --gtest_filter='CudaGalore*' >"$LOGS/galore.log" 2>&1 && s_galore=ok || s_galore=fail
+    echo "galore ops: $s_galore in $(( $(date +%s) - t0 )) s"
+    grep -E "^\[ +(OK|FAILED|SKIPPED) +\]|Failure|Expected|Which is|\[ galore" "$LOGS/galore.log" | head -40
+    t0=$(date +%s)
     "$T" --gtest_filter='CudaTorchGradients*' >"$LOGS/torch.log" 2>&1 && s_torch=ok || s_torch=fail
     echo "torch gradients: $s_torch in $(( $(date +%s) - t0 )) s"
     grep -E "^\[ +(OK|FAILED|SKIPPED) +\]|Failure|Expected|Which is|torch grads|torch |Error" "$LOGS/torch.log" | head -30
@@ -42,7 +46,7 @@ if [ "$s_build" = ok ] && [ "${QT_SKIP_TESTS:-0}" != 1 ]; then
     echo "memcheck: $s_memcheck in $(( $(date +%s) - t0 )) s"
     grep -E "ERROR SUMMARY|Invalid" "$LOGS/memcheck.log" | head -5
     t0=$(date +%s)
-    timeout 240 "$T" --gtest_filter='-CudaBackward*:CudaTorchGradients*' >"$LOGS/suite.log" 2>&1 && s_suite=ok || s_suite=fail
+    timeout 240 "$T" --gtest_filter='-CudaBackward*:CudaGalore*:CudaTorchGradients*' >"$LOGS/suite.log" 2>&1 && s_suite=ok || s_suite=fail
     echo "rest of the CUDA suite: $s_suite in $(( $(date +%s) - t0 )) s"
     grep -E "^\[ +(FAILED|SKIPPED) +\]|tests ran|PASSED|Failure" "$LOGS/suite.log" | head -20
 fi
@@ -56,7 +60,7 @@ if [ "$s_build" = ok ] && [ "${QT_BENCH:-0}" = 1 ]; then
 fi
 
 echo "== summary"
-echo "build: $s_build  backward: $s_backward  torch: $s_torch  memcheck: $s_memcheck  suite: $s_suite  bench: $s_bench"
-grep -hE "tests ran|PASSED|FAILED +\]" "$LOGS/backward.log" "$LOGS/torch.log" "$LOGS/suite.log" 2>/dev/null
+echo "build: $s_build  backward: $s_backward  galore ops: $s_galore  torch: $s_torch  memcheck: $s_memcheck  suite: $s_suite  bench: $s_bench"
+grep -hE "tests ran|PASSED|FAILED +\]" "$LOGS/backward.log" "$LOGS/galore.log" "$LOGS/torch.log" "$LOGS/suite.log" 2>/dev/null
 [ "$s_bench" = skipped ] || grep -E "^\||median step|^peft|error|Error|Traceback|shape " "$LOGS/bench.log" | tail -30
 [ "$s_build" = ok ]

@@ -33,6 +33,7 @@
 //                                    B found: |B - B P^T P| / |B| < 1e-3 (Wedin's bound
 //                                    with noise 1e-3: ~3e-5).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -45,7 +46,6 @@
 #include <limits>
 #include <random>
 #include <string>
-#include <unistd.h>
 #include <utility>
 #include <vector>
 
@@ -154,8 +154,10 @@ void expect_same_quantization(Backend& gpu, const std::vector<float>& x, Quantiz
     gpu.quantize_groups(xg.f32(), ours.t, rounding);
     cpu.quantize_groups(xc.f32(), ref.t, rounding);
     const size_t groups = static_cast<size_t>(ours.t.groups()), code_bytes = ours.t.code_bytes();
-    const size_t codes = byte_differences(bytes_from(gpu, ours.codes, code_bytes), bytes_from(cpu, ref.codes, code_bytes));
-    const size_t scales = bit_differences(from_backend(gpu, ours.scales, groups), from_backend(cpu, ref.scales, groups));
+    const size_t codes =
+        byte_differences(bytes_from(gpu, ours.codes, code_bytes), bytes_from(cpu, ref.codes, code_bytes));
+    const size_t scales =
+        bit_differences(from_backend(gpu, ours.scales, groups), from_backend(cpu, ref.scales, groups));
     const size_t zeros = bit_differences(from_backend(gpu, ours.zeros, groups), from_backend(cpu, ref.zeros, groups));
     std::printf("[ galore ] %s INT%d group %d: %zu of %zu code bytes, %zu scales, %zu zeros differ\n", what, c.bits,
                 c.group, codes, code_bytes, scales, zeros);
@@ -277,15 +279,17 @@ TEST(CudaGalore, Adam8bitMatchesCpuOver20Steps) {
         far += !(d <= 1e-6 * pmax);
         different += ours.p[i] != ref.p[i];
     }
-    const size_t m_codes = byte_differences(ours.m_codes, ref.m_codes), v_codes = byte_differences(ours.v_codes, ref.v_codes);
-    const size_t m_abs = absmax_outliers(ours.m_absmax, ref.m_absmax), v_abs = absmax_outliers(ours.v_absmax, ref.v_absmax);
+    const size_t m_codes = byte_differences(ours.m_codes, ref.m_codes),
+                 v_codes = byte_differences(ours.v_codes, ref.v_codes);
+    const size_t m_abs = absmax_outliers(ours.m_absmax, ref.m_absmax),
+                 v_abs = absmax_outliers(ours.v_absmax, ref.v_absmax);
     const size_t blocks = ref.m_absmax.size();
-    std::printf("[ galore ] adam8bit, 20 steps of %zu values: max |dp| / max |p| %.2e; %zu parameters differ, %zu by "
-                "more than 1e-6 of max |p|; m codes %zu, v codes %zu differ; absmax beyond 1e-5: m %zu, v %zu of %zu "
-                "blocks (bit-identical: m %zu, v %zu)\n",
-                n, dmax / pmax, different, far, m_codes, v_codes, m_abs, v_abs, blocks,
-                blocks - bit_differences(ours.m_absmax, ref.m_absmax),
-                blocks - bit_differences(ours.v_absmax, ref.v_absmax));
+    std::printf(
+        "[ galore ] adam8bit, 20 steps of %zu values: max |dp| / max |p| %.2e; %zu parameters differ, %zu by "
+        "more than 1e-6 of max |p|; m codes %zu, v codes %zu differ; absmax beyond 1e-5: m %zu, v %zu of %zu "
+        "blocks (bit-identical: m %zu, v %zu)\n",
+        n, dmax / pmax, different, far, m_codes, v_codes, m_abs, v_abs, blocks,
+        blocks - bit_differences(ours.m_absmax, ref.m_absmax), blocks - bit_differences(ours.v_absmax, ref.v_absmax));
     EXPECT_LT(dmax / pmax, 1e-4);
     EXPECT_LE(far, n / 200);
     EXPECT_LT(m_codes, n / 100);
@@ -311,10 +315,15 @@ std::vector<float> low_rank_plus_noise(int rows, int cols, int rank, float noise
     return g;
 }
 
-// The oracle's python: QUANTTUNE_PYTHON, else python3 from PATH (the GPU machine's has numpy).
+// The oracle's python: QUANTTUNE_PYTHON, else scripts/setup.sh's venv where it
+// exists (as the engine tests find it), else python3 from PATH (the GPU machine's has numpy).
 std::string oracle_python_command() {
-    const char* p = std::getenv("QUANTTUNE_PYTHON");
-    return p && *p ? p : "python3";
+    if (const char* p = std::getenv("QUANTTUNE_PYTHON"); p && *p) return p;
+    const char* cache = std::getenv("XDG_CACHE_HOME");
+    const char* home = std::getenv("HOME");
+    const fs::path venv = (cache && *cache ? fs::path(cache) : fs::path(home ? home : "") / ".cache") / "quanttune" /
+                          "venv" / "bin" / "python";
+    return fs::exists(venv) ? "'" + venv.string() + "'" : "python3";
 }
 
 // numpy's projection of g (tests/oracle/svd_subspace.py), as svd_top_vectors lays it out.
@@ -331,7 +340,8 @@ std::vector<float> numpy_projection(const std::vector<float>& g, int rows, int c
     const int status = std::system(cmd.c_str());
     std::vector<float> p(static_cast<size_t>(rank) * (rows >= cols ? cols : rows));
     std::ifstream in(dir / "numpy.f32", std::ios::binary);
-    const bool ok = status == 0 && in.read(reinterpret_cast<char*>(p.data()), static_cast<std::streamsize>(p.size() * 4)) &&
+    const bool ok = status == 0 &&
+                    in.read(reinterpret_cast<char*>(p.data()), static_cast<std::streamsize>(p.size() * 4)) &&
                     in.peek() == std::char_traits<char>::eof();
     fs::remove_all(dir);
     if (!ok) throw std::runtime_error("oracle failed: " + cmd);
