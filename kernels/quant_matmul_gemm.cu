@@ -16,7 +16,7 @@
 #include "cuda_context.cuh"
 #include "cuda_ops.h"
 #include "quant_formats.cuh"
-#include "train/philox_normal.h"
+#include "util/philox_normal.h"
 #include "zo_scale.cuh"
 
 namespace qt::cuda {

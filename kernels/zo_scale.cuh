@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "train/philox_normal.h"
+#include "util/philox_normal.h"
 
 namespace qt::cuda {
 

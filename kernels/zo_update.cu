@@ -1,6 +1,6 @@
 // Zeroth-order training on the GPU (QZO scales, MeZO weights): each operation is
 // one pass over its values, regenerating z from the same counter-based Philox
-// generator as the CPU (engine/train/philox_normal.h, compiled here for the
+// generator as the CPU (engine/util/philox_normal.h, compiled here for the
 // device). The float arithmetic is written with __fmul_rn / __fadd_rn /
 // __fsub_rn so that nvcc cannot fuse it into FMAs: the CPU loops
 // (engine/backend/zo_ops_host.cpp) round each product and sum separately, and
@@ -12,7 +12,7 @@
 #include "cuda_check.cuh"
 #include "cuda_context.cuh"
 #include "cuda_ops.h"
-#include "train/philox_normal.h"
+#include "util/philox_normal.h"
 #include "zo_scale.cuh"
 
 namespace qt::cuda {

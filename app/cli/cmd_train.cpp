@@ -217,8 +217,12 @@ int run_train(const Args& args) {
         shape.lora_rank = config.lora_rank;
         shape.lora_targets = config.lora_targets;
         shape.checkpoint_activations = config.checkpoint_activations;
+        shape.galore_rank = config.galore_rank;
+        shape.galore_weight_group = config.galore_weight_group;
+        shape.galore_proj_group = config.galore_proj_group;
+        // The plan's row is the method as it runs (plain GaLore is qgalore's "galore").
         for (const TrainingMemoryPlan& p : plan_training_memory(*session.model().file, shape))
-            if (p.method == config.method)
+            if (p.method == session.params().method_name())
                 std::fprintf(stderr, "plan: %s, activations %s (%s)\n", human_bytes(static_cast<double>(p.total())).c_str(),
                              human_bytes(static_cast<double>(p.bytes[static_cast<int>(MemoryCategory::Activations)])).c_str(),
                              p.basis.c_str());

@@ -64,6 +64,11 @@ std::vector<TrainingMemoryPlan> plan_training_memory(const GgufFile& file, const
 
     int64_t all_bytes = 0, params = 0, linear_bytes = 0, linear_params = 0, qzo_scales = 0, lora_params = 0;
     int64_t largest_linear_params = 0;
+    // GaLore per linear [rows][cols]: P holds r x min(rows, cols) values, R (the
+    // low-rank gradient, and Adam's states) r x max(rows, cols), r = min(rank, rows, cols).
+    int64_t galore_p = 0, galore_r = 0, galore_int8 = 0, galore_int4 = 0, galore_8bit_states = 0;
+    int64_t largest_p = 0, largest_r = 0;
+    const auto groups = [](int64_t n, int64_t g) { return (n + g - 1) / g; };
     for (const GgufTensorInfo& t : file.tensors()) {
         all_bytes += static_cast<int64_t>(t.nbytes);
         params += t.num_elements();
@@ -71,6 +76,18 @@ std::vector<TrainingMemoryPlan> plan_training_memory(const GgufFile& file, const
         linear_bytes += static_cast<int64_t>(t.nbytes);
         linear_params += t.num_elements();
         largest_linear_params = std::max(largest_linear_params, t.num_elements());
+        {
+            const int64_t cols = t.dims[0], rows = t.dims[1];
+            const int64_t r = std::min<int64_t>({shape.galore_rank, rows, cols});
+            const int64_t p = r * std::min(rows, cols), low = r * std::max(rows, cols);
+            galore_p += p;
+            galore_r += low;
+            largest_p = std::max(largest_p, p);
+            largest_r = std::max(largest_r, low);
+            galore_int8 += t.num_elements() + groups(t.num_elements(), shape.galore_weight_group) * 8;
+            galore_int4 += (p + 1) / 2 + groups(p, shape.galore_proj_group) * 8;
+            galore_8bit_states += 2 * low + groups(low, 256) * 8;
+        }
         if (is_lora_target(t.name, shape.lora_targets)) lora_params += int64_t{shape.lora_rank} * (t.dims[0] + t.dims[1]);
         if (const auto fields = quant_scale_fields(t.type)) {
             const int64_t blocks = t.num_elements() / ggml_traits(t.type).block_size;
@@ -176,7 +193,47 @@ std::vector<TrainingMemoryPlan> plan_training_memory(const GgufFile& file, const
     full.basis = "bf16 weights 2 B + bf16 gradients 2 B + fp32 Adam moments 8 B + fp32 master 4 B per parameter (" +
                  std::to_string(params) + " parameters), activations of a batch of " + std::to_string(B) + " x " +
                  std::to_string(T) + " tokens kept for the backward pass";
-    return {qzo, mezo, full, qlora, adamw};
+    // Q-GaLore as engine/methods/qgalore.h runs it: the whole batch in one backward
+    // pass; per linear INT8 weights with a float scale and zero point per group, INT4
+    // P with the same per group, 8-bit Adam states (2 codes and 2 floats per block of
+    // 256); one float32 copy of the largest weight (each use dequantizes into it), the
+    // backward's one dW, R and Adam's step of the largest linear, P as float32 once.
+    const int64_t galore_tokens = shape.batch_size * T;
+    const int64_t galore_backprop =
+        galore_tokens * LlamaBackprop::activation_bytes_per_token(c, shape.checkpoint_activations) +
+        std::min<int64_t>(galore_tokens, head_rows) * (c.vocab_size + 2LL * c.dim) * 4 +
+        galore_tokens * (2LL * c.dim * 4 + 16);
+    std::string galore_what = " of rank ";
+    galore_what.append(std::to_string(shape.galore_rank))
+        .append(", the whole batch's forward and backward pass (")
+        .append(std::to_string(galore_tokens))
+        .append(" tokens), each layer's gradient freed after use");
+    TrainingMemoryPlan qgalore;
+    qgalore.method = "qgalore";
+    at(qgalore, MemoryCategory::Weights) = all_bytes - linear_bytes;
+    at(qgalore, MemoryCategory::TrainableParameters) = galore_int8;
+    at(qgalore, MemoryCategory::Projections) = galore_int4 + largest_p * 4;
+    at(qgalore, MemoryCategory::OptimizerStates) = galore_8bit_states;
+    at(qgalore, MemoryCategory::Gradients) = largest_linear_params * 4 + 2 * largest_r * 4;
+    at(qgalore, MemoryCategory::Activations) = zo_activations + galore_backprop + largest_linear_params * 4;
+    at(qgalore, MemoryCategory::KvCache) = zo_kv;
+    qgalore.basis = "linear layers as INT8 in groups of ";
+    qgalore.basis.append(std::to_string(shape.galore_weight_group))
+        .append(", INT4 projections and 8-bit Adam states")
+        .append(galore_what);
+
+    TrainingMemoryPlan galore;
+    galore.method = "galore";
+    at(galore, MemoryCategory::Weights) = all_bytes - linear_bytes;
+    at(galore, MemoryCategory::TrainableParameters) = linear_params * 4;
+    at(galore, MemoryCategory::Projections) = galore_p * 4 + largest_p * 4;
+    at(galore, MemoryCategory::OptimizerStates) = galore_r * 8;
+    at(galore, MemoryCategory::Gradients) = largest_linear_params * 4 + 2 * largest_r * 4;
+    at(galore, MemoryCategory::Activations) = zo_activations + galore_backprop;
+    at(galore, MemoryCategory::KvCache) = zo_kv;
+    galore.basis = "plain GaLore: linear layers as float32, float32 projections and Adam states";
+    galore.basis.append(galore_what);
+    return {qzo, mezo, full, qlora, adamw, qgalore, galore};
 }
 
 }  // namespace qt

@@ -36,10 +36,14 @@ struct MemoryPlanShape {
     int lora_rank = 16;
     std::string lora_targets = "q,k,v,o,gate,up,down";
     bool checkpoint_activations = true;
+    // Q-GaLore (qgalore) and plain GaLore: the projection's rank and the group sizes.
+    int galore_rank = 128;
+    int galore_weight_group = 256;
+    int galore_proj_group = 256;
 };
 
 struct TrainingMemoryPlan {
-    std::string method;  // "qzo", "mezo", "qlora", "adamw", "full-bf16-adamw"
+    std::string method;  // "qzo", "mezo", "qlora", "adamw", "full-bf16-adamw", "qgalore", "galore"
     std::array<int64_t, kMemoryCategoryCount> bytes{};
     std::string basis;   // one sentence on where the numbers come from
     int64_t total() const;
@@ -52,7 +56,8 @@ struct TrainingMemoryPlan {
 MemoryPlanShape plan_shape_for_device(int max_tokens, int batch_size, int device_batch_tokens);
 
 // Plans for QZO and MeZO, the usual bf16 mixed-precision AdamW recipe for
-// comparison, then QLoRA and float32 AdamW as this engine runs them, in that order. Throws
+// comparison, then QLoRA, float32 AdamW, Q-GaLore and plain GaLore as this engine runs
+// them, in that order. Throws
 // ModelFileError when the file is no LLaMA-family model.
 std::vector<TrainingMemoryPlan> plan_training_memory(const GgufFile& file, const MemoryPlanShape& shape);
 
