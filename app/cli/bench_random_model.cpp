@@ -1,9 +1,15 @@
 #include "cli/bench_random_model.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <random>
 
+#include "backend/backend_factory.h"
+#include "backend/cuda_backend.h"
 #include "cli/cli_args.h"
+#include "gguf/gguf_file.h"
 #include "gguf/gguf_writer.h"
 #include "quant/ggml_type.h"
 #include "quant/half.h"
@@ -111,5 +117,111 @@ void write_bench_model(const std::string& path, const BenchShape& s, uint64_t se
     }
     w.write(path);
 }
+
+std::vector<OptionSpec> bench_step_options(std::initializer_list<OptionSpec> own, const char* warmup_help) {
+    std::vector<OptionSpec> options = {
+        {"shape", "SHAPE", "smollm2-135m, tinyllama-1.1b or llama2-7b (default smollm2-135m)"},
+        {"device", "auto|cpu|cuda|cuda:N", "where to run; auto takes the first GPU, else the CPU (default auto)"},
+        {"batch", "B", "sequences per step (default 16)"},
+        {"seq", "T", "tokens per sequence, at least 2 (default 256)"},
+        {"steps", "N", "timed steps, of which the median is reported (default 3)"},
+        {"warmup", "N", warmup_help ? warmup_help : "untimed steps before them (default 1)"},
+    };
+    options.insert(options.end(), own.begin(), own.end());
+    options.push_back({"model-dir", "DIR",
+                       "where the model file is written, or reused when already there (default: the temporary "
+                       "directory)"});
+    options.push_back({"seed", "S", "seed of the weights and the tokens (default 1)"});
+    return options;
+}
+
+BenchRun read_bench_run(const Args& args, const std::string& command) {
+    BenchRun r;
+    r.shape = bench_shape_named(args.str("shape", "smollm2-135m"));
+    r.device = args.str("device", "auto");
+    r.batch = static_cast<int>(args.integer("batch", 16));
+    r.seq = static_cast<int>(args.integer("seq", 256));
+    r.steps = static_cast<int>(args.integer("steps", 3));
+    r.warmup = static_cast<int>(args.integer("warmup", 1));
+    r.seed = static_cast<uint64_t>(args.integer("seed", 1));
+    if (r.batch < 1 || r.seq < 2 || r.steps < 1 || r.warmup < 0)
+        throw UsageError(command + ": batch >= 1, seq >= 2, steps >= 1, warmup >= 0");
+    const std::filesystem::path dir = args.str("model-dir", std::filesystem::temp_directory_path().string());
+    r.model_path = dir / ("quanttune-bench-" + r.shape.label + ".gguf");
+    return r;
+}
+
+BenchModel load_bench_model(const BenchRun& run, const LlamaLoadOptions& options) {
+    if (!std::filesystem::exists(run.model_path)) write_bench_model(run.model_path.string(), run.shape, run.seed);
+    BackendChoice choice = make_backend(run.device);
+    std::printf("%s\n", choice.message.c_str());
+    BenchModel m;
+    m.backend = std::move(choice.backend);
+    std::shared_ptr<const GgufFile> file(GgufFile::open(run.model_path.string()));
+    m.model = LlamaModel::load(file, *m.backend, options);
+    return m;
+}
+
+BenchBatch random_bench_batch(const BenchRun& run, int vocab) {
+    std::mt19937_64 rng(run.seed + 17);
+    std::uniform_int_distribution<int32_t> id(0, vocab - 1);
+    BenchBatch b;
+    b.tokens.resize(static_cast<size_t>(run.batch) * run.seq);
+    b.targets.assign(b.tokens.size(), -1);
+    for (auto& t : b.tokens) t = id(rng);
+    for (int s = 0; s < run.batch; ++s)
+        for (int t = 0; t + 1 < run.seq; ++t)
+            b.targets[static_cast<size_t>(s) * run.seq + t] = b.tokens[static_cast<size_t>(s) * run.seq + t + 1];
+    b.scale = 1.0 / (static_cast<double>(run.batch) * (run.seq - 1));
+    return b;
+}
+
+double BenchTimes::median_timed() const {
+    std::vector<double> timed(seconds.begin() + std::min<size_t>(static_cast<size_t>(warmup), seconds.size()),
+                              seconds.end());
+    if (timed.empty()) return 0.0;
+    std::sort(timed.begin(), timed.end());
+    return timed[timed.size() / 2];
+}
+
+BenchTimes run_bench_steps(Backend& backend, const BenchRun& run, const std::function<BenchStep(int)>& step) {
+    BenchTimes times;
+    times.warmup = run.warmup;
+    for (int i = 0; i < run.warmup + run.steps; ++i) {
+        const auto s0 = Clock::now();
+        const BenchStep r = step(i);
+        const double dt = seconds_since(s0);
+        times.seconds.push_back(dt);
+        times.loss = r.loss;
+        if (i + 1 == run.warmup) cuda_profile_report(backend, true);
+        std::printf("step %d: %.1f ms, loss %.5f, |g| %.4g\n", i, dt * 1e3, r.loss, r.grad_norm);
+    }
+    return times;
+}
+
+BenchMemory read_bench_memory(Backend& backend) {
+    BenchMemory m;
+    m.ledger = backend.ledger().snapshot();
+    size_t free_b = 0, total_b = 0;
+    m.on_gpu = cuda_memory_info(backend, free_b, total_b);
+    if (m.on_gpu) m.device_used_gib = gib(static_cast<int64_t>(total_b - free_b));
+    const std::string profile = cuda_profile_report(backend, false);
+    if (!profile.empty()) std::printf("%s", profile.c_str());
+    return m;
+}
+
+nlohmann::json bench_result_json(const BenchRun& run, const BenchTimes& times, const BenchMemory& mem) {
+    nlohmann::json j;
+    j["shape"] = run.shape.label;
+    j["batch"] = run.batch;
+    j["seq"] = run.seq;
+    j["step_ms"] = times.median_timed() * 1e3;
+    j["loss"] = times.loss;
+    j["ledger_peak_gib"] = gib(mem.ledger.total_peak);
+    j["device_used_gib"] = mem.device_used_gib;
+    return j;
+}
+
+void print_bench_result(const nlohmann::json& result) { std::printf("BENCH_RESULT %s\n", result.dump().c_str()); }
 
 }  // namespace qt::cli

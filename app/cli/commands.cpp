@@ -10,6 +10,7 @@ const std::vector<Command>& commands() {
         {&eval_spec(), run_eval},
         {&bench_step_spec(), run_bench_step},
         {&bench_qlora_spec(), run_bench_qlora},
+        {&bench_qgalore_spec(), run_bench_qgalore},
         {&random_model_spec(), run_random_model},
     };
     return list;

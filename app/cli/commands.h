@@ -20,6 +20,7 @@ const CommandSpec& train_spec();
 const CommandSpec& eval_spec();
 const CommandSpec& bench_step_spec();
 const CommandSpec& bench_qlora_spec();
+const CommandSpec& bench_qgalore_spec();
 const CommandSpec& random_model_spec();
 
 int run_info(const Args& args);
@@ -28,6 +29,7 @@ int run_train(const Args& args);
 int run_eval(const Args& args);
 int run_bench_step(const Args& args);
 int run_bench_qlora(const Args& args);
+int run_bench_qgalore(const Args& args);
 int run_random_model(const Args& args);
 
 // All subcommands, in the order `quanttune-cli --help` lists them.
