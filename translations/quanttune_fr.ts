@@ -82,6 +82,22 @@
             <source>Full fine-tuning, float32 AdamW (planned)</source>
             <translation>Affinage complet, AdamW float32 (prévu)</translation>
         </message>
+        <message>
+            <source>Projections</source>
+            <translation>Projections</translation>
+        </message>
+        <message>
+            <source>GaLore's low-rank projection matrices, one per trained weight (INT4 in Q-GaLore).</source>
+            <translation>Les matrices de projection de rang faible de GaLore, une par poids entraîné (INT4 dans Q-GaLore).</translation>
+        </message>
+        <message>
+            <source>Q-GaLore (planned)</source>
+            <translation>Q-GaLore (prévu)</translation>
+        </message>
+        <message>
+            <source>Plain GaLore, float32 (planned)</source>
+            <translation>GaLore simple, float32 (prévu)</translation>
+        </message>
     </context>
     <context>
         <name>TrainingMethod</name>
@@ -116,6 +132,122 @@
         <message>
             <source>Every linear weight as a float32 master copy trained by AdamW: the reference point, 16 bytes a weight; only for small models.</source>
             <translation>Chaque poids linéaire en copie maîtresse float32 entraînée par AdamW : le point de référence, 16 octets par poids ; seulement pour les petits modèles.</translation>
+        </message>
+        <message>
+            <source>Q-GaLore: INT8 weights, low-rank gradients, 8-bit Adam</source>
+            <translation>Q-GaLore : poids INT8, gradients de rang faible, Adam 8 bits</translation>
+        </message>
+        <message>
+            <source>Trains every linear weight, held as INT8 in groups and updated by stochastic rounding, from gradients projected to a low rank by INT4 projections that each layer refreshes lazily, with 8-bit Adam states (Zhang et al. 2024). Each layer's gradient is applied and freed during the backward. galore_quantized off gives plain GaLore (float32 weights and projections, 32-bit Adam).</source>
+            <translation>Entraîne tous les poids linéaires, stockés en INT8 par groupes et mis à jour par arrondi stochastique, à partir de gradients projetés à un rang faible par des projections INT4 que chaque couche renouvelle paresseusement, avec des états d'Adam sur 8 bits (Zhang et al. 2024). Le gradient de chaque couche est appliqué puis libéré pendant la passe arrière. galore_quantized désactivé donne GaLore simple (poids et projections float32, Adam 32 bits).</translation>
+        </message>
+        <message>
+            <source>Projection rank</source>
+            <translation>Rang de projection</translation>
+        </message>
+        <message>
+            <source>The rank r each weight's gradient is projected to before Adam sees it, so that Adam keeps r values per row or column instead of the whole matrix (capped at the weight's smaller side). A larger rank learns more like full fine-tuning and needs more memory; the paper uses 128 to 512.</source>
+            <translation>Le rang r auquel le gradient de chaque poids est projeté avant qu'Adam ne le voie : Adam garde alors r valeurs par ligne ou par colonne au lieu de la matrice entière (au plus la plus petite dimension du poids). Un rang plus grand apprend davantage comme un affinage complet et demande plus de mémoire ; l'article utilise 128 à 512.</translation>
+        </message>
+        <message>
+            <source>Steps between SVDs</source>
+            <translation>Pas entre deux SVD</translation>
+        </message>
+        <message>
+            <source>How many steps a layer keeps its projection before an SVD of its gradient computes a new one, at first. Once a layer's subspace has settled (see the similarity threshold) its gap doubles: the lazy rule that saves SVDs. GaLore refreshes every 200 steps.</source>
+            <translation>Combien de pas une couche garde sa projection avant qu'une SVD de son gradient n'en calcule une nouvelle, au début. Quand le sous-espace d'une couche s'est stabilisé (voir le seuil de similarité), cet intervalle double : c'est la règle paresseuse qui économise des SVD. GaLore renouvelle tous les 200 pas.</translation>
+        </message>
+        <message>
+            <source>Similarity threshold</source>
+            <translation>Seuil de similarité</translation>
+        </message>
+        <message>
+            <source>When the mean |cosine| between a layer's successive subspaces reaches this, the subspace counts as settled and the layer's gap between SVDs doubles. Lower skips more SVDs; 1 hardly ever skips one.</source>
+            <translation>Quand la moyenne des |cosinus| entre les sous-espaces successifs d'une couche atteint cette valeur, le sous-espace est considéré comme stable et l'intervalle entre les SVD de la couche double. Plus bas, on saute plus de SVD ; à 1, on n'en saute presque jamais.</translation>
+        </message>
+        <message>
+            <source>Similarity window</source>
+            <translation>Fenêtre de similarité</translation>
+        </message>
+        <message>
+            <source>How many of a layer's latest subspace changes the mean for the similarity threshold covers.</source>
+            <translation>Combien des derniers changements de sous-espace d'une couche la moyenne comparée au seuil de similarité prend en compte.</translation>
+        </message>
+        <message>
+            <source>Update scale (alpha)</source>
+            <translation>Échelle de la mise à jour (alpha)</translation>
+        </message>
+        <message>
+            <source>The update, projected back to the weight's full size, is multiplied by this before it is added (GaLore's alpha; 0.25 in the papers).</source>
+            <translation>La mise à jour, reprojetée à la taille complète du poids, est multipliée par cette valeur avant d'être ajoutée (l'alpha de GaLore ; 0,25 dans les articles).</translation>
+        </message>
+        <message>
+            <source>Weight group size</source>
+            <translation>Taille des groupes de poids</translation>
+        </message>
+        <message>
+            <source>How many weights share one INT8 scale and zero point. Smaller groups round more precisely and store a little more.</source>
+            <translation>Combien de poids partagent une échelle et un point zéro INT8. Des groupes plus petits arrondissent plus finement et occupent un peu plus de place.</translation>
+        </message>
+        <message>
+            <source>Projection group size</source>
+            <translation>Taille des groupes de projection</translation>
+        </message>
+        <message>
+            <source>How many values of a projection matrix share one INT4 scale and zero point; even, since two 4-bit codes share a byte.</source>
+            <translation>Combien de valeurs d'une matrice de projection partagent une échelle et un point zéro INT4 ; nombre pair, car deux codes de 4 bits partagent un octet.</translation>
+        </message>
+        <message>
+            <source>Stochastic rounding</source>
+            <translation>Arrondi stochastique</translation>
+        </message>
+        <message>
+            <source>Round each updated INT8 weight up or down at random, in proportion to how near it is, so that updates smaller than one INT8 step still add up over many steps. Off: round to nearest, and such updates are lost.</source>
+            <translation>Arrondit chaque poids INT8 mis à jour vers le haut ou vers le bas au hasard, selon sa proximité, pour que des mises à jour plus petites qu'un pas INT8 s'additionnent malgré tout sur de nombreux pas. Désactivé : arrondi au plus proche, et ces mises à jour sont perdues.</translation>
+        </message>
+        <message>
+            <source>Quantized (off: plain GaLore)</source>
+            <translation>Quantifié (désactivé : GaLore simple)</translation>
+        </message>
+        <message>
+            <source>On: Q-GaLore, with INT8 weights, INT4 projections and 8-bit Adam states. Off: plain GaLore, with float32 weights and projections and 32-bit Adam states: more memory, the reference to compare with.</source>
+            <translation>Activé : Q-GaLore, avec poids INT8, projections INT4 et états d'Adam sur 8 bits. Désactivé : GaLore simple, avec poids et projections float32 et états d'Adam sur 32 bits : plus de mémoire, la référence à laquelle comparer.</translation>
+        </message>
+        <message>
+            <source>INT8 weights</source>
+            <translation>Poids INT8</translation>
+        </message>
+        <message>
+            <source>INT4 projections</source>
+            <translation>Projections INT4</translation>
+        </message>
+        <message>
+            <source>8-bit Adam states</source>
+            <translation>États d'Adam 8 bits</translation>
+        </message>
+        <message>
+            <source>float32 weights</source>
+            <translation>Poids float32</translation>
+        </message>
+        <message>
+            <source>float32 projections</source>
+            <translation>Projections float32</translation>
+        </message>
+        <message>
+            <source>Adam states</source>
+            <translation>États d'Adam</translation>
+        </message>
+        <message>
+            <source>SVDs done</source>
+            <translation>SVD effectuées</translation>
+        </message>
+        <message>
+            <source>SVDs the lazy rule saved</source>
+            <translation>SVD économisées par la règle paresseuse</translation>
+        </message>
+        <message>
+            <source>Subspace similarity</source>
+            <translation>Similarité des sous-espaces</translation>
         </message>
     </context>
     <context>
@@ -743,6 +875,37 @@
             <source>memory (MB)</source>
             <translation>mémoire (Mo)</translation>
         </message>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1 : %2</translation>
+        </message>
+        <message>
+            <source>%1 (%2)</source>
+            <translation>%1 (%2)</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::MethodMetricPlots</name>
+        <message>
+            <source>Per-layer counts so far</source>
+            <translation>Décomptes par couche jusqu'ici</translation>
+        </message>
+        <message>
+            <source>layer</source>
+            <translation>couche</translation>
+        </message>
+        <message>
+            <source>count</source>
+            <translation>nombre</translation>
+        </message>
+        <message>
+            <source>%1 by layer and step</source>
+            <translation>%1 par couche et par pas</translation>
+        </message>
+        <message>
+            <source>step</source>
+            <translation>pas</translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::MethodPanel</name>
@@ -1061,6 +1224,10 @@
         <message>
             <source>recompute activations in the backward pass</source>
             <translation>recalculer les activations pendant la passe arrière</translation>
+        </message>
+        <message>
+            <source>%1 settings</source>
+            <translation>Réglages de %1</translation>
         </message>
     </context>
     <context>

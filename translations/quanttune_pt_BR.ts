@@ -82,6 +82,22 @@
             <source>Full fine-tuning, float32 AdamW (planned)</source>
             <translation>Ajuste fino completo, AdamW float32 (previsto)</translation>
         </message>
+        <message>
+            <source>Projections</source>
+            <translation>Projeções</translation>
+        </message>
+        <message>
+            <source>GaLore's low-rank projection matrices, one per trained weight (INT4 in Q-GaLore).</source>
+            <translation>As matrizes de projeção de posto baixo do GaLore, uma por peso treinado (INT4 no Q-GaLore).</translation>
+        </message>
+        <message>
+            <source>Q-GaLore (planned)</source>
+            <translation>Q-GaLore (previsto)</translation>
+        </message>
+        <message>
+            <source>Plain GaLore, float32 (planned)</source>
+            <translation>GaLore simples, float32 (previsto)</translation>
+        </message>
     </context>
     <context>
         <name>TrainingMethod</name>
@@ -116,6 +132,122 @@
         <message>
             <source>Every linear weight as a float32 master copy trained by AdamW: the reference point, 16 bytes a weight; only for small models.</source>
             <translation>Cada peso linear como cópia mestra float32 treinada pelo AdamW: o ponto de referência, 16 bytes por peso; só para modelos pequenos.</translation>
+        </message>
+        <message>
+            <source>Q-GaLore: INT8 weights, low-rank gradients, 8-bit Adam</source>
+            <translation>Q-GaLore: pesos INT8, gradientes de posto baixo, Adam de 8 bits</translation>
+        </message>
+        <message>
+            <source>Trains every linear weight, held as INT8 in groups and updated by stochastic rounding, from gradients projected to a low rank by INT4 projections that each layer refreshes lazily, with 8-bit Adam states (Zhang et al. 2024). Each layer's gradient is applied and freed during the backward. galore_quantized off gives plain GaLore (float32 weights and projections, 32-bit Adam).</source>
+            <translation>Treina todos os pesos lineares, guardados em INT8 por grupos e atualizados por arredondamento estocástico, a partir de gradientes projetados para um posto baixo por projeções INT4 que cada camada renova de forma preguiçosa, com estados do Adam de 8 bits (Zhang et al. 2024). O gradiente de cada camada é aplicado e liberado durante a retropropagação. Com galore_quantized desligado, é o GaLore simples (pesos e projeções float32, Adam de 32 bits).</translation>
+        </message>
+        <message>
+            <source>Projection rank</source>
+            <translation>Posto da projeção</translation>
+        </message>
+        <message>
+            <source>The rank r each weight's gradient is projected to before Adam sees it, so that Adam keeps r values per row or column instead of the whole matrix (capped at the weight's smaller side). A larger rank learns more like full fine-tuning and needs more memory; the paper uses 128 to 512.</source>
+            <translation>O posto r para o qual o gradiente de cada peso é projetado antes de o Adam vê-lo, de modo que o Adam guarda r valores por linha ou coluna em vez da matriz inteira (no máximo o menor lado do peso). Um posto maior aprende mais como o ajuste fino completo e precisa de mais memória; o artigo usa de 128 a 512.</translation>
+        </message>
+        <message>
+            <source>Steps between SVDs</source>
+            <translation>Passos entre SVDs</translation>
+        </message>
+        <message>
+            <source>How many steps a layer keeps its projection before an SVD of its gradient computes a new one, at first. Once a layer's subspace has settled (see the similarity threshold) its gap doubles: the lazy rule that saves SVDs. GaLore refreshes every 200 steps.</source>
+            <translation>Por quantos passos uma camada mantém sua projeção antes que uma SVD do seu gradiente calcule uma nova, no início. Quando o subespaço de uma camada se estabiliza (veja o limiar de similaridade), esse intervalo dobra: a regra preguiçosa que economiza SVDs. O GaLore renova a cada 200 passos.</translation>
+        </message>
+        <message>
+            <source>Similarity threshold</source>
+            <translation>Limiar de similaridade</translation>
+        </message>
+        <message>
+            <source>When the mean |cosine| between a layer's successive subspaces reaches this, the subspace counts as settled and the layer's gap between SVDs doubles. Lower skips more SVDs; 1 hardly ever skips one.</source>
+            <translation>Quando a média dos |cossenos| entre subespaços sucessivos de uma camada atinge este valor, o subespaço é considerado estável e o intervalo entre SVDs da camada dobra. Mais baixo pula mais SVDs; 1 quase nunca pula uma.</translation>
+        </message>
+        <message>
+            <source>Similarity window</source>
+            <translation>Janela de similaridade</translation>
+        </message>
+        <message>
+            <source>How many of a layer's latest subspace changes the mean for the similarity threshold covers.</source>
+            <translation>Quantas das últimas mudanças de subespaço de uma camada a média comparada ao limiar de similaridade abrange.</translation>
+        </message>
+        <message>
+            <source>Update scale (alpha)</source>
+            <translation>Escala da atualização (alfa)</translation>
+        </message>
+        <message>
+            <source>The update, projected back to the weight's full size, is multiplied by this before it is added (GaLore's alpha; 0.25 in the papers).</source>
+            <translation>A atualização, projetada de volta ao tamanho completo do peso, é multiplicada por este valor antes de ser somada (o alfa do GaLore; 0,25 nos artigos).</translation>
+        </message>
+        <message>
+            <source>Weight group size</source>
+            <translation>Tamanho dos grupos de pesos</translation>
+        </message>
+        <message>
+            <source>How many weights share one INT8 scale and zero point. Smaller groups round more precisely and store a little more.</source>
+            <translation>Quantos pesos compartilham uma escala e um ponto zero INT8. Grupos menores arredondam com mais precisão e ocupam um pouco mais.</translation>
+        </message>
+        <message>
+            <source>Projection group size</source>
+            <translation>Tamanho dos grupos de projeção</translation>
+        </message>
+        <message>
+            <source>How many values of a projection matrix share one INT4 scale and zero point; even, since two 4-bit codes share a byte.</source>
+            <translation>Quantos valores de uma matriz de projeção compartilham uma escala e um ponto zero INT4; par, pois dois códigos de 4 bits dividem um byte.</translation>
+        </message>
+        <message>
+            <source>Stochastic rounding</source>
+            <translation>Arredondamento estocástico</translation>
+        </message>
+        <message>
+            <source>Round each updated INT8 weight up or down at random, in proportion to how near it is, so that updates smaller than one INT8 step still add up over many steps. Off: round to nearest, and such updates are lost.</source>
+            <translation>Arredonda cada peso INT8 atualizado para cima ou para baixo ao acaso, na proporção da proximidade, para que atualizações menores que um passo INT8 ainda se acumulem ao longo de muitos passos. Desligado: arredonda para o mais próximo, e essas atualizações se perdem.</translation>
+        </message>
+        <message>
+            <source>Quantized (off: plain GaLore)</source>
+            <translation>Quantizado (desligado: GaLore simples)</translation>
+        </message>
+        <message>
+            <source>On: Q-GaLore, with INT8 weights, INT4 projections and 8-bit Adam states. Off: plain GaLore, with float32 weights and projections and 32-bit Adam states: more memory, the reference to compare with.</source>
+            <translation>Ligado: Q-GaLore, com pesos INT8, projeções INT4 e estados do Adam de 8 bits. Desligado: GaLore simples, com pesos e projeções float32 e estados do Adam de 32 bits: mais memória, a referência para comparar.</translation>
+        </message>
+        <message>
+            <source>INT8 weights</source>
+            <translation>Pesos INT8</translation>
+        </message>
+        <message>
+            <source>INT4 projections</source>
+            <translation>Projeções INT4</translation>
+        </message>
+        <message>
+            <source>8-bit Adam states</source>
+            <translation>Estados do Adam de 8 bits</translation>
+        </message>
+        <message>
+            <source>float32 weights</source>
+            <translation>Pesos float32</translation>
+        </message>
+        <message>
+            <source>float32 projections</source>
+            <translation>Projeções float32</translation>
+        </message>
+        <message>
+            <source>Adam states</source>
+            <translation>Estados do Adam</translation>
+        </message>
+        <message>
+            <source>SVDs done</source>
+            <translation>SVDs feitas</translation>
+        </message>
+        <message>
+            <source>SVDs the lazy rule saved</source>
+            <translation>SVDs poupadas pela regra preguiçosa</translation>
+        </message>
+        <message>
+            <source>Subspace similarity</source>
+            <translation>Similaridade dos subespaços</translation>
         </message>
     </context>
     <context>
@@ -743,6 +875,37 @@
             <source>memory (MB)</source>
             <translation>memória (MB)</translation>
         </message>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1: %2</translation>
+        </message>
+        <message>
+            <source>%1 (%2)</source>
+            <translation>%1 (%2)</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::MethodMetricPlots</name>
+        <message>
+            <source>Per-layer counts so far</source>
+            <translation>Contagens por camada até agora</translation>
+        </message>
+        <message>
+            <source>layer</source>
+            <translation>camada</translation>
+        </message>
+        <message>
+            <source>count</source>
+            <translation>quantidade</translation>
+        </message>
+        <message>
+            <source>%1 by layer and step</source>
+            <translation>%1 por camada e passo</translation>
+        </message>
+        <message>
+            <source>step</source>
+            <translation>passo</translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::MethodPanel</name>
@@ -1061,6 +1224,10 @@
         <message>
             <source>recompute activations in the backward pass</source>
             <translation>recalcular as ativações na retropropagação</translation>
+        </message>
+        <message>
+            <source>%1 settings</source>
+            <translation>Configurações de %1</translation>
         </message>
     </context>
     <context>

@@ -82,6 +82,22 @@
             <source>Full fine-tuning, float32 AdamW (planned)</source>
             <translation>全量微调，float32 AdamW（预估）</translation>
         </message>
+        <message>
+            <source>Projections</source>
+            <translation>投影</translation>
+        </message>
+        <message>
+            <source>GaLore's low-rank projection matrices, one per trained weight (INT4 in Q-GaLore).</source>
+            <translation>GaLore 的低秩投影矩阵，每个训练的权重一个（Q-GaLore 中为 INT4）。</translation>
+        </message>
+        <message>
+            <source>Q-GaLore (planned)</source>
+            <translation>Q-GaLore（预估）</translation>
+        </message>
+        <message>
+            <source>Plain GaLore, float32 (planned)</source>
+            <translation>普通 GaLore，float32（预估）</translation>
+        </message>
     </context>
     <context>
         <name>TrainingMethod</name>
@@ -116,6 +132,122 @@
         <message>
             <source>Every linear weight as a float32 master copy trained by AdamW: the reference point, 16 bytes a weight; only for small models.</source>
             <translation>每个线性层权重都以 float32 主副本由 AdamW 训练：作为参照基准，每个权重 16 字节；仅适用于小模型。</translation>
+        </message>
+        <message>
+            <source>Q-GaLore: INT8 weights, low-rank gradients, 8-bit Adam</source>
+            <translation>Q-GaLore：INT8 权重、低秩梯度、8 位 Adam</translation>
+        </message>
+        <message>
+            <source>Trains every linear weight, held as INT8 in groups and updated by stochastic rounding, from gradients projected to a low rank by INT4 projections that each layer refreshes lazily, with 8-bit Adam states (Zhang et al. 2024). Each layer's gradient is applied and freed during the backward. galore_quantized off gives plain GaLore (float32 weights and projections, 32-bit Adam).</source>
+            <translation>训练所有线性层权重：权重按组以 INT8 保存并通过随机舍入更新，梯度由各层惰性刷新的 INT4 投影投影到低秩，Adam 状态为 8 位（Zhang 等，2024）。每层的梯度在反向传播过程中即被应用并释放。关闭 galore_quantized 即为普通 GaLore（float32 权重和投影，32 位 Adam）。</translation>
+        </message>
+        <message>
+            <source>Projection rank</source>
+            <translation>投影秩</translation>
+        </message>
+        <message>
+            <source>The rank r each weight's gradient is projected to before Adam sees it, so that Adam keeps r values per row or column instead of the whole matrix (capped at the weight's smaller side). A larger rank learns more like full fine-tuning and needs more memory; the paper uses 128 to 512.</source>
+            <translation>每个权重的梯度在交给 Adam 之前被投影到的秩 r，这样 Adam 每行或每列只保存 r 个值，而不是整个矩阵（不超过权重较短的一边）。秩越大，学习效果越接近完整微调，也需要更多内存；论文使用 128 到 512。</translation>
+        </message>
+        <message>
+            <source>Steps between SVDs</source>
+            <translation>SVD 间隔步数</translation>
+        </message>
+        <message>
+            <source>How many steps a layer keeps its projection before an SVD of its gradient computes a new one, at first. Once a layer's subspace has settled (see the similarity threshold) its gap doubles: the lazy rule that saves SVDs. GaLore refreshes every 200 steps.</source>
+            <translation>起初，每层保持其投影多少步后，才对其梯度做 SVD 计算新的投影。一旦某层的子空间稳定下来（见相似度阈值），其间隔就加倍：这就是节省 SVD 的惰性规则。GaLore 每 200 步刷新一次。</translation>
+        </message>
+        <message>
+            <source>Similarity threshold</source>
+            <translation>相似度阈值</translation>
+        </message>
+        <message>
+            <source>When the mean |cosine| between a layer's successive subspaces reaches this, the subspace counts as settled and the layer's gap between SVDs doubles. Lower skips more SVDs; 1 hardly ever skips one.</source>
+            <translation>当某层相邻子空间之间 |余弦| 的平均值达到此值时，认为该子空间已稳定，该层的 SVD 间隔加倍。越低跳过的 SVD 越多；为 1 时几乎从不跳过。</translation>
+        </message>
+        <message>
+            <source>Similarity window</source>
+            <translation>相似度窗口</translation>
+        </message>
+        <message>
+            <source>How many of a layer's latest subspace changes the mean for the similarity threshold covers.</source>
+            <translation>与相似度阈值比较的平均值涵盖该层最近多少次子空间变化。</translation>
+        </message>
+        <message>
+            <source>Update scale (alpha)</source>
+            <translation>更新缩放（alpha）</translation>
+        </message>
+        <message>
+            <source>The update, projected back to the weight's full size, is multiplied by this before it is added (GaLore's alpha; 0.25 in the papers).</source>
+            <translation>更新投影回权重的完整尺寸后，先乘以此值再加到权重上（GaLore 的 alpha；论文中为 0.25）。</translation>
+        </message>
+        <message>
+            <source>Weight group size</source>
+            <translation>权重分组大小</translation>
+        </message>
+        <message>
+            <source>How many weights share one INT8 scale and zero point. Smaller groups round more precisely and store a little more.</source>
+            <translation>多少个权重共用一个 INT8 缩放因子和零点。分组越小，舍入越精确，占用的存储也略多。</translation>
+        </message>
+        <message>
+            <source>Projection group size</source>
+            <translation>投影分组大小</translation>
+        </message>
+        <message>
+            <source>How many values of a projection matrix share one INT4 scale and zero point; even, since two 4-bit codes share a byte.</source>
+            <translation>投影矩阵中多少个值共用一个 INT4 缩放因子和零点；须为偶数，因为两个 4 位编码共用一个字节。</translation>
+        </message>
+        <message>
+            <source>Stochastic rounding</source>
+            <translation>随机舍入</translation>
+        </message>
+        <message>
+            <source>Round each updated INT8 weight up or down at random, in proportion to how near it is, so that updates smaller than one INT8 step still add up over many steps. Off: round to nearest, and such updates are lost.</source>
+            <translation>按距离远近的比例随机地将每个更新后的 INT8 权重向上或向下舍入，使小于一个 INT8 步长的更新在多步之后仍能累积。关闭：四舍五入到最近值，这类更新会丢失。</translation>
+        </message>
+        <message>
+            <source>Quantized (off: plain GaLore)</source>
+            <translation>量化（关闭：普通 GaLore）</translation>
+        </message>
+        <message>
+            <source>On: Q-GaLore, with INT8 weights, INT4 projections and 8-bit Adam states. Off: plain GaLore, with float32 weights and projections and 32-bit Adam states: more memory, the reference to compare with.</source>
+            <translation>开启：Q-GaLore，使用 INT8 权重、INT4 投影和 8 位 Adam 状态。关闭：普通 GaLore，使用 float32 权重和投影以及 32 位 Adam 状态：内存更多，作为对比的参照。</translation>
+        </message>
+        <message>
+            <source>INT8 weights</source>
+            <translation>INT8 权重</translation>
+        </message>
+        <message>
+            <source>INT4 projections</source>
+            <translation>INT4 投影</translation>
+        </message>
+        <message>
+            <source>8-bit Adam states</source>
+            <translation>8 位 Adam 状态</translation>
+        </message>
+        <message>
+            <source>float32 weights</source>
+            <translation>float32 权重</translation>
+        </message>
+        <message>
+            <source>float32 projections</source>
+            <translation>float32 投影</translation>
+        </message>
+        <message>
+            <source>Adam states</source>
+            <translation>Adam 状态</translation>
+        </message>
+        <message>
+            <source>SVDs done</source>
+            <translation>已做的 SVD</translation>
+        </message>
+        <message>
+            <source>SVDs the lazy rule saved</source>
+            <translation>惰性规则省下的 SVD</translation>
+        </message>
+        <message>
+            <source>Subspace similarity</source>
+            <translation>子空间相似度</translation>
         </message>
     </context>
     <context>
@@ -743,6 +875,37 @@
             <source>memory (MB)</source>
             <translation>内存 (MB)</translation>
         </message>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1：%2</translation>
+        </message>
+        <message>
+            <source>%1 (%2)</source>
+            <translation>%1（%2）</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::MethodMetricPlots</name>
+        <message>
+            <source>Per-layer counts so far</source>
+            <translation>各层累计计数</translation>
+        </message>
+        <message>
+            <source>layer</source>
+            <translation>层</translation>
+        </message>
+        <message>
+            <source>count</source>
+            <translation>次数</translation>
+        </message>
+        <message>
+            <source>%1 by layer and step</source>
+            <translation>%1（按层和步）</translation>
+        </message>
+        <message>
+            <source>step</source>
+            <translation>步</translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::MethodPanel</name>
@@ -1061,6 +1224,10 @@
         <message>
             <source>recompute activations in the backward pass</source>
             <translation>在反向传播中重新计算激活值</translation>
+        </message>
+        <message>
+            <source>%1 settings</source>
+            <translation>%1 设置</translation>
         </message>
     </context>
     <context>

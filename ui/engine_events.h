@@ -10,14 +10,28 @@
 #include <array>
 
 #include "memory/memory_ledger.h"
+#include "train/train_config.h"
+
+namespace qt {
+struct StepRecord;
+}
 
 namespace qt::ui {
+
+// The engine's plain-English names for ledger categories in one method's run, by
+// category (TrainingMethodInfo::memory_label: "INT8 weights"); empty where the
+// category's usual title applies. Translated where shown (method_memory_label()).
+using MemoryLabels = std::array<QString, kMemoryCategoryCount>;
+// The labels of config.method's registry row for this config; all empty for a
+// method without names of its own, or a name that is no registry method.
+MemoryLabels memory_labels_of(const TrainConfig& config);
 
 // Bytes a training method would hold, by ledger category (planned, not measured).
 struct MethodMemoryPlan {
     QString method;  // the engine's name: "qzo", "mezo", "full-bf16-adamw", "qlora", "adamw" (method_plan_title() shows it)
     std::array<qint64, kMemoryCategoryCount> bytes{};
     QString source;  // where the numbers come from, said in words
+    MemoryLabels labels;  // the method's own names for its categories, where it has them
     qint64 total() const {
         qint64 t = 0;
         for (qint64 b : bytes) t += b;
@@ -57,6 +71,7 @@ struct MemoryBars {
     qint64 total_peak = 0;
     qint64 capacity = 0;  // bytes the device has (0: unknown)
     QString device;
+    MemoryLabels labels;  // the running (or last) method's names for its categories
 };
 
 // One row of the dataset preview: the example as the model sees it.
@@ -87,6 +102,16 @@ struct DatasetSummary {
     QList<PreviewRow> preview;
 };
 
+// One of a method's own numbers, one value per layer, after a step
+// (methods/method_metrics.h's LayerSeries): Q-GaLore's SVDs done and saved, its
+// subspace similarity.
+struct LayerSeriesValues {
+    QString name;             // "svds_done": a key for the CSV
+    QString title;            // "SVDs done", in the engine's English (translated where shown)
+    bool cumulative = false;  // a running count (bars by layer), else a current value (over steps)
+    QVector<double> values;   // one per layer; NaN where a layer has none yet
+};
+
 // One finished optimisation step as the trainer reports it.
 struct StepMetrics {
     int step = 0;        // 1-based
@@ -106,7 +131,12 @@ struct StepMetrics {
     double elapsed_seconds = 0;
     bool has_val_loss = false;
     double val_loss = 0;
+    QList<LayerSeriesValues> method_series;  // empty for methods that report none
 };
+
+// The numbers of a StepMetrics that the step's record holds (all but total_steps,
+// clip_rate, elapsed_seconds and the validation loss, which the run keeps).
+StepMetrics step_metrics_of(const StepRecord& r);
 
 enum class TrainingState { Idle, Running, Paused, Stopping };
 
@@ -135,3 +165,4 @@ Q_DECLARE_METATYPE(qt::ui::StepMetrics)
 Q_DECLARE_METATYPE(qt::ui::TrainingState)
 Q_DECLARE_METATYPE(qt::ui::CompareSide)
 Q_DECLARE_METATYPE(qt::ui::CompareRequest)
+Q_DECLARE_METATYPE(qt::TrainConfig)  // the settings of a run, sent to the worker

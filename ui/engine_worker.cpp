@@ -52,6 +52,8 @@ void EngineWorker::publishMemory() {
         bars.total_peak = s.total_peak;
         bars.device = qstr(backend_->name());
     }
+    // The run's method names its categories its own way (Q-GaLore: "INT8 weights").
+    if (session_) bars.labels = memory_labels_of(config_);
     // A GPU reports its own total (cudaMemGetInfo); the CPU's is the machine's memory.
     size_t gpu_free = 0, gpu_total = 0;
     if (backend_ && cuda_memory_info(*backend_, gpu_free, gpu_total))
@@ -280,19 +282,9 @@ void EngineWorker::runNextStep() {
         const bool clipped = r.first_order ? r.grad_clipped : r.result.clipped;
         clippedSteps_ += clipped ? 1 : 0;
         elapsed_ += r.seconds;
-        StepMetrics m;
-        m.step = static_cast<int>(r.step + 1);
+        StepMetrics m = step_metrics_of(r);  // with the method's own per-layer numbers
         m.total_steps = static_cast<int>(config_.steps);
-        m.loss = r.loss;
-        m.projected_grad = r.result.projected_grad;
-        m.clipped_grad = r.result.clipped_grad;
-        m.clipped = r.result.clipped;
-        m.first_order = r.first_order;
-        m.grad_norm = r.grad_norm;
-        m.grad_clipped = r.grad_clipped;
         m.clip_rate = static_cast<double>(clippedSteps_) / doneSteps_;
-        m.lr = r.lr;
-        m.tokens_per_second = r.seconds > 0 ? static_cast<double>(r.tokens) / r.seconds : 0;
         if (trainer.evaluation_due()) {
             const EvalRecord e = trainer.evaluate();
             elapsed_ += e.seconds;
@@ -427,6 +419,9 @@ void EngineWorker::planMemory(const TrainConfig& config) {
         shape.lora_rank = config.lora_rank;
         shape.lora_targets = config.lora_targets;
         shape.checkpoint_activations = config.checkpoint_activations;
+        shape.galore_rank = config.galore_rank;
+        shape.galore_weight_group = config.galore_weight_group;
+        shape.galore_proj_group = config.galore_proj_group;
         MemoryPlans out;
         out.max_tokens = maxTokens;
         out.batch_size = batchSize;
@@ -435,6 +430,12 @@ void EngineWorker::planMemory(const TrainConfig& config) {
             m.method = qstr(p.method);
             for (size_t i = 0; i < m.bytes.size(); ++i) m.bytes[i] = p.bytes[i];
             m.source = qstr(p.basis);
+            // A row named after a registry method is that method as the engine plans it,
+            // in its default form (variants such as plain GaLore are rows of their own):
+            // its names for the categories are those of its default config.
+            TrainConfig asPlanned;
+            asPlanned.method = p.method;
+            m.labels = memory_labels_of(asPlanned);
             out.plans << m;
         }
         emit plansReady(out);

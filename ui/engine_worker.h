@@ -111,5 +111,3 @@ private:
 };
 
 }  // namespace qt::ui
-
-Q_DECLARE_METATYPE(qt::TrainConfig)

@@ -210,7 +210,8 @@ void MainWindow::replanMemory() {
     if (!modelLoaded_ || !method_->readConfig(c)) return;
     // Only the settings the plans depend on (memory/training_memory_plan.h's MemoryPlanShape).
     auto shape = [](const TrainConfig& x) {
-        return std::tie(x.max_length, x.batch_size, x.train_min, x.lora_rank, x.lora_targets, x.checkpoint_activations);
+        return std::tie(x.max_length, x.batch_size, x.train_min, x.lora_rank, x.lora_targets, x.checkpoint_activations,
+                        x.galore_rank, x.galore_weight_group, x.galore_proj_group);
     };
     if (planned_ && shape(*planned_) == shape(c)) return;
     planned_ = c;
@@ -235,6 +236,7 @@ void MainWindow::startTraining() {
     }
     training_->prepareRun(static_cast<int>(c.steps));
     tabs_->setCurrentWidget(training_);
+    emit trainingRequested(c);
     QMetaObject::invokeMethod(worker_, [w = worker_, c] { w->startTraining(c); }, Qt::QueuedConnection);
 }
 

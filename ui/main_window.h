@@ -54,6 +54,8 @@ signals:
     // A model (dataset) finished loading and its page shows it.
     void modelReady();
     void datasetReady();
+    // Start was pressed: the settings the engine worker is sent for the run.
+    void trainingRequested(const qt::TrainConfig& config);
 
 public slots:
     void openModel(const QString& path);

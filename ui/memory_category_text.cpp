@@ -1,6 +1,9 @@
 #include "memory_category_text.h"
 
 #include <QCoreApplication>
+#include <iterator>
+
+#include "training_method_text.h"
 
 namespace qt::ui {
 
@@ -12,9 +15,14 @@ QString category_title(MemoryCategory c) {
         case MemoryCategory::OptimizerStates: return QCoreApplication::translate("Memory", "Optimizer states");
         case MemoryCategory::Activations: return QCoreApplication::translate("Memory", "Activations");
         case MemoryCategory::KvCache: return QCoreApplication::translate("Memory", "KV cache");
+        case MemoryCategory::Projections: return QCoreApplication::translate("Memory", "Projections");
         case MemoryCategory::Count: break;
     }
     return QString();
+}
+
+QString category_label(MemoryCategory c, const MemoryLabels& labels) {
+    return method_text(labels[static_cast<size_t>(c)]);
 }
 
 QString category_description(MemoryCategory c) {
@@ -35,6 +43,9 @@ QString category_description(MemoryCategory c) {
                           "with a first-order method, also what the backward pass reads.");
         case MemoryCategory::KvCache:
             return QCoreApplication::translate("Memory", "Keys and values of earlier tokens, kept for attention.");
+        case MemoryCategory::Projections:
+            return QCoreApplication::translate(
+                "Memory", "GaLore's low-rank projection matrices, one per trained weight (INT4 in Q-GaLore).");
         case MemoryCategory::Count: break;
     }
     return QString();
@@ -48,13 +59,18 @@ QString method_plan_title(const QString& method) {
     if (method == QLatin1String("qlora")) return QCoreApplication::translate("Memory", "QLoRA (planned)");
     if (method == QLatin1String("adamw"))
         return QCoreApplication::translate("Memory", "Full fine-tuning, float32 AdamW (planned)");
+    if (method == QLatin1String("qgalore")) return QCoreApplication::translate("Memory", "Q-GaLore (planned)");
+    if (method == QLatin1String("galore"))
+        return QCoreApplication::translate("Memory", "Plain GaLore, float32 (planned)");
     return method;
 }
 
 QColor category_color(MemoryCategory c) {
     static const QColor colors[] = {QColor(0x4c, 0x72, 0xb0), QColor(0xdd, 0x84, 0x52), QColor(0xc4, 0x4e, 0x52),
-                                    QColor(0x81, 0x72, 0xb3), QColor(0x55, 0xa8, 0x68), QColor(0x93, 0x78, 0x60)};
-    return colors[static_cast<int>(c) % 6];
+                                    QColor(0x81, 0x72, 0xb3), QColor(0x55, 0xa8, 0x68), QColor(0x93, 0x78, 0x60),
+                                    QColor(0xda, 0x8b, 0xc3)};
+    static_assert(std::size(colors) == kMemoryCategoryCount, "one colour per ledger category");
+    return colors[static_cast<int>(c)];
 }
 
 }  // namespace qt::ui

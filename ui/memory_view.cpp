@@ -55,6 +55,14 @@ qint64 MemoryView::bytesAt(int column, int category) const {
     return p >= 0 && p < plans_.size() ? plans_[p].bytes[static_cast<size_t>(category)] : 0;
 }
 
+const MemoryLabels* MemoryView::labelsAt(int column) const {
+    if (column == LiveColumn) return &live_.labels;
+    const int p = column - FirstPlanColumn;
+    return p >= 0 && p < plans_.size() ? &plans_[p].labels : nullptr;
+}
+
+QString MemoryView::legendName(MemoryCategory c) const { return bars_[static_cast<size_t>(c)]->name(); }
+
 double MemoryView::barBytes(int column, MemoryCategory c) const {
     const auto data = bars_[static_cast<size_t>(c)]->data();
     for (auto it = data->constBegin(); it != data->constEnd(); ++it)
@@ -86,7 +94,13 @@ void MemoryView::redraw() {
             keys << col;
             values << static_cast<double>(bytesAt(col, c)) / kMB;
         }
-        bars_[static_cast<size_t>(c)]->setData(keys, values, true);
+        QCPBars* bars = bars_[static_cast<size_t>(c)];
+        bars->setData(keys, values, true);
+        // "Trainable parameters: INT8 weights" while a Q-GaLore run is shown; the
+        // plain title where the run's method has no name of its own for it.
+        const QString own = category_label(static_cast<MemoryCategory>(c), live_.labels);
+        const QString title = category_title(static_cast<MemoryCategory>(c));
+        bars->setName(own.isEmpty() ? title : tr("%1: %2").arg(title, own));
     }
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     ticker->addTick(LiveColumn, tr("This run, now\n(memory ledger)"));
@@ -129,7 +143,10 @@ QString MemoryView::tooltipAt(const QPointF& pos) const {
         const qint64 b = bytesAt(column, c);
         if (b > 0 && y >= base && y <= base + static_cast<double>(b)) {
             const auto cat = static_cast<MemoryCategory>(c);
-            return tr("<b>%1</b>: %2 (%3 bytes)<br>%4").arg(category_title(cat), format_bytes(b)).arg(b).arg(category_description(cat));
+            const MemoryLabels* labels = labelsAt(column);
+            const QString own = labels ? category_label(cat, *labels) : QString();
+            const QString name = own.isEmpty() ? category_title(cat) : tr("%1 (%2)").arg(own, category_title(cat));
+            return tr("<b>%1</b>: %2 (%3 bytes)<br>%4").arg(name, format_bytes(b)).arg(b).arg(category_description(cat));
         }
         base += static_cast<double>(b);
     }
@@ -143,8 +160,6 @@ void MemoryView::hover(QMouseEvent* e) {
 }
 
 void MemoryView::retranslate() {
-    for (int c = 0; c < kMemoryCategoryCount; ++c)
-        bars_[static_cast<size_t>(c)]->setName(category_title(static_cast<MemoryCategory>(c)));
     plot_->yAxis->setLabel(tr("memory (MB)"));
     redraw();
 }

@@ -4,7 +4,10 @@
 // step (a first-order run adds gradients and AdamW's moments); beside it the
 // engine's plans for the same model, as many as it gives (QZO, MeZO, bf16 full
 // fine-tuning with AdamW, QLoRA, float32 AdamW); and a line at the device's
-// capacity. Hovering a segment tells its bytes and what it holds.
+// capacity. Hovering a segment tells its bytes and what it holds. A method that
+// names its categories its own way (Q-GaLore: "INT8 weights", "INT4 projections",
+// "8-bit Adam states") has those names in the legend while it is the run shown,
+// and in the tooltips of its own column.
 #include <QWidget>
 #include <array>
 
@@ -32,6 +35,8 @@ public:
     QCustomPlot* plot() const { return plot_; }
     // The tooltip text for the point (in plot pixels); empty off the bars.
     QString tooltipAt(const QPointF& pos) const;
+    // The legend's name for category `c`: its title, with the run's own name after it where it has one.
+    QString legendName(MemoryCategory c) const;
 
 public slots:
     void showLive(const qt::ui::MemoryBars& bars);
@@ -45,6 +50,7 @@ private:
     void redraw();
     void hover(QMouseEvent* e);
     qint64 bytesAt(int column, int category) const;
+    const MemoryLabels* labelsAt(int column) const;
 
     QCustomPlot* plot_;
     std::array<QCPBars*, kMemoryCategoryCount> bars_{};

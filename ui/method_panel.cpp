@@ -11,10 +11,14 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <utility>
 
@@ -64,6 +68,15 @@ void set_row(QWidget* field, const QString& label, const QString& tip) {
         l->setToolTip(tip);
     }
     field->setToolTip(tip);
+}
+
+// Enough decimals to show a setting's lowest value and its step (0.05: 2; 0.001: 3).
+int decimals_for(const MethodSetting& s) {
+    int d = 0;
+    for (double v : {s.min, s.step}) {
+        while (d < 8 && std::abs(v * std::pow(10.0, d) - std::round(v * std::pow(10.0, d))) > 1e-9) ++d;
+    }
+    return d;
 }
 
 }  // namespace
@@ -179,6 +192,8 @@ MethodPanel::MethodPanel(QWidget* parent) : QWidget(parent) {
                                                       checkpointing_})
         fo->addRow(new QLabel(foBox_), f);
 
+    buildMethodSettings();
+
     validation_ = new QLabel(this);
     validation_->setObjectName("validationLabel");
     validation_->setWordWrap(true);
@@ -187,6 +202,7 @@ MethodPanel::MethodPanel(QWidget* parent) : QWidget(parent) {
     auto* kind = new QVBoxLayout;
     kind->addWidget(zoBox_);
     kind->addWidget(foBox_);
+    for (const auto& [name, box] : settingBoxes_) kind->addWidget(box);
     kind->addStretch(1);
     auto* columns = new QHBoxLayout;
     columns->addWidget(paramBox_, 0, Qt::AlignTop);
@@ -222,6 +238,119 @@ MethodPanel::MethodPanel(QWidget* parent) : QWidget(parent) {
 }
 
 std::string MethodPanel::methodName() const { return method_->currentData().toString().toStdString(); }
+
+// A field per entry of each method's settings list; labels and tooltips are set in retranslate().
+void MethodPanel::buildMethodSettings() {
+    for (const TrainingMethodInfo& m : training_methods()) {
+        if (m.settings.empty()) continue;
+        auto* box = new QGroupBox(this);
+        box->setObjectName(QStringLiteral("methodSettings_") + QString::fromLatin1(m.name));
+        auto* form = new QFormLayout(box);
+        form->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
+        for (const MethodSetting& s : m.settings) {
+            QWidget* field = nullptr;
+            switch (s.kind) {
+                case MethodSettingKind::Int: {
+                    auto* spin = new QSpinBox(box);
+                    constexpr double kIntMax = std::numeric_limits<int>::max();
+                    spin->setRange(static_cast<int>(std::max(s.min, -kIntMax)), static_cast<int>(std::min(s.max, kIntMax)));
+                    spin->setSingleStep(static_cast<int>(s.step));
+                    connect(spin, &QSpinBox::valueChanged, this, &MethodPanel::revalidate);
+                    field = spin;
+                    break;
+                }
+                case MethodSettingKind::Double: {
+                    auto* spin = new QDoubleSpinBox(box);
+                    spin->setDecimals(decimals_for(s));
+                    spin->setRange(s.min, s.max);
+                    spin->setSingleStep(s.step);
+                    connect(spin, &QDoubleSpinBox::valueChanged, this, &MethodPanel::revalidate);
+                    field = spin;
+                    break;
+                }
+                case MethodSettingKind::Bool: {
+                    auto* check = new QCheckBox(box);
+                    connect(check, &QCheckBox::toggled, this, [this] {
+                        enableMethodSettings();
+                        revalidate();
+                    });
+                    field = check;
+                    break;
+                }
+            }
+            field->setObjectName(QStringLiteral("setting_") + QString::fromLatin1(s.key));
+            field->setMinimumWidth(140);
+            form->addRow(new QLabel(box), field);
+            settingFields_.append({m.name, &s, field});
+        }
+        settingBoxes_.emplace_back(m.name, box);
+    }
+}
+
+QWidget* MethodPanel::settingField(const std::string& method, const std::string& key) const {
+    for (const SettingField& f : settingFields_)
+        if (f.method == method && key == f.setting->key) return f.field;
+    return nullptr;
+}
+
+bool MethodPanel::readMethodSettings(TrainConfig& c, QString* error) const {
+    if (settingFields_.isEmpty()) return true;
+    nlohmann::json j;
+    to_json(j, c);
+    const std::string chosen = methodName();
+    for (bool chosenOnes : {false, true}) {
+        for (const SettingField& f : settingFields_) {
+            if ((f.method == chosen) != chosenOnes) continue;
+            nlohmann::json& v = j[f.setting->key];
+            switch (f.setting->kind) {
+                case MethodSettingKind::Int: {
+                    const int n = static_cast<QSpinBox*>(f.field)->value();
+                    // An unsigned field (seed) must stay unsigned: from_json checks the type.
+                    if (v.is_number_unsigned() && n >= 0) v = static_cast<uint64_t>(n);
+                    else v = static_cast<int64_t>(n);
+                    break;
+                }
+                case MethodSettingKind::Double: v = static_cast<QDoubleSpinBox*>(f.field)->value(); break;
+                case MethodSettingKind::Bool: v = static_cast<QCheckBox*>(f.field)->isChecked(); break;
+            }
+        }
+    }
+    try {
+        from_json(j, c);
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromUtf8(e.what());
+        return false;
+    }
+    return true;
+}
+
+void MethodPanel::setMethodSettings(const TrainConfig& c) {
+    if (settingFields_.isEmpty()) return;
+    nlohmann::json j;
+    to_json(j, c);
+    for (const SettingField& f : settingFields_) {
+        const auto it = j.find(f.setting->key);
+        if (it == j.end() || !(it->is_number() || it->is_boolean())) continue;  // not a TrainConfig field: readConfig names it
+        const QSignalBlocker block(f.field);
+        switch (f.setting->kind) {
+            case MethodSettingKind::Int:
+                static_cast<QSpinBox*>(f.field)->setValue(static_cast<int>(std::clamp<int64_t>(
+                    it->get<int64_t>(), std::numeric_limits<int>::min(), std::numeric_limits<int>::max())));
+                break;
+            case MethodSettingKind::Double: static_cast<QDoubleSpinBox*>(f.field)->setValue(it->get<double>()); break;
+            case MethodSettingKind::Bool: static_cast<QCheckBox*>(f.field)->setChecked(it->get<bool>()); break;
+        }
+    }
+    enableMethodSettings();
+}
+
+void MethodPanel::enableMethodSettings() {
+    for (const SettingField& f : settingFields_) {
+        if (!f.setting->needs) continue;
+        const auto* on = qobject_cast<const QCheckBox*>(settingField(f.method, f.setting->needs));
+        f.field->setEnabled(!on || on->isChecked());
+    }
+}
 
 QString MethodPanel::loraTargets() const {
     QStringList names;
@@ -298,6 +427,8 @@ bool MethodPanel::readConfig(TrainConfig& c, QString* error) const {
         if (parse_number(weightDecay_, v)) c.weight_decay = v;
         if (parse_number(maxGradNorm_, v)) c.max_grad_norm = v;
     }
+    QString why;
+    if (!readMethodSettings(c, &why)) return fail(why);
     try {
         validate(c);
     } catch (const std::exception& e) {
@@ -339,6 +470,7 @@ void MethodPanel::setConfig(const TrainConfig& c) {
     adamBeta1_ = c.adam_beta1;
     adamBeta2_ = c.adam_beta2;
     adamEps_ = c.adam_eps;
+    setMethodSettings(c);
     showMethodSettings();
     revalidate();
 }
@@ -375,6 +507,7 @@ void MethodPanel::showMethodSettings() {
     for (QWidget* w : std::initializer_list<QWidget*>{clip_, trainMin_, relativeEps_}) w->setEnabled(qzo);
     const bool lora = name == "qlora";
     for (QWidget* w : std::initializer_list<QWidget*>{loraRank_, loraAlpha_, loraTargetsBox_}) w->setEnabled(lora);
+    for (const auto& [method, box] : settingBoxes_) box->setVisible(method == name);
     TrainConfig unused;
     paperButton_->setEnabled(paperSettings(unused));
 }
@@ -544,6 +677,15 @@ void MethodPanel::retranslate() {
             tr("Keeps only each block's input during the forward pass and recomputes the rest in the backward pass: "
                "much less memory for about one more forward pass per step."));
     checkpointing_->setText(tr("recompute activations in the backward pass"));
+
+    for (const auto& [method, box] : settingBoxes_) {
+        // "Q-GaLore: INT8 weights, ..." -> "Q-GaLore settings".
+        const QString title = method_title(training_method(method));
+        const qsizetype colon = title.indexOf(QRegularExpression(QStringLiteral("[:：]")));
+        box->setTitle(tr("%1 settings").arg(colon > 0 ? title.left(colon) : title));
+    }
+    for (const SettingField& f : settingFields_)
+        set_row(f.field, method_setting_label(*f.setting), method_setting_tooltip(*f.setting));
 
     schedule_->setItemText(0, tr("constant"));
     schedule_->setItemText(1, tr("linear decay"));

@@ -4,10 +4,16 @@
 // validation by the engine's own rules (qt::validate(TrainConfig)) so that
 // impossible values are named before Start. Settings shared by every method sit
 // on the left; on the right, those of the chosen method's kind: zeroth-order
-// (perturbation, clipping) or first-order (LoRA, AdamW, gradient clipping).
+// (perturbation, clipping) or first-order (LoRA, AdamW, gradient clipping), and
+// below them the method's own settings, one field for each entry of its registry
+// row (TrainingMethodInfo::settings), read and written through TrainConfig's JSON
+// keys: a method added to the engine brings its fields without code here.
+#include <QList>
 #include <QWidget>
 #include <string>
+#include <vector>
 
+#include "train/method_settings.h"
 #include "train/train_config.h"
 
 class QCheckBox;
@@ -33,6 +39,9 @@ public:
     void setConfig(const TrainConfig& config);
     QString validationMessage() const;
 
+    // The field of the method's own setting `key` (a TrainConfig JSON key), or nullptr.
+    QWidget* settingField(const std::string& method, const std::string& key) const;
+
     void applySafeDefaults();
     void applyPaperSettings();
 
@@ -53,6 +62,12 @@ private:
     void setLoraTargets(const std::string& list);
     // The published settings of the chosen method, where the page knows them.
     bool paperSettings(TrainConfig& c) const;
+    void buildMethodSettings();
+    // Every method's own fields into `c` (the chosen method's last, should two share a key).
+    bool readMethodSettings(TrainConfig& c, QString* error) const;
+    void setMethodSettings(const TrainConfig& c);
+    // A field whose MethodSetting::needs is off is disabled.
+    void enableMethodSettings();
 
     QGroupBox* methodBox_;
     QComboBox* method_;
@@ -98,6 +113,16 @@ private:
     double adamBeta1_ = TrainConfig{}.adam_beta1;
     double adamBeta2_ = TrainConfig{}.adam_beta2;
     double adamEps_ = TrainConfig{}.adam_eps;
+
+    // Each method's own settings (TrainingMethodInfo::settings), in a box per method
+    // that has any; only the chosen method's box is shown.
+    struct SettingField {
+        std::string method;
+        const MethodSetting* setting;
+        QWidget* field;  // QSpinBox, QDoubleSpinBox or QCheckBox, by setting->kind
+    };
+    std::vector<std::pair<std::string, QGroupBox*>> settingBoxes_;
+    QList<SettingField> settingFields_;
 
     QLabel* validation_;
 };

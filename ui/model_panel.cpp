@@ -101,15 +101,10 @@ void ModelPanel::showPlans(const MemoryPlans& plans) {
 }
 
 void ModelPanel::fillPlans() {
-    const QStringList headers = {tr("Method"),
-                                 category_title(MemoryCategory::Weights),
-                                 category_title(MemoryCategory::TrainableParameters),
-                                 category_title(MemoryCategory::Gradients),
-                                 category_title(MemoryCategory::OptimizerStates),
-                                 category_title(MemoryCategory::Activations),
-                                 category_title(MemoryCategory::KvCache),
-                                 tr("Total"),
-                                 tr("Fits on %1?").arg(device_.isEmpty() ? tr("the device") : device_)};
+    // A column for every ledger category, in the ledger's order (Projections included).
+    QStringList headers = {tr("Method")};
+    for (int c = 0; c < kMemoryCategoryCount; ++c) headers << category_title(static_cast<MemoryCategory>(c));
+    headers << tr("Total") << tr("Fits on %1?").arg(device_.isEmpty() ? tr("the device") : device_);
     planTable_->setColumnCount(headers.size());
     planTable_->setHorizontalHeaderLabels(headers);
     planTable_->setRowCount(plans_.plans.size());
@@ -118,8 +113,11 @@ void ModelPanel::fillPlans() {
         auto* name = new QTableWidgetItem(method_plan_title(p.method));
         name->setToolTip(p.source);
         planTable_->setItem(r, 0, name);
-        for (int c = 0; c < kMemoryCategoryCount; ++c)
-            planTable_->setItem(r, c + 1, new QTableWidgetItem(format_bytes(p.bytes[static_cast<size_t>(c)])));
+        for (int c = 0; c < kMemoryCategoryCount; ++c) {
+            auto* cell = new QTableWidgetItem(format_bytes(p.bytes[static_cast<size_t>(c)]));
+            cell->setToolTip(category_label(static_cast<MemoryCategory>(c), p.labels));  // "INT8 weights", if the method names it
+            planTable_->setItem(r, c + 1, cell);
+        }
         planTable_->setItem(r, kMemoryCategoryCount + 1, new QTableWidgetItem(format_bytes(p.total())));
         QString fits = tr("unknown");
         if (capacity_ > 0) fits = p.total() <= capacity_ ? tr("yes (%1%)").arg(100.0 * p.total() / capacity_, 0, 'f', 1)

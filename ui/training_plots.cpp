@@ -9,7 +9,11 @@
 #include <QPushButton>
 #include <QTextStream>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
 #include <qcustomplot.h>
+
+#include "method_metric_plots.h"
 
 namespace qt::ui {
 namespace {
@@ -84,6 +88,9 @@ TrainingPlots::TrainingPlots(QWidget* parent) : QWidget(parent) {
     gradNorm_->hide();
     grid->addWidget(lr_, 1, 0);
     grid->addWidget(speed_, 1, 1);
+    methodPlots_ = new MethodMetricPlots(plots_);
+    methodPlots_->setObjectName("methodMetricPlots");
+    grid->addWidget(methodPlots_, 2, 0, 1, 2);
 
     fitButton_ = new QPushButton(this);
     pngButton_ = new QPushButton(this);
@@ -132,6 +139,7 @@ void TrainingPlots::clear() {
         for (int g = 0; g < p->graphCount(); ++g) p->graph(g)->data()->clear();
         p->replot();
     }
+    methodPlots_->clear();
     followData_ = true;
 }
 
@@ -152,6 +160,7 @@ void TrainingPlots::addStep(const StepMetrics& m) {
     }
     lr_->graph(0)->addData(x, m.lr);
     speed_->graph(0)->addData(x, m.tokens_per_second);
+    methodPlots_->addStep(m);
     if (followData_) fit();
     else
         for (QCustomPlot* p : allPlots()) p->replot(QCustomPlot::rpQueuedReplot);
@@ -192,6 +201,7 @@ void TrainingPlots::fit() {
 
 bool TrainingPlots::exportPng(const QString& path) {
     for (QCustomPlot* p : allPlots()) p->replot();
+    methodPlots_->replotAll();
     return plots_->grab().save(path, "PNG");
 }
 
@@ -199,8 +209,17 @@ bool TrainingPlots::exportCsv(const QString& path) const {
     QFile f(path);
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) return false;
     QTextStream out(&f);
+    // The method's per-layer numbers as the last step names them: one column per
+    // series and layer, "svds_done[0]" ... (empty where a step has no value).
+    QList<QPair<QString, int>> layerColumns;
+    if (!history_.isEmpty())
+        for (const LayerSeriesValues& s : history_.last().method_series)
+            layerColumns << qMakePair(s.name, static_cast<int>(s.values.size()));
     out << "step,loss,val_loss,projected_grad,clipped_grad,clipped,clip_rate,grad_norm,grad_clipped,lr,"
-           "tokens_per_second,elapsed_seconds\n";
+           "tokens_per_second,elapsed_seconds";
+    for (const auto& [name, layers] : layerColumns)
+        for (int l = 0; l < layers; ++l) out << ',' << name << '[' << l << ']';
+    out << '\n';
     for (const StepMetrics& m : history_) {
         out << m.step << ',' << QString::number(m.loss, 'g', 10) << ','
             << (m.has_val_loss ? QString::number(m.val_loss, 'g', 10) : QString()) << ','
@@ -208,8 +227,16 @@ bool TrainingPlots::exportCsv(const QString& path) const {
             << (m.clipped ? 1 : 0) << ',' << QString::number(m.clip_rate, 'g', 6) << ','
             << (m.first_order ? QString::number(m.grad_norm, 'g', 10) : QString()) << ','
             << (m.first_order ? QString::number(m.grad_clipped ? 1 : 0) : QString()) << ',' << QString::number(m.lr, 'g', 8)
-            << ',' << QString::number(m.tokens_per_second, 'g', 6) << ',' << QString::number(m.elapsed_seconds, 'g', 6)
-            << '\n';
+            << ',' << QString::number(m.tokens_per_second, 'g', 6) << ',' << QString::number(m.elapsed_seconds, 'g', 6);
+        for (const auto& [name, layers] : layerColumns) {
+            const auto s = std::find_if(m.method_series.begin(), m.method_series.end(),
+                                        [&](const LayerSeriesValues& x) { return x.name == name; });
+            for (int l = 0; l < layers; ++l) {
+                const bool has = s != m.method_series.end() && l < s->values.size() && std::isfinite(s->values[l]);
+                out << ',' << (has ? QString::number(s->values[l], 'g', 10) : QString());
+            }
+        }
+        out << '\n';
     }
     return out.status() == QTextStream::Ok;
 }

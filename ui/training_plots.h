@@ -2,9 +2,11 @@
 // Live plots of a run (QCustomPlot): training and validation loss; for a
 // zeroth-order method the raw and the clipped directional derivative, for a
 // first-order one the gradient's norm and the clipped steps, each with the
-// running clip rate; the learning rate; throughput. Drag to pan, wheel to zoom,
-// "Fit" to see everything again; export as PNG (the four plots shown) and CSV
-// (every number of every step).
+// running clip rate; the learning rate; throughput; below them, where the
+// method reports per-layer numbers of its own (Q-GaLore's SVDs and subspace
+// similarity), their bars and heat maps (method_metric_plots.h). Drag to pan,
+// wheel to zoom, "Fit" to see everything again; export as PNG (the plots shown)
+// and CSV (every number of every step, the method's per layer).
 #include <QList>
 #include <QWidget>
 
@@ -14,6 +16,8 @@ class QCustomPlot;
 class QPushButton;
 
 namespace qt::ui {
+
+class MethodMetricPlots;
 
 class TrainingPlots : public QWidget {
     Q_OBJECT
@@ -35,6 +39,8 @@ public:
     bool showsFirstOrder() const { return firstOrder_; }
     QCustomPlot* lrPlot() const { return lr_; }
     QCustomPlot* throughputPlot() const { return speed_; }
+    // The method's own per-layer plots; hidden while the run reports none.
+    MethodMetricPlots* methodPlots() const { return methodPlots_; }
 
 protected:
     void changeEvent(QEvent* e) override;
@@ -51,6 +57,7 @@ private:
     QCustomPlot* gradNorm_;
     QCustomPlot* lr_;
     QCustomPlot* speed_;
+    MethodMetricPlots* methodPlots_;
     QWidget* plots_;
     QPushButton* fitButton_;
     QPushButton* pngButton_;

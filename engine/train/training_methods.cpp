@@ -55,6 +55,60 @@ std::unique_ptr<FirstOrderMethod> make_qgalore(const TrainConfig& c, LlamaModel&
     return std::make_unique<Qgalore>(model, s);
 }
 
+// Q-GaLore's fields, with the ranges validate() (train_config.cpp) allows.
+std::vector<MethodSetting> qgalore_settings() {
+    using K = MethodSettingKind;
+    return {
+        {"galore_rank", "Projection rank",
+         "The rank r each weight's gradient is projected to before Adam sees it, so that Adam keeps r values per "
+         "row or column instead of the whole matrix (capped at the weight's smaller side). A larger rank learns "
+         "more like full fine-tuning and needs more memory; the paper uses 128 to 512.",
+         K::Int, 1, 16384, 8},
+        {"galore_update_gap", "Steps between SVDs",
+         "How many steps a layer keeps its projection before an SVD of its gradient computes a new one, at first. "
+         "Once a layer's subspace has settled (see the similarity threshold) its gap doubles: the lazy rule that "
+         "saves SVDs. GaLore refreshes every 200 steps.",
+         K::Int, 1, 1 << 30, 50},
+        {"galore_threshold", "Similarity threshold",
+         "When the mean |cosine| between a layer's successive subspaces reaches this, the subspace counts as "
+         "settled and the layer's gap between SVDs doubles. Lower skips more SVDs; 1 hardly ever skips one.",
+         K::Double, 0, 1, 0.05},
+        {"galore_queue", "Similarity window",
+         "How many of a layer's latest subspace changes the mean for the similarity threshold covers.", K::Int, 1,
+         1000, 1},
+        {"galore_scale", "Update scale (alpha)",
+         "The update, projected back to the weight's full size, is multiplied by this before it is added "
+         "(GaLore's alpha; 0.25 in the papers).",
+         K::Double, 0.001, 1000, 0.05},
+        {"galore_weight_group", "Weight group size",
+         "How many weights share one INT8 scale and zero point. Smaller groups round more precisely and store a "
+         "little more.",
+         K::Int, 2, 1 << 20, 64, "galore_quantized"},
+        {"galore_proj_group", "Projection group size",
+         "How many values of a projection matrix share one INT4 scale and zero point; even, since two 4-bit codes "
+         "share a byte.",
+         K::Int, 2, 1 << 20, 64, "galore_quantized"},
+        {"galore_stochastic_round", "Stochastic rounding",
+         "Round each updated INT8 weight up or down at random, in proportion to how near it is, so that updates "
+         "smaller than one INT8 step still add up over many steps. Off: round to nearest, and such updates are lost.",
+         K::Bool, 0, 1, 1, "galore_quantized"},
+        {"galore_quantized", "Quantized (off: plain GaLore)",
+         "On: Q-GaLore, with INT8 weights, INT4 projections and 8-bit Adam states. Off: plain GaLore, with float32 "
+         "weights and projections and 32-bit Adam states: more memory, the reference to compare with.",
+         K::Bool, 0, 1, 1},
+    };
+}
+
+// The ledger categories Q-GaLore fills, named by what they hold (qgalore.h).
+const char* qgalore_memory_label(const TrainConfig& c, MemoryCategory m) {
+    switch (m) {
+        case MemoryCategory::TrainableParameters: return c.galore_quantized ? "INT8 weights" : "float32 weights";
+        case MemoryCategory::Projections: return c.galore_quantized ? "INT4 projections" : "float32 projections";
+        case MemoryCategory::OptimizerStates: return c.galore_quantized ? "8-bit Adam states" : "Adam states";
+        default: return nullptr;
+    }
+}
+
 }  // namespace
 
 const std::vector<TrainingMethodInfo>& training_methods() {
@@ -63,25 +117,25 @@ const std::vector<TrainingMethodInfo>& training_methods() {
          "Trains only the continuous scales of the quantized blocks from two forward passes per step with a "
          "seeded random perturbation, the projected gradient clipped (Shang et al. 2025). No gradients, no "
          "optimizer states: inference memory.",
-         false, kAbsoluteQzoDefaults.lr, make_qzo, nullptr},
+         false, kAbsoluteQzoDefaults.lr, make_qzo, nullptr, {}, nullptr},
         {"mezo", "MeZO: zeroth-order on float32 weights",
          "SPSA on every linear weight expanded to float32 (Malladi et al. 2023): the zeroth-order baseline.", false,
-         kAbsoluteQzoDefaults.lr, make_mezo, nullptr},
+         kAbsoluteQzoDefaults.lr, make_mezo, nullptr, {}, nullptr},
         {"qlora", "QLoRA: low-rank adapters on the frozen 4-bit model",
          "Trains small float32 adapters B A beside chosen linears of the frozen quantized model with AdamW, from "
          "the backward pass (Hu et al. 2021; Dettmers et al. 2023). Memory: the quantized weights, the adapters "
          "and their optimizer states, and the activations the backward needs.",
-         true, 2e-4, nullptr, make_qlora},
+         true, 2e-4, nullptr, make_qlora, {}, nullptr},
         {"adamw", "Full fine-tuning with AdamW (float32)",
          "Every linear weight as a float32 master copy trained by AdamW: the reference point, 16 bytes a "
          "weight; only for small models.",
-         true, 1e-5, nullptr, make_full},
+         true, 1e-5, nullptr, make_full, {}, nullptr},
         {"qgalore", "Q-GaLore: INT8 weights, low-rank gradients, 8-bit Adam",
          "Trains every linear weight, held as INT8 in groups and updated by stochastic rounding, from gradients "
          "projected to a low rank by INT4 projections that each layer refreshes lazily, with 8-bit Adam states "
          "(Zhang et al. 2024). Each layer's gradient is applied and freed during the backward. galore_quantized "
          "off gives plain GaLore (float32 weights and projections, 32-bit Adam).",
-         true, 1e-4, nullptr, make_qgalore},
+         true, 1e-4, nullptr, make_qgalore, qgalore_settings(), qgalore_memory_label},
     };
     return list;
 }

@@ -1,15 +1,17 @@
 #pragma once
 // Every training method the engine runs, in one table that the session, the CLI,
 // the GUI and the memory plan read: its name, what to call it, its default
-// learning rate, and how to make its trained state. Adding a method is its own
-// files (engine/methods/) plus one row here.
+// learning rate, how to make its trained state, its own settings and what its
+// memory holds. Adding a method is its own files (engine/methods/) plus one row here.
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "memory/memory_ledger.h"
 #include "methods/first_order_method.h"
 #include "methods/zo_parameters.h"
 #include "model/llama_model.h"
+#include "train/method_settings.h"
 #include "train/train_config.h"
 
 namespace qt {
@@ -23,6 +25,13 @@ struct TrainingMethodInfo {
     // Exactly one of these is set, by first_order.
     std::unique_ptr<ZoParameters> (*make_zo)(const TrainConfig&, LlamaModel&);
     std::unique_ptr<FirstOrderMethod> (*make_first_order)(const TrainConfig&, LlamaModel&);
+    // The settings only this method reads, for the GUI's fields (train/method_settings.h).
+    // Settings shared by a kind of method (eps, LoRA's, AdamW's) are not listed here.
+    std::vector<MethodSetting> settings;
+    // What the ledger category holds in a run of this method with this config, in
+    // the method's words ("INT8 weights" for Q-GaLore's TrainableParameters), or
+    // nullptr where the category's usual name says it; nullptr for no such names.
+    const char* (*memory_label)(const TrainConfig&, MemoryCategory);
 };
 
 const std::vector<TrainingMethodInfo>& training_methods();
