@@ -24,7 +24,7 @@ QUANTTUNE_BUILD_DIR=$top/build-asan scripts/build.sh -DCMAKE_BUILD_TYPE=RelWithD
 # so glibc sees none of it there. QzoFineFoods and QloraFineFoods train for ~12 and
 # ~4 minutes on real data, QloraExport trains the default model too: five times that
 # under the sanitizers. All run in the Release suite below.
-real_data_training='QzoFineFoods|QloraFineFoods'
+real_data_training='QzoFineFoods|QloraFineFoods|QgaloreFineFoods'
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure --timeout 1800 -j2 -E "LedgerAgainstMalloc|QloraExport|$real_data_training"
 

@@ -1,6 +1,7 @@
 #include "train/metrics_log.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 
@@ -34,6 +35,14 @@ nlohmann::json step_json(const StepRecord& r) {
     j["tokens_per_s"] = r.seconds > 0 ? static_cast<double>(r.tokens) / r.seconds : 0.0;
     j["memory"] = memory_json(r.memory);
     j["memory_total"] = r.memory.total_live;
+    j["memory_peak"] = memory_json(r.memory, true);
+    j["memory_peak_total"] = r.memory.total_peak;
+    // The method's per-layer series (methods/method_metrics.h); NaN (no value yet) as null.
+    for (const LayerSeries& series : r.method_metrics.per_layer) {
+        nlohmann::json values = nlohmann::json::array();
+        for (double v : series.values) values.push_back(std::isnan(v) ? nlohmann::json() : nlohmann::json(v));
+        j["layers"][series.name] = std::move(values);
+    }
     return j;
 }
 
