@@ -36,30 +36,21 @@ TEST(QgaloreFineFoods, ValidationLossFallsAndAccuracyRisesOverZeroShot) {
     c.galore_rank = 128;
     auto backend = qt::make_cpu_backend(c.threads);
     qt::TrainingSession session(c, *backend);
-    qt::Trainer& trainer = session.trainer();
-
-    const auto t0 = std::chrono::steady_clock::now();
-    const qt::EvalRecord before = trainer.evaluate();
-    ASSERT_TRUE(before.accuracy.has_value()) << "the validation examples carry no labels";
     double first_norm = 0, last_norm = 0, svds = 0, saved = 0;
-    while (!trainer.finished()) {
-        const qt::StepRecord r = trainer.step();
-        ASSERT_TRUE(std::isfinite(r.grad_norm) && r.grad_norm > 0) << "step " << r.step;
+    const auto run = qt::test::train_fine_foods(session, kEvalExamples, [&](const qt::StepRecord& r) {
+        EXPECT_TRUE(std::isfinite(r.grad_norm) && r.grad_norm > 0) << "step " << r.step;
         (r.step == 0 ? first_norm : last_norm) = r.grad_norm;
         ASSERT_EQ(r.method_metrics.per_layer.size(), 3u);
         svds = saved = 0;
         for (double v : r.method_metrics.per_layer[0].values) svds += v;
         for (double v : r.method_metrics.per_layer[1].values) saved += v;
-    }
-    const qt::EvalRecord after = trainer.evaluate();
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    });
+    ASSERT_TRUE(run.before.accuracy && run.after.accuracy) << "the validation examples carry no labels";
+    const qt::EvalRecord &before = run.before, &after = run.after;
     const qt::MemorySnapshot m = backend->ledger().snapshot();
     std::printf("[ fine foods ] %lld Q-GaLore steps (batch %d, lr %g, rank %d; |g| %.3g -> %.3g; %.0f SVDs) in %.0f s\n",
                 static_cast<long long>(kSteps), c.batch_size, c.lr, c.galore_rank, first_norm, last_norm, svds,
-                seconds);
-    std::printf("[ fine foods ] %lld validation examples: loss %.4f -> %.4f, accuracy %.3f -> %.3f\n",
-                static_cast<long long>(kEvalExamples), before.val_loss, after.val_loss, *before.accuracy,
-                *after.accuracy);
+                run.seconds);
     std::printf("[ fine foods ] ledger: weights %lld, INT8 weights %lld, INT4 projections %lld, 8-bit states %lld, "
                 "gradients peak %lld, activations %lld bytes; peak total %lld\n",
                 static_cast<long long>(live(m, qt::MemoryCategory::Weights)),

@@ -34,30 +34,21 @@ TEST(QloraFineFoods, ValidationLossFallsAndAccuracyRisesOverZeroShot) {
     c.lora_alpha = 32;
     auto backend = qt::make_cpu_backend(c.threads);
     qt::TrainingSession session(c, *backend);
-    qt::Trainer& trainer = session.trainer();
-
-    const auto t0 = std::chrono::steady_clock::now();
-    const qt::EvalRecord before = trainer.evaluate();
-    ASSERT_TRUE(before.accuracy.has_value()) << "the validation examples carry no labels";
     int64_t clipped = 0;
     double first_norm = 0, last_norm = 0;
-    while (!trainer.finished()) {
-        const qt::StepRecord r = trainer.step();
-        ASSERT_TRUE(r.first_order);
-        ASSERT_TRUE(std::isfinite(r.grad_norm) && r.grad_norm > 0) << "step " << r.step;
+    const auto run = qt::test::train_fine_foods(session, kEvalExamples, [&](const qt::StepRecord& r) {
+        EXPECT_TRUE(r.first_order);
+        EXPECT_TRUE(std::isfinite(r.grad_norm) && r.grad_norm > 0) << "step " << r.step;
         clipped += r.grad_clipped;
         (r.step == 0 ? first_norm : last_norm) = r.grad_norm;
-    }
-    const qt::EvalRecord after = trainer.evaluate();
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    });
+    ASSERT_TRUE(run.before.accuracy && run.after.accuracy) << "the validation examples carry no labels";
+    const qt::EvalRecord &before = run.before, &after = run.after;
     const qt::MemorySnapshot m = backend->ledger().snapshot();
     const int64_t values = session.params().size();
     std::printf("[ fine foods ] %lld QLoRA steps (batch %d, lr %g, rank %d; %lld clipped, |g| %.3g -> %.3g) in %.0f s\n",
                 static_cast<long long>(kSteps), c.batch_size, c.lr, c.lora_rank, static_cast<long long>(clipped),
-                first_norm, last_norm, seconds);
-    std::printf("[ fine foods ] %lld validation examples: loss %.4f -> %.4f, accuracy %.3f -> %.3f\n",
-                static_cast<long long>(kEvalExamples), before.val_loss, after.val_loss, *before.accuracy,
-                *after.accuracy);
+                first_norm, last_norm, run.seconds);
     std::printf("[ fine foods ] ledger: weights %lld, adapters %lld, gradients %lld, optimizer states %lld, "
                 "activations %lld bytes\n",
                 static_cast<long long>(live(m, qt::MemoryCategory::Weights)),

@@ -34,21 +34,14 @@ TEST(QzoFineFoods, ValidationLossFallsAndAccuracyRisesOverZeroShot) {
     c.clip = 500;
     auto backend = qt::make_cpu_backend(c.threads);
     qt::TrainingSession session(c, *backend);
-    qt::Trainer& trainer = session.trainer();
-
-    const auto t0 = std::chrono::steady_clock::now();
-    const qt::EvalRecord before = trainer.evaluate();
-    ASSERT_TRUE(before.accuracy.has_value()) << "the validation examples carry no labels";
     int64_t clipped = 0;
-    while (!trainer.finished()) clipped += trainer.step().result.clipped;
-    const qt::EvalRecord after = trainer.evaluate();
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const auto run = qt::test::train_fine_foods(session, kEvalExamples,
+                                                [&](const qt::StepRecord& r) { clipped += r.result.clipped; });
+    ASSERT_TRUE(run.before.accuracy && run.after.accuracy) << "the validation examples carry no labels";
     std::printf("[ fine foods ] %lld QZO steps (batch %d, lr %g, eps %g, C %g; %lld clipped) in %.0f s\n",
                 static_cast<long long>(kSteps), c.batch_size, c.lr, c.eps, c.clip, static_cast<long long>(clipped),
-                seconds);
-    std::printf("[ fine foods ] %lld validation examples: loss %.4f -> %.4f, accuracy %.3f -> %.3f\n",
-                static_cast<long long>(kEvalExamples), before.val_loss, after.val_loss, *before.accuracy,
-                *after.accuracy);
+                run.seconds);
+    const qt::EvalRecord &before = run.before, &after = run.after;
     EXPECT_LT(after.val_loss, before.val_loss - 0.1);
     EXPECT_GT(*after.accuracy, *before.accuracy);
 }
