@@ -188,7 +188,11 @@ void cross_entropy_rows(Context* ctx, const float* logits_dev, int vocab, const 
                         double* nll_dev);
 // ---- First-order training (engine/backend/backend.h states each op; the host
 // reference is engine/cpu/train_ops.h). float32 throughout, row-major.
-// C = alpha op(A) op(B) + beta C through cuBLAS SGEMM in float32 (no TF32).
+// Lets the float32 products below (gemm_f32, matmul_float, matmul_backward_input,
+// matmul_f32) run on TF32 tensor cores (on) or keeps them plain float32 (off, the
+// default; MeZO needs it): first-order training's choice (Backend::set_tf32_products).
+void set_tf32_products(Context* ctx, bool on);
+// C = alpha op(A) op(B) + beta C through cuBLAS SGEMM in float32 (no TF32 unless set_tf32_products).
 // op(A): [m][k], op(B): [k][n], C: [m][n]; A stored [k][m] when trans_a, B [n][k] when trans_b.
 void gemm_f32(Context* ctx, bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a_dev,
               const float* b_dev, float beta, float* c_dev);

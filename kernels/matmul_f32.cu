@@ -24,6 +24,11 @@ cublasHandle_t blas_handle(Context* ctx) {
     return ctx->blas;
 }
 
+void set_tf32_products(Context* ctx, bool on) {
+    check_blas(cublasSetMathMode(blas_handle(ctx), on ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_PEDANTIC_MATH),
+               "cublasSetMathMode");
+}
+
 void matmul_f32(Context* ctx, const float* w_dev, int64_t rows, int64_t cols, const float* x_dev, float* y_dev, int n) {
     if (n <= 0 || rows <= 0) return;
     const float one = 1.0f, zero = 0.0f;

@@ -107,6 +107,7 @@ const CommandSpec& bench_qgalore_spec() {
                               "for tinyllama-1.1b, 1024 for llama2-7b)"},
                 {"gap", "N", "steps between a layer's SVDs at first (default 200)"},
                 {"no-activation-checkpointing", nullptr, "keep every block's activations instead of recomputing them"},
+                {"no-tf32", nullptr, "plain float32 products instead of TF32 tensor cores (GPU)"},
             },
             "untimed steps before them, at least 1: the first does every linear's SVD and is reported apart "
             "(default 1)"),
@@ -134,15 +135,15 @@ int run_bench_qgalore(const Args& args) {
     config.galore_rank = rank;
     config.galore_update_gap = gap;
     config.checkpoint_activations = !args.flag("no-activation-checkpointing");
+    config.tf32 = !args.flag("no-tf32");
     config.seed = run.seed;
-    const TrainingMethodInfo& info = training_method(config.method);
     const auto t_convert = Clock::now();
-    std::unique_ptr<FirstOrderMethod> method = info.make_first_order(config, model);
+    // The method as the registry makes it for `train --method qgalore`, from the same settings.
+    auto method = std::make_unique<Qgalore>(model, qgalore_settings_of(config));
+    Qgalore* qgalore = method.get();
     const double convert_s = seconds_since(t_convert);
-    auto* qgalore = dynamic_cast<Qgalore*>(method.get());
-    if (!qgalore) throw std::logic_error("the registry's qgalore method is not a Qgalore");
     model.set_training_hooks(method.get());
-    LlamaBackprop backprop(model, BackpropOptions{config.checkpoint_activations});
+    LlamaBackprop backprop(model, BackpropOptions{config.checkpoint_activations, config.tf32});
     const auto& c = model.config();
     std::printf("shape %s: %d layers, dim %d, ffn %d, heads %d/%d, vocab %d; %.3g B parameters; %lld trained "
                 "weights in %zu linears (INT8, converted in %.1f s); rank %d, gap %lld\n",
@@ -156,7 +157,7 @@ int run_bench_qgalore(const Args& args) {
     const BenchTimes times = run_bench_steps(backend, run, [&](int i) {
         // FoTrainer::step for a method that updates in the backward: one pass over the batch.
         method->zero_gradients();
-        method->begin_step(i, info.default_lr);
+        method->begin_step(i, training_method(config.method).default_lr);
         const double sum = backprop.forward_backward(batch.tokens, run.batch, batch.targets, batch.scale).sum_nll;
         const double norm = method->end_step();
         wait_for_device(backend, word);  // the last linear's update is queued after its gradient's norm

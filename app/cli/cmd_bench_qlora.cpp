@@ -28,6 +28,7 @@ const CommandSpec& bench_qlora_spec() {
             {"rank", "R", "LoRA rank (default 16; alpha is 2R)"},
             {"seqs-per-forward", "N", "sequences run through the model together; must divide --batch (default 16)"},
             {"no-activation-checkpointing", nullptr, "keep every block's activations instead of recomputing them"},
+                {"no-tf32", nullptr, "plain float32 products instead of TF32 tensor cores (GPU)"},
         })};
     return spec;
 }
@@ -48,7 +49,7 @@ int run_bench_qlora(const Args& args) {
     ls.alpha = 2.0 * rank;
     LoraAdapters lora(model, ls);
     model.set_training_hooks(&lora);
-    LlamaBackprop backprop(model, BackpropOptions{!args.flag("no-activation-checkpointing")});
+    LlamaBackprop backprop(model, BackpropOptions{!args.flag("no-activation-checkpointing"), !args.flag("no-tf32")});
     AdamWOptimizer optimizer(backend, lora.parameter_blocks(), AdamWSettings{});
     const auto& c = model.config();
     std::printf("shape %s: %d layers, dim %d, ffn %d, heads %d/%d, vocab %d; %.3g B parameters; %lld adapter values "

@@ -81,6 +81,7 @@ TrainConfig config_from_args(const Args& args) {
     c.weight_decay = args.number("weight-decay", c.weight_decay);
     c.max_grad_norm = args.number("max-grad-norm", c.max_grad_norm);
     if (args.flag("no-activation-checkpointing")) c.checkpoint_activations = false;
+    if (args.flag("no-tf32")) c.tf32 = false;
     c.merge_type = args.str("merge-type", c.merge_type);
     c.galore_rank = static_cast<int>(args.integer("galore-rank", c.galore_rank));
     c.galore_update_gap = args.integer("galore-gap", c.galore_update_gap);
@@ -178,6 +179,8 @@ const CommandSpec& train_spec() {
             {"plain-galore", nullptr, "Q-GaLore: plain GaLore instead (float32 weights and projections, 32-bit Adam)"},
             {"no-activation-checkpointing", nullptr, "first order: keep every block's activations for the backward "
                                                      "instead of recomputing them (faster, more memory)"},
+            {"no-tf32", nullptr, "first order on a GPU: plain float32 products instead of TF32 tensor cores "
+                                 "(slower, exact to float32)"},
             {"train-min", nullptr, "QZO: also train the Q4_1/Q5_1 block minimums and the K-quant dmin"},
             {"relative-eps", nullptr, "QZO: --eps, --lr and --clip in units of each weight's median |scale|"},
             {"no-export", nullptr, "with --out, do not export the trained model as GGUF at the end"},

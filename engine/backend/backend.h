@@ -276,6 +276,11 @@ public:
     // place where host_memory() (the CPU), else through download/upload (correct on
     // any backend, slow); a GPU backend overrides them. "+=" accumulates, "=" overwrites.
 
+    // Lets the float32 products of training (gemm_f32, matmul_float, matmul_backward_input)
+    // run on TF32 tensor cores where the backend has them (10-bit mantissa, float32
+    // range and accumulation); returns the previous setting. Off by default, and the
+    // CPU has no such mode. LlamaBackprop turns it on for its passes when asked.
+    virtual bool set_tf32_products(bool /*on*/) { return false; }
     // Whether backend memory is host memory that the CPU may address directly.
     virtual bool host_memory() const { return false; }
     // C = alpha op(A) op(B) + beta C; op(A): [m][k], op(B): [k][n], C: [m][n], each

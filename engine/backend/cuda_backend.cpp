@@ -492,6 +492,13 @@ public:
     // the norm and cross-entropy files); only token ids and positions go up and
     // only sum_squares' number comes down.
 
+    bool set_tf32_products(bool on) override {
+        const bool was = tf32_;
+        if (on != tf32_) cuda::set_tf32_products(ctx_, on);
+        tf32_ = on;
+        return was;
+    }
+
     void gemm_f32(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, const float* b,
                   float beta, float* c) override {
         const OpScope scope(ctx_, "gemm_f32");
@@ -922,6 +929,7 @@ private:
     DeviceBuffer train_scratch_;  // also the SVD's workspace (cuda::svd_scratch_bytes)
     cuda::SvdSolver* svd_ = nullptr;  // made on the first SVD
     DeviceBuffer adam8bit_maps_;
+    bool tf32_ = false;  // set_tf32_products
     // One ScaleSlot per fusable weight (WeightInfo::slot), mirrored on the host.
     std::vector<cuda::ScaleSlot> slots_host_;
     DeviceBuffer slots_;

@@ -230,6 +230,23 @@ BackpropResult LlamaBackprop::head(const Shape& s, std::span<const int32_t> targ
     return r;
 }
 
+namespace {
+
+// The backend's TF32 setting for one pass, restored after it (also when it throws).
+class Tf32Scope {
+public:
+    Tf32Scope(Backend& b, bool on) : b_(b), was_(b.set_tf32_products(on)) {}
+    ~Tf32Scope() { b_.set_tf32_products(was_); }
+    Tf32Scope(const Tf32Scope&) = delete;
+    Tf32Scope& operator=(const Tf32Scope&) = delete;
+
+private:
+    Backend& b_;
+    bool was_;
+};
+
+}  // namespace
+
 BackpropResult LlamaBackprop::forward_loss(std::span<const int32_t> tokens, int n_seqs,
                                            std::span<const int32_t> targets) {
     const Shape s = begin(tokens, n_seqs, targets);
@@ -239,6 +256,7 @@ BackpropResult LlamaBackprop::forward_loss(std::span<const int32_t> tokens, int 
 
 BackpropResult LlamaBackprop::forward_backward(std::span<const int32_t> tokens, int n_seqs,
                                                std::span<const int32_t> targets, double loss_scale) {
+    const Tf32Scope tf32(b_, options_.tf32);
     const Shape s = begin(tokens, n_seqs, targets);
     const int n_layers = model_.config().n_layers;
     for (int l = 0; l < n_layers; ++l) block_forward(l, s, x_in(l), block_activations(l), x_in(l + 1));

@@ -22,6 +22,9 @@ namespace qt {
 
 struct BackpropOptions {
     bool checkpoint_activations = true;
+    // The float32 products of each pass on TF32 tensor cores where the backend has
+    // them (Backend::set_tf32_products); off: plain float32, as the gradient tests need.
+    bool tf32 = false;
     size_t head_chunk_bytes = size_t{64} << 20;  // logits computed at once (at least 64 rows)
 };
 

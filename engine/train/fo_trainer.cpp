@@ -20,7 +20,7 @@ AdamWSettings adamw_settings(const TrainConfig& c) {
 FoTrainer::FoTrainer(LlamaModel& model, FirstOrderMethod& method, const TrainConfig& config, const TrainData& data)
     : Trainer(model, config, data),
       method_(method),
-      backprop_(model, BackpropOptions{config.checkpoint_activations}),
+      backprop_(model, BackpropOptions{config.checkpoint_activations, config.tf32}),
       optimizer_(model.backend(), method.parameter_blocks(), adamw_settings(config)) {
     if (model.training_hooks() != &method)
         throw std::logic_error("first-order training needs the method's hooks attached to the model");

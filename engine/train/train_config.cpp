@@ -38,6 +38,7 @@ void for_each_field(TrainConfig& c, Visit&& v) {
     v("weight_decay", c.weight_decay);
     v("max_grad_norm", c.max_grad_norm);
     v("checkpoint_activations", c.checkpoint_activations);
+    v("tf32", c.tf32);
     v("merge_type", c.merge_type);
     v("galore_rank", c.galore_rank);
     v("galore_update_gap", c.galore_update_gap);

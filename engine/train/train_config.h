@@ -57,6 +57,10 @@ struct TrainConfig {
     double weight_decay = 0.0;
     double max_grad_norm = 1.0;         // global gradient-norm clipping (<= 0: off)
     bool checkpoint_activations = true; // recompute each block's activations in the backward
+    // First order on a GPU: the float32 products of the forward and backward on TF32
+    // tensor cores (10-bit mantissa, float32 accumulation: PyTorch's allow_tf32); off:
+    // plain float32. No effect on the CPU, nor on evaluation and zeroth-order methods.
+    bool tf32 = true;
     // QLoRA's merged export: "same" re-quantizes each tensor to its own type (small
     // updates may round away: the export says how much survives); "q8_0", "f16" or
     // "f32" write the adapted tensors in that type instead.

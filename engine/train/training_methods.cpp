@@ -37,6 +37,12 @@ std::unique_ptr<FirstOrderMethod> make_full(const TrainConfig&, LlamaModel& mode
 }
 
 std::unique_ptr<FirstOrderMethod> make_qgalore(const TrainConfig& c, LlamaModel& model) {
+    return std::make_unique<Qgalore>(model, qgalore_settings_of(c));
+}
+
+}  // namespace
+
+QgaloreSettings qgalore_settings_of(const TrainConfig& c) {
     QgaloreSettings s;
     s.projector.rank = c.galore_rank;
     s.projector.gap = static_cast<int>(std::min<int64_t>(c.galore_update_gap, 1 << 30));
@@ -52,8 +58,10 @@ std::unique_ptr<FirstOrderMethod> make_qgalore(const TrainConfig& c, LlamaModel&
     s.eps = c.adam_eps;
     s.weight_decay = c.weight_decay;
     s.seed = c.seed;
-    return std::make_unique<Qgalore>(model, s);
+    return s;
 }
+
+namespace {
 
 // Q-GaLore's fields, with the ranges validate() (train_config.cpp) allows.
 std::vector<MethodSetting> qgalore_settings() {

@@ -9,6 +9,7 @@
 
 #include "memory/memory_ledger.h"
 #include "methods/first_order_method.h"
+#include "methods/qgalore.h"
 #include "methods/zo_parameters.h"
 #include "model/llama_model.h"
 #include "train/method_settings.h"
@@ -38,6 +39,9 @@ const std::vector<TrainingMethodInfo>& training_methods();
 const TrainingMethodInfo* find_training_method(const std::string& name);
 // Throws std::invalid_argument naming the method and the choices.
 const TrainingMethodInfo& training_method(const std::string& name);
-std::string training_method_names();  // "qzo, mezo, qlora, adamw"
+std::string training_method_names();
+
+// Q-GaLore's settings in a config (the registry's qgalore row makes its method from them).
+QgaloreSettings qgalore_settings_of(const TrainConfig& c);  // "qzo, mezo, qlora, adamw"
 
 }  // namespace qt
