@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -139,4 +140,39 @@ TEST(QloraMergeType, Q8_0MergeKeepsTheUpdateAndUnknownTypesAreRefused) {
     } catch (const std::invalid_argument& e) {
         EXPECT_NE(std::string(e.what()).find("merge_type"), std::string::npos) << e.what();
     }
+}
+
+// Q-GaLore's export writes every trained linear in place of the base's: as Q8_0 it
+// keeps most of the update; re-quantized to the file's own Q4_1 it keeps less (the
+// note says how much and points to q8_0); the rest of the file is unchanged. The
+// same seed gives the same trajectory (stochastic rounding is counter-based).
+TEST(QgaloreExport, Q8_0KeepsTheUpdateAndTheOwnTypeSaysWhatRoundingCosts) {
+    int kept_q8 = 0, kept_same = 0;
+    std::vector<std::vector<double>> losses(2);
+    const std::vector<std::string> types = {"q8_0", "same"};
+    for (size_t k = 0; k < types.size(); ++k) {
+        qt::TrainConfig c = config("qgalore");
+        c.galore_rank = 4;
+        c.galore_update_gap = 2;
+        c.merge_type = types[k];
+        auto backend = qt::make_cpu_backend(1);
+        qt::TrainingSession s(c, *backend);
+        while (!s.trainer().finished()) losses[k].push_back(s.trainer().step().loss);
+        const std::string out = qt::test::make_temp_dir("qgalore-export") + "/model.gguf";
+        const auto report = s.export_gguf(out);
+        ASSERT_EQ(report.files.size(), 1u);
+        ASSERT_FALSE(report.notes.empty());
+        for (const std::string& n : report.notes) std::cout << "[ export " << types[k] << " ] " << n << "\n";
+        const std::string& first = report.notes.front();
+        (k == 0 ? kept_q8 : kept_same) = std::stoi(first.substr(first.find("keeps ") + 6));
+        auto written = qt::GgufFile::open(out);
+        const auto& base = *s.model().file;
+        EXPECT_EQ(written->tensor("blk.1.ffn_down.weight").type,
+                  k == 0 ? qt::GgmlType::Q8_0 : base.tensor("blk.1.ffn_down.weight").type);
+        EXPECT_EQ(written->tensor("token_embd.weight").type, base.tensor("token_embd.weight").type);
+        EXPECT_EQ(written->tensors().size(), base.tensors().size());
+    }
+    EXPECT_EQ(losses[0], losses[1]);  // the export type does not change training
+    EXPECT_GE(kept_q8, 90);
+    EXPECT_LT(kept_same, kept_q8);
 }
