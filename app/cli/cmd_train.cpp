@@ -128,8 +128,8 @@ const CommandSpec& train_spec() {
     static const CommandSpec spec{
         "train", "--model FILE --data FILE [options]",
         "Fine-tune a quantized model: zeroth order with QZO (its quantization scales) or MeZO (its linear weights), "
-        "or first order with QLoRA (low-rank adapters on the frozen 4-bit model) or AdamW (every linear weight in "
-        "float32, for small models).",
+        "or first order with QLoRA (low-rank adapters on the frozen 4-bit model), Q-GaLore (every linear weight as "
+        "INT8, low-rank gradients, 8-bit Adam) or AdamW (every linear weight in float32, for small models).",
         {
             {"config", "FILE", "read the settings from a JSON config (as --save-config writes); options given here "
                                "override it"},

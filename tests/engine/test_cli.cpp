@@ -52,7 +52,8 @@ TEST(Cli, EveryCommandPrintsItsUsageAndOptionsForHelpAndH) {
     } cases[] = {
         {"info", {"-h, --help"}},
         {"generate", {"--prompt TEXT", "--max-tokens N", "--chat", "--device auto|cpu|cuda|cuda:N"}},
-        {"train", {"--method qzo|mezo|qlora|adamw", "--lr LR", "--steps N", "--relative-eps", "--save-config FILE",
+        {"train", {"--method qzo|mezo|qlora|adamw|qgalore", "--galore-rank R", "--plain-galore", "--no-tf32",
+                   "--lr LR", "--steps N", "--relative-eps", "--save-config FILE",
                    "--lora-rank R", "--lora-targets LIST", "--max-grad-norm N"}},
         {"eval", {"--model FILE", "--data FILE", "--scales CKPT", "--all"}},
         {"bench-step", {"--shape SHAPE", "--seqs-per-forward N", "--host-loss"}},
