@@ -5,7 +5,9 @@
 # PyTorch autograd (CudaTorchGradients, needs python3 with torch), compute-sanitizer
 # memcheck over one model's backward, the rest of the CUDA suite, and with
 # QT_BENCH=1 the QLoRA step against peft + bitsandbytes (bench/bench_qlora_step_gpu.py;
-# bitsandbytes from carried wheels, see the device notes in bench/NOTES_qlora_step_gpu.md).
+# bitsandbytes from carried wheels, see the device notes in bench/NOTES_qlora_step_gpu.md),
+# QT_BENCH=qgalore the Q-GaLore step against q-galore-torch (bench/bench_qgalore_step_gpu.py,
+# bench/NOTES_qgalore_step_gpu.md; Llama-2-7B needs calls of its own, see there).
 # Usage, from the repository root: [QT_BENCH=1] [QT_SKIP_TESTS=1] scripts/device_train_check.sh [BUILD_DIR]
 # Logs go to $OUT when it is set, else BUILD_DIR; the summary comes last.
 set -uo pipefail
@@ -51,7 +53,12 @@ if [ "$s_build" = ok ] && [ "${QT_SKIP_TESTS:-0}" != 1 ]; then
     grep -E "^\[ +(FAILED|SKIPPED) +\]|tests ran|PASSED|Failure" "$LOGS/suite.log" | head -20
 fi
 
-if [ "$s_build" = ok ] && [ "${QT_BENCH:-0}" = 1 ]; then
+if [ "$s_build" = ok ] && [ "${QT_BENCH:-0}" = qgalore ]; then
+    t0=$(date +%s)
+    PYTHONUNBUFFERED=1 python3 bench/bench_qgalore_step_gpu.py --cli "$BUILD/app/quanttune-cli" \
+        --shapes "${QT_BENCH_SHAPES:-smollm2-135m,tinyllama-1.1b}" >"$LOGS/bench.log" 2>&1 && s_bench=ok || s_bench=fail
+    echo "bench: $s_bench in $(( $(date +%s) - t0 )) s"
+elif [ "$s_build" = ok ] && [ "${QT_BENCH:-0}" = 1 ]; then
     t0=$(date +%s)
     PYTHONUNBUFFERED=1 python3 bench/bench_qlora_step_gpu.py --cli "$BUILD/app/quanttune-cli" \
         --shapes "${QT_BENCH_SHAPES:-smollm2-135m,tinyllama-1.1b,llama2-7b}" --steps "${QT_BENCH_STEPS:-3}" \
@@ -62,5 +69,5 @@ fi
 echo "== summary"
 echo "build: $s_build  backward: $s_backward  galore ops: $s_galore  torch: $s_torch  memcheck: $s_memcheck  suite: $s_suite  bench: $s_bench"
 grep -hE "tests ran|PASSED|FAILED +\]" "$LOGS/backward.log" "$LOGS/galore.log" "$LOGS/torch.log" "$LOGS/suite.log" 2>/dev/null
-[ "$s_bench" = skipped ] || grep -E "^\||median step|^peft|error|Error|Traceback|shape " "$LOGS/bench.log" | tail -30
+[ "$s_bench" = skipped ] || grep -E "^\||median step|^peft|^goals|error|Error|Traceback|shape " "$LOGS/bench.log" | tail -30
 [ "$s_build" = ok ]
