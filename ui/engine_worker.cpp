@@ -413,15 +413,7 @@ void EngineWorker::planMemory(const TrainConfig& config) {
     if ((!model_ && !session_) || maxTokens < 2 || batchSize < 1) return;
     try {
         // As training on this device will run: side by side, with the tensor cores' scratch, on a GPU.
-        MemoryPlanShape shape =
-            plan_shape_for_device(maxTokens, batchSize, backend_ ? backend_->preferred_batch_tokens() : 0);
-        shape.qzo_train_min = config.train_min;
-        shape.lora_rank = config.lora_rank;
-        shape.lora_targets = config.lora_targets;
-        shape.checkpoint_activations = config.checkpoint_activations;
-        shape.galore_rank = config.galore_rank;
-        shape.galore_weight_group = config.galore_weight_group;
-        shape.galore_proj_group = config.galore_proj_group;
+        const MemoryPlanShape shape = memory_plan_shape(config, backend_ ? backend_->preferred_batch_tokens() : 0);
         MemoryPlans out;
         out.max_tokens = maxTokens;
         out.batch_size = batchSize;

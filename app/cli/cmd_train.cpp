@@ -214,15 +214,7 @@ int run_train(const Args& args) {
                  backend->name().c_str());
     {
         // What the GUI's memory view plans for this run, to compare with the ledger printed at the end.
-        MemoryPlanShape shape =
-            plan_shape_for_device(config.max_length, config.batch_size, backend->preferred_batch_tokens());
-        shape.qzo_train_min = config.train_min;
-        shape.lora_rank = config.lora_rank;
-        shape.lora_targets = config.lora_targets;
-        shape.checkpoint_activations = config.checkpoint_activations;
-        shape.galore_rank = config.galore_rank;
-        shape.galore_weight_group = config.galore_weight_group;
-        shape.galore_proj_group = config.galore_proj_group;
+        const MemoryPlanShape shape = memory_plan_shape(config, backend->preferred_batch_tokens());
         // The plan's row is the method as it runs (plain GaLore is qgalore's "galore").
         for (const TrainingMemoryPlan& p : plan_training_memory(*session.model().file, shape))
             if (p.method == session.params().method_name())

@@ -81,6 +81,18 @@ void use_relative_eps(TrainConfig& c) {
     c.clip = kRelativeQzoDefaults.clip;
 }
 
+MemoryPlanShape memory_plan_shape(const TrainConfig& c, int device_batch_tokens) {
+    MemoryPlanShape shape = plan_shape_for_device(c.max_length, c.batch_size, device_batch_tokens);
+    shape.qzo_train_min = c.train_min;
+    shape.lora_rank = c.lora_rank;
+    shape.lora_targets = c.lora_targets;
+    shape.checkpoint_activations = c.checkpoint_activations;
+    shape.galore_rank = c.galore_rank;
+    shape.galore_weight_group = c.galore_weight_group;
+    shape.galore_proj_group = c.galore_proj_group;
+    return shape;
+}
+
 std::optional<GgmlType> merge_type_of(const std::string& merge_type) {
     if (merge_type == "same") return std::nullopt;
     if (merge_type == "q8_0") return GgmlType::Q8_0;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "memory/training_memory_plan.h"
 #include "quant/ggml_type.h"
 
 #include <nlohmann/json_fwd.hpp>
@@ -91,6 +92,10 @@ struct TrainConfig {
     double validation_fraction = 0.1;
     int threads = 0;              // 0: all cores
 };
+
+// The memory plan's shape of a run with these settings on a device whose
+// Backend::preferred_batch_tokens is `device_batch_tokens` (the CLI's and the GUI's plan).
+MemoryPlanShape memory_plan_shape(const TrainConfig& c, int device_batch_tokens);
 
 // The defaults of lr, eps and clip for the perturbation relative_eps asks for.
 const ZoStepDefaults& qzo_step_defaults(bool relative_eps);
