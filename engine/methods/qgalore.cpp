@@ -169,16 +169,40 @@ std::vector<LinearId> Qgalore::trained_linears() const {
 std::vector<float> Qgalore::trained_values(LinearId id) {
     const int i = index_of(id);
     if (i < 0) throw std::invalid_argument("Q-GaLore does not train this linear");
-    const Linear& L = *linears_[static_cast<size_t>(i)];
+    return host_values(static_cast<size_t>(i));
+}
+
+std::vector<float> Qgalore::host_values(size_t i) {
+    const Linear& L = *linears_[i];
     std::vector<float> host(static_cast<size_t>(L.count()));
-    if (settings_.quantized) {
-        weight_values(static_cast<size_t>(i), w_scratch_.f32());
-        scratch_holds_ = i;
-        backend_.download(host.data(), w_scratch_.f32(), host.size() * 4);
-    } else {
-        backend_.download(host.data(), L.model_weight->data, host.size() * 4);
-    }
+    const void* src = settings_.quantized ? static_cast<const void*>(dequantized(i)) : L.model_weight->data;
+    backend_.download(host.data(), src, host.size() * 4);
     return host;
+}
+
+void Qgalore::set_host_values(size_t i, const std::vector<float>& host) {
+    Linear& L = *linears_[i];
+    if (!settings_.quantized) {
+        backend_.upload(const_cast<void*>(L.model_weight->data), host.data(), host.size() * 4);
+        return;
+    }
+    backend_.upload(w_scratch_.data(), host.data(), host.size() * 4);
+    backend_.quantize_groups(w_scratch_.f32(), L.q, nullptr);
+    scratch_holds_ = -1;  // the scratch holds the unrounded values
+}
+
+template <class Fn>
+void Qgalore::for_range(int64_t offset, int64_t count, Fn&& fn) {
+    if (offset < 0 || count < 0 || offset + count > size()) throw std::out_of_range("Q-GaLore weights: range past the end");
+    int64_t base = 0;
+    for (size_t i = 0; i < linears_.size() && count > 0; base += linears_[i]->count(), ++i) {
+        const int64_t n = linears_[i]->count();
+        if (offset >= base + n) continue;
+        const int64_t from = offset - base, take = std::min(count, n - from);
+        fn(i, from, take);
+        offset += take;
+        count -= take;
+    }
 }
 
 void Qgalore::begin_step(int64_t step, double lr) {
@@ -227,50 +251,19 @@ void Qgalore::consume_weight_gradient(LinearId id, WeightTensor&, const float* g
 }
 
 void Qgalore::read(int64_t offset, int64_t count, float* dst) {
-    if (offset < 0 || count < 0 || offset + count > size()) throw std::out_of_range("Q-GaLore weights: range past the end");
-    std::vector<float> host;
-    int64_t base = 0;
-    for (size_t i = 0; i < linears_.size() && count > 0; base += linears_[i]->count(), ++i) {
-        const int64_t n = linears_[i]->count();
-        if (offset >= base + n) continue;
-        const int64_t from = offset - base, take = std::min(count, n - from);
-        host.resize(static_cast<size_t>(n));
-        if (settings_.quantized) {
-            weight_values(i, w_scratch_.f32());
-            scratch_holds_ = static_cast<int>(i);
-            backend_.download(host.data(), w_scratch_.f32(), static_cast<size_t>(n) * 4);
-        } else {
-            backend_.download(host.data(), linears_[i]->model_weight->data, static_cast<size_t>(n) * 4);
-        }
-        std::copy_n(host.begin() + from, take, dst);
-        dst += take;
-        offset += take;
-        count -= take;
-    }
+    for_range(offset, count, [&](size_t i, int64_t from, int64_t take) {
+        const std::vector<float> host = host_values(i);
+        dst = std::copy_n(host.begin() + from, take, dst);
+    });
 }
 
 void Qgalore::write(int64_t offset, int64_t count, const float* src) {
-    if (offset < 0 || count < 0 || offset + count > size()) throw std::out_of_range("Q-GaLore weights: range past the end");
-    std::vector<float> host;
-    int64_t base = 0;
-    for (size_t i = 0; i < linears_.size() && count > 0; base += linears_[i]->count(), ++i) {
-        Linear& L = *linears_[i];
-        const int64_t n = L.count();
-        if (offset >= base + n) continue;
-        const int64_t from = offset - base, take = std::min(count, n - from);
-        host.resize(static_cast<size_t>(n));
-        read(base, n, host.data());
+    for_range(offset, count, [&](size_t i, int64_t from, int64_t take) {
+        std::vector<float> host = host_values(i);
         std::copy_n(src, take, host.begin() + from);
-        float* target = settings_.quantized ? w_scratch_.f32() : static_cast<float*>(const_cast<void*>(L.model_weight->data));
-        backend_.upload(target, host.data(), static_cast<size_t>(n) * 4);
-        if (settings_.quantized) {
-            backend_.quantize_groups(w_scratch_.f32(), L.q, nullptr);
-            scratch_holds_ = -1;
-        }
         src += take;
-        offset += take;
-        count -= take;
-    }
+        set_host_values(i, host);
+    });
 }
 
 MethodMetrics Qgalore::metrics() const {
@@ -280,17 +273,21 @@ MethodMetrics Qgalore::metrics() const {
                       std::vector<double>(static_cast<size_t>(n_layers_), 0.0)};
     LayerSeries similarity{"subspace_similarity", "Subspace similarity", false,
                            std::vector<double>(static_cast<size_t>(n_layers_), nan)};
-    std::vector<int> with_value(static_cast<size_t>(n_layers_), 0);
+    std::vector<double> sim_sum(static_cast<size_t>(n_layers_), 0.0);
+    std::vector<int> sim_count(static_cast<size_t>(n_layers_), 0);
     for (const auto& L : linears_) {
         const auto l = static_cast<size_t>(L->id.layer);
         done.values[l] += static_cast<double>(L->projector->svds_done());
         saved.values[l] += static_cast<double>(L->projector->svds_saved(steps_taken_));
         const double sim = L->projector->last_similarity();
         if (!std::isnan(sim)) {
-            similarity.values[l] = (with_value[l] ? similarity.values[l] * with_value[l] : 0.0) + sim;
-            similarity.values[l] /= ++with_value[l];
+            sim_sum[l] += sim;
+            ++sim_count[l];
         }
     }
+    // The layer's mean over its linears that have a similarity yet.
+    for (size_t l = 0; l < sim_sum.size(); ++l)
+        if (sim_count[l] > 0) similarity.values[l] = sim_sum[l] / sim_count[l];
     return {{std::move(done), std::move(saved), std::move(similarity)}};
 }
 

@@ -71,6 +71,11 @@ private:
     struct Linear;
     int index_of(LinearId id) const;
     float* dequantized(size_t i);  // linear i's weight in the scratch (current)
+    std::vector<float> host_values(size_t i);  // linear i's weight, host memory
+    void set_host_values(size_t i, const std::vector<float>& host);  // rounded to nearest when INT8
+    // fn(linear, first value in it, how many) over values [offset, offset + count) of the flat vector.
+    template <class Fn>
+    void for_range(int64_t offset, int64_t count, Fn&& fn);
 
     LlamaModel& model_;
     QgaloreSettings settings_;
