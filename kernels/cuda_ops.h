@@ -304,6 +304,15 @@ void destroy_svd_solver(SvdSolver* solver);
 size_t svd_scratch_bytes(SvdSolver* solver, int rows, int cols);
 void svd_top_vectors(Context* ctx, SvdSolver* solver, const float* g_dev, int rows, int cols, int rank,
                      float* out_dev, void* scratch_dev);
+// ---- Sparse ZO (sparse_ops.cu; engine/backend/backend.h states each op). No
+// atomics: the same result every run.
+// y[t][r] += sum over j in [row_start[r], row_start[r+1]) of values[j] x[t][col[j]]
+// (CSR of a rows x cols S, nnz entries, no dense copy made), each row's terms added
+// in order into a float, then to y. x: [n][cols]; y: [n][rows]
+void sparse_matmul_add(Context* ctx, const int32_t* row_start_dev, const int32_t* col_dev, const float* values_dev,
+                       int64_t rows, int64_t cols, int64_t nnz, const float* x_dev, float* y_dev, int n);
+// acc[i] += g[i] g[i], as one fused multiply-add (the host loop's rounding).
+void add_squares(Context* ctx, float* acc_dev, const float* g_dev, int64_t count);
 // Per-operation GPU time when QT_CUDA_PROFILE=1 (op_profile.cu), else nothing:
 // begin/end bracket one operation (they nest); the report lists milliseconds
 // and calls per name, largest first, and optionally starts the sums afresh.

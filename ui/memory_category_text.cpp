@@ -16,6 +16,8 @@ QString category_title(MemoryCategory c) {
         case MemoryCategory::Activations: return QCoreApplication::translate("Memory", "Activations");
         case MemoryCategory::KvCache: return QCoreApplication::translate("Memory", "KV cache");
         case MemoryCategory::Projections: return QCoreApplication::translate("Memory", "Projections");
+        case MemoryCategory::SparseValues: return QCoreApplication::translate("Memory", "Sparse values");
+        case MemoryCategory::SparseMask: return QCoreApplication::translate("Memory", "Sparse mask");
         case MemoryCategory::Count: break;
     }
     return QString();
@@ -46,6 +48,12 @@ QString category_description(MemoryCategory c) {
         case MemoryCategory::Projections:
             return QCoreApplication::translate(
                 "Memory", "GaLore's low-rank projection matrices, one per trained weight (INT4 in Q-GaLore).");
+        case MemoryCategory::SparseValues:
+            return QCoreApplication::translate(
+                "Memory", "Sparse ZO's trained values S, one float per sensitive weight, added to the 4-bit weights.");
+        case MemoryCategory::SparseMask:
+            return QCoreApplication::translate(
+                "Memory", "Where sparse ZO's sensitive weights sit: their column indices and row starts.");
         case MemoryCategory::Count: break;
     }
     return QString();
@@ -68,7 +76,7 @@ QString method_plan_title(const QString& method) {
 QColor category_color(MemoryCategory c) {
     static const QColor colors[] = {QColor(0x4c, 0x72, 0xb0), QColor(0xdd, 0x84, 0x52), QColor(0xc4, 0x4e, 0x52),
                                     QColor(0x81, 0x72, 0xb3), QColor(0x55, 0xa8, 0x68), QColor(0x93, 0x78, 0x60),
-                                    QColor(0xda, 0x8b, 0xc3)};
+                                    QColor(0xda, 0x8b, 0xc3), QColor(0x8c, 0x8c, 0x8c), QColor(0xcc, 0xb9, 0x74)};
     static_assert(std::size(colors) == kMemoryCategoryCount, "one colour per ledger category");
     return colors[static_cast<int>(c)];
 }

@@ -5,6 +5,7 @@
 #include "backend/cpu_backend.h"
 #include "cli/cli_args.h"
 #include "cli/commands.h"
+#include "methods/sparse_zo.h"
 #include "train/training_session.h"
 #include "train/zo_trainer.h"
 
@@ -25,6 +26,7 @@ const CommandSpec& eval_spec() {
             {"seed", "S", "seed of the train/validation split (default 42, or the checkpoint's)"},
             {"threads", "N", "CPU threads; 0: all cores (default 0, or the checkpoint's)"},
             {"all", nullptr, "evaluate every example of the dataset, not only the validation part"},
+            {"sparse", "FILE", "add a sparse-ZO run's trained values (its .sparse.qtsparse side file) to the model"},
         }};
     return spec;
 }
@@ -54,6 +56,8 @@ int run_eval(const Args& args) {
     auto backend = make_cpu_backend(c.threads);
     LoadedModel m = open_model_for_training(c.model, *backend);
     const TrainData data = load_train_data(c, m);
+    std::unique_ptr<SparseZo> sparse;
+    if (args.has("sparse")) sparse = attach_sparse_side_file(args.str("sparse", ""), *m.model);
     std::unique_ptr<ZoParameters> params;
     if (args.has("scales")) {
         params = make_zo_parameters(c, *m.model);

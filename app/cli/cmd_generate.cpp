@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "generate/generator.h"
 #include "model/loaded_model.h"
+#include "methods/sparse_zo.h"
 #include "train/lora_gguf_import.h"
 
 namespace qt::cli {
@@ -29,6 +30,8 @@ const CommandSpec& generate_spec() {
             {"lora", "FILE", "apply a LoRA adapter GGUF to the model (a QLoRA run's model-qlora.lora.gguf, or any adapter "
                              "llama.cpp loads for this model)"},
             {"quiet", nullptr, "print only the speed report, not the generated text"},
+            {"sparse", "FILE", "add a sparse-ZO run's trained values (its model-sparse-zo.sparse.qtsparse side file) to "
+                               "the model they were trained on"},
         }};
     return spec;
 }
@@ -60,6 +63,13 @@ int run_generate(const Args& args) {
         m.model->set_training_hooks(lora.get());
         std::fprintf(stderr, "adapter: %s, rank %d, alpha %g on %s\n", args.str("lora", "").c_str(),
                      lora->settings().rank, lora->settings().alpha, lora_targets_text(lora->settings().targets).c_str());
+    }
+    std::unique_ptr<SparseZo> sparse;
+    if (args.has("sparse")) {
+        if (lora) throw UsageError("generate takes --lora or --sparse, not both");
+        sparse = attach_sparse_side_file(args.str("sparse", ""), *m.model);
+        std::fprintf(stderr, "sparse values: %s, %lld entries\n", args.str("sparse", "").c_str(),
+                     static_cast<long long>(sparse->entries()));
     }
     const auto prompt = m.encode_prompt(args.str("prompt", ""), args.flag("chat"));
 

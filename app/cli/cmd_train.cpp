@@ -1,4 +1,4 @@
-// quanttune-cli train --method qzo|mezo|qlora|adamw|qgalore --model M --data D [--config FILE] [options]
+// quanttune-cli train --method qzo|mezo|sparse-zo|qlora|adamw|qgalore --model M --data D [--config FILE] [options]
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -92,6 +92,8 @@ TrainConfig config_from_args(const Args& args) {
     c.galore_proj_group = static_cast<int>(args.integer("galore-proj-group", c.galore_proj_group));
     if (args.flag("no-stochastic-rounding")) c.galore_stochastic_round = false;
     if (args.flag("plain-galore")) c.galore_quantized = false;
+    c.sparse_mask = args.str("mask", c.sparse_mask);
+    if (args.flag("sparse-train-scales")) c.sparse_train_scales = true;
     if (c.model.empty()) throw UsageError("train needs --model FILE (or \"model\" in the config)");
     if (c.data.empty()) throw UsageError("train needs --data FILE (or \"data\" in the config)");
     try {
@@ -127,7 +129,8 @@ const CommandSpec& train_spec() {
     }();
     static const CommandSpec spec{
         "train", "--model FILE --data FILE [options]",
-        "Fine-tune a quantized model: zeroth order with QZO (its quantization scales) or MeZO (its linear weights), "
+        "Fine-tune a quantized model: zeroth order with QZO (its quantization scales), MeZO (its linear weights) or "
+        "sparse ZO (0.1% sensitive weights, from a mask file), "
         "or first order with QLoRA (low-rank adapters on the frozen 4-bit model), Q-GaLore (every linear weight as "
         "INT8, low-rank gradients, 8-bit Adam) or AdamW (every linear weight in float32, for small models).",
         {
@@ -176,6 +179,8 @@ const CommandSpec& train_spec() {
             {"galore-proj-group", "G", "Q-GaLore: values per INT4 projection group, even (default 256)"},
             {"no-stochastic-rounding", nullptr, "Q-GaLore: round the updated INT8 weights to nearest (small updates "
                                                 "then vanish)"},
+            {"mask", "FILE", "sparse ZO: the mask of sensitive entries to train (quanttune-cli sensitivity writes it)"},
+            {"sparse-train-scales", nullptr, "sparse ZO: also train QZO's block scales, with the same perturbation"},
             {"plain-galore", nullptr, "Q-GaLore: plain GaLore instead (float32 weights and projections, 32-bit Adam)"},
             {"no-activation-checkpointing", nullptr, "first order: keep every block's activations for the backward "
                                                      "instead of recomputing them (faster, more memory)"},

@@ -6,6 +6,7 @@ const std::vector<Command>& commands() {
     static const std::vector<Command> list = {
         {&info_spec(), run_info},
         {&generate_spec(), run_generate},
+        {&sensitivity_spec(), run_sensitivity},
         {&train_spec(), run_train},
         {&eval_spec(), run_eval},
         {&bench_step_spec(), run_bench_step},

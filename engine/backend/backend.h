@@ -111,6 +111,17 @@ struct ZoNoise {
     uint64_t step = 0;
 };
 
+// A sparse matrix S of rows x cols in compressed rows, in backend memory: row r's
+// entries are j in [row_start[r], row_start[r+1]), at column col[j] (ascending in
+// a row); their values come separately (a method trains them in one flat vector).
+struct SparseRows {
+    int64_t rows = 0;
+    int64_t cols = 0;
+    int64_t nnz = 0;
+    const int32_t* row_start = nullptr;  // [rows + 1]
+    const int32_t* col = nullptr;        // [nnz]
+};
+
 struct AttentionShape {
     int n_heads = 0;
     int n_kv_heads = 0;
@@ -352,6 +363,17 @@ public:
     // One Adam step with block-wise 8-bit moments (cpu/adam8bit_step.h) over count values.
     virtual void adam8bit_update(float* p, const float* g, const Adam8bitState& state, int64_t count,
                                  const AdamWStep& s);
+
+    // ---- Sparse ZO (methods/sparse_zo.h, methods/sensitivity.h). The base class runs
+    // them on the host; a GPU backend overrides them.
+
+    // y[t][r] += sum over j of row r: values[j] * x[t][col[j]], for t < n: the
+    // sparse part of W = dequant(Q) + S, added after the dense product, with no dense
+    // copy of S. Each row's terms are summed in order, then added to y.
+    // x: [n][s.cols], y: [n][s.rows]; values: [s.nnz].
+    virtual void sparse_matmul_add(const SparseRows& s, const float* values, const float* x, float* y, int n);
+    // acc[i] += g[i] * g[i] for i < count (squared gradients, the sensitivity's diagonal Fisher).
+    virtual void add_squares(float* acc, const float* g, int64_t count);
 
 protected:
     // Throws unless positions holds one entry per token of n_seqs >= 1 sequences of seq_len >= 1.

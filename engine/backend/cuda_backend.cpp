@@ -674,6 +674,17 @@ public:
         cuda::adam8bit_update(ctx_, p, g, st.m_codes, st.v_codes, st.m_absmax, st.v_absmax, count, adam8bit_maps(), c);
     }
 
+    // ---- Sparse ZO (kernels/sparse_ops.cu): s's arrays, values, x and y are backend memory.
+    void sparse_matmul_add(const SparseRows& s, const float* values, const float* x, float* y, int n) override {
+        const OpScope scope(ctx_, "sparse_matmul_add");
+        cuda::sparse_matmul_add(ctx_, s.row_start, s.col, values, s.rows, s.cols, s.nnz, x, y, n);
+    }
+
+    void add_squares(float* acc, const float* g, int64_t count) override {
+        const OpScope scope(ctx_, "add_squares");
+        cuda::add_squares(ctx_, acc, g, count);
+    }
+
     // Records ops() into a CUDA graph and replays it on later calls with the same
     // key: one launch instead of hundreds (SmolLM2's forward is bound by them).
     // The first call for a key, and the first after anything the record would bake

@@ -20,6 +20,8 @@ std::string_view memory_category_name(MemoryCategory c) {
         case MemoryCategory::Activations: return "activations and workspace";
         case MemoryCategory::KvCache: return "KV cache";
         case MemoryCategory::Projections: return "projections";
+        case MemoryCategory::SparseValues: return "sparse values";
+        case MemoryCategory::SparseMask: return "sparse mask";
         case MemoryCategory::Count: break;
     }
     return "?";

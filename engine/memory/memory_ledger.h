@@ -18,6 +18,8 @@ enum class MemoryCategory : int {
     Activations,           // activations and workspace of the forward pass
     KvCache,
     Projections,           // low-rank gradient projections (GaLore's P; INT4 in Q-GaLore)
+    SparseValues,          // sparse ZO's trained values S (W = dequant(Q) + S)
+    SparseMask,            // sparse ZO's mask: where S's entries sit (compressed rows)
     Count
 };
 constexpr int kMemoryCategoryCount = static_cast<int>(MemoryCategory::Count);

@@ -46,6 +46,15 @@ std::vector<WeightTensor*> LlamaModel::trainable_linears() {
     return out;
 }
 
+std::vector<LinearId> LlamaModel::trainable_linear_ids() const {
+    std::vector<LinearId> out;
+    for (int l = 0; l < config_.n_layers; ++l)
+        for (int slot = 0; slot < static_cast<int>(LinearSlot::Head); ++slot)
+            out.push_back({l, static_cast<LinearSlot>(slot)});
+    if (!config_.tied_output) out.push_back({0, LinearSlot::Head});
+    return out;
+}
+
 WeightTensor& LlamaModel::linear(LinearId id) {
     if (id.slot == LinearSlot::Head) return config_.tied_output ? token_embd_ : output_;
     if (id.layer < 0 || id.layer >= config_.n_layers)

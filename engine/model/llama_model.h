@@ -54,6 +54,8 @@ public:
     // embedding stays frozen, as do norms: the setting of QZO and MeZO here).
     // A method may replace a tensor (MeZO swaps in float32 copies).
     std::vector<WeightTensor*> trainable_linears();
+    // The same linears by role, in the same order.
+    std::vector<LinearId> trainable_linear_ids() const;
 
     // The weights by role, for the backward pass (model/llama_backprop.h) and methods.
     const LlamaLayer& layer(int l) const { return layers_.at(static_cast<size_t>(l)); }

@@ -49,6 +49,8 @@ void for_each_field(TrainConfig& c, Visit&& v) {
     v("galore_proj_group", c.galore_proj_group);
     v("galore_stochastic_round", c.galore_stochastic_round);
     v("galore_quantized", c.galore_quantized);
+    v("sparse_mask", c.sparse_mask);
+    v("sparse_train_scales", c.sparse_train_scales);
     v("eval_every", c.eval_every);
     v("eval_examples", c.eval_examples);
     v("patience", c.patience);
@@ -150,7 +152,10 @@ void validate(const TrainConfig& c) {
     if (c.batch_size < 1) bad("batch_size must be at least 1");
     if (!(c.lr >= 0)) bad("lr must be non-negative");
     if (!(c.eps > 0)) bad("eps must be positive");
-    if (c.relative_eps && c.method != "qzo") bad("relative_eps is a QZO setting (block scales); " + c.method + " has none");
+    if (c.relative_eps && c.method != "qzo" && !(c.method == "sparse-zo" && c.sparse_train_scales))
+        bad("relative_eps is a QZO setting (block scales); " + c.method + " has none");
+    if (c.method == "sparse-zo" && c.sparse_mask.empty())
+        bad("sparse-zo needs sparse_mask: a mask file from quanttune-cli sensitivity (--mask FILE)");
     parse_lr_schedule(c.schedule);
     if (c.warmup_steps < 0) bad("warmup_steps must be non-negative");
     if (!(c.min_lr_ratio >= 0 && c.min_lr_ratio <= 1)) bad("min_lr_ratio must lie in [0, 1]");

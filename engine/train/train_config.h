@@ -27,9 +27,13 @@ struct ZoStepDefaults {
 };
 inline constexpr ZoStepDefaults kAbsoluteQzoDefaults{1e-7, 1e-4, 500.0};
 inline constexpr ZoStepDefaults kRelativeQzoDefaults{4e-5, 2e-3, 25.0};
+// Sparse ZO's learning rate on its values S (eps and clip as QZO's absolute ones):
+// with 0.1% of the weights the SPSA estimate is far less noisy than over all of
+// them, so the step can be larger than MeZO's (bench/NOTES_sparse_zo_fine_foods.md).
+inline constexpr double kSparseZoDefaultLr = 1e-5;
 
 struct TrainConfig {
-    std::string method = "qzo";  // a name of train/training_methods.h: qzo, mezo, qlora, adamw
+    std::string method = "qzo";  // a name of train/training_methods.h: qzo, mezo, sparse-zo, qlora, adamw, qgalore
     std::string model;           // GGUF path
     std::string data;            // dataset path
     std::string out_dir;         // checkpoints, metrics.jsonl, exported model ("" = none)
@@ -82,6 +86,11 @@ struct TrainConfig {
     int galore_proj_group = 256;
     bool galore_stochastic_round = true;
     bool galore_quantized = true;
+
+    // Sparse ZO (sparse-zo): the mask file of sensitive entries (quanttune-cli
+    // sensitivity; methods/sparse_mask.h), and whether QZO's block scales train too.
+    std::string sparse_mask;
+    bool sparse_train_scales = false;
 
     int64_t eval_every = 0;       // steps between evaluations (0: only at the end)
     int64_t eval_examples = 64;   // validation examples per evaluation (0: all)

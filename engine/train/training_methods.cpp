@@ -8,6 +8,7 @@
 #include "methods/mezo_weights.h"
 #include "methods/qgalore.h"
 #include "methods/qzo_scales.h"
+#include "methods/sparse_zo.h"
 
 namespace qt {
 namespace {
@@ -21,6 +22,16 @@ std::unique_ptr<ZoParameters> make_qzo(const TrainConfig& c, LlamaModel& model) 
 
 std::unique_ptr<ZoParameters> make_mezo(const TrainConfig&, LlamaModel& model) {
     return std::make_unique<MezoWeights>(model);
+}
+
+std::unique_ptr<ZoParameters> make_sparse_zo(const TrainConfig& c, LlamaModel& model) {
+    const SparseMask mask = load_sparse_mask(c.sparse_mask);
+    check_sparse_mask_fits(mask, model, c.sparse_mask);
+    SparseZoOptions o;
+    o.train_scales = c.sparse_train_scales;
+    o.qzo.train_min = c.train_min;
+    o.qzo.relative_eps = c.relative_eps;
+    return std::make_unique<SparseZo>(model, mask, o);
 }
 
 std::unique_ptr<FirstOrderMethod> make_qlora(const TrainConfig& c, LlamaModel& model) {
@@ -107,6 +118,25 @@ std::vector<MethodSetting> qgalore_settings() {
     };
 }
 
+std::vector<MethodSetting> sparse_zo_settings() {
+    using K = MethodSettingKind;
+    return {
+        {"sparse_train_scales", "Also train the 4-bit scales",
+         "Train QZO's block scales beside the sparse values, with the same perturbation: more of the model adapts, "
+         "at no extra memory but the scales' float32 copies.",
+         K::Bool, 0, 1, 1},
+    };
+}
+
+const char* sparse_zo_memory_label(const TrainConfig& c, MemoryCategory m) {
+    switch (m) {
+        case MemoryCategory::TrainableParameters: return c.sparse_train_scales ? "QZO scale masters" : nullptr;
+        case MemoryCategory::SparseValues: return "sparse values S (float32)";
+        case MemoryCategory::SparseMask: return "sensitive-entry mask";
+        default: return nullptr;
+    }
+}
+
 // The ledger categories Q-GaLore fills, named by what they hold (qgalore.h).
 const char* qgalore_memory_label(const TrainConfig& c, MemoryCategory m) {
     switch (m) {
@@ -129,6 +159,12 @@ const std::vector<TrainingMethodInfo>& training_methods() {
         {"mezo", "MeZO: zeroth-order on float32 weights",
          "SPSA on every linear weight expanded to float32 (Malladi et al. 2023): the zeroth-order baseline.", false,
          kAbsoluteQzoDefaults.lr, make_mezo, nullptr, {}, nullptr},
+        {"sparse-zo", "Sparse ZO: zeroth-order on 0.1% sensitive weights",
+         "Trains a float32 value S at a small set of sensitive weights, chosen once from squared gradients on "
+         "generic text (a mask file: quanttune-cli sensitivity), added to the frozen 4-bit model: W = dequant(Q) "
+         "+ S. Two forward passes per step as in QZO, with the same perturbation, clipping and schedules "
+         "(Guo et al. 2025). Optionally the 4-bit block scales train too.",
+         false, kSparseZoDefaultLr, make_sparse_zo, nullptr, sparse_zo_settings(), sparse_zo_memory_label},
         {"qlora", "QLoRA: low-rank adapters on the frozen 4-bit model",
          "Trains small float32 adapters B A beside chosen linears of the frozen quantized model with AdamW, from "
          "the backward pass (Hu et al. 2021; Dettmers et al. 2023). Memory: the quantized weights, the adapters "

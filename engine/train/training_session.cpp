@@ -7,6 +7,8 @@
 
 #include "data/dataset_split.h"
 #include "methods/lora_adapters.h"
+#include "methods/sparse_zo.h"
+#include "quant/dequantize.h"
 #include "train/fo_trainer.h"
 #include "train/lora_gguf_export.h"
 #include "train/merged_export.h"
@@ -155,10 +157,55 @@ TrainingSession::ExportReport TrainingSession::export_trained_weights(const std:
     return report;
 }
 
+std::string sparse_side_path(const std::string& model_path) {
+    const std::string stem = model_path.size() > 5 && model_path.ends_with(".gguf")
+                                 ? model_path.substr(0, model_path.size() - 5)
+                                 : model_path;
+    return stem + ".sparse.qtsparse";
+}
+
+TrainingSession::ExportReport TrainingSession::export_sparse(const SparseZo& sparse, const std::string& path) {
+    ExportReport report;
+    const std::string stem = path.size() > 5 && path.ends_with(".gguf") ? path.substr(0, path.size() - 5) : path;
+    // What S is added to: the loaded file, or with trained scales the model's blocks as trained, written first.
+    std::shared_ptr<const GgufFile> base = model_.file;
+    std::string base_path = config_.model;
+    if (sparse.scales()) {
+        base_path = stem + ".scales.gguf";
+        export_trained_gguf(*model_.model, base_path, params().method_name());
+        base = std::shared_ptr<const GgufFile>(GgufFile::open(base_path));
+        report.files.push_back(base_path);
+    }
+    SparseMask trained = sparse.trained_mask();
+    trained.details["base"] = base_path;
+    std::vector<TrainedTensor> tensors;
+    for (const SparseMaskMatrix& m : trained.matrices)
+        tensors.push_back({m.tensor, [&base, &m] {
+                               const GgufTensorInfo& t = base->tensor(m.tensor);
+                               std::vector<float> w(static_cast<size_t>(m.rows * m.cols));
+                               dequantize_row(t.type, t.data, w.data(), m.rows * m.cols);
+                               for (size_t j = 0; j < m.index.size(); ++j) w[m.index[j]] += m.values[j];
+                               return w;
+                           }});
+    const std::vector<RequantReport> cost =
+        export_trained_weights_gguf(*base, path, tensors, merge_type_of(config_.merge_type));
+    report.files.push_back(path);
+    const std::string side = sparse_side_path(path);
+    save_sparse_mask(side, trained);
+    report.files.push_back(side);
+    const double kept = add_requant_notes(cost, "the sparse values' update", report.notes);
+    if (kept < 0.5)
+        report.notes.push_back("the merged file loses most of the training to rounding; the side file keeps it exactly");
+    report.notes.push_back("the training exactly: " + base_path + " with the side file " + side +
+                           " (quanttune-cli generate/eval --sparse FILE)");
+    return report;
+}
+
 TrainingSession::ExportReport TrainingSession::export_gguf(const std::string& path) {
     ExportReport report;
     const auto* lora = dynamic_cast<const LoraAdapters*>(first_order_.get());
     if (first_order_ && !first_order_->trained_linears().empty()) return export_trained_weights(path);
+    if (const auto* sparse = dynamic_cast<const SparseZo*>(zo_.get())) return export_sparse(*sparse, path);
     if (!lora) {
         export_trained_gguf(*model_.model, path, params().method_name());
         report.files.push_back(path);

@@ -19,6 +19,8 @@
 
 namespace qt {
 
+class SparseZo;
+
 // Opens a GGUF with its tokenizer and chat template like LoadedModel::open, with
 // the weights in writable backend memory (training).
 LoadedModel open_model_for_training(const std::string& path, Backend& backend);
@@ -29,6 +31,9 @@ TrainData load_train_data(const TrainConfig& config, const LoadedModel& model, D
 
 // The trained state of a zeroth-order method (train/training_methods.h); throws for a first-order one.
 std::unique_ptr<ZoParameters> make_zo_parameters(const TrainConfig& config, LlamaModel& model);
+
+// Where export_gguf puts a sparse-ZO run's exact values: "run/model.gguf" -> "run/model.sparse.qtsparse".
+std::string sparse_side_path(const std::string& model_path);
 
 // Where export_gguf puts a QLoRA run's adapter: "run/model.gguf" -> "run/model.lora.gguf".
 std::string lora_adapter_path(const std::string& model_path);
@@ -57,6 +62,8 @@ public:
     // QLoRA: the adapters merged into the base and re-quantized to each tensor's
     // type (train/merged_export.h), and beside it the adapter alone as a LoRA GGUF
     // that llama.cpp loads with the base file (PATH minus ".gguf" + ".lora.gguf").
+    // Sparse ZO: S merged into its linears by re-quantization, and S exactly in a
+    // side file (sparse_side_path) that generate and eval load beside the base.
     struct ExportReport {
         std::vector<std::string> files;
         // One line each: what the re-quantization cost (QLoRA), for the user.
@@ -66,6 +73,9 @@ public:
 
 private:
     ExportReport export_trained_weights(const std::string& path);  // full-parameter methods (Q-GaLore)
+    // Sparse ZO: S merged by re-quantization, and exactly as a side file (with trained
+    // scales, beside the model as trained without S: PATH minus .gguf + .scales.gguf).
+    ExportReport export_sparse(const SparseZo& sparse, const std::string& path);
 
     TrainConfig config_;
     LoadedModel model_;

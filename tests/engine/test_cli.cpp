@@ -52,12 +52,14 @@ TEST(Cli, EveryCommandPrintsItsUsageAndOptionsForHelpAndH) {
     } cases[] = {
         {"info", {"-h, --help"}},
         {"generate", {"--prompt TEXT", "--max-tokens N", "--chat", "--device auto|cpu|cuda|cuda:N"}},
-        {"train", {"--method qzo|mezo|qlora|adamw|qgalore", "--galore-rank R", "--plain-galore", "--no-tf32",
+        {"train", {"--method qzo|mezo|sparse-zo|qlora|adamw|qgalore", "--mask FILE", "--galore-rank R", "--plain-galore", "--no-tf32",
                    "--lr LR", "--steps N", "--relative-eps", "--save-config FILE",
                    "--lora-rank R", "--lora-targets LIST", "--max-grad-norm N"}},
         {"eval", {"--model FILE", "--data FILE", "--scales CKPT", "--all"}},
         {"bench-step", {"--shape SHAPE", "--seqs-per-forward N", "--host-loss"}},
         {"random-model", {"--out FILE", "--layers N", "--type TYPE"}},
+        {"sensitivity", {"--model FILE", "--out FILE", "--fraction F", "--scope global|per-matrix",
+                         "--criterion gradient|magnitude|random", "--calibration FILES"}},
     };
     for (const auto& c : cases) {
         for (const char* help : {"--help", "-h"}) {
@@ -115,6 +117,9 @@ TEST(Cli, OptionMistakesGiveOneLineUsageErrorsWithoutAModel) {
         {"random-model --out", "option --out needs a value"},
         {"random-model --out x.gguf --layers many", "option --layers expects an integer, got \"many\""},
         {"train", "train needs --model FILE"},
+        {"sensitivity --model m.gguf --out m.qtsparse --criterion best", "unknown mask criterion \"best\""},
+        {"sensitivity --model m.gguf", "sensitivity needs --out FILE"},
+        {"train --method sparse-zo --model m.gguf --data d.jsonl", "sparse-zo needs sparse_mask"},
         {"eval --model m.gguf", "eval needs --model FILE and --data FILE"},
         {"info", "info takes exactly one MODEL file"},
     };
