@@ -84,10 +84,21 @@ struct ScaleSlot {
     uint64_t seed = 0, step = 0, index0 = 0;
 };
 bool d_field_fusable(WeightFormat f);
+// A sparse matrix S (rows x cols of the weight, CSR, cols ascending in a row) that
+// the tensor-core path adds to each bf16 tile right after dequantizing it, so the
+// product is (W + S) x with no dense copy of S (sparse ZO). O(nnz) a product. S
+// enters at the tile's precision: each touched weight becomes bf16(float(w) + s),
+// entries of one column summed first. All device memory; values null: no S.
+struct SparseTileAddend {
+    const int32_t* row_start_dev = nullptr;  // [rows + 1]
+    const int32_t* col_dev = nullptr;        // [nnz]
+    const float* values_dev = nullptr;       // [nnz]
+};
 // reuse_w: the scratch still holds this weight's bf16 copy, made by an earlier call
 // with the same weight (and scale slot, unchanged since), the same n and cols, when the weight
 // fits one tile (gemm_single_tile): the dequantization is skipped. The caller
 // vouches that nothing has written the scratch or changed the weight since.
+// Not with a sparse addend (the copy would have to carry the same S).
 struct MatmulOptions {
     bool reuse_x = false;
     bool accumulate = false;
@@ -97,6 +108,8 @@ struct MatmulOptions {
     // in the first half of y's float buffer): for consumers that round it anyway.
     // Not with accumulate.
     bool out_bf16 = false;
+    // Tensor-core path only (uses_gemm_path); the caller routes other products elsewhere.
+    SparseTileAddend sparse = {};
 };
 // True when the tensor-core path dequantizes a rows x cols weight in one piece.
 bool gemm_single_tile(int64_t rows, int64_t cols);
@@ -311,6 +324,12 @@ void svd_top_vectors(Context* ctx, SvdSolver* solver, const float* g_dev, int ro
 // in order into a float, then to y. x: [n][cols]; y: [n][rows]
 void sparse_matmul_add(Context* ctx, const int32_t* row_start_dev, const int32_t* col_dev, const float* values_dev,
                        int64_t rows, int64_t cols, int64_t nnz, const float* x_dev, float* y_dev, int n);
+// wb[r - r0][col[j]] = bf16(float(wb[r - r0][col[j]]) + values[j]) for the entries j
+// of rows r0 .. r0 + m - 1 of s (entries of one column summed in float first): S
+// added to a bf16 tile of rows of a weight ([m][cols], row-major), as matmul's
+// tensor-core path does with MatmulOptions::sparse. No atomics: one lane a column.
+void sparse_add_to_bf16_rows(Context* ctx, const SparseTileAddend& s, int64_t r0, int64_t m, int64_t cols,
+                             void* wb_dev);
 // acc[i] += g[i] g[i], as one fused multiply-add (the host loop's rounding).
 void add_squares(Context* ctx, float* acc_dev, const float* g_dev, int64_t count);
 // Per-operation GPU time when QT_CUDA_PROFILE=1 (op_profile.cu), else nothing:

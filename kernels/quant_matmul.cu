@@ -247,8 +247,8 @@ void matmul(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, int64
     if (n <= 0 || rows <= 0) return;
     check_cols(f, cols);
     if (uses_gemm(f, n)) return matmul_gemm(ctx, f, w, row_bytes, rows, cols, x, y, n, scratch, options);
-    if (options.accumulate || options.reuse_x || options.out_bf16)
-        throw std::invalid_argument("matmul: reuse_x / accumulate / out_bf16 are options of the tensor-core path only");
+    if (options.accumulate || options.reuse_x || options.out_bf16 || options.sparse.values_dev)
+        throw std::invalid_argument("matmul: reuse_x / accumulate / out_bf16 / sparse are options of the tensor-core path only");
     const ActFormat a = act_format(f);
     const void* xq = x;
     size_t xq_row = static_cast<size_t>(cols) * sizeof(float);

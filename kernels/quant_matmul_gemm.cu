@@ -6,6 +6,10 @@
 // dequantized weights are rounded to bf16 (tests/cuda/test_cuda_zo.cpp bounds it
 // against float64). Used from gemm_min_tokens() tokens up, where the weight
 // pass is paid back by the tensor cores; QT_CUDA_GEMM_MIN_TOKENS overrides it.
+// A sparse addend S (MatmulOptions::sparse, sparse ZO's W + S) is added to each
+// bf16 tile right after its dequantization (sparse_ops.cu), before the GEMM: S
+// enters at the tile's bf16 precision, like the weight itself, and costs O(nnz)
+// a product where a separate sparse product would gather nnz x n activations.
 #include <cuda_bf16.h>
 
 #include <cstdlib>
@@ -320,6 +324,10 @@ void matmul_gemm(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, 
     const int64_t nx = static_cast<int64_t>(n) * cols;
     if (options.out_bf16 && options.accumulate)
         throw std::invalid_argument("matmul_gemm: a bf16 output cannot be accumulated into");
+    const bool sparse = options.sparse.values_dev != nullptr;
+    // A kept tile would have to carry the same S: simpler to make it afresh.
+    if (sparse && options.reuse_w)
+        throw std::invalid_argument("matmul_gemm: reuse_w with a sparse addend");
     if (!options.reuse_x) {
         profile_begin(ctx, "  matmul: activations to bf16");
         const bool aligned = reinterpret_cast<uintptr_t>(x) % 16 == 0;
@@ -335,6 +343,11 @@ void matmul_gemm(Context* ctx, WeightFormat f, const void* w, size_t row_bytes, 
             if (options.d_slot_dev) dequant_tile_sourced(ctx, f, w, row_bytes, r0, m, cols, options.d_slot_dev, wb);
             else dequant_tile(ctx, f, wt, row_bytes, m, cols, wb);
             profile_end(ctx);
+            if (sparse) {
+                profile_begin(ctx, "  matmul: sparse addend into bf16");
+                sparse_add_to_bf16_rows(ctx, options.sparse, r0, m, cols, wb);
+                profile_end(ctx);
+            }
         }
         // Row-major y[n][rows] = x W^T: column-major Y (rows x n) = W^T' X with W seen as
         // cols x rows; a tile of rows r0.. is the sub-matrix at y + r0 with the same ldc.

@@ -98,6 +98,26 @@
             <source>Plain GaLore, float32 (planned)</source>
             <translation>GaLore simple, float32 (prévu)</translation>
         </message>
+        <message>
+            <source>Sparse values</source>
+            <translation>Valeurs creuses</translation>
+        </message>
+        <message>
+            <source>Sparse mask</source>
+            <translation>Masque creux</translation>
+        </message>
+        <message>
+            <source>Sparse ZO's trained values S, one float per sensitive weight, added to the 4-bit weights.</source>
+            <translation>Les valeurs S entraînées par Sparse ZO, un flottant par poids sensible, ajoutées aux poids 4 bits.</translation>
+        </message>
+        <message>
+            <source>Sparse ZO (planned)</source>
+            <translation>Sparse ZO (prévu)</translation>
+        </message>
+        <message>
+            <source>Where sparse ZO's sensitive weights sit: their column indices and row starts.</source>
+            <translation>L'emplacement des poids sensibles de Sparse ZO : leurs indices de colonne et les débuts de ligne.</translation>
+        </message>
     </context>
     <context>
         <name>TrainingMethod</name>
@@ -248,6 +268,34 @@
         <message>
             <source>Subspace similarity</source>
             <translation>Similarité des sous-espaces</translation>
+        </message>
+        <message>
+            <source>Sparse ZO: zeroth-order on 0.1% sensitive weights</source>
+            <translation>Sparse ZO : ordre zéro sur 0,1 % de poids sensibles</translation>
+        </message>
+        <message>
+            <source>Trains a float32 value S at a small set of sensitive weights, chosen once from squared gradients on generic text (a mask file: quanttune-cli sensitivity), added to the frozen 4-bit model: W = dequant(Q) + S. Two forward passes per step as in QZO, with the same perturbation, clipping and schedules (Guo et al. 2025). Optionally the 4-bit block scales train too.</source>
+            <translation>Entraîne une valeur float32 S en un petit ensemble de poids sensibles, choisis une fois pour toutes d'après les gradients au carré sur un texte générique (un fichier de masque : quanttune-cli sensitivity), ajoutée au modèle 4 bits figé : W = dequant(Q) + S. Deux passes avant par pas comme dans QZO, avec la même perturbation, le même écrêtage et les mêmes calendriers (Guo et al. 2025). En option, les échelles de blocs 4 bits s'entraînent aussi.</translation>
+        </message>
+        <message>
+            <source>Also train the 4-bit scales</source>
+            <translation>Entraîner aussi les échelles 4 bits</translation>
+        </message>
+        <message>
+            <source>Train QZO's block scales beside the sparse values, with the same perturbation: more of the model adapts, at no extra memory but the scales' float32 copies.</source>
+            <translation>Entraîne les échelles de blocs de QZO à côté des valeurs creuses, avec la même perturbation : une plus grande partie du modèle s'adapte, sans autre mémoire que les copies float32 des échelles.</translation>
+        </message>
+        <message>
+            <source>QZO scale masters</source>
+            <translation>copies maîtresses des échelles QZO</translation>
+        </message>
+        <message>
+            <source>sparse values S (float32)</source>
+            <translation>valeurs creuses S (float32)</translation>
+        </message>
+        <message>
+            <source>sensitive-entry mask</source>
+            <translation>masque des entrées sensibles</translation>
         </message>
     </context>
     <context>
@@ -655,6 +703,46 @@
             <source>also written: %1</source>
             <translation>aussi écrit : %1</translation>
         </message>
+        <message>
+            <source>Loading the mask</source>
+            <translation>Chargement du masque</translation>
+        </message>
+        <message>
+            <source>Open a model first: a mask is checked against the model it is used with.</source>
+            <translation>Ouvrez d'abord un modèle : un masque est vérifié par rapport au modèle avec lequel il sert.</translation>
+        </message>
+        <message>
+            <source>Mask %1: %2 sensitive entries (%3%)</source>
+            <translation>Masque %1 : %2 entrées sensibles (%3 %)</translation>
+        </message>
+        <message>
+            <source>Computing the mask</source>
+            <translation>Calcul du masque</translation>
+        </message>
+        <message>
+            <source>Stop the training run before computing a mask.</source>
+            <translation>Arrêtez l'entraînement avant de calculer un masque.</translation>
+        </message>
+        <message>
+            <source>no calibration text: choose plain-text files, or run scripts/setup.sh, which puts Jane Austen's novels in %1</source>
+            <translation>pas de texte de calibration : choisissez des fichiers texte, ou lancez scripts/setup.sh, qui place les romans de Jane Austen dans %1</translation>
+        </message>
+        <message>
+            <source>Calibration: %1 windows of %2 tokens from %3 file(s)</source>
+            <translation>Calibration : %1 fenêtres de %2 jetons tirées de %3 fichier(s)</translation>
+        </message>
+        <message>
+            <source>cannot create the folder %1</source>
+            <translation>impossible de créer le dossier %1</translation>
+        </message>
+        <message>
+            <source>Mask written to %1: %2 sensitive entries in %3 s</source>
+            <translation>Masque écrit dans %1 : %2 entrées sensibles en %3 s</translation>
+        </message>
+        <message>
+            <source>Cancelled: no mask was written.</source>
+            <translation>Annulé : aucun masque n'a été écrit.</translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::MainWindow</name>
@@ -837,6 +925,14 @@
         <message>
             <source>&amp;Export fine-tuned model…</source>
             <translation>E&amp;xporter le modèle affiné…</translation>
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1 : %2</translation>
+        </message>
+        <message>
+            <source>Wait until the mask is computed (Method page).</source>
+            <translation>Attendez la fin du calcul du masque (page Méthode).</translation>
         </message>
     </context>
     <context>
@@ -1229,6 +1325,10 @@
             <source>%1 settings</source>
             <translation>Réglages de %1</translation>
         </message>
+        <message>
+            <source>Sparse ZO needs a sensitive-entry mask: load a .qtsparse file or compute one for this model (Sensitive-entry mask, on the right).</source>
+            <translation>Sparse ZO a besoin d'un masque des entrées sensibles : chargez un fichier .qtsparse ou calculez-en un pour ce modèle (Masque des entrées sensibles, à droite).</translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::ModelPanel</name>
@@ -1326,6 +1426,303 @@
         <message>
             <source>Open the last model (or the default model) when QuantTune starts</source>
             <translation>Ouvrir le dernier modèle (ou le modèle par défaut) au démarrage de QuantTune</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::SparseMaskDialog</name>
+        <message>
+            <source>The gradient criterion needs calibration text: choose plain-text files, or run scripts/setup.sh, which puts Jane Austen's novels in %1.</source>
+            <translation>Le critère du gradient a besoin d'un texte de calibration : choisissez des fichiers texte, ou lancez scripts/setup.sh, qui place les romans de Jane Austen dans %1.</translation>
+        </message>
+        <message>
+            <source>Say where to save the mask.</source>
+            <translation>Indiquez où enregistrer le masque.</translation>
+        </message>
+        <message>
+            <source>Not needed: this criterion reads no text.</source>
+            <translation>Inutile : ce critère ne lit aucun texte.</translation>
+        </message>
+        <message>
+            <source>No default calibration text found: scripts/setup.sh puts Jane Austen's novels in %1. Or choose plain-text files of your own.</source>
+            <translation>Aucun texte de calibration par défaut : scripts/setup.sh place les romans de Jane Austen dans %1. Ou choisissez vos propres fichiers texte.</translation>
+        </message>
+        <message>
+            <source>Default: Jane Austen's novels, generic English text as in the paper.</source>
+            <translation>Par défaut : les romans de Jane Austen, un texte anglais générique comme dans l'article.</translation>
+        </message>
+        <message>
+            <source>Choose calibration text</source>
+            <translation>Choisir le texte de calibration</translation>
+        </message>
+        <message>
+            <source>Plain text (*.txt);;All files (*)</source>
+            <translation>Texte brut (*.txt);;Tous les fichiers (*)</translation>
+        </message>
+        <message>
+            <source>Save the mask as</source>
+            <translation>Enregistrer le masque sous</translation>
+        </message>
+        <message>
+            <source>Sparse masks (*.qtsparse)</source>
+            <translation>Masques creux (*.qtsparse)</translation>
+        </message>
+        <message>
+            <source>Compute the sensitive-entry mask</source>
+            <translation>Calculer le masque des entrées sensibles</translation>
+        </message>
+        <message>
+            <source>Share of weights</source>
+            <translation>Part des poids</translation>
+        </message>
+        <message>
+            <source>How many of the linear layers' weights are trained, as a share: 0.001 keeps one in a thousand. The paper uses 0.0001 to 0.01; more entries can learn more and need a little more memory (8 bytes each).</source>
+            <translation>La part des poids des couches linéaires qui est entraînée : 0.001 en garde un sur mille. L'article utilise 0.0001 à 0.01 ; plus d'entrées peuvent apprendre davantage et demandent un peu plus de mémoire (8 octets chacune).</translation>
+        </message>
+        <message>
+            <source>Chosen over</source>
+            <translation>Choisi parmi</translation>
+        </message>
+        <message>
+            <source>Globally: the most sensitive entries of all linear layers together, so some matrices get many and others none (the paper's choice). Per matrix: the same share of every matrix.</source>
+            <translation>Global : les entrées les plus sensibles de toutes les couches linéaires ensemble, si bien que certaines matrices en reçoivent beaucoup et d'autres aucune (le choix de l'article). Par matrice : la même part de chaque matrice.</translation>
+        </message>
+        <message>
+            <source>all linear layers (global)</source>
+            <translation>toutes les couches linéaires (global)</translation>
+        </message>
+        <message>
+            <source>each matrix (per matrix)</source>
+            <translation>chaque matrice (par matrice)</translation>
+        </message>
+        <message>
+            <source>Criterion</source>
+            <translation>Critère</translation>
+        </message>
+        <message>
+            <source>How entries are ranked. Squared gradient is the method: the entries whose weights the loss on generic text is most sensitive to. Weight magnitude and random are the paper's baselines, to compare with.</source>
+            <translation>Comment les entrées sont classées. Le gradient au carré est la méthode : les entrées dont les poids influencent le plus la perte sur un texte générique. La magnitude des poids et le hasard sont les références de l'article, pour comparer.</translation>
+        </message>
+        <message>
+            <source>squared gradient (sensitivity)</source>
+            <translation>gradient au carré (sensibilité)</translation>
+        </message>
+        <message>
+            <source>weight magnitude (baseline)</source>
+            <translation>magnitude des poids (référence)</translation>
+        </message>
+        <message>
+            <source>random (baseline)</source>
+            <translation>hasard (référence)</translation>
+        </message>
+        <message>
+            <source>The sum of each weight's squared gradient over the calibration sequences (a diagonal Fisher estimate): the entries that matter most to the model. One backward pass per sequence.</source>
+            <translation>La somme du gradient au carré de chaque poids sur les séquences de calibration (une estimation diagonale de Fisher) : les entrées qui comptent le plus pour le modèle. Une passe arrière par séquence.</translation>
+        </message>
+        <message>
+            <source>A baseline of the paper: the entries with the largest |weight|, no text needed. The paper found it trains worse than the gradient's choice.</source>
+            <translation>Une référence de l'article : les entrées de plus grand |poids|, sans texte. L'article a constaté qu'elle s'entraîne moins bien que le choix par le gradient.</translation>
+        </message>
+        <message>
+            <source>A baseline of the paper: as many entries drawn at random (seeded), no text needed. Shows what the choice of entries is worth.</source>
+            <translation>Une référence de l'article : autant d'entrées tirées au hasard (avec graine), sans texte. Montre ce que vaut le choix des entrées.</translation>
+        </message>
+        <message>
+            <source>Calibration sequences</source>
+            <translation>Séquences de calibration</translation>
+        </message>
+        <message>
+            <source>How many windows of text the squared gradients are summed over, one backward pass each. More gives a steadier choice and takes longer.</source>
+            <translation>Sur combien de fenêtres de texte les gradients au carré sont sommés, une passe arrière chacune. Davantage donne un choix plus stable et prend plus de temps.</translation>
+        </message>
+        <message>
+            <source>Window length</source>
+            <translation>Longueur de fenêtre</translation>
+        </message>
+        <message>
+            <source>Tokens per calibration window.</source>
+            <translation>Jetons par fenêtre de calibration.</translation>
+        </message>
+        <message>
+            <source>Calibration text</source>
+            <translation>Texte de calibration</translation>
+        </message>
+        <message>
+            <source>Plain-text files cut into windows, spread evenly over each file. Generic text suits any later task: the mask is chosen once and reused.</source>
+            <translation>Des fichiers texte découpés en fenêtres, réparties uniformément dans chaque fichier. Un texte générique convient à toute tâche ultérieure : le masque est choisi une fois et réutilisé.</translation>
+        </message>
+        <message>
+            <source>Choose .txt files…</source>
+            <translation>Choisir des fichiers .txt…</translation>
+        </message>
+        <message>
+            <source>Default text</source>
+            <translation>Texte par défaut</translation>
+        </message>
+        <message>
+            <source>Save as</source>
+            <translation>Enregistrer sous</translation>
+        </message>
+        <message>
+            <source>The mask file (.qtsparse). Its folder is created if needed.</source>
+            <translation>Le fichier de masque (.qtsparse). Son dossier est créé si besoin.</translation>
+        </message>
+        <message>
+            <source>Browse…</source>
+            <translation>Parcourir…</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::SparseMaskHeatMap</name>
+        <message>
+            <source>Output head</source>
+            <translation>Tête de sortie</translation>
+        </message>
+        <message>
+            <source>Layer %1, %2</source>
+            <translation>Couche %1, %2</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 entries of %3 weights: %4%</source>
+            <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 entrées sur %3 poids : %4 %</translation>
+        </message>
+        <message>
+            <source>Where the mask's entries sit</source>
+            <translation>Où se trouvent les entrées du masque</translation>
+        </message>
+        <message>
+            <source>linear layer</source>
+            <translation>couche linéaire</translation>
+        </message>
+        <message>
+            <source>layer</source>
+            <translation>couche</translation>
+        </message>
+        <message>
+            <source>share of the matrix in the mask (%)</source>
+            <translation>part de la matrice dans le masque (%)</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::SparseMaskPanel</name>
+        <message>
+            <source>Load a sensitive-entry mask</source>
+            <translation>Charger un masque des entrées sensibles</translation>
+        </message>
+        <message>
+            <source>Sparse masks (*.qtsparse);;All files (*)</source>
+            <translation>Masques creux (*.qtsparse);;Tous les fichiers (*)</translation>
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1 : %2</translation>
+        </message>
+        <message>
+            <source>%1 sensitive entries: %2% of the %3 weights of the linear layers. Criterion: %4; chosen over %5.</source>
+            <translation>%1 entrées sensibles : %2 % des %3 poids des couches linéaires. Critère : %4 ; choisies parmi %5.</translation>
+        </message>
+        <message>
+            <source>These entries carry %1% of the squared gradient summed over %2 calibration sequences.</source>
+            <translation>Ces entrées portent %1 % du gradient au carré sommé sur %2 séquences de calibration.</translation>
+        </message>
+        <message>
+            <source>These entries carry %1% of the squared gradient.</source>
+            <translation>Ces entrées portent %1 % du gradient au carré.</translation>
+        </message>
+        <message>
+            <source>The file also holds trained values, which a run starts from.</source>
+            <translation>Le fichier contient aussi des valeurs entraînées, dont un entraînement part.</translation>
+        </message>
+        <message>
+            <source>Not in the map (no linear layer of a block, nor the head): %1.</source>
+            <translation>Absent de la carte (ni couche linéaire d'un bloc, ni la tête) : %1.</translation>
+        </message>
+        <message>
+            <source>Open a model first: a mask belongs to one model.</source>
+            <translation>Ouvrez d'abord un modèle : un masque appartient à un seul modèle.</translation>
+        </message>
+        <message>
+            <source>Read a .qtsparse file and check that it was made for the open model.</source>
+            <translation>Lire un fichier .qtsparse et vérifier qu'il a été fait pour le modèle ouvert.</translation>
+        </message>
+        <message>
+            <source>Choose the sensitive entries of the open model now (on the engine's thread; the window stays usable).</source>
+            <translation>Choisir maintenant les entrées sensibles du modèle ouvert (dans le fil du moteur ; la fenêtre reste utilisable).</translation>
+        </message>
+        <message>
+            <source>starting…</source>
+            <translation>démarrage…</translation>
+        </message>
+        <message>
+            <source>pass %1 of %2: sequence %3 of %4</source>
+            <translation>passe %1 sur %2 : séquence %3 sur %4</translation>
+        </message>
+        <message>
+            <source>matrix %1 of %2</source>
+            <translation>matrice %1 sur %2</translation>
+        </message>
+        <message>
+            <source>No mask yet: load a .qtsparse file or compute one for the open model. Sparse ZO trains only the entries the mask names.</source>
+            <translation>Pas encore de masque : chargez un fichier .qtsparse ou calculez-en un pour le modèle ouvert. Sparse ZO n'entraîne que les entrées que le masque désigne.</translation>
+        </message>
+        <message>
+            <source>Not yet checked against a model: it will be once a model is open.</source>
+            <translation>Pas encore vérifié par rapport à un modèle : il le sera dès qu'un modèle sera ouvert.</translation>
+        </message>
+        <message>
+            <source>Computing the mask…</source>
+            <translation>Calcul du masque…</translation>
+        </message>
+        <message>
+            <source>Checking %1 against the open model…</source>
+            <translation>Vérification de %1 par rapport au modèle ouvert…</translation>
+        </message>
+        <message>
+            <source>✔ The mask fits the open model.</source>
+            <translation>✔ Le masque correspond au modèle ouvert.</translation>
+        </message>
+        <message>
+            <source>Computing the mask was cancelled: no file was written.</source>
+            <translation>Le calcul du masque a été annulé : aucun fichier n'a été écrit.</translation>
+        </message>
+        <message>
+            <source>✘ %1</source>
+            <translation>✘ %1</translation>
+        </message>
+        <message>
+            <source>No mask in use.</source>
+            <translation>Aucun masque utilisé.</translation>
+        </message>
+        <message>
+            <source>The mask in use is still %1.</source>
+            <translation>Le masque utilisé reste %1.</translation>
+        </message>
+        <message>
+            <source>Sensitive-entry mask</source>
+            <translation>Masque des entrées sensibles</translation>
+        </message>
+        <message>
+            <source>no mask file</source>
+            <translation>aucun fichier de masque</translation>
+        </message>
+        <message>
+            <source>Load…</source>
+            <translation>Charger…</translation>
+        </message>
+        <message>
+            <source>Compute…</source>
+            <translation>Calculer…</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Annuler</translation>
+        </message>
+        <message>
+            <source>Stop the computation after the current sequence; no file is written.</source>
+            <translation>Arrêter le calcul après la séquence en cours ; aucun fichier n'est écrit.</translation>
+        </message>
+        <message>
+            <source>Sparse ZO trains a float32 value at each entry of the linear layers that this mask names, about 0.1% of them: those the loss on generic text is most sensitive to. The mask is chosen once per model and reused for every task.</source>
+            <translation>Sparse ZO entraîne une valeur float32 en chaque entrée des couches linéaires que ce masque désigne, environ 0,1 % d'entre elles : celles auxquelles la perte sur un texte générique est la plus sensible. Le masque est choisi une fois par modèle et réutilisé pour chaque tâche.</translation>
         </message>
     </context>
     <context>

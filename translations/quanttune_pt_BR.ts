@@ -98,6 +98,26 @@
             <source>Plain GaLore, float32 (planned)</source>
             <translation>GaLore simples, float32 (previsto)</translation>
         </message>
+        <message>
+            <source>Sparse values</source>
+            <translation>Valores esparsos</translation>
+        </message>
+        <message>
+            <source>Sparse mask</source>
+            <translation>Máscara esparsa</translation>
+        </message>
+        <message>
+            <source>Sparse ZO's trained values S, one float per sensitive weight, added to the 4-bit weights.</source>
+            <translation>Os valores S treinados pelo Sparse ZO, um float por peso sensível, somados aos pesos de 4 bits.</translation>
+        </message>
+        <message>
+            <source>Sparse ZO (planned)</source>
+            <translation>Sparse ZO (previsto)</translation>
+        </message>
+        <message>
+            <source>Where sparse ZO's sensitive weights sit: their column indices and row starts.</source>
+            <translation>Onde ficam os pesos sensíveis do Sparse ZO: seus índices de coluna e os inícios de linha.</translation>
+        </message>
     </context>
     <context>
         <name>TrainingMethod</name>
@@ -248,6 +268,34 @@
         <message>
             <source>Subspace similarity</source>
             <translation>Similaridade dos subespaços</translation>
+        </message>
+        <message>
+            <source>Sparse ZO: zeroth-order on 0.1% sensitive weights</source>
+            <translation>Sparse ZO: ordem zero em 0,1% de pesos sensíveis</translation>
+        </message>
+        <message>
+            <source>Trains a float32 value S at a small set of sensitive weights, chosen once from squared gradients on generic text (a mask file: quanttune-cli sensitivity), added to the frozen 4-bit model: W = dequant(Q) + S. Two forward passes per step as in QZO, with the same perturbation, clipping and schedules (Guo et al. 2025). Optionally the 4-bit block scales train too.</source>
+            <translation>Treina um valor float32 S em um pequeno conjunto de pesos sensíveis, escolhidos uma única vez pelos gradientes ao quadrado em texto genérico (um arquivo de máscara: quanttune-cli sensitivity), somado ao modelo de 4 bits congelado: W = dequant(Q) + S. Duas passagens diretas por passo como no QZO, com a mesma perturbação, o mesmo corte e os mesmos cronogramas (Guo et al. 2025). Opcionalmente, as escalas dos blocos de 4 bits também são treinadas.</translation>
+        </message>
+        <message>
+            <source>Also train the 4-bit scales</source>
+            <translation>Treinar também as escalas de 4 bits</translation>
+        </message>
+        <message>
+            <source>Train QZO's block scales beside the sparse values, with the same perturbation: more of the model adapts, at no extra memory but the scales' float32 copies.</source>
+            <translation>Treina as escalas de bloco do QZO junto com os valores esparsos, com a mesma perturbação: uma parte maior do modelo se adapta, sem memória extra além das cópias float32 das escalas.</translation>
+        </message>
+        <message>
+            <source>QZO scale masters</source>
+            <translation>cópias mestras das escalas QZO</translation>
+        </message>
+        <message>
+            <source>sparse values S (float32)</source>
+            <translation>valores esparsos S (float32)</translation>
+        </message>
+        <message>
+            <source>sensitive-entry mask</source>
+            <translation>máscara das entradas sensíveis</translation>
         </message>
     </context>
     <context>
@@ -655,6 +703,46 @@
             <source>also written: %1</source>
             <translation>também gravado: %1</translation>
         </message>
+        <message>
+            <source>Loading the mask</source>
+            <translation>Carregando a máscara</translation>
+        </message>
+        <message>
+            <source>Open a model first: a mask is checked against the model it is used with.</source>
+            <translation>Abra um modelo primeiro: a máscara é verificada em relação ao modelo com que é usada.</translation>
+        </message>
+        <message>
+            <source>Mask %1: %2 sensitive entries (%3%)</source>
+            <translation>Máscara %1: %2 entradas sensíveis (%3%)</translation>
+        </message>
+        <message>
+            <source>Computing the mask</source>
+            <translation>Calculando a máscara</translation>
+        </message>
+        <message>
+            <source>Stop the training run before computing a mask.</source>
+            <translation>Pare o treino antes de calcular uma máscara.</translation>
+        </message>
+        <message>
+            <source>no calibration text: choose plain-text files, or run scripts/setup.sh, which puts Jane Austen's novels in %1</source>
+            <translation>nenhum texto de calibração: escolha arquivos de texto simples ou execute scripts/setup.sh, que coloca os romances de Jane Austen em %1</translation>
+        </message>
+        <message>
+            <source>Calibration: %1 windows of %2 tokens from %3 file(s)</source>
+            <translation>Calibração: %1 janelas de %2 tokens de %3 arquivo(s)</translation>
+        </message>
+        <message>
+            <source>cannot create the folder %1</source>
+            <translation>não foi possível criar a pasta %1</translation>
+        </message>
+        <message>
+            <source>Mask written to %1: %2 sensitive entries in %3 s</source>
+            <translation>Máscara gravada em %1: %2 entradas sensíveis em %3 s</translation>
+        </message>
+        <message>
+            <source>Cancelled: no mask was written.</source>
+            <translation>Cancelado: nenhuma máscara foi gravada.</translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::MainWindow</name>
@@ -837,6 +925,14 @@
         <message>
             <source>&amp;Export fine-tuned model…</source>
             <translation>E&amp;xportar modelo ajustado…</translation>
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1: %2</translation>
+        </message>
+        <message>
+            <source>Wait until the mask is computed (Method page).</source>
+            <translation>Aguarde até a máscara ser calculada (página Método).</translation>
         </message>
     </context>
     <context>
@@ -1229,6 +1325,10 @@
             <source>%1 settings</source>
             <translation>Configurações de %1</translation>
         </message>
+        <message>
+            <source>Sparse ZO needs a sensitive-entry mask: load a .qtsparse file or compute one for this model (Sensitive-entry mask, on the right).</source>
+            <translation>O Sparse ZO precisa de uma máscara das entradas sensíveis: carregue um arquivo .qtsparse ou calcule uma para este modelo (Máscara das entradas sensíveis, à direita).</translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::ModelPanel</name>
@@ -1326,6 +1426,303 @@
         <message>
             <source>Open the last model (or the default model) when QuantTune starts</source>
             <translation>Abrir o último modelo (ou o modelo padrão) quando o QuantTune iniciar</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::SparseMaskDialog</name>
+        <message>
+            <source>The gradient criterion needs calibration text: choose plain-text files, or run scripts/setup.sh, which puts Jane Austen's novels in %1.</source>
+            <translation>O critério do gradiente precisa de texto de calibração: escolha arquivos de texto simples ou execute scripts/setup.sh, que coloca os romances de Jane Austen em %1.</translation>
+        </message>
+        <message>
+            <source>Say where to save the mask.</source>
+            <translation>Diga onde salvar a máscara.</translation>
+        </message>
+        <message>
+            <source>Not needed: this criterion reads no text.</source>
+            <translation>Não é necessário: este critério não lê texto.</translation>
+        </message>
+        <message>
+            <source>No default calibration text found: scripts/setup.sh puts Jane Austen's novels in %1. Or choose plain-text files of your own.</source>
+            <translation>Nenhum texto de calibração padrão encontrado: scripts/setup.sh coloca os romances de Jane Austen em %1. Ou escolha seus próprios arquivos de texto simples.</translation>
+        </message>
+        <message>
+            <source>Default: Jane Austen's novels, generic English text as in the paper.</source>
+            <translation>Padrão: os romances de Jane Austen, texto genérico em inglês como no artigo.</translation>
+        </message>
+        <message>
+            <source>Choose calibration text</source>
+            <translation>Escolher o texto de calibração</translation>
+        </message>
+        <message>
+            <source>Plain text (*.txt);;All files (*)</source>
+            <translation>Texto simples (*.txt);;Todos os arquivos (*)</translation>
+        </message>
+        <message>
+            <source>Save the mask as</source>
+            <translation>Salvar a máscara como</translation>
+        </message>
+        <message>
+            <source>Sparse masks (*.qtsparse)</source>
+            <translation>Máscaras esparsas (*.qtsparse)</translation>
+        </message>
+        <message>
+            <source>Compute the sensitive-entry mask</source>
+            <translation>Calcular a máscara das entradas sensíveis</translation>
+        </message>
+        <message>
+            <source>Share of weights</source>
+            <translation>Fração dos pesos</translation>
+        </message>
+        <message>
+            <source>How many of the linear layers' weights are trained, as a share: 0.001 keeps one in a thousand. The paper uses 0.0001 to 0.01; more entries can learn more and need a little more memory (8 bytes each).</source>
+            <translation>A fração dos pesos das camadas lineares que é treinada: 0.001 mantém um em cada mil. O artigo usa de 0.0001 a 0.01; mais entradas podem aprender mais e precisam de um pouco mais de memória (8 bytes cada).</translation>
+        </message>
+        <message>
+            <source>Chosen over</source>
+            <translation>Escolhido entre</translation>
+        </message>
+        <message>
+            <source>Globally: the most sensitive entries of all linear layers together, so some matrices get many and others none (the paper's choice). Per matrix: the same share of every matrix.</source>
+            <translation>Global: as entradas mais sensíveis de todas as camadas lineares juntas, de modo que algumas matrizes recebem muitas e outras nenhuma (a escolha do artigo). Por matriz: a mesma fração de cada matriz.</translation>
+        </message>
+        <message>
+            <source>all linear layers (global)</source>
+            <translation>todas as camadas lineares (global)</translation>
+        </message>
+        <message>
+            <source>each matrix (per matrix)</source>
+            <translation>cada matriz (por matriz)</translation>
+        </message>
+        <message>
+            <source>Criterion</source>
+            <translation>Critério</translation>
+        </message>
+        <message>
+            <source>How entries are ranked. Squared gradient is the method: the entries whose weights the loss on generic text is most sensitive to. Weight magnitude and random are the paper's baselines, to compare with.</source>
+            <translation>Como as entradas são classificadas. O gradiente ao quadrado é o método: as entradas cujos pesos mais afetam a perda em texto genérico. A magnitude dos pesos e o aleatório são as linhas de base do artigo, para comparação.</translation>
+        </message>
+        <message>
+            <source>squared gradient (sensitivity)</source>
+            <translation>gradiente ao quadrado (sensibilidade)</translation>
+        </message>
+        <message>
+            <source>weight magnitude (baseline)</source>
+            <translation>magnitude dos pesos (linha de base)</translation>
+        </message>
+        <message>
+            <source>random (baseline)</source>
+            <translation>aleatório (linha de base)</translation>
+        </message>
+        <message>
+            <source>The sum of each weight's squared gradient over the calibration sequences (a diagonal Fisher estimate): the entries that matter most to the model. One backward pass per sequence.</source>
+            <translation>A soma do gradiente ao quadrado de cada peso sobre as sequências de calibração (uma estimativa diagonal de Fisher): as entradas que mais importam para o modelo. Uma passagem reversa por sequência.</translation>
+        </message>
+        <message>
+            <source>A baseline of the paper: the entries with the largest |weight|, no text needed. The paper found it trains worse than the gradient's choice.</source>
+            <translation>Uma linha de base do artigo: as entradas com o maior |peso|, sem precisar de texto. O artigo constatou que ela treina pior que a escolha pelo gradiente.</translation>
+        </message>
+        <message>
+            <source>A baseline of the paper: as many entries drawn at random (seeded), no text needed. Shows what the choice of entries is worth.</source>
+            <translation>Uma linha de base do artigo: o mesmo número de entradas sorteadas (com semente), sem precisar de texto. Mostra quanto vale a escolha das entradas.</translation>
+        </message>
+        <message>
+            <source>Calibration sequences</source>
+            <translation>Sequências de calibração</translation>
+        </message>
+        <message>
+            <source>How many windows of text the squared gradients are summed over, one backward pass each. More gives a steadier choice and takes longer.</source>
+            <translation>Sobre quantas janelas de texto os gradientes ao quadrado são somados, uma passagem reversa cada. Mais janelas dão uma escolha mais estável e levam mais tempo.</translation>
+        </message>
+        <message>
+            <source>Window length</source>
+            <translation>Comprimento da janela</translation>
+        </message>
+        <message>
+            <source>Tokens per calibration window.</source>
+            <translation>Tokens por janela de calibração.</translation>
+        </message>
+        <message>
+            <source>Calibration text</source>
+            <translation>Texto de calibração</translation>
+        </message>
+        <message>
+            <source>Plain-text files cut into windows, spread evenly over each file. Generic text suits any later task: the mask is chosen once and reused.</source>
+            <translation>Arquivos de texto simples cortados em janelas, distribuídas uniformemente em cada arquivo. Texto genérico serve para qualquer tarefa posterior: a máscara é escolhida uma vez e reutilizada.</translation>
+        </message>
+        <message>
+            <source>Choose .txt files…</source>
+            <translation>Escolher arquivos .txt…</translation>
+        </message>
+        <message>
+            <source>Default text</source>
+            <translation>Texto padrão</translation>
+        </message>
+        <message>
+            <source>Save as</source>
+            <translation>Salvar como</translation>
+        </message>
+        <message>
+            <source>The mask file (.qtsparse). Its folder is created if needed.</source>
+            <translation>O arquivo de máscara (.qtsparse). A pasta é criada se necessário.</translation>
+        </message>
+        <message>
+            <source>Browse…</source>
+            <translation>Procurar…</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::SparseMaskHeatMap</name>
+        <message>
+            <source>Output head</source>
+            <translation>Cabeça de saída</translation>
+        </message>
+        <message>
+            <source>Layer %1, %2</source>
+            <translation>Camada %1, %2</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 entries of %3 weights: %4%</source>
+            <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 entradas de %3 pesos: %4%</translation>
+        </message>
+        <message>
+            <source>Where the mask's entries sit</source>
+            <translation>Onde ficam as entradas da máscara</translation>
+        </message>
+        <message>
+            <source>linear layer</source>
+            <translation>camada linear</translation>
+        </message>
+        <message>
+            <source>layer</source>
+            <translation>camada</translation>
+        </message>
+        <message>
+            <source>share of the matrix in the mask (%)</source>
+            <translation>fração da matriz na máscara (%)</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::SparseMaskPanel</name>
+        <message>
+            <source>Load a sensitive-entry mask</source>
+            <translation>Carregar uma máscara das entradas sensíveis</translation>
+        </message>
+        <message>
+            <source>Sparse masks (*.qtsparse);;All files (*)</source>
+            <translation>Máscaras esparsas (*.qtsparse);;Todos os arquivos (*)</translation>
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1: %2</translation>
+        </message>
+        <message>
+            <source>%1 sensitive entries: %2% of the %3 weights of the linear layers. Criterion: %4; chosen over %5.</source>
+            <translation>%1 entradas sensíveis: %2% dos %3 pesos das camadas lineares. Critério: %4; escolhidas entre %5.</translation>
+        </message>
+        <message>
+            <source>These entries carry %1% of the squared gradient summed over %2 calibration sequences.</source>
+            <translation>Essas entradas carregam %1% do gradiente ao quadrado somado sobre %2 sequências de calibração.</translation>
+        </message>
+        <message>
+            <source>These entries carry %1% of the squared gradient.</source>
+            <translation>Essas entradas carregam %1% do gradiente ao quadrado.</translation>
+        </message>
+        <message>
+            <source>The file also holds trained values, which a run starts from.</source>
+            <translation>O arquivo também contém valores treinados, dos quais um treino parte.</translation>
+        </message>
+        <message>
+            <source>Not in the map (no linear layer of a block, nor the head): %1.</source>
+            <translation>Fora do mapa (nem camada linear de um bloco, nem a cabeça): %1.</translation>
+        </message>
+        <message>
+            <source>Open a model first: a mask belongs to one model.</source>
+            <translation>Abra um modelo primeiro: uma máscara pertence a um único modelo.</translation>
+        </message>
+        <message>
+            <source>Read a .qtsparse file and check that it was made for the open model.</source>
+            <translation>Ler um arquivo .qtsparse e verificar se foi feito para o modelo aberto.</translation>
+        </message>
+        <message>
+            <source>Choose the sensitive entries of the open model now (on the engine's thread; the window stays usable).</source>
+            <translation>Escolher agora as entradas sensíveis do modelo aberto (na thread do motor; a janela continua utilizável).</translation>
+        </message>
+        <message>
+            <source>starting…</source>
+            <translation>iniciando…</translation>
+        </message>
+        <message>
+            <source>pass %1 of %2: sequence %3 of %4</source>
+            <translation>passagem %1 de %2: sequência %3 de %4</translation>
+        </message>
+        <message>
+            <source>matrix %1 of %2</source>
+            <translation>matriz %1 de %2</translation>
+        </message>
+        <message>
+            <source>No mask yet: load a .qtsparse file or compute one for the open model. Sparse ZO trains only the entries the mask names.</source>
+            <translation>Ainda sem máscara: carregue um arquivo .qtsparse ou calcule uma para o modelo aberto. O Sparse ZO treina apenas as entradas que a máscara indica.</translation>
+        </message>
+        <message>
+            <source>Not yet checked against a model: it will be once a model is open.</source>
+            <translation>Ainda não verificada em relação a um modelo: será quando um modelo for aberto.</translation>
+        </message>
+        <message>
+            <source>Computing the mask…</source>
+            <translation>Calculando a máscara…</translation>
+        </message>
+        <message>
+            <source>Checking %1 against the open model…</source>
+            <translation>Verificando %1 em relação ao modelo aberto…</translation>
+        </message>
+        <message>
+            <source>✔ The mask fits the open model.</source>
+            <translation>✔ A máscara corresponde ao modelo aberto.</translation>
+        </message>
+        <message>
+            <source>Computing the mask was cancelled: no file was written.</source>
+            <translation>O cálculo da máscara foi cancelado: nenhum arquivo foi gravado.</translation>
+        </message>
+        <message>
+            <source>✘ %1</source>
+            <translation>✘ %1</translation>
+        </message>
+        <message>
+            <source>No mask in use.</source>
+            <translation>Nenhuma máscara em uso.</translation>
+        </message>
+        <message>
+            <source>The mask in use is still %1.</source>
+            <translation>A máscara em uso continua sendo %1.</translation>
+        </message>
+        <message>
+            <source>Sensitive-entry mask</source>
+            <translation>Máscara das entradas sensíveis</translation>
+        </message>
+        <message>
+            <source>no mask file</source>
+            <translation>nenhum arquivo de máscara</translation>
+        </message>
+        <message>
+            <source>Load…</source>
+            <translation>Carregar…</translation>
+        </message>
+        <message>
+            <source>Compute…</source>
+            <translation>Calcular…</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Cancelar</translation>
+        </message>
+        <message>
+            <source>Stop the computation after the current sequence; no file is written.</source>
+            <translation>Parar o cálculo após a sequência atual; nenhum arquivo é gravado.</translation>
+        </message>
+        <message>
+            <source>Sparse ZO trains a float32 value at each entry of the linear layers that this mask names, about 0.1% of them: those the loss on generic text is most sensitive to. The mask is chosen once per model and reused for every task.</source>
+            <translation>O Sparse ZO treina um valor float32 em cada entrada das camadas lineares que esta máscara indica, cerca de 0,1% delas: aquelas às quais a perda em texto genérico é mais sensível. A máscara é escolhida uma vez por modelo e reutilizada em todas as tarefas.</translation>
         </message>
     </context>
     <context>

@@ -98,6 +98,26 @@
             <source>Plain GaLore, float32 (planned)</source>
             <translation>普通 GaLore，float32（预估）</translation>
         </message>
+        <message>
+            <source>Sparse values</source>
+            <translation>稀疏值</translation>
+        </message>
+        <message>
+            <source>Sparse mask</source>
+            <translation>稀疏掩码</translation>
+        </message>
+        <message>
+            <source>Sparse ZO's trained values S, one float per sensitive weight, added to the 4-bit weights.</source>
+            <translation>稀疏 ZO 训练的值 S：每个敏感权重一个浮点数，加到 4 位权重上。</translation>
+        </message>
+        <message>
+            <source>Sparse ZO (planned)</source>
+            <translation>稀疏 ZO（预估）</translation>
+        </message>
+        <message>
+            <source>Where sparse ZO's sensitive weights sit: their column indices and row starts.</source>
+            <translation>稀疏 ZO 敏感权重所在的位置：它们的列索引和行起点。</translation>
+        </message>
     </context>
     <context>
         <name>TrainingMethod</name>
@@ -248,6 +268,34 @@
         <message>
             <source>Subspace similarity</source>
             <translation>子空间相似度</translation>
+        </message>
+        <message>
+            <source>Sparse ZO: zeroth-order on 0.1% sensitive weights</source>
+            <translation>稀疏 ZO：只在 0.1% 的敏感权重上做零阶训练</translation>
+        </message>
+        <message>
+            <source>Trains a float32 value S at a small set of sensitive weights, chosen once from squared gradients on generic text (a mask file: quanttune-cli sensitivity), added to the frozen 4-bit model: W = dequant(Q) + S. Two forward passes per step as in QZO, with the same perturbation, clipping and schedules (Guo et al. 2025). Optionally the 4-bit block scales train too.</source>
+            <translation>在一小组敏感权重处训练 float32 值 S，这些权重根据通用文本上的平方梯度一次性选出（掩码文件：quanttune-cli sensitivity），并加到冻结的 4 位模型上：W = dequant(Q) + S。与 QZO 一样每步两次前向传播，使用相同的扰动、裁剪和学习率计划（Guo 等，2025）。也可以同时训练 4 位块的缩放因子。</translation>
+        </message>
+        <message>
+            <source>Also train the 4-bit scales</source>
+            <translation>同时训练 4 位缩放因子</translation>
+        </message>
+        <message>
+            <source>Train QZO's block scales beside the sparse values, with the same perturbation: more of the model adapts, at no extra memory but the scales' float32 copies.</source>
+            <translation>在稀疏值之外同时训练 QZO 的块缩放因子，使用相同的扰动：模型中更多部分得以适应，额外内存只有缩放因子的 float32 副本。</translation>
+        </message>
+        <message>
+            <source>QZO scale masters</source>
+            <translation>QZO 缩放因子主副本</translation>
+        </message>
+        <message>
+            <source>sparse values S (float32)</source>
+            <translation>稀疏值 S（float32）</translation>
+        </message>
+        <message>
+            <source>sensitive-entry mask</source>
+            <translation>敏感元素掩码</translation>
         </message>
     </context>
     <context>
@@ -655,6 +703,46 @@
             <source>also written: %1</source>
             <translation>另外写入：%1</translation>
         </message>
+        <message>
+            <source>Loading the mask</source>
+            <translation>加载掩码</translation>
+        </message>
+        <message>
+            <source>Open a model first: a mask is checked against the model it is used with.</source>
+            <translation>请先打开模型：掩码需要对照使用它的模型进行检查。</translation>
+        </message>
+        <message>
+            <source>Mask %1: %2 sensitive entries (%3%)</source>
+            <translation>掩码 %1：%2 个敏感元素（%3%）</translation>
+        </message>
+        <message>
+            <source>Computing the mask</source>
+            <translation>计算掩码</translation>
+        </message>
+        <message>
+            <source>Stop the training run before computing a mask.</source>
+            <translation>请先停止训练，再计算掩码。</translation>
+        </message>
+        <message>
+            <source>no calibration text: choose plain-text files, or run scripts/setup.sh, which puts Jane Austen's novels in %1</source>
+            <translation>没有校准文本：请选择纯文本文件，或运行 scripts/setup.sh，它会把简·奥斯汀的小说放到 %1</translation>
+        </message>
+        <message>
+            <source>Calibration: %1 windows of %2 tokens from %3 file(s)</source>
+            <translation>校准：来自 %3 个文件的 %1 个窗口，每个 %2 个词元</translation>
+        </message>
+        <message>
+            <source>cannot create the folder %1</source>
+            <translation>无法创建文件夹 %1</translation>
+        </message>
+        <message>
+            <source>Mask written to %1: %2 sensitive entries in %3 s</source>
+            <translation>掩码已写入 %1：%2 个敏感元素，用时 %3 秒</translation>
+        </message>
+        <message>
+            <source>Cancelled: no mask was written.</source>
+            <translation>已取消：未写入掩码。</translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::MainWindow</name>
@@ -837,6 +925,14 @@
         <message>
             <source>&amp;Export fine-tuned model…</source>
             <translation>导出微调后的模型(&amp;E)…</translation>
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1：%2</translation>
+        </message>
+        <message>
+            <source>Wait until the mask is computed (Method page).</source>
+            <translation>请等待掩码计算完成（“方法”页）。</translation>
         </message>
     </context>
     <context>
@@ -1229,6 +1325,10 @@
             <source>%1 settings</source>
             <translation>%1 设置</translation>
         </message>
+        <message>
+            <source>Sparse ZO needs a sensitive-entry mask: load a .qtsparse file or compute one for this model (Sensitive-entry mask, on the right).</source>
+            <translation>稀疏 ZO 需要敏感元素掩码：请加载 .qtsparse 文件，或为此模型计算一个（右侧的“敏感元素掩码”）。</translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::ModelPanel</name>
@@ -1326,6 +1426,303 @@
         <message>
             <source>Open the last model (or the default model) when QuantTune starts</source>
             <translation>QuantTune 启动时打开上次的模型（或默认模型）</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::SparseMaskDialog</name>
+        <message>
+            <source>The gradient criterion needs calibration text: choose plain-text files, or run scripts/setup.sh, which puts Jane Austen's novels in %1.</source>
+            <translation>梯度准则需要校准文本：请选择纯文本文件，或运行 scripts/setup.sh，它会把简·奥斯汀的小说放到 %1。</translation>
+        </message>
+        <message>
+            <source>Say where to save the mask.</source>
+            <translation>请指定掩码的保存位置。</translation>
+        </message>
+        <message>
+            <source>Not needed: this criterion reads no text.</source>
+            <translation>不需要：此准则不读取文本。</translation>
+        </message>
+        <message>
+            <source>No default calibration text found: scripts/setup.sh puts Jane Austen's novels in %1. Or choose plain-text files of your own.</source>
+            <translation>未找到默认校准文本：scripts/setup.sh 会把简·奥斯汀的小说放到 %1。也可以选择你自己的纯文本文件。</translation>
+        </message>
+        <message>
+            <source>Default: Jane Austen's novels, generic English text as in the paper.</source>
+            <translation>默认：简·奥斯汀的小说，与论文一样使用通用英文文本。</translation>
+        </message>
+        <message>
+            <source>Choose calibration text</source>
+            <translation>选择校准文本</translation>
+        </message>
+        <message>
+            <source>Plain text (*.txt);;All files (*)</source>
+            <translation>纯文本 (*.txt);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>Save the mask as</source>
+            <translation>掩码另存为</translation>
+        </message>
+        <message>
+            <source>Sparse masks (*.qtsparse)</source>
+            <translation>稀疏掩码 (*.qtsparse)</translation>
+        </message>
+        <message>
+            <source>Compute the sensitive-entry mask</source>
+            <translation>计算敏感元素掩码</translation>
+        </message>
+        <message>
+            <source>Share of weights</source>
+            <translation>权重占比</translation>
+        </message>
+        <message>
+            <source>How many of the linear layers' weights are trained, as a share: 0.001 keeps one in a thousand. The paper uses 0.0001 to 0.01; more entries can learn more and need a little more memory (8 bytes each).</source>
+            <translation>训练线性层权重中的多大比例：0.001 表示千分之一。论文使用 0.0001 到 0.01；元素越多，能学到的越多，内存也略多（每个 8 字节）。</translation>
+        </message>
+        <message>
+            <source>Chosen over</source>
+            <translation>选择范围</translation>
+        </message>
+        <message>
+            <source>Globally: the most sensitive entries of all linear layers together, so some matrices get many and others none (the paper's choice). Per matrix: the same share of every matrix.</source>
+            <translation>全局：在所有线性层中一起选出最敏感的元素，因此有的矩阵得到很多，有的一个也没有（论文的做法）。按矩阵：每个矩阵取相同比例。</translation>
+        </message>
+        <message>
+            <source>all linear layers (global)</source>
+            <translation>所有线性层（全局）</translation>
+        </message>
+        <message>
+            <source>each matrix (per matrix)</source>
+            <translation>每个矩阵（按矩阵）</translation>
+        </message>
+        <message>
+            <source>Criterion</source>
+            <translation>准则</translation>
+        </message>
+        <message>
+            <source>How entries are ranked. Squared gradient is the method: the entries whose weights the loss on generic text is most sensitive to. Weight magnitude and random are the paper's baselines, to compare with.</source>
+            <translation>元素如何排序。平方梯度是本方法：通用文本上的损失对其权重最敏感的那些元素。权重幅值和随机是论文的基线，用于对比。</translation>
+        </message>
+        <message>
+            <source>squared gradient (sensitivity)</source>
+            <translation>平方梯度（敏感度）</translation>
+        </message>
+        <message>
+            <source>weight magnitude (baseline)</source>
+            <translation>权重幅值（基线）</translation>
+        </message>
+        <message>
+            <source>random (baseline)</source>
+            <translation>随机（基线）</translation>
+        </message>
+        <message>
+            <source>The sum of each weight's squared gradient over the calibration sequences (a diagonal Fisher estimate): the entries that matter most to the model. One backward pass per sequence.</source>
+            <translation>每个权重在校准序列上的平方梯度之和（对角 Fisher 估计）：对模型最重要的元素。每个序列一次反向传播。</translation>
+        </message>
+        <message>
+            <source>A baseline of the paper: the entries with the largest |weight|, no text needed. The paper found it trains worse than the gradient's choice.</source>
+            <translation>论文的一个基线：|权重| 最大的元素，不需要文本。论文发现其训练效果不如按梯度选择。</translation>
+        </message>
+        <message>
+            <source>A baseline of the paper: as many entries drawn at random (seeded), no text needed. Shows what the choice of entries is worth.</source>
+            <translation>论文的一个基线：随机抽取同样数量的元素（固定种子），不需要文本。用来显示元素选择的价值。</translation>
+        </message>
+        <message>
+            <source>Calibration sequences</source>
+            <translation>校准序列数</translation>
+        </message>
+        <message>
+            <source>How many windows of text the squared gradients are summed over, one backward pass each. More gives a steadier choice and takes longer.</source>
+            <translation>平方梯度在多少个文本窗口上求和，每个窗口一次反向传播。越多选择越稳定，耗时也越长。</translation>
+        </message>
+        <message>
+            <source>Window length</source>
+            <translation>窗口长度</translation>
+        </message>
+        <message>
+            <source>Tokens per calibration window.</source>
+            <translation>每个校准窗口的词元数。</translation>
+        </message>
+        <message>
+            <source>Calibration text</source>
+            <translation>校准文本</translation>
+        </message>
+        <message>
+            <source>Plain-text files cut into windows, spread evenly over each file. Generic text suits any later task: the mask is chosen once and reused.</source>
+            <translation>把纯文本文件切成窗口，在每个文件中均匀分布。通用文本适合之后的任何任务：掩码只选一次，之后重复使用。</translation>
+        </message>
+        <message>
+            <source>Choose .txt files…</source>
+            <translation>选择 .txt 文件…</translation>
+        </message>
+        <message>
+            <source>Default text</source>
+            <translation>默认文本</translation>
+        </message>
+        <message>
+            <source>Save as</source>
+            <translation>保存为</translation>
+        </message>
+        <message>
+            <source>The mask file (.qtsparse). Its folder is created if needed.</source>
+            <translation>掩码文件（.qtsparse）。需要时会创建其文件夹。</translation>
+        </message>
+        <message>
+            <source>Browse…</source>
+            <translation>浏览…</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::SparseMaskHeatMap</name>
+        <message>
+            <source>Output head</source>
+            <translation>输出头</translation>
+        </message>
+        <message>
+            <source>Layer %1, %2</source>
+            <translation>第 %1 层，%2</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%2 entries of %3 weights: %4%</source>
+            <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;%3 个权重中的 %2 个元素：%4%</translation>
+        </message>
+        <message>
+            <source>Where the mask's entries sit</source>
+            <translation>掩码元素的分布</translation>
+        </message>
+        <message>
+            <source>linear layer</source>
+            <translation>线性层</translation>
+        </message>
+        <message>
+            <source>layer</source>
+            <translation>层</translation>
+        </message>
+        <message>
+            <source>share of the matrix in the mask (%)</source>
+            <translation>矩阵在掩码中的占比（%）</translation>
+        </message>
+    </context>
+    <context>
+        <name>qt::ui::SparseMaskPanel</name>
+        <message>
+            <source>Load a sensitive-entry mask</source>
+            <translation>加载敏感元素掩码</translation>
+        </message>
+        <message>
+            <source>Sparse masks (*.qtsparse);;All files (*)</source>
+            <translation>稀疏掩码 (*.qtsparse);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1：%2</translation>
+        </message>
+        <message>
+            <source>%1 sensitive entries: %2% of the %3 weights of the linear layers. Criterion: %4; chosen over %5.</source>
+            <translation>%1 个敏感元素：占线性层 %3 个权重的 %2%。准则：%4；选择范围：%5。</translation>
+        </message>
+        <message>
+            <source>These entries carry %1% of the squared gradient summed over %2 calibration sequences.</source>
+            <translation>这些元素承载了在 %2 个校准序列上求和的平方梯度的 %1%。</translation>
+        </message>
+        <message>
+            <source>These entries carry %1% of the squared gradient.</source>
+            <translation>这些元素承载了平方梯度的 %1%。</translation>
+        </message>
+        <message>
+            <source>The file also holds trained values, which a run starts from.</source>
+            <translation>该文件还包含已训练的值，训练会从这些值开始。</translation>
+        </message>
+        <message>
+            <source>Not in the map (no linear layer of a block, nor the head): %1.</source>
+            <translation>未显示在图中（既不是块的线性层，也不是输出头）：%1。</translation>
+        </message>
+        <message>
+            <source>Open a model first: a mask belongs to one model.</source>
+            <translation>请先打开模型：掩码只属于一个模型。</translation>
+        </message>
+        <message>
+            <source>Read a .qtsparse file and check that it was made for the open model.</source>
+            <translation>读取 .qtsparse 文件，并检查它是否为当前打开的模型生成。</translation>
+        </message>
+        <message>
+            <source>Choose the sensitive entries of the open model now (on the engine's thread; the window stays usable).</source>
+            <translation>现在为打开的模型选出敏感元素（在引擎线程上运行；窗口仍可使用）。</translation>
+        </message>
+        <message>
+            <source>starting…</source>
+            <translation>正在开始…</translation>
+        </message>
+        <message>
+            <source>pass %1 of %2: sequence %3 of %4</source>
+            <translation>第 %1/%2 轮：序列 %3/%4</translation>
+        </message>
+        <message>
+            <source>matrix %1 of %2</source>
+            <translation>矩阵 %1/%2</translation>
+        </message>
+        <message>
+            <source>No mask yet: load a .qtsparse file or compute one for the open model. Sparse ZO trains only the entries the mask names.</source>
+            <translation>还没有掩码：请加载 .qtsparse 文件，或为打开的模型计算一个。稀疏 ZO 只训练掩码指定的元素。</translation>
+        </message>
+        <message>
+            <source>Not yet checked against a model: it will be once a model is open.</source>
+            <translation>尚未对照模型检查：打开模型后就会检查。</translation>
+        </message>
+        <message>
+            <source>Computing the mask…</source>
+            <translation>正在计算掩码…</translation>
+        </message>
+        <message>
+            <source>Checking %1 against the open model…</source>
+            <translation>正在对照打开的模型检查 %1…</translation>
+        </message>
+        <message>
+            <source>✔ The mask fits the open model.</source>
+            <translation>✔ 掩码与打开的模型相符。</translation>
+        </message>
+        <message>
+            <source>Computing the mask was cancelled: no file was written.</source>
+            <translation>掩码计算已取消：未写入任何文件。</translation>
+        </message>
+        <message>
+            <source>✘ %1</source>
+            <translation>✘ %1</translation>
+        </message>
+        <message>
+            <source>No mask in use.</source>
+            <translation>当前没有使用掩码。</translation>
+        </message>
+        <message>
+            <source>The mask in use is still %1.</source>
+            <translation>当前使用的掩码仍是 %1。</translation>
+        </message>
+        <message>
+            <source>Sensitive-entry mask</source>
+            <translation>敏感元素掩码</translation>
+        </message>
+        <message>
+            <source>no mask file</source>
+            <translation>没有掩码文件</translation>
+        </message>
+        <message>
+            <source>Load…</source>
+            <translation>加载…</translation>
+        </message>
+        <message>
+            <source>Compute…</source>
+            <translation>计算…</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>Stop the computation after the current sequence; no file is written.</source>
+            <translation>在当前序列结束后停止计算；不会写入文件。</translation>
+        </message>
+        <message>
+            <source>Sparse ZO trains a float32 value at each entry of the linear layers that this mask names, about 0.1% of them: those the loss on generic text is most sensitive to. The mask is chosen once per model and reused for every task.</source>
+            <translation>稀疏 ZO 在该掩码指定的线性层每个元素处训练一个 float32 值，约占 0.1%：即通用文本上的损失最敏感的那些元素。每个模型只需选一次掩码，所有任务都可重复使用。</translation>
         </message>
     </context>
     <context>

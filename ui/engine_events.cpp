@@ -1,5 +1,6 @@
 #include "engine_events.h"
 
+#include "methods/sparse_mask.h"
 #include "train/trainer.h"
 #include "train/training_methods.h"
 
@@ -15,6 +16,9 @@ void register_engine_event_types() {
     qRegisterMetaType<TrainingState>();
     qRegisterMetaType<CompareSide>();
     qRegisterMetaType<CompareRequest>();
+    qRegisterMetaType<SparseMaskRequest>();
+    qRegisterMetaType<SparseMaskProgress>();
+    qRegisterMetaType<SparseMaskSummary>();
 }
 
 MemoryLabels memory_labels_of(const TrainConfig& config) {
@@ -48,6 +52,25 @@ StepMetrics step_metrics_of(const StepRecord& r) {
         m.method_series << v;
     }
     return m;
+}
+
+SparseMaskSummary sparse_mask_summary_of(const SparseMask& mask, const QString& path) {
+    SparseMaskSummary s;
+    s.path = path;
+    s.criterion = QString::fromStdString(mask.criterion);
+    s.scope = QString::fromStdString(mask.scope);
+    s.fraction = mask.fraction;
+    s.has_values = mask.has_values();
+    // details is for people and may lack any key, or hold another type (a file written by hand).
+    const nlohmann::json& d = mask.details;
+    if (const auto it = d.find("captured_share"); it != d.end() && it->is_number()) {
+        s.has_captured_share = true;
+        s.captured_share = it->get<double>();
+    }
+    if (const auto it = d.find("sequences"); it != d.end() && it->is_number_integer()) s.sequences = it->get<qint64>();
+    if (const auto it = d.find("seconds"); it != d.end() && it->is_number()) s.seconds = it->get<double>();
+    s.layout = sparse_mask_layout(mask);
+    return s;
 }
 
 }  // namespace qt::ui

@@ -10,10 +10,12 @@
 #include <array>
 
 #include "memory/memory_ledger.h"
+#include "methods/sparse_mask_layout.h"
 #include "train/train_config.h"
 
 namespace qt {
 struct StepRecord;
+struct SparseMask;
 }
 
 namespace qt::ui {
@@ -153,6 +155,41 @@ struct CompareRequest {
     qint64 seed = 0;
 };
 
+// How to compute sparse ZO's mask (methods/sensitivity.h, train/calibration_text.h).
+struct SparseMaskRequest {
+    QString criterion = QStringLiteral("gradient");  // the engine's names: "gradient", "magnitude", "random"
+    QString scope = QStringLiteral("global");        // "global", "per-matrix"
+    double fraction = 1e-3;
+    qint64 sequences = 64;  // calibration windows (gradient criterion)
+    int length = 256;       // tokens per window
+    QStringList files;      // plain-text calibration files (gradient criterion)
+    QString path;           // where the mask is saved (its folder is created)
+    quint64 id = 0;         // EngineWorker::cancelSparseMask(id) cancels this one and earlier ones
+};
+
+// The compute's progress as the engine reports it: pass `pass` (0-based) of
+// `passes`, `done` of `total` sequences (the gradient criterion) or matrices (the others).
+struct SparseMaskProgress {
+    int pass = 0, passes = 1;
+    qint64 done = 0, total = 0;
+};
+
+// A mask the worker loaded (and checked against the open model) or computed and saved.
+struct SparseMaskSummary {
+    QString path;
+    QString criterion;  // the engine's names, as the file says
+    QString scope;
+    double fraction = 0;  // entries / weights of the linears it covers
+    bool has_values = false;  // carries trained values S
+    // The squared gradient's share its entries carry (gradient criterion; details.captured_share).
+    bool has_captured_share = false;
+    double captured_share = 0;
+    qint64 sequences = 0;  // calibration windows, where the file says
+    double seconds = 0;    // the compute's time, where the file says
+    SparseMaskLayout layout;  // entries and weights per layer and slot (totals too)
+};
+SparseMaskSummary sparse_mask_summary_of(const SparseMask& mask, const QString& path);
+
 void register_engine_event_types();
 
 }  // namespace qt::ui
@@ -165,4 +202,7 @@ Q_DECLARE_METATYPE(qt::ui::StepMetrics)
 Q_DECLARE_METATYPE(qt::ui::TrainingState)
 Q_DECLARE_METATYPE(qt::ui::CompareSide)
 Q_DECLARE_METATYPE(qt::ui::CompareRequest)
+Q_DECLARE_METATYPE(qt::ui::SparseMaskRequest)
+Q_DECLARE_METATYPE(qt::ui::SparseMaskProgress)
+Q_DECLARE_METATYPE(qt::ui::SparseMaskSummary)
 Q_DECLARE_METATYPE(qt::TrainConfig)  // the settings of a run, sent to the worker

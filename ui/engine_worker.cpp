@@ -1,5 +1,6 @@
 #include "engine_worker.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QMetaObject>
 #include <QThread>
@@ -15,7 +16,10 @@
 #include "generate/generator.h"
 #include "memory/training_memory_plan.h"
 #include "methods/qzo_scales.h"
+#include "methods/sensitivity.h"
+#include "methods/sparse_mask.h"
 #include "model/loaded_model.h"
+#include "train/calibration_text.h"
 #include "train/training_session.h"
 
 namespace qt::ui {
@@ -452,6 +456,93 @@ void EngineWorker::exportModel(const QString& path) {
     } catch (const std::exception& e) {
         emit engineError(tr("Exporting the model"), QString::fromUtf8(e.what()));
     }
+    emit busyChanged(false);
+}
+
+void EngineWorker::cancelSparseMask(quint64 id) {
+    // Raise the bar to `id`, never lower it (a late cancel of an older run must not revive this one's).
+    quint64 was = mask_cancelled_up_to_.load();
+    while (was < id && !mask_cancelled_up_to_.compare_exchange_weak(was, id)) {
+    }
+}
+
+void EngineWorker::loadSparseMask(const QString& path) {
+    const QString context = tr("Loading the mask");
+    if (!model_ && !session_) {
+        emit sparseMaskFailed(context, tr("Open a model first: a mask is checked against the model it is used with."),
+                              false);
+        return;
+    }
+    try {
+        const SparseMask mask = load_sparse_mask(path.toStdString());
+        // The trained model of a finished run has the opened model's identity and shapes.
+        check_sparse_mask_fits(mask, *current().model, path.toStdString());
+        const SparseMaskSummary s = sparse_mask_summary_of(mask, path);
+        emit logLine(
+            tr("Mask %1: %2 sensitive entries (%3%)").arg(path).arg(s.layout.entries).arg(100.0 * s.fraction, 0, 'g', 3));
+        emit sparseMaskReady(s);
+    } catch (const std::exception& e) {
+        emit sparseMaskFailed(context, QString::fromUtf8(e.what()), false);
+    }
+}
+
+void EngineWorker::computeSparseMask(const SparseMaskRequest& request) {
+    const QString context = tr("Computing the mask");
+    if (!model_ && !session_) {
+        emit sparseMaskFailed(context, tr("Open a model first."), false);
+        return;
+    }
+    if (state_ != TrainingState::Idle) {
+        emit sparseMaskFailed(context, tr("Stop the training run before computing a mask."), false);
+        return;
+    }
+    emit busyChanged(true);
+    try {
+        SensitivityOptions o;
+        o.criterion = parse_sensitivity_criterion(request.criterion.toStdString());
+        o.scope = parse_mask_scope(request.scope.toStdString());
+        o.fraction = request.fraction;
+        std::vector<Example> calibration;
+        if (o.criterion == SensitivityCriterion::Gradient) {
+            std::vector<std::string> files;
+            for (const QString& f : request.files) files.push_back(f.toStdString());
+            if (files.empty())
+                throw std::invalid_argument(
+                    tr("no calibration text: choose plain-text files, or run scripts/setup.sh, which puts Jane "
+                       "Austen's novels in %1")
+                        .arg(qstr(default_data_dir() + "/austen"))
+                        .toStdString());
+            CalibrationOptions cal;
+            cal.sequences = request.sequences;
+            cal.length = request.length;
+            calibration = load_calibration_text(files, *current().tokenizer, cal);
+            emit logLine(tr("Calibration: %1 windows of %2 tokens from %3 file(s)")
+                             .arg(calibration.size())
+                             .arg(cal.length)
+                             .arg(files.size()));
+        }
+        // The weights as opened: after a run, the untouched copy (its own CPU backend) rather than the trained model.
+        LlamaModel& model = model_ ? *model_->model : baseModel();
+        const SparseMask mask = compute_sparse_mask(model, calibration, o, [&](const SensitivityProgress& p) {
+            emit sparseMaskProgress({p.pass, p.passes, p.sequence, p.sequences});
+            return request.id > mask_cancelled_up_to_.load();
+        });
+        const QString folder = QFileInfo(request.path).absolutePath();
+        if (!QDir().mkpath(folder))
+            throw std::runtime_error(tr("cannot create the folder %1").arg(folder).toStdString());
+        save_sparse_mask(request.path.toStdString(), mask);
+        const SparseMaskSummary s = sparse_mask_summary_of(mask, request.path);
+        emit logLine(tr("Mask written to %1: %2 sensitive entries in %3 s")
+                         .arg(request.path)
+                         .arg(s.layout.entries)
+                         .arg(s.seconds, 0, 'f', 1));
+        emit sparseMaskReady(s);
+    } catch (const SensitivityCancelled&) {
+        emit sparseMaskFailed(context, tr("Cancelled: no mask was written."), true);
+    } catch (const std::exception& e) {
+        emit sparseMaskFailed(context, QString::fromUtf8(e.what()), false);
+    }
+    publishMemory();
     emit busyChanged(false);
 }
 

@@ -37,6 +37,9 @@ public:
     // Thread-safe: makes a running loop stop after its current step even before
     // the queued stop() arrives (used when the window closes).
     void requestStop() { stop_requested_.store(true); }
+    // Thread-safe: makes computeSparseMask(request) with request.id <= `id` stop at its
+    // next sequence (the worker is inside the computation, so no queued call could).
+    void cancelSparseMask(quint64 id);
 
 public slots:
     // `device`: "cpu", "cuda", "cuda:N" or "auto" (backend/backend_factory.h).
@@ -53,6 +56,12 @@ public slots:
     void planMemory(const qt::TrainConfig& config);
     // Writes the fine-tuned model as a GGUF file (train/gguf_export.h; QLoRA: merged, plus the adapter file).
     void exportModel(const QString& path);
+    // Sparse ZO's mask: reads the file and checks it against the open model
+    // (methods/sparse_mask.h); sparseMaskReady or sparseMaskFailed answers.
+    void loadSparseMask(const QString& path);
+    // Chooses the mask of the opened model's weights (methods/sensitivity.h), with
+    // sparseMaskProgress after each sequence (matrix), and saves it to request.path.
+    void computeSparseMask(const qt::ui::SparseMaskRequest& request);
 
 signals:
     void modelLoaded(const qt::ui::ModelSummary& summary);
@@ -70,6 +79,10 @@ signals:
     // `context` says what was being done ("Opening the model"); `message` is the engine's own.
     void engineError(const QString& context, const QString& message);
     void busyChanged(bool busy);
+    void sparseMaskProgress(const qt::ui::SparseMaskProgress& progress);
+    void sparseMaskReady(const qt::ui::SparseMaskSummary& summary);
+    // `context` says what was being done; `message` is the engine's reason, or says it was cancelled.
+    void sparseMaskFailed(const QString& context, const QString& message, bool cancelled);
 
 private slots:
     void runNextStep();
@@ -108,6 +121,7 @@ private:
     int doneSteps_ = 0;
     double elapsed_ = 0;
     std::atomic<bool> stop_requested_{false};
+    std::atomic<quint64> mask_cancelled_up_to_{0};
 };
 
 }  // namespace qt::ui

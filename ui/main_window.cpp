@@ -24,6 +24,7 @@
 #include "model_panel.h"
 #include "session_file.h"
 #include "settings_dialog.h"
+#include "sparse_mask_panel.h"
 #include "training_panel.h"
 
 // The .qrc lives in a static library: its registration must be pulled in by name.
@@ -82,6 +83,9 @@ void MainWindow::connectWorker() {
         modelPath_ = s.path;
         datasetLoaded_ = false;  // a dataset is tokenized by its model: read it again
         model_->showSummary(s);
+        // A mask belongs to one model: the one in use is checked against the new one.
+        method_->sparseMaskPanel()->setModelPath(s.path);
+        method_->sparseMaskPanel()->check();
         const QString data = !pendingDataset_.isEmpty() ? pendingDataset_ : datasetPath_;
         pendingDataset_.clear();
         if (!data.isEmpty()) openDataset(data);
@@ -119,6 +123,22 @@ void MainWindow::connectWorker() {
         compare_->setBusy(busy_ > 0);
         status_->setText(busy_ > 0 ? tr("Working…") : tr("Ready."));
     });
+
+    SparseMaskPanel* mask = method_->sparseMaskPanel();
+    connect(mask, &SparseMaskPanel::loadRequested, w, &EngineWorker::loadSparseMask);
+    connect(mask, &SparseMaskPanel::computeRequested, w, &EngineWorker::computeSparseMask);
+    // The worker is inside the computation: a queued call would wait for its end.
+    connect(mask, &SparseMaskPanel::cancelRequested, this, [w](quint64 id) { w->cancelSparseMask(id); });
+    connect(w, &EngineWorker::sparseMaskProgress, mask, &SparseMaskPanel::showProgress);
+    connect(w, &EngineWorker::sparseMaskReady, mask, &SparseMaskPanel::showMask);
+    connect(w, &EngineWorker::sparseMaskFailed, this,
+            [this, mask](const QString& context, const QString& message, bool cancelled) {
+                // Shown in the mask's box, not in a dialog: the user is looking at it.
+                if (!cancelled) errors_ << context + QStringLiteral(": ") + message;
+                training_->appendLog(cancelled ? tr("%1: %2").arg(context, message)
+                                               : tr("Error — %1: %2").arg(context, message));
+                mask->showFailure(context, message, cancelled);
+            });
 
     connect(model_, &ModelPanel::openRequested, this, &MainWindow::openModel);
     connect(dataset_, &DatasetPanel::openRequested, this, &MainWindow::openDataset);
@@ -211,7 +231,7 @@ void MainWindow::replanMemory() {
     // Only the settings the plans depend on (memory/training_memory_plan.h's MemoryPlanShape).
     auto shape = [](const TrainConfig& x) {
         return std::tie(x.max_length, x.batch_size, x.train_min, x.lora_rank, x.lora_targets, x.checkpoint_activations,
-                        x.galore_rank, x.galore_weight_group, x.galore_proj_group);
+                        x.galore_rank, x.galore_weight_group, x.galore_proj_group, x.sparse_mask, x.sparse_train_scales);
     };
     if (planned_ && shape(*planned_) == shape(c)) return;
     planned_ = c;
@@ -223,6 +243,7 @@ void MainWindow::updateStartAllowed() {
     TrainConfig c;
     if (!modelLoaded_) why = tr("Open a model first (Model page).");
     else if (!datasetLoaded_) why = tr("Open a dataset first (Dataset page).");
+    else if (method_->sparseMaskPanel()->isComputing()) why = tr("Wait until the mask is computed (Method page).");
     else if (!method_->readConfig(c, &why)) why = tr("Fix the settings on the Method page: %1").arg(why);
     training_->setStartAllowed(why.isEmpty(), why);
 }

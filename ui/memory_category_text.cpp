@@ -70,6 +70,7 @@ QString method_plan_title(const QString& method) {
     if (method == QLatin1String("qgalore")) return QCoreApplication::translate("Memory", "Q-GaLore (planned)");
     if (method == QLatin1String("galore"))
         return QCoreApplication::translate("Memory", "Plain GaLore, float32 (planned)");
+    if (method == QLatin1String("sparse-zo")) return QCoreApplication::translate("Memory", "Sparse ZO (planned)");
     return method;
 }
 

@@ -23,6 +23,7 @@
 #include <utility>
 
 #include "model/training_hooks.h"
+#include "sparse_mask_panel.h"
 #include "train/training_methods.h"
 #include "training_method_text.h"
 
@@ -193,6 +194,7 @@ MethodPanel::MethodPanel(QWidget* parent) : QWidget(parent) {
         fo->addRow(new QLabel(foBox_), f);
 
     buildMethodSettings();
+    sparseMask_ = new SparseMaskPanel(this);
 
     validation_ = new QLabel(this);
     validation_->setObjectName("validationLabel");
@@ -203,6 +205,7 @@ MethodPanel::MethodPanel(QWidget* parent) : QWidget(parent) {
     kind->addWidget(zoBox_);
     kind->addWidget(foBox_);
     for (const auto& [name, box] : settingBoxes_) kind->addWidget(box);
+    kind->addWidget(sparseMask_);
     kind->addStretch(1);
     auto* columns = new QHBoxLayout;
     columns->addWidget(paramBox_, 0, Qt::AlignTop);
@@ -225,6 +228,7 @@ MethodPanel::MethodPanel(QWidget* parent) : QWidget(parent) {
     connect(schedule_, &QComboBox::currentIndexChanged, this, &MethodPanel::revalidate);
     for (QCheckBox* b : {trainMin_, relativeEps_, checkpointing_}) connect(b, &QCheckBox::toggled, this, &MethodPanel::revalidate);
     connect(relativeEps_, &QCheckBox::clicked, this, &MethodPanel::switchStepUnits);
+    connect(sparseMask_, &SparseMaskPanel::changed, this, &MethodPanel::revalidate);
     for (QCheckBox* box : loraTargetChecks_) {
         connect(box, &QCheckBox::toggled, this, [this, box](bool on) {
             // LoRA needs at least one target: the last ticked box stays ticked.
@@ -429,6 +433,10 @@ bool MethodPanel::readConfig(TrainConfig& c, QString* error) const {
     }
     QString why;
     if (!readMethodSettings(c, &why)) return fail(why);
+    c.sparse_mask = sparseMask_->path().toStdString();  // kept for the session whatever the method
+    if (c.method == SparseMaskPanel::kMethod && c.sparse_mask.empty())
+        return fail(tr("Sparse ZO needs a sensitive-entry mask: load a .qtsparse file or compute one for this model "
+                       "(Sensitive-entry mask, on the right)."));
     try {
         validate(c);
     } catch (const std::exception& e) {
@@ -471,6 +479,7 @@ void MethodPanel::setConfig(const TrainConfig& c) {
     adamBeta2_ = c.adam_beta2;
     adamEps_ = c.adam_eps;
     setMethodSettings(c);
+    sparseMask_->setPath(QString::fromStdString(c.sparse_mask));
     showMethodSettings();
     revalidate();
 }
@@ -508,6 +517,7 @@ void MethodPanel::showMethodSettings() {
     const bool lora = name == "qlora";
     for (QWidget* w : std::initializer_list<QWidget*>{loraRank_, loraAlpha_, loraTargetsBox_}) w->setEnabled(lora);
     for (const auto& [method, box] : settingBoxes_) box->setVisible(method == name);
+    sparseMask_->setVisible(name == SparseMaskPanel::kMethod);
     TrainConfig unused;
     paperButton_->setEnabled(paperSettings(unused));
 }
@@ -518,6 +528,7 @@ void MethodPanel::applySafeDefaults() {
     TrainConfig c;
     use_method(c, methodName());
     if (relativeEps_->isChecked() && c.method == "qzo") use_relative_eps(c);
+    c.sparse_mask = sparseMask_->path().toStdString();  // a file, not a hyperparameter: it stays
     setConfig(c);
 }
 
@@ -574,7 +585,9 @@ bool MethodPanel::paperSettings(TrainConfig& c) const {
 
 void MethodPanel::applyPaperSettings() {
     TrainConfig c;
-    if (paperSettings(c)) setConfig(c);
+    if (!paperSettings(c)) return;
+    c.sparse_mask = sparseMask_->path().toStdString();
+    setConfig(c);
 }
 
 QString MethodPanel::validationMessage() const {

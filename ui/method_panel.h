@@ -8,6 +8,8 @@
 // below them the method's own settings, one field for each entry of its registry
 // row (TrainingMethodInfo::settings), read and written through TrainConfig's JSON
 // keys: a method added to the engine brings its fields without code here.
+// Sparse ZO's mask file, which is no number or switch, has a box of its own
+// (sparse_mask_panel.h).
 #include <QList>
 #include <QWidget>
 #include <string>
@@ -28,6 +30,8 @@ class QSpinBox;
 
 namespace qt::ui {
 
+class SparseMaskPanel;
+
 class MethodPanel : public QWidget {
     Q_OBJECT
 public:
@@ -41,6 +45,8 @@ public:
 
     // The field of the method's own setting `key` (a TrainConfig JSON key), or nullptr.
     QWidget* settingField(const std::string& method, const std::string& key) const;
+    // Sparse ZO's mask box (TrainConfig::sparse_mask), shown while that method is chosen.
+    SparseMaskPanel* sparseMaskPanel() const { return sparseMask_; }
 
     void applySafeDefaults();
     void applyPaperSettings();
@@ -123,6 +129,8 @@ private:
     };
     std::vector<std::pair<std::string, QGroupBox*>> settingBoxes_;
     QList<SettingField> settingFields_;
+
+    SparseMaskPanel* sparseMask_;
 
     QLabel* validation_;
 };

@@ -36,6 +36,22 @@ namespace {
                       "backward. galore_quantized off gives plain GaLore (float32 weights and projections, 32-bit "
                       "Adam)."),
 
+    QT_TRANSLATE_NOOP("TrainingMethod", "Sparse ZO: zeroth-order on 0.1% sensitive weights"),
+    QT_TRANSLATE_NOOP("TrainingMethod",
+                      "Trains a float32 value S at a small set of sensitive weights, chosen once from squared "
+                      "gradients on generic text (a mask file: quanttune-cli sensitivity), added to the frozen 4-bit "
+                      "model: W = dequant(Q) + S. Two forward passes per step as in QZO, with the same perturbation, "
+                      "clipping and schedules (Guo et al. 2025). Optionally the 4-bit block scales train too."),
+
+    // Sparse ZO's setting and its names for its ledger categories.
+    QT_TRANSLATE_NOOP("TrainingMethod", "Also train the 4-bit scales"),
+    QT_TRANSLATE_NOOP("TrainingMethod",
+                      "Train QZO's block scales beside the sparse values, with the same perturbation: more of the "
+                      "model adapts, at no extra memory but the scales' float32 copies."),
+    QT_TRANSLATE_NOOP("TrainingMethod", "QZO scale masters"),
+    QT_TRANSLATE_NOOP("TrainingMethod", "sparse values S (float32)"),
+    QT_TRANSLATE_NOOP("TrainingMethod", "sensitive-entry mask"),
+
     // Q-GaLore's settings (TrainingMethodInfo::settings).
     QT_TRANSLATE_NOOP("TrainingMethod", "Projection rank"),
     QT_TRANSLATE_NOOP("TrainingMethod",

@@ -1,6 +1,6 @@
 // quanttune-cli bench-step --shape smollm2-135m|tinyllama-1.1b|llama2-7b [--device D]
 //   [--batch B] [--seq T] [--steps N] [--warmup N] [--model-dir DIR] [--seed S] [--host-loss]
-// Times one QZO step (perturb +, forward the batch, perturb -, forward, restore
+// Times one QZO step, or sparse ZO's (--method), (perturb +, forward the batch, perturb -, forward, restore
 // and update) as the trainer runs it, on a random Q4_0 model of the shape, and
 // reads peak memory from the backend's ledger and, on a GPU, from the device.
 // The last line is BENCH_RESULT {json} for bench/bench_qzo_step_gpu.py.
@@ -18,6 +18,8 @@
 #include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "methods/qzo_scales.h"
+#include "methods/sensitivity.h"
+#include "methods/sparse_zo.h"
 #include "methods/zo_step.h"
 #include "model/llama_model.h"
 
@@ -39,6 +41,9 @@ const CommandSpec& bench_step_spec() {
             {"seed", "S", "seed of the weights, the tokens and the perturbations (default 1)"},
             {"seqs-per-forward", "N", "sequences run through the model together; must divide --batch (default 4)"},
             {"keep-model", nullptr, "keep the model file for the next run instead of removing it"},
+            {"method", "qzo|sparse-zo", "what the step trains: QZO's scales, or sparse ZO's values on a random mask "
+                                       "of --fraction of the linear weights (default qzo)"},
+            {"fraction", "F", "sparse ZO: the mask's share of the linear weights (default 1e-3)"},
             {"host-loss", nullptr, "run the sequences one at a time and take the cross-entropy on the host, as the "
                                    "trainer's BatchLoss does"},
         }};
@@ -73,13 +78,26 @@ int run_bench_step(const Args& args) {
     LlamaLoadOptions writable;
     writable.writable_weights = true;
     auto model = LlamaModel::load(file, backend, writable);
-    QzoScales scales(*model, QzoOptions{});
+    const std::string method = args.str("method", "qzo");
+    if (method != "qzo" && method != "sparse-zo") throw UsageError("bench-step: --method qzo or sparse-zo");
+    std::unique_ptr<ZoParameters> params;
+    if (method == "qzo") {
+        params = std::make_unique<QzoScales>(*model, QzoOptions{});
+    } else {
+        // Which entries a mask holds does not change the step's work: a random one of the size.
+        SensitivityOptions so;
+        so.criterion = SensitivityCriterion::Random;
+        so.fraction = args.number("fraction", 1e-3);
+        so.seed = seed;
+        params = std::make_unique<SparseZo>(*model, compute_sparse_mask(*model, {}, so), SparseZoOptions{});
+    }
+    ZoParameters& scales = *params;
     const double t_load = seconds_since(t0);
     const auto& c = model->config();
-    std::printf("shape %s: %d layers, dim %d, ffn %d, heads %d/%d, vocab %d; %.3g B parameters; %lld trained scales; "
+    std::printf("shape %s: %d layers, dim %d, ffn %d, heads %d/%d, vocab %d; %.3g B parameters; %lld trained values (%s); "
                 "file written in %.1f s, loaded in %.1f s\n",
                 shape.label.c_str(), c.n_layers, c.dim, c.ffn_dim, c.n_heads, c.n_kv_heads, c.vocab_size,
-                static_cast<double>(model->parameter_count()) * 1e-9, static_cast<long long>(scales.size()), t_write,
+                static_cast<double>(model->parameter_count()) * 1e-9, static_cast<long long>(scales.size()), method.c_str(), t_write,
                 t_load);
 
     std::mt19937_64 rng(seed + 17);
@@ -174,17 +192,18 @@ int run_bench_step(const Args& args) {
     const double tokens_per_step = 2.0 * batch * seq;
     const double flops = 2.0 * static_cast<double>(model->parameter_count()) * tokens_per_step;
     std::printf("median step %.1f ms over %d; forwards %.1f ms, cross-entropy %.1f ms per step; %.1f TFLOP/s of "
-                "2 x params x tokens; ledger peak %.2f GiB (weights %.2f, trainable %.3f, activations %.3f, kv %.3f); "
-                "device memory in use %.2f GiB\n",
+                "2 x params x tokens; ledger peak %.2f GiB (weights %.2f, trainable %.3f, activations %.3f, kv %.3f, "
+                "sparse values %.3f, sparse mask %.3f); device memory in use %.2f GiB\n",
                 median * 1e3, steps, fwd_sum / steps * 1e3, nll_sum / steps * 1e3, flops / median * 1e-12,
                 gib(mem.total_peak), gib(mem.peak[0]), gib(mem.peak[1]), gib(mem.peak[4]), gib(mem.peak[5]),
-                device_used);
+                gib(mem.peak[static_cast<int>(MemoryCategory::SparseValues)]),
+                gib(mem.peak[static_cast<int>(MemoryCategory::SparseMask)]), device_used);
     if (const std::string profile = cuda_profile_report(backend, true); !profile.empty())
         std::printf("GPU time by operation over the %d timed steps (QT_CUDA_PROFILE=1):\n%s", steps, profile.c_str());
-    std::printf("BENCH_RESULT {\"shape\":\"%s\",\"backend\":\"%s\",\"step_ms\":%.3f,\"forward_ms\":%.3f,"
+    std::printf("BENCH_RESULT {\"method\":\"%s\",\"shape\":\"%s\",\"backend\":\"%s\",\"step_ms\":%.3f,\"forward_ms\":%.3f,"
                 "\"nll_ms\":%.3f,\"host_loss\":%s,\"seqs_per_forward\":%d,\"ledger_peak_gib\":%.4f,\"device_used_gib\":%.4f,\"params\":%lld,\"batch\":%d,"
                 "\"seq\":%d}\n",
-                shape.label.c_str(), backend.name().c_str(), median * 1e3, fwd_sum / steps * 1e3,
+                method.c_str(), shape.label.c_str(), backend.name().c_str(), median * 1e3, fwd_sum / steps * 1e3,
                 nll_sum / steps * 1e3, host_loss ? "true" : "false", host_loss ? 1 : per_forward, gib(mem.total_peak), device_used,
                 static_cast<long long>(model->parameter_count()), batch, seq);
     if (!args.flag("keep-model")) std::filesystem::remove(path);

@@ -122,6 +122,12 @@ struct SparseRows {
     const int32_t* col = nullptr;        // [nnz]
 };
 
+// A sparse matrix added to a weight: W' = W + S, S's values in backend memory.
+struct SparseAddend {
+    SparseRows rows;
+    const float* values = nullptr;  // [rows.nnz]
+};
+
 struct AttentionShape {
     int n_heads = 0;
     int n_kv_heads = 0;
@@ -372,6 +378,10 @@ public:
     // copy of S. Each row's terms are summed in order, then added to y.
     // x: [n][s.cols], y: [n][s.rows]; values: [s.nnz].
     virtual void sparse_matmul_add(const SparseRows& s, const float* values, const float* x, float* y, int n);
+    // y[t] = (W + S) x[t] for t < n, with no dense copy of S. The base class: linear(),
+    // then sparse_matmul_add(). A GPU backend may add S's entries to the bf16 tile its
+    // tensor-core path dequantizes W into, at that tile's precision.
+    virtual void linear_sparse(const WeightTensor& w, const SparseAddend& s, const float* x, float* y, int n);
     // acc[i] += g[i] * g[i] for i < count (squared gradients, the sensitivity's diagonal Fisher).
     virtual void add_squares(float* acc, const float* g, int64_t count);
 

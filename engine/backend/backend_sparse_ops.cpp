@@ -37,6 +37,11 @@ void Backend::sparse_matmul_add(const SparseRows& s, const float* values, const 
     Y.write_back();
 }
 
+void Backend::linear_sparse(const WeightTensor& w, const SparseAddend& s, const float* x, float* y, int n) {
+    linear(w, x, y, n);
+    sparse_matmul_add(s.rows, s.values, x, y, n);
+}
+
 void Backend::add_squares(float* acc, const float* g, int64_t count) {
     HostArray<float> A(*this, acc, static_cast<size_t>(count), true);
     HostArray<float> G(*this, g, static_cast<size_t>(count), true);

@@ -680,6 +680,24 @@ public:
         cuda::sparse_matmul_add(ctx_, s.row_start, s.col, values, s.rows, s.cols, s.nnz, x, y, n);
     }
 
+    // (W + S) x: on the tensor-core path S's entries go into each bf16 tile of W as
+    // it is dequantized (after the deferred QZO scales, which the dequantization
+    // reads from the weight's slot), so S costs O(nnz) a product and enters at bf16
+    // precision, like W. Elsewhere (few tokens, float32 weights) the base class:
+    // the product, then sparse_matmul_add.
+    void linear_sparse(const WeightTensor& w, const SparseAddend& s, const float* x, float* y, int n) override {
+        if (s.rows.rows != w.rows || s.rows.cols != w.cols)
+            throw std::invalid_argument("linear_sparse: sparse addend of " + std::to_string(s.rows.rows) + " x " +
+                                        std::to_string(s.rows.cols) + " for tensor \"" + w.name + "\" of " +
+                                        std::to_string(w.rows) + " x " + std::to_string(w.cols));
+        const auto f = weight_format(w.type);
+        if (w.type == GgmlType::F32 || !cuda::uses_gemm_path(f, n)) return Backend::linear_sparse(w, s, x, y, n);
+        if (s.rows.nnz == 0) return matmul(w, x, y, n);
+        const OpScope scope(ctx_, "matmul");
+        grow(act_scratch_, cuda::matmul_scratch_bytes(f, w.rows, w.cols, n));
+        gemm(w, x, y, n, {.sparse = {s.rows.row_start, s.rows.col, s.values}});
+    }
+
     void add_squares(float* acc, const float* g, int64_t count) override {
         const OpScope scope(ctx_, "add_squares");
         cuda::add_squares(ctx_, acc, g, count);
@@ -909,10 +927,14 @@ private:
 
     void gemm(const WeightTensor& w, const float* x, float* y, int n, cuda::MatmulOptions options) {
         options.d_slot_dev = slot_of(w);
-        options.reuse_w = scratch_weight_.w == w.data && scratch_weight_.n == n && scratch_weight_.cols == w.cols;
+        // With a sparse addend the copy is W + S: made afresh, and not offered to the next product.
+        const bool plain = options.sparse.values_dev == nullptr;
+        options.reuse_w =
+            plain && scratch_weight_.w == w.data && scratch_weight_.n == n && scratch_weight_.cols == w.cols;
         cuda::matmul(ctx_, weight_format(w.type), w.data, w.row_bytes, w.rows, w.cols, x, y, n, act_scratch_.data(),
                      options);
-        scratch_weight_ = cuda::gemm_single_tile(w.rows, w.cols) ? ScratchWeight{w.data, n, w.cols} : ScratchWeight{};
+        scratch_weight_ =
+            plain && cuda::gemm_single_tile(w.rows, w.cols) ? ScratchWeight{w.data, n, w.cols} : ScratchWeight{};
     }
 
     // The backend's own input buffers (token ids, positions, targets): no weight lies there.

@@ -1,6 +1,7 @@
 #include "memory/training_memory_plan.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string_view>
 
 #include "gguf/gguf_file.h"
@@ -63,7 +64,7 @@ std::vector<TrainingMemoryPlan> plan_training_memory(const GgufFile& file, const
     const int64_t kv = static_cast<int64_t>(c.n_kv_heads) * c.head_dim;
 
     int64_t all_bytes = 0, params = 0, linear_bytes = 0, linear_params = 0, qzo_scales = 0, lora_params = 0;
-    int64_t largest_linear_params = 0;
+    int64_t largest_linear_params = 0, linear_rows = 0, linear_count = 0;
     // GaLore per linear [rows][cols]: P holds r x min(rows, cols) values, R (the
     // low-rank gradient, and Adam's states) r x max(rows, cols), r = min(rank, rows, cols).
     int64_t galore_p = 0, galore_r = 0, galore_int8 = 0, galore_int4 = 0, galore_8bit_states = 0;
@@ -75,6 +76,8 @@ std::vector<TrainingMemoryPlan> plan_training_memory(const GgufFile& file, const
         if (!is_trainable_linear(t.name)) continue;
         linear_bytes += static_cast<int64_t>(t.nbytes);
         linear_params += t.num_elements();
+        linear_rows += t.dims.size() > 1 ? static_cast<int64_t>(t.dims[1]) : 1;
+        ++linear_count;
         largest_linear_params = std::max(largest_linear_params, t.num_elements());
         {
             const int64_t cols = t.dims[0], rows = t.dims[1];
@@ -233,7 +236,23 @@ std::vector<TrainingMemoryPlan> plan_training_memory(const GgufFile& file, const
     at(galore, MemoryCategory::KvCache) = zo_kv;
     galore.basis = "plain GaLore: linear layers as float32, float32 projections and Adam states";
     galore.basis.append(galore_what);
-    return {qzo, mezo, full, qlora, adamw, qgalore, galore};
+    // Sparse ZO: QZO's forward on the weights as stored, plus S (a float32 value per
+    // masked entry) and the mask in compressed rows (a column index per entry, a row
+    // start per row of every linear).
+    const auto sparse_entries = static_cast<int64_t>(std::llround(shape.sparse_fraction * static_cast<double>(linear_params)));
+    TrainingMemoryPlan sparse;
+    sparse.method = "sparse-zo";
+    at(sparse, MemoryCategory::Weights) = all_bytes;
+    at(sparse, MemoryCategory::TrainableParameters) = shape.sparse_train_scales ? qzo_scales * 4 : 0;
+    at(sparse, MemoryCategory::SparseValues) = sparse_entries * 4;
+    at(sparse, MemoryCategory::SparseMask) = sparse_entries * 4 + (linear_rows + linear_count) * 4;
+    at(sparse, MemoryCategory::Activations) = zo_activations;
+    at(sparse, MemoryCategory::KvCache) = zo_kv;
+    sparse.basis = "weights as stored, a float32 value and a column index for each of " +
+                   std::to_string(sparse_entries) + " masked entries (" + std::to_string(shape.sparse_fraction * 100) +
+                   "% of the linear weights), one forward pass of " + std::to_string(forward_tokens) +
+                   " tokens; no gradients, no optimizer states";
+    return {qzo, mezo, full, qlora, adamw, qgalore, galore, sparse};
 }
 
 }  // namespace qt

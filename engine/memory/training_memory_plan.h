@@ -40,10 +40,13 @@ struct MemoryPlanShape {
     int galore_rank = 128;
     int galore_weight_group = 256;
     int galore_proj_group = 256;
+    // Sparse ZO: the mask's share of the linear weights, and whether QZO's scales train too.
+    double sparse_fraction = 1e-3;
+    bool sparse_train_scales = false;
 };
 
 struct TrainingMemoryPlan {
-    std::string method;  // "qzo", "mezo", "qlora", "adamw", "full-bf16-adamw", "qgalore", "galore"
+    std::string method;  // "qzo", "mezo", "qlora", "adamw", "full-bf16-adamw", "qgalore", "galore", "sparse-zo"
     std::array<int64_t, kMemoryCategoryCount> bytes{};
     std::string basis;   // one sentence on where the numbers come from
     int64_t total() const;

@@ -34,8 +34,19 @@ public:
     void add(uint32_t matrix, const std::vector<float>& scores, int64_t matrix_k) {
         const int64_t k = std::min<int64_t>(scope_ == MaskScope::Global ? total_k_ : matrix_k,
                                             static_cast<int64_t>(scores.size()));
-        for (float s : scores) total_score_ += s;
+        double sum = 0;
+#pragma omp parallel for reduction(+ : sum) schedule(static)
+        for (size_t i = 0; i < scores.size(); ++i) sum += scores[i];
+        total_score_ += sum;
         if (k <= 0) return;
+        if (scope_ == MaskScope::Global && has_floor_) {
+            // Only entries at or above the k-th best so far can still be chosen: a scan,
+            // not a selection over the whole matrix (Llama-2-7B has 224 linears of up to 45M).
+            for (size_t i = 0; i < scores.size(); ++i)
+                if (scores[i] >= floor_) chosen_.push_back({scores[i], matrix, static_cast<uint32_t>(i)});
+            if (static_cast<int64_t>(chosen_.size()) > 2 * total_k_) shrink();
+            return;
+        }
         // The k-th largest score, then every entry above it and the first ones equal to it.
         std::vector<float> sorted(scores);
         std::nth_element(sorted.begin(), sorted.begin() + (k - 1), sorted.end(), std::greater<float>());
@@ -46,7 +57,7 @@ public:
         for (size_t i = 0; i < scores.size(); ++i)
             if (scores[i] > kth || (scores[i] == kth && equal_left-- > 0))
                 chosen_.push_back({scores[i], matrix, static_cast<uint32_t>(i)});
-        if (scope_ == MaskScope::Global && static_cast<int64_t>(chosen_.size()) > 2 * total_k_) shrink();
+        if (scope_ == MaskScope::Global && static_cast<int64_t>(chosen_.size()) >= total_k_) shrink();  // sets the floor
     }
 
     // The selection, sorted by matrix and index; the sum of every score seen.
@@ -61,14 +72,18 @@ public:
 
 private:
     void shrink() {
-        if (static_cast<int64_t>(chosen_.size()) <= total_k_) return;
-        std::nth_element(chosen_.begin(), chosen_.begin() + total_k_, chosen_.end(), before);
+        if (static_cast<int64_t>(chosen_.size()) < total_k_) return;
+        std::nth_element(chosen_.begin(), chosen_.begin() + (total_k_ - 1), chosen_.end(), before);
         chosen_.resize(static_cast<size_t>(total_k_));
+        floor_ = chosen_.back().score;  // the k-th best: nth_element put it last
+        has_floor_ = true;
     }
     MaskScope scope_;
     int64_t total_k_;
     std::vector<Candidate> chosen_;
     double total_score_ = 0;
+    bool has_floor_ = false;  // chosen_ has held total_k_ candidates: floor_ is the k-th best score
+    float floor_ = 0;
 };
 
 // Squared weight gradients of one group of linears, summed into dense accumulators.
@@ -226,6 +241,7 @@ SparseMask compute_sparse_mask(LlamaModel& model, std::span<const Example> calib
                 for (float& v : scores) v = std::fabs(v);
             } else {
                 scores.resize(static_cast<size_t>(ws[i]->rows * ws[i]->cols));
+#pragma omp parallel for schedule(static)
                 for (size_t e = 0; e < scores.size(); ++e) scores[e] = philox_uniform(o.seed, i, e);
             }
             top.add(static_cast<uint32_t>(i), scores, k_of(ws[i]->rows * ws[i]->cols));

@@ -6,11 +6,6 @@
 
 namespace qt {
 
-SparseRows SparseZo::Matrix::view() const {
-    return SparseRows{rows, cols, static_cast<int64_t>(index.size()), static_cast<const int32_t*>(row_start.data()),
-                      static_cast<const int32_t*>(col.data())};
-}
-
 SparseZo::SparseZo(LlamaModel& model, const SparseMask& mask, const SparseZoOptions& options)
     : model_(model), backend_(model.backend()) {
     if (model.training_hooks())
@@ -59,6 +54,10 @@ SparseZo::SparseZo(LlamaModel& model, const SparseMask& mask, const SparseZoOpti
     if (nnz_ == 0) throw std::invalid_argument("sparse ZO: the mask selects no entry");
     values_ = backend_.alloc(static_cast<size_t>(nnz_) * sizeof(float), MemoryCategory::SparseValues);
     backend_.upload(values_.data(), initial.data(), initial.size() * sizeof(float));
+    for (Matrix& m : matrices_)
+        m.addend = {{m.rows, m.cols, static_cast<int64_t>(m.index.size()), static_cast<const int32_t*>(m.row_start.data()),
+                     static_cast<const int32_t*>(m.col.data())},
+                    values_.f32() + m.value0};
     model_.set_training_hooks(this);
 }
 
@@ -71,10 +70,6 @@ const SparseZo::Matrix* SparseZo::find(LinearId id) const {
                         static_cast<size_t>(id.slot);
     if (slot >= slot_of_.size() || slot_of_[slot] < 0) return nullptr;
     return &matrices_[static_cast<size_t>(slot_of_[slot])];
-}
-
-void SparseZo::forward_extra(LinearId id, const WeightTensor&, const float* x, float* y, int n) {
-    if (const Matrix* m = find(id)) backend_.sparse_matmul_add(m->view(), values_.f32() + m->value0, x, y, n);
 }
 
 void SparseZo::perturb(ZoNoise noise, float alpha) {

@@ -8,9 +8,9 @@
 //
 // S starts at zero (the GGUF's weights are already quantized; there is no
 // full-precision residual to start from) unless the mask file carries trained
-// values (a sparse side file written by export). The forward adds S x after each
-// dense product (Backend::sparse_matmul_add, through the model's training hooks),
-// never forming a dense copy of S. Ledger: S is SparseValues, the compressed rows
+// values (a sparse side file written by export). The forward computes (W + S) x
+// (Backend::linear_sparse, through the model's training hooks), never forming a
+// dense copy of S. Ledger: S is SparseValues, the compressed rows
 // SparseMask (8 bytes an entry: column index and value; plus a row start per row).
 // As MeZO, S is perturbed in place: +eps z, then -2 eps z, then restore and update in one pass.
 #include <memory>
@@ -47,8 +47,10 @@ public:
     void read(int64_t offset, int64_t count, float* dst) override;
     void write(int64_t offset, int64_t count, const float* src) override;
 
-    bool has_extra(LinearId id) const override { return find(id) != nullptr; }
-    void forward_extra(LinearId id, const WeightTensor& w, const float* x, float* y, int n) override;
+    const SparseAddend* sparse_addend(LinearId id) const override {
+        const Matrix* m = find(id);
+        return m ? &m->addend : nullptr;
+    }
 
     int64_t entries() const { return nnz_; }
     const QzoScales* scales() const { return scales_.get(); }
@@ -63,7 +65,7 @@ private:
         std::vector<uint32_t> index;  // host copy of the flat indices, for trained_mask()
         DeviceBuffer row_start, col;
         int64_t value0 = 0;  // its first value in values_
-        SparseRows view() const;
+        SparseAddend addend;  // the compressed rows and values_ + value0
     };
     const Matrix* find(LinearId id) const;
 

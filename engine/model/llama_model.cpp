@@ -73,7 +73,8 @@ const WeightTensor& LlamaModel::computing_weight(LinearId id) {
 
 void LlamaModel::hooked_linear(LinearId id, const float* x, float* y, int n) {
     const WeightTensor& w = computing_weight(id);
-    backend_.linear(w, x, y, n);
+    if (const SparseAddend* s = hooks_ ? hooks_->sparse_addend(id) : nullptr) backend_.linear_sparse(w, *s, x, y, n);
+    else backend_.linear(w, x, y, n);
     if (hooks_ && hooks_->has_extra(id)) hooks_->forward_extra(id, w, x, y, n);
 }
 
@@ -168,7 +169,7 @@ float* LlamaModel::logit_rows(int rows) {
 const float* LlamaModel::head(const float* x, int rows) {
     const auto& c = config_;
     float* logits = logit_rows(rows);
-    if (hooks_ && hooks_->has_extra({0, LinearSlot::Head})) {
+    if (hooks_ && (hooks_->has_extra({0, LinearSlot::Head}) || hooks_->sparse_addend({0, LinearSlot::Head}))) {
         backend_.rmsnorm(x, static_cast<const float*>(output_norm_.data), xn_.f32(), rows, c.dim, c.rms_eps);
         hooked_linear({0, LinearSlot::Head}, xn_.f32(), logits, rows);
         return logits;

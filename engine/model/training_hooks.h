@@ -38,6 +38,12 @@ public:
     // backward use of the linear asks (LlamaModel::computing_weight).
     virtual const WeightTensor* weight_override(LinearId) { return nullptr; }
 
+    // A sparse matrix S the method adds to linear `id`'s weight (sparse ZO's W =
+    // dequant(Q) + S), or nullptr. The forward computes (W + S) x through
+    // Backend::linear_sparse; the backward pass does not use it (no first-order
+    // method trains S).
+    virtual const SparseAddend* sparse_addend(LinearId) const { return nullptr; }
+
     // Whether linear `id` carries an extra term of the method's: y = W x + extra(x).
     virtual bool has_extra(LinearId) const { return false; }
     // y += extra(x).                                        x: [n][W.cols]; y: [n][W.rows]

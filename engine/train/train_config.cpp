@@ -1,5 +1,7 @@
 #include "train/train_config.h"
 
+#include "methods/sparse_mask.h"
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -92,6 +94,13 @@ MemoryPlanShape memory_plan_shape(const TrainConfig& c, int device_batch_tokens)
     shape.galore_rank = c.galore_rank;
     shape.galore_weight_group = c.galore_weight_group;
     shape.galore_proj_group = c.galore_proj_group;
+    shape.sparse_train_scales = c.sparse_train_scales;
+    if (!c.sparse_mask.empty()) {
+        try {  // the mask's own size where it can be read; else the default fraction
+            shape.sparse_fraction = load_sparse_mask(c.sparse_mask).fraction;
+        } catch (const std::exception&) {
+        }
+    }
     return shape;
 }
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "backend/cpu_backend.h"
+#include "memory/training_memory_plan.h"
 #include "methods/sensitivity.h"
 #include "methods/sparse_mask.h"
 #include "methods/sparse_zo.h"
@@ -486,6 +487,34 @@ TEST(SparseZoExport, SideFileIsExactAndTheFloatMergeMatchesTheHookedModel) {
         std::printf("[ export ] validation loss: trained %.6f, merged float32 %.6f\n", trained_loss, merged);
         EXPECT_NEAR(merged, trained_loss, 1e-4);
     }
+}
+
+}  // namespace
+
+namespace {
+
+// The memory plan's sparse-ZO row (memory/training_memory_plan.h) against what the
+// ledger counts once the method holds a mask of the same fraction.
+TEST(SparseZoMethod, MemoryPlanMatchesTheLedgerForSAndTheMask) {
+    qt::test::TinyCpuModel tiny("sparse-zo-plan");
+    qt::SensitivityOptions o;
+    o.criterion = qt::SensitivityCriterion::Random;
+    o.scope = qt::MaskScope::PerMatrix;  // every linear holds entries, as the plan assumes
+    o.fraction = 0.01;
+    const SparseMask mask = qt::compute_sparse_mask(*tiny.model, {}, o);
+    const qt::MemorySnapshot before = tiny.backend->ledger().snapshot();
+    qt::SparseZo zo(*tiny.model, mask, {});
+    const qt::MemorySnapshot after = tiny.backend->ledger().snapshot();
+    qt::MemoryPlanShape shape;
+    shape.sparse_fraction = mask.fraction;
+    const auto plans = qt::plan_training_memory(*tiny.file, shape);
+    const auto row = std::find_if(plans.begin(), plans.end(), [](const auto& p) { return p.method == "sparse-zo"; });
+    ASSERT_NE(row, plans.end());
+    for (auto cat : {qt::MemoryCategory::SparseValues, qt::MemoryCategory::SparseMask}) {
+        const auto k = static_cast<size_t>(cat);
+        EXPECT_EQ(row->bytes[k], after.live[k] - before.live[k]) << qt::memory_category_name(cat);
+    }
+    EXPECT_EQ(row->bytes[static_cast<size_t>(qt::MemoryCategory::SparseValues)], mask.entries() * 4);
 }
 
 }  // namespace

@@ -158,8 +158,8 @@ void MainWindowTest::opensOnTheDefaultModel() {
     QVERIFY(s.tensor_types.join(' ').contains(QStringLiteral("Q4_1")));
     QCOMPARE(s.file_bytes, QFileInfo(s.path).size());
     // The engine's plans, at the Method page's shape: QZO < MeZO < bf16 AdamW full fine-tuning,
-    // then QLoRA, float32 AdamW, Q-GaLore and plain GaLore as the engine runs them.
-    QTRY_COMPARE_WITH_TIMEOUT(window_->modelPanel()->plans().plans.size(), qsizetype(7), 30'000);
+    // then QLoRA, float32 AdamW, Q-GaLore, plain GaLore and sparse ZO as the engine runs them.
+    QTRY_COMPARE_WITH_TIMEOUT(window_->modelPanel()->plans().plans.size(), qsizetype(8), 30'000);
     const MemoryPlans& p = window_->modelPanel()->plans();
     QCOMPARE(p.max_tokens, qt::TrainConfig{}.max_length);
     QCOMPARE(p.batch_size, qt::TrainConfig{}.batch_size);
@@ -170,6 +170,7 @@ void MainWindowTest::opensOnTheDefaultModel() {
     QCOMPARE(p.plans[4].method, QStringLiteral("adamw"));
     QCOMPARE(p.plans[5].method, QStringLiteral("qgalore"));
     QCOMPARE(p.plans[6].method, QStringLiteral("galore"));
+    QCOMPARE(p.plans[7].method, QStringLiteral("sparse-zo"));
     QVERIFY(p.plans[0].total() > 0);
     QVERIFY(p.plans[0].total() < p.plans[1].total());
     QVERIFY(p.plans[1].total() < p.plans[2].total());
@@ -190,11 +191,19 @@ void MainWindowTest::opensOnTheDefaultModel() {
     QCOMPARE(p.plans[5].labels[int(qt::MemoryCategory::TrainableParameters)], QStringLiteral("INT8 weights"));
     QCOMPARE(p.plans[5].labels[int(qt::MemoryCategory::Projections)], QStringLiteral("INT4 projections"));
     for (int plan : {0, 3, 6}) QVERIFY(p.plans[plan].labels[int(qt::MemoryCategory::TrainableParameters)].isEmpty());
+    // Sparse ZO: QZO's weights and forward, plus S and its mask, each its own category; no scales trained by default.
+    const auto& sparse = p.plans[7].bytes;
+    QCOMPARE(sparse[int(qt::MemoryCategory::Weights)], p.plans[0].bytes[int(qt::MemoryCategory::Weights)]);
+    QVERIFY(sparse[int(qt::MemoryCategory::SparseValues)] > 0 && sparse[int(qt::MemoryCategory::SparseMask)] > 0);
+    QCOMPARE(sparse[int(qt::MemoryCategory::TrainableParameters)], qint64(0));
+    QCOMPARE(p.plans[7].labels[int(qt::MemoryCategory::SparseValues)], QStringLiteral("sparse values S (float32)"));
     auto* table = window_->modelPanel()->findChild<QTableWidget*>("memoryPlanTable");
-    QCOMPARE(table->rowCount(), 7);
+    QCOMPARE(table->rowCount(), 8);
     QCOMPARE(table->item(3, 0)->text(), QStringLiteral("QLoRA (planned)"));
     QCOMPARE(table->item(5, 0)->text(), QStringLiteral("Q-GaLore (planned)"));
     QCOMPARE(table->item(6, 0)->text(), QStringLiteral("Plain GaLore, float32 (planned)"));
+    QCOMPARE(table->item(7, 0)->text(), QStringLiteral("Sparse ZO (planned)"));
+    QCOMPARE(table->horizontalHeaderItem(int(qt::MemoryCategory::SparseValues) + 1)->text(), QStringLiteral("Sparse values"));
     QCOMPARE(table->horizontalHeaderItem(int(qt::MemoryCategory::Projections) + 1)->text(), QStringLiteral("Projections"));
     QCOMPARE(table->item(5, int(qt::MemoryCategory::Projections) + 1)->toolTip(), QStringLiteral("INT4 projections"));
     // The CPU is always listed; resources are compiled in.
