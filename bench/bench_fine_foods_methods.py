@@ -1,7 +1,7 @@
-"""Q-GaLore beside QLoRA and QZO on the default model and the fine-food reviews (CPU).
+"""The training methods side by side on the default model and the fine-food reviews (CPU).
 
 usage: bench_fine_foods_methods.py --cli BUILD/app/quanttune-cli [--steps N] [--eval-every N]
-                                   [--eval-examples N] [--out DIR] [--only NAME,...]
+                                   [--eval-examples N] [--out DIR] [--only NAME,...] [--mask FILE]
 
 Runs `quanttune-cli train` once per configuration below on the same data, seed and
 batches, each writing DIR/NAME/metrics.jsonl, then prints from those logs:
@@ -11,7 +11,8 @@ batches, each writing DIR/NAME/metrics.jsonl, then prints from those logs:
   - wall time.
 Configurations: QZO (its defaults), QLoRA (rank chosen so that its peak is about
 Q-GaLore's), Q-GaLore with its lazy rule, the same without it (threshold 1: the
-gap never grows), and plain GaLore. The SVD gap is short (--gap, default 2) so that
+gap never grows), and plain GaLore; MeZO; and with --mask (quanttune-cli sensitivity
+writes one) sparse ZO on that mask, alone and with QZO's scales. The SVD gap is short (--gap, default 2) so that
 refreshes happen within a short run; the paper's 200 is for long runs.
 The bf16 AdamW row of the ledger comparison is the engine's plan (the engine does
 not run mixed-precision AdamW): quanttune-cli train prints its own method's plan.
@@ -29,8 +30,11 @@ MODEL = os.path.join(CACHE, "models", "SmolLM2-135M-Instruct.Q4_1.gguf")
 DATA = os.path.join(CACHE, "data", "fine_foods_train_posneg.jsonl")
 
 
-def configs(gap):
-    return [
+def configs(gap, mask):
+    sparse = [("sparse-zo", ["--method", "sparse-zo", "--mask", mask]),
+              ("sparse-zo+scales", ["--method", "sparse-zo", "--mask", mask, "--sparse-train-scales"])] if mask else []
+    return sparse + [
+        ("mezo", ["--method", "mezo"]),
         ("qzo", ["--method", "qzo"]),
         ("qlora-r32", ["--method", "qlora", "--lora-rank", "32", "--lora-alpha", "64"]),
         ("qgalore", ["--method", "qgalore", "--galore-gap", str(gap)]),
@@ -62,13 +66,14 @@ def main():
     ap.add_argument("--out", default="/tmp/qt-fine-foods-methods")
     ap.add_argument("--only", default="")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--mask", default="", help="a sparse-ZO mask for the sparse-zo rows")
     a = ap.parse_args()
     for p in (MODEL, DATA):
         if not os.path.exists(p):
             sys.exit(f"{p}: missing (run scripts/setup.sh)")
     wanted = set(filter(None, a.only.split(",")))
     rows = []
-    for name, extra in configs(a.gap):
+    for name, extra in configs(a.gap, a.mask):
         if wanted and name not in wanted:
             continue
         out = os.path.join(a.out, name)
@@ -95,20 +100,22 @@ def main():
             "svds_done": sum(v or 0 for v in layers.get("svds_done", [])),
             "svds_saved": sum(v or 0 for v in layers.get("svds_saved", [])),
             "plan": plan[0] if plan else "",
+            "step_s": sorted(st["seconds"] for st in steps)[len(steps) // 2],
         })
         row = rows[-1]
         print(f"{name}: {seconds:.0f} s, peak {mib(row['peak_total']):.1f} MiB, evals "
               + ", ".join(f"{s}: {l:.4f}/{acc:.3f}" for s, l, acc in row["evals"]), flush=True)
     print()
-    print("| run | eval (step: val loss / accuracy) | peak MiB | SVDs done / saved | s |")
-    print("|---|---|---|---|---|")
+    print("| run | eval (step: val loss / accuracy) | peak MiB | SVDs done / saved | median step s | s |")
+    print("|---|---|---|---|---|---|")
     for row in rows:
         curve = "; ".join(f"{s}: {l:.3f} / {acc:.3f}" for s, l, acc in row["evals"])
         svd = f"{row['svds_done']:.0f} / {row['svds_saved']:.0f}" if row["svds_done"] else "-"
-        print(f"| {row['name']} | {curve} | {mib(row['peak_total']):.1f} | {svd} | {row['seconds']:.0f} |")
+        print(f"| {row['name']} | {curve} | {mib(row['peak_total']):.1f} | {svd} | {row['step_s']:.2f} | "
+              f"{row['seconds']:.0f} |")
     print()
     cats = ["weights", "trainable parameters", "gradients", "optimizer states", "activations and workspace",
-            "KV cache", "projections"]
+            "KV cache", "projections", "sparse values", "sparse mask"]
     print("| run (ledger peak, MiB) | " + " | ".join(cats) + " | total |")
     print("|---|" + "---|" * (len(cats) + 1))
     for row in rows:

@@ -22,7 +22,7 @@ QUANTTUNE_BUILD_DIR=$top/build-asan scripts/build.sh -DCMAKE_BUILD_TYPE=RelWithD
   -DQUANTTUNE_SANITIZE=ON -DQUANTTUNE_GUI=OFF -DQUANTTUNE_CUDA=OFF
 # LedgerAgainstMalloc compares the ledger with glibc's mallinfo2(); ASan replaces malloc,
 # so glibc sees none of it there. QzoFineFoods, QloraFineFoods, QgaloreFineFoods and
-# SparseZoFineFoods train for ~10, ~4, ~5 and ~6 minutes on real data, QloraExport trains the
+# SparseZoFineFoods train for ~10, ~4, ~5 and ~10 minutes on real data, QloraExport trains the
 # default model too: five times that
 # under the sanitizers. All run in the Release suite below.
 real_data_training='QzoFineFoods|QloraFineFoods|QgaloreFineFoods|SparseZoFineFoods'
@@ -34,6 +34,6 @@ scripts/build.sh
 ctest --test-dir build --output-on-failure --timeout 1800 -j2 -E "$real_data_training"
 # The fine-food training tests one at a time: each uses both cores, and OpenMP threads
 # that share their cores with another test's wait for each other many times over.
-stamp "QZO, QLoRA, Q-GaLore and sparse ZO on the fine-food reviews (CPU budget ~10 + ~4 + ~5 + ~6 minutes)"
+stamp "QZO, QLoRA, Q-GaLore and sparse ZO on the fine-food reviews (CPU budget ~10 + ~4 + ~5 + ~10 minutes)"
 ctest --test-dir build --output-on-failure --no-tests=error --timeout 2400 -V -R "$real_data_training"
 stamp "all tests passed"
