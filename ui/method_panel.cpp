@@ -434,7 +434,7 @@ bool MethodPanel::readConfig(TrainConfig& c, QString* error) const {
     QString why;
     if (!readMethodSettings(c, &why)) return fail(why);
     c.sparse_mask = sparseMask_->path().toStdString();  // kept for the session whatever the method
-    if (c.method == SparseMaskPanel::kMethod && c.sparse_mask.empty())
+    if (SparseMaskPanel::neededBy(QString::fromStdString(c.method)) && c.sparse_mask.empty())
         return fail(tr("Sparse ZO needs a sensitive-entry mask: load a .qtsparse file or compute one for this model "
                        "(Sensitive-entry mask, on the right)."));
     try {
@@ -513,11 +513,13 @@ void MethodPanel::showMethodSettings() {
     zoBox_->setVisible(!first_order);
     foBox_->setVisible(first_order);
     const bool qzo = name == "qzo";
-    for (QWidget* w : std::initializer_list<QWidget*>{clip_, trainMin_, relativeEps_}) w->setEnabled(qzo);
+    for (QWidget* w : std::initializer_list<QWidget*>{trainMin_, relativeEps_}) w->setEnabled(qzo);
+    const TrainingMethodInfo* info = find_training_method(name);
+    clip_->setEnabled(info && info->clips_projected_gradient);
     const bool lora = name == "qlora";
     for (QWidget* w : std::initializer_list<QWidget*>{loraRank_, loraAlpha_, loraTargetsBox_}) w->setEnabled(lora);
     for (const auto& [method, box] : settingBoxes_) box->setVisible(method == name);
-    sparseMask_->setVisible(name == SparseMaskPanel::kMethod);
+    sparseMask_->setVisible(SparseMaskPanel::neededBy(QString::fromStdString(name)));
     TrainConfig unused;
     paperButton_->setEnabled(paperSettings(unused));
 }

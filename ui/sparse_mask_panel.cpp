@@ -1,5 +1,7 @@
 #include "sparse_mask_panel.h"
 
+#include "train/training_methods.h"
+
 #include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -272,6 +274,11 @@ void SparseMaskPanel::retranslate() {
 void SparseMaskPanel::changeEvent(QEvent* e) {
     if (e->type() == QEvent::LanguageChange) retranslate();
     QGroupBox::changeEvent(e);
+}
+
+bool SparseMaskPanel::neededBy(const QString& method) {
+    const TrainingMethodInfo* m = find_training_method(method.toStdString());
+    return m && m->needs_sparse_mask;
 }
 
 }  // namespace qt::ui

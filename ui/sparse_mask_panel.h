@@ -27,8 +27,9 @@ class SparseMaskHeatMap;
 class SparseMaskPanel : public QGroupBox {
     Q_OBJECT
 public:
-    // The method whose runs read TrainConfig::sparse_mask (train/training_methods.h).
-    static constexpr const char* kMethod = "sparse-zo";
+    // Whether runs of `method` read TrainConfig::sparse_mask (the registry says:
+    // TrainingMethodInfo::needs_sparse_mask, train/training_methods.h).
+    static bool neededBy(const QString& method);
 
     explicit SparseMaskPanel(QWidget* parent = nullptr);
 

@@ -163,7 +163,7 @@ void validate(const TrainConfig& c) {
     if (!(c.eps > 0)) bad("eps must be positive");
     if (c.relative_eps && c.method != "qzo" && !(c.method == "sparse-zo" && c.sparse_train_scales))
         bad("relative_eps is a QZO setting (block scales); " + c.method + " has none");
-    if (c.method == "sparse-zo" && c.sparse_mask.empty())
+    if (training_method(c.method).needs_sparse_mask && c.sparse_mask.empty())
         bad("sparse-zo needs sparse_mask: a mask file from quanttune-cli sensitivity (--mask FILE)");
     parse_lr_schedule(c.schedule);
     if (c.warmup_steps < 0) bad("warmup_steps must be non-negative");

@@ -33,6 +33,12 @@ struct TrainingMethodInfo {
     // the method's words ("INT8 weights" for Q-GaLore's TrainableParameters), or
     // nullptr where the category's usual name says it; nullptr for no such names.
     const char* (*memory_label)(const TrainConfig&, MemoryCategory);
+    // Whether a run needs TrainConfig::sparse_mask, a mask of sensitive entries
+    // (quanttune-cli sensitivity; the GUI's mask box).
+    bool needs_sparse_mask = false;
+    // Zeroth order: whether the projected gradient is clipped at TrainConfig::clip
+    // (QZO's directional derivative clipping; MeZO as published does not clip).
+    bool clips_projected_gradient = false;
 };
 
 const std::vector<TrainingMethodInfo>& training_methods();

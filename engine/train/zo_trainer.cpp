@@ -1,5 +1,7 @@
 #include "train/zo_trainer.h"
 
+#include "train/training_methods.h"
+
 #include <chrono>
 #include <stdexcept>
 
@@ -17,7 +19,7 @@ StepRecord ZoTrainer::step() {
     ZoStepSettings s;
     s.eps = config_.eps;
     s.lr = schedule_.at(rec.step);
-    s.clip = config_.method == "qzo" && config_.clip > 0;
+    s.clip = training_method(config_.method).clips_projected_gradient && config_.clip > 0;
     s.clip_value = config_.clip;
     const int64_t tokens0 = loss_.tokens_processed();
     rec.result = zo_step(params_, ZoNoise{config_.seed, static_cast<uint64_t>(rec.step)}, s,
