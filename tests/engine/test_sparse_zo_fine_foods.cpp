@@ -9,10 +9,11 @@
 // CPU budget, stated: the gradient mask from 16 windows of 128 tokens (~22 s),
 // then 9 runs of kSteps = 12 sparse-ZO steps of 4 examples (max 128 tokens, ~2 s a
 // step with 2 threads) and an evaluation of kEvalExamples = 32 (~20 s) each, plus
-// one zero-shot evaluation per seed: about 10 minutes (622 s measured).
-// Measured (validation loss zero-shot; gradient, magnitude, random mask after 12 steps):
-//   seed 1: 2.683; 2.594, 2.718, 2.685    seed 2: 2.797; 2.757, 2.793, 2.776
-//   seed 3: 2.642; 2.535, 2.628, 2.658    mean drop with the gradient mask 0.078
+// one zero-shot evaluation per seed: about 10 minutes.
+// Measured (validation loss zero-shot; gradient, magnitude, random mask after 12 steps,
+// clipping at the default C = 500):
+//   seed 1: 2.683; 2.495, 2.644, 2.686    seed 2: 2.797; 2.660, 2.804, 2.777
+//   seed 3: 2.642; 2.568, 2.637, 2.687    mean drop with the gradient mask 0.133
 // The gradient mask (106,168 entries) carries 66% of the summed squared gradient.
 // Not run under the sanitizers (scripts/test.sh excludes it there: 5x slower).
 #include <gtest/gtest.h>
@@ -90,7 +91,7 @@ TEST(SparseZoFineFoods, GradientMaskBeatsRandomAndMagnitudeMasksOverThreeSeeds) 
         EXPECT_LT(loss["gradient"], loss["random"]) << "seed " << seed;
         gradient_drop += (zero_shot - loss["gradient"]) / 3;
     }
-    EXPECT_GT(gradient_drop, 0.03);  // sparse ZO with the gradient mask learns (0.078 measured)
+    EXPECT_GT(gradient_drop, 0.05);  // sparse ZO with the gradient mask learns (0.133 measured)
 }
 
 }  // namespace
