@@ -1,5 +1,7 @@
 #include "model/loaded_model.h"
 
+#include "util/cache_dir.h"
+
 #include <cstdlib>
 #include <stdexcept>
 
@@ -36,9 +38,7 @@ std::string default_model_path() {
     if (const char* d = std::getenv("QUANTTUNE_MODEL_DIR"); d && *d) {
         dir = d;
     } else {
-        const char* xdg = std::getenv("XDG_CACHE_HOME");
-        const char* home = std::getenv("HOME");
-        dir = std::string(xdg && *xdg ? xdg : std::string(home ? home : ".") + "/.cache") + "/quanttune/models";
+        dir = quanttune_cache_dir() + "/models";
     }
     return dir + "/SmolLM2-135M-Instruct.Q4_1.gguf";
 }

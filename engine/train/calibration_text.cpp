@@ -6,14 +6,13 @@
 #include <stdexcept>
 
 #include "data/dataset_error.h"
+#include "util/cache_dir.h"
 
 namespace qt {
 
 std::string default_data_dir() {
     if (const char* d = std::getenv("QUANTTUNE_DATA_DIR"); d && *d) return d;
-    const char* xdg = std::getenv("XDG_CACHE_HOME");
-    const char* home = std::getenv("HOME");
-    return std::string(xdg && *xdg ? xdg : std::string(home ? home : ".") + "/.cache") + "/quanttune/data";
+    return quanttune_cache_dir() + "/data";
 }
 
 std::vector<std::string> default_calibration_files() {

@@ -94,11 +94,17 @@ void TrainingSession::save_checkpoint(const std::string& path) {
     write_checkpoint(path, info, checkpoint_state());
 }
 
+namespace {
+
+// "run/model.gguf" -> "run/model": what the files written beside an export are named after.
+std::string gguf_stem(const std::string& path) {
+    return path.size() > 5 && path.ends_with(".gguf") ? path.substr(0, path.size() - 5) : path;
+}
+
+}  // namespace
+
 std::string lora_adapter_path(const std::string& model_path) {
-    const std::string stem = model_path.size() > 5 && model_path.ends_with(".gguf")
-                                 ? model_path.substr(0, model_path.size() - 5)
-                                 : model_path;
-    return stem + ".lora.gguf";
+    return gguf_stem(model_path) + ".lora.gguf";
 }
 
 namespace {
@@ -158,20 +164,16 @@ TrainingSession::ExportReport TrainingSession::export_trained_weights(const std:
 }
 
 std::string sparse_side_path(const std::string& model_path) {
-    const std::string stem = model_path.size() > 5 && model_path.ends_with(".gguf")
-                                 ? model_path.substr(0, model_path.size() - 5)
-                                 : model_path;
-    return stem + ".sparse.qtsparse";
+    return gguf_stem(model_path) + ".sparse.qtsparse";
 }
 
 TrainingSession::ExportReport TrainingSession::export_sparse(const SparseZo& sparse, const std::string& path) {
     ExportReport report;
-    const std::string stem = path.size() > 5 && path.ends_with(".gguf") ? path.substr(0, path.size() - 5) : path;
     // What S is added to: the loaded file, or with trained scales the model's blocks as trained, written first.
     std::shared_ptr<const GgufFile> base = model_.file;
     std::string base_path = config_.model;
     if (sparse.scales()) {
-        base_path = stem + ".scales.gguf";
+        base_path = gguf_stem(path) + ".scales.gguf";
         export_trained_gguf(*model_.model, base_path, params().method_name());
         base = std::shared_ptr<const GgufFile>(GgufFile::open(base_path));
         report.files.push_back(base_path);
