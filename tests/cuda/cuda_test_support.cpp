@@ -181,4 +181,18 @@ std::vector<float> from_backend(Backend& b, const DeviceBuffer& buf, size_t coun
     return v;
 }
 
+WeightTensor unregistered_weight(Backend& be, GgmlType type, int64_t rows, int64_t cols,
+                                 const std::vector<uint8_t>& blocks) {
+    WeightTensor w;
+    w.name = "eager";
+    w.type = type;
+    w.rows = rows;
+    w.cols = cols;
+    w.row_bytes = blocks.size() / static_cast<size_t>(rows);
+    w.storage = be.alloc(blocks.size(), MemoryCategory::Weights);
+    be.upload(w.storage.data(), blocks.data(), blocks.size());
+    w.data = w.storage.data();
+    return w;
+}
+
 }  // namespace qt::test

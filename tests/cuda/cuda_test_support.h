@@ -49,6 +49,11 @@ NextTokenBatch random_next_token_batch(int n_seqs, int len, int vocab, uint64_t 
 DeviceBuffer to_backend(Backend& b, const std::vector<float>& v);
 std::vector<float> from_backend(Backend& b, const DeviceBuffer& buf, size_t count);
 
+// A weight the backend does not know (so its scales are never deferred), holding
+// these blocks in backend memory it allocated itself.
+WeightTensor unregistered_weight(Backend& be, GgmlType type, int64_t rows, int64_t cols,
+                                 const std::vector<uint8_t>& blocks);
+
 }  // namespace qt::test
 
 // Skips the test, saying why, when no GPU is usable.

@@ -24,20 +24,6 @@
 namespace qt::test {
 namespace {
 
-WeightTensor unregistered_weight(Backend& be, GgmlType type, int64_t rows, int64_t cols,
-                                 const std::vector<uint8_t>& blocks) {
-    WeightTensor w;
-    w.name = "eager";
-    w.type = type;
-    w.rows = rows;
-    w.cols = cols;
-    w.row_bytes = blocks.size() / static_cast<size_t>(rows);
-    w.storage = be.alloc(blocks.size(), MemoryCategory::Weights);
-    be.upload(w.storage.data(), blocks.data(), blocks.size());
-    w.data = w.storage.data();
-    return w;
-}
-
 std::vector<float> product(Backend& be, const WeightTensor& w, const DeviceBuffer& x, int n) {
     DeviceBuffer y = to_backend(be, std::vector<float>(static_cast<size_t>(n) * w.rows, NAN));
     be.matmul(w, x.f32(), y.f32(), n);

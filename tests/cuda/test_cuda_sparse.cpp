@@ -429,21 +429,6 @@ TEST(CudaSparse, LinearSparseOnTheGemmPathMatchesCpu) {
     }
 }
 
-// A weight the backend does not know (so its scales are never deferred), holding these blocks.
-WeightTensor unregistered_weight(Backend& be, GgmlType type, int64_t rows, int64_t cols,
-                                 const std::vector<uint8_t>& blocks) {
-    WeightTensor w;
-    w.name = "eager";
-    w.type = type;
-    w.rows = rows;
-    w.cols = cols;
-    w.row_bytes = blocks.size() / static_cast<size_t>(rows);
-    w.storage = be.alloc(blocks.size(), MemoryCategory::Weights);
-    be.upload(w.storage.data(), blocks.data(), blocks.size());
-    w.data = w.storage.data();
-    return w;
-}
-
 bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
     return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
