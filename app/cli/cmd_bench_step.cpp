@@ -171,6 +171,7 @@ int run_bench_step(const Args& args) {
         t_forward = t_nll = 0;
         const auto s0 = Clock::now();
         last = zo_step(scales, ZoNoise{seed, static_cast<uint64_t>(i)}, settings, loss);
+        if (last.non_finite) throw std::runtime_error("step " + std::to_string(i) + ": the loss is not finite");
         float probe;
         scales.read(0, 1, &probe);  // waits for the update to finish on the device
         const double dt = seconds_since(s0);

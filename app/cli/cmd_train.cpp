@@ -16,6 +16,7 @@
 #include "methods/qzo_scales.h"
 #include "train/training_methods.h"
 #include "train/metrics_log.h"
+#include "train/checkpoint.h"
 #include "train/training_session.h"
 
 namespace qt::cli {
@@ -71,6 +72,13 @@ TrainConfig config_from_args(const Args& args) {
     c.eval_examples = args.integer("eval-examples", c.eval_examples);
     c.patience = args.integer("patience", c.patience);
     c.checkpoint_every = args.integer("checkpoint-every", c.checkpoint_every);
+    c.checkpoint_minutes = args.number("checkpoint-minutes", c.checkpoint_minutes);
+    c.on_write_error = args.str("on-write-error", c.on_write_error);
+    if (args.flag("no-guard")) c.guard = false;
+    c.guard_spike_factor = args.number("guard-spike-factor", c.guard_spike_factor);
+    c.guard_snapshot_every = args.integer("guard-snapshot-every", c.guard_snapshot_every);
+    c.guard_lr_factor = args.number("guard-lr-factor", c.guard_lr_factor);
+    c.guard_max_rollbacks = args.integer("guard-max-rollbacks", c.guard_max_rollbacks);
     c.max_length = static_cast<int>(args.integer("max-length", c.max_length));
     c.validation_fraction = args.number("validation-fraction", c.validation_fraction);
     c.threads = static_cast<int>(args.integer("threads", c.threads));
@@ -155,10 +163,27 @@ const CommandSpec& train_spec() {
             {"eval-examples", "N", "validation examples per evaluation; 0: all (default 64)"},
             {"patience", "N", "stop after N evaluations without a better validation loss; 0: never (default 0)"},
             {"checkpoint-every", "N", "steps between checkpoints in --out; 0: only at the end (default 0)"},
+            {"checkpoint-minutes", "M", "also write a checkpoint when M minutes have passed since the last; 0: off "
+                                        "(default 0)"},
+            {"on-write-error", "continue|stop", "when a checkpoint cannot be written (disk full, ...): keep training "
+                                                "and try again at the next one, or stop; the previous checkpoint stays "
+                                                "either way (default continue)"},
+            {"no-guard", nullptr, "turn the divergence guard off: a non-finite loss then stops the run, and loss "
+                                  "spikes are trained on"},
+            {"guard-spike-factor", "F", "divergence guard: a loss above F times its running average's low is rolled "
+                                        "back (default 3)"},
+            {"guard-snapshot-every", "N", "divergence guard: steps between the copies a rollback returns to "
+                                          "(default 10)"},
+            {"guard-lr-factor", "F", "divergence guard: the learning rate is multiplied by F per rollback (default "
+                                     "0.25)"},
+            {"guard-max-rollbacks", "N", "divergence guard: stop after N rollbacks in a row (default 5)"},
+            {"restart", nullptr, "start over in an --out folder that holds an unfinished run's checkpoint "
+                                 "(overwrites it)"},
             {"max-length", "N", "tokens per example, longer ones are truncated (default 256)"},
             {"validation-fraction", "F", "part of the dataset held out for validation, in [0, 1) (default 0.1)"},
             {"threads", "N", "CPU threads; 0: all cores (default 0)"},
-            {"resume", "CKPT", "go on from a checkpoint that a run with the same settings wrote"},
+            {"resume", "CKPT|last", "go on from a checkpoint that a run with the same settings wrote; last: the "
+                                    "one in --out"},
             {"save-config", "FILE", "write the settings of this run as a JSON config (for --config) before training"},
             {"device", "auto|cpu|cuda|cuda:N", "where to train; auto takes the first GPU, else the CPU (default auto)"},
             {"lora-rank", "R", "QLoRA: rank of each adapter (default 16)"},
@@ -244,18 +269,50 @@ int run_train(const Args& args) {
             std::fprintf(stderr, "qzo: relative perturbation, eps %g lr %g clip %g in units of each weight's median |scale|\n",
                          config.eps, config.lr, config.clip);
     }
-    if (args.has("resume")) {
-        session.resume(args.str("resume", ""));
-        std::fprintf(stderr, "resumed from %s at step %lld\n", args.str("resume", "").c_str(),
-                     static_cast<long long>(session.trainer().state().next_step));
+    for (const std::string& line : session.notes()) std::fprintf(stderr, "note: %s\n", line.c_str());
+    // A run killed before its end left a checkpoint behind: go on from it, or start over on request.
+    std::string resume_from = args.str("resume", "");
+    const std::string checkpoint_path = session.checkpoint_path();
+    if (resume_from == "last") {
+        if (checkpoint_path.empty()) throw UsageError("--resume last needs --out DIR (the folder of the run)");
+        resume_from = checkpoint_path;
+    }
+    if (resume_from.empty() && !checkpoint_path.empty() && std::filesystem::exists(checkpoint_path) &&
+        !args.flag("restart")) {
+        const CheckpointInfo info = read_checkpoint_info(checkpoint_path);
+        if (info.state.next_step < config.steps && !info.state.stopped_early)
+            throw UsageError(checkpoint_path + ": an unfinished run stopped after step " +
+                             std::to_string(info.state.next_step) + " of " + std::to_string(config.steps) +
+                             " is here: pass --resume last to go on from it, or --restart to start over (its "
+                             "checkpoint and log are replaced)");
+    }
+    if (!checkpoint_path.empty()) {
+        // A killed run's half-written temporaries (util/atomic_file.h) are of no use.
+        std::error_code ec;
+        for (const auto& entry : std::filesystem::directory_iterator(config.out_dir, ec))
+            if (entry.is_regular_file() && entry.path().filename().string().find(".tmp-") != std::string::npos)
+                std::filesystem::remove(entry.path(), ec);
+    }
+    if (!checkpoint_path.empty() && resume_from.empty()) {
+        // A fresh run in this folder: the old log would mix two runs' steps. A finished
+        // run's checkpoint stays until this one writes its own; an unfinished one's goes
+        // (--restart), so that a kill now does not offer to resume the old run.
+        std::filesystem::create_directories(config.out_dir);
+        std::filesystem::remove(config.out_dir + "/metrics.jsonl");
+        if (args.flag("restart")) std::filesystem::remove(checkpoint_path);
+    }
+    if (!resume_from.empty()) {
+        session.resume(resume_from);
+        const int64_t at = session.trainer().state().next_step;
+        std::fprintf(stderr, "resumed from %s at step %lld\n", resume_from.c_str(), static_cast<long long>(at));
+        // Lines of steps after the checkpoint were logged by the killed run; this one logs them again.
+        if (!config.out_dir.empty()) trim_metrics_log(config.out_dir + "/metrics.jsonl", at);
     }
 
     std::unique_ptr<MetricsLog> log;
-    std::string checkpoint_path;
     if (!config.out_dir.empty()) {
         std::filesystem::create_directories(config.out_dir);
         log = std::make_unique<MetricsLog>(config.out_dir + "/metrics.jsonl");
-        checkpoint_path = config.out_dir + "/checkpoint.qtck";
     }
     const bool tty = isatty(fileno(stdout)) && !args.flag("quiet");
     Trainer& trainer = session.trainer();
@@ -272,8 +329,29 @@ int run_train(const Args& args) {
     const auto t0 = std::chrono::steady_clock::now();
     const int64_t first = trainer.state().next_step;
     while (!trainer.finished()) {
-        const StepRecord r = trainer.step();
+        SessionStep done_step;
+        try {
+            done_step = session.step();
+        } catch (const TrainingDiverged& e) {
+            if (log) log->write(nlohmann::json{{"type", "stopped"}, {"reason", e.what()}});
+            std::fprintf(stderr, "%serror: %s\n", tty ? "\n" : "", e.what());
+            std::fprintf(stderr, "the last checkpoint that passed the guard is %s\n",
+                         checkpoint_path.empty() ? "not kept (no --out)" : checkpoint_path.c_str());
+            return 1;
+        }
+        const StepRecord& r = done_step.record;
         if (log) log->write(step_json(r));
+        if (done_step.rollback) {
+            const RollbackEvent& rb = *done_step.rollback;
+            if (log) log->write(rollback_json(rb));
+            std::fprintf(stderr, "%srollback at step %lld: %s; back to the state before step %lld, learning rate now "
+                         "%g x the setting (%lld in a row)\n", tty ? "\n" : "", static_cast<long long>(rb.step + 1),
+                         rb.reason.c_str(), static_cast<long long>(rb.to_step + 1), rb.lr_scale,
+                         static_cast<long long>(rb.in_a_row));
+        }
+        if (!done_step.checkpoint_error.empty())
+            std::fprintf(stderr, "%swarning: checkpoint not written: %s; training goes on and tries again at the next "
+                         "one\n", tty ? "\n" : "", done_step.checkpoint_error.c_str());
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         const int64_t done = r.step + 1 - first;
         const double eta = elapsed / static_cast<double>(done) * static_cast<double>(config.steps - r.step - 1);
@@ -292,9 +370,6 @@ int run_train(const Args& args) {
             std::fflush(stdout);
         }
         if (trainer.evaluation_due()) report_eval(trainer.evaluate());
-        if (!checkpoint_path.empty() && config.checkpoint_every > 0 &&
-            trainer.state().next_step % config.checkpoint_every == 0)
-            session.save_checkpoint(checkpoint_path);
     }
     if (tty) std::printf("\n");
     if (trainer.state().stopped_early)
@@ -312,7 +387,7 @@ int run_train(const Args& args) {
                 human_bytes(static_cast<double>(m.total_peak)).c_str(),
                 human_bytes(static_cast<double>(ru.ru_maxrss) * 1024.0).c_str());
     if (!checkpoint_path.empty()) {
-        session.save_checkpoint(checkpoint_path);
+        session.save_checkpoint(checkpoint_path);  // throws, naming the file, when it cannot be written
         std::printf("checkpoint: %s\n", checkpoint_path.c_str());
         if (!args.flag("no-export")) {
             const std::string out = config.out_dir + "/model-" + config.method + ".gguf";

@@ -22,6 +22,7 @@ std::string_view memory_category_name(MemoryCategory c) {
         case MemoryCategory::Projections: return "projections";
         case MemoryCategory::SparseValues: return "sparse values";
         case MemoryCategory::SparseMask: return "sparse mask";
+        case MemoryCategory::RollbackCopies: return "rollback copies";
         case MemoryCategory::Count: break;
     }
     return "?";

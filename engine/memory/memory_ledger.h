@@ -20,6 +20,7 @@ enum class MemoryCategory : int {
     Projections,           // low-rank gradient projections (GaLore's P; INT4 in Q-GaLore)
     SparseValues,          // sparse ZO's trained values S (W = dequant(Q) + S)
     SparseMask,            // sparse ZO's mask: where S's entries sit (compressed rows)
+    RollbackCopies,        // the divergence guard's copies of the training state (host memory)
     Count
 };
 constexpr int kMemoryCategoryCount = static_cast<int>(MemoryCategory::Count);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
-#include <string>
 
 namespace qt {
 
@@ -25,9 +24,9 @@ ZoStepResult zo_step(ZoParameters& params, ZoNoise noise, const ZoStepSettings& 
     r.loss_minus = loss();
     if (!std::isfinite(r.loss_plus) || !std::isfinite(r.loss_minus)) {
         params.finish_step(noise, 0.0f);
-        throw std::runtime_error("step " + std::to_string(noise.step) + ": loss is not finite (l+ = " +
-                                 std::to_string(r.loss_plus) + ", l- = " + std::to_string(r.loss_minus) +
-                                 "); lower eps or the learning rate");
+        r.non_finite = true;
+        r.projected_grad = r.clipped_grad = std::nan("");
+        return r;
     }
     // The estimate uses the eps that was asked for (as float, the value applied).
     r.projected_grad = spsa_projected_gradient(r.loss_plus, r.loss_minus, static_cast<double>(eps));

@@ -26,6 +26,7 @@ struct ZoStepResult {
     double clipped_grad = 0;    // d'
     bool clipped = false;       // |d| > C
     float update_coeff = 0;     // eta * d', as passed to finish_step
+    bool non_finite = false;    // l+ or l- was NaN or infinite: theta restored, no update
 };
 
 double spsa_projected_gradient(double loss_plus, double loss_minus, double eps);
@@ -33,7 +34,8 @@ double spsa_projected_gradient(double loss_plus, double loss_minus, double eps);
 double clip_directional_derivative(double d, double clip_value);
 
 // Runs one step at noise {seed, step}; `loss` evaluates the mini-batch loss with the
-// model as it currently stands. A non-finite loss stops with an error before any update.
+// model as it currently stands. A non-finite l+ or l- restores theta and skips the
+// update (non_finite); what to do then is the divergence guard's call.
 ZoStepResult zo_step(ZoParameters& params, ZoNoise noise, const ZoStepSettings& s, const std::function<double()>& loss);
 
 }  // namespace qt

@@ -42,6 +42,12 @@ nlohmann::json header_json(const CheckpointInfo& info) {
     j["best_step"] = s.best_step;
     j["evals_since_best"] = s.evals_since_best;
     j["stopped_early"] = s.stopped_early;
+    j["lr_scale"] = s.lr_scale;
+    j["loss_average"] = s.loss_average;
+    j["loss_floor"] = s.loss_floor;
+    j["losses_seen"] = s.losses_seen;
+    j["rollbacks"] = s.rollbacks;
+    j["rollbacks_in_a_row"] = s.rollbacks_in_a_row;
     j["parameter_count"] = info.parameter_count;
     j["config"] = info.config;
     return j;
@@ -76,6 +82,15 @@ CheckpointInfo read_header(Reader& r) {
         info.state.best_step = j.at("best_step").get<int64_t>();
         info.state.evals_since_best = j.at("evals_since_best").get<int64_t>();
         info.state.stopped_early = j.at("stopped_early").get<bool>();
+        // The guard's record; checkpoints written before it existed start it afresh.
+        info.state.lr_scale = j.value("lr_scale", 1.0);
+        info.state.loss_average = j.value("loss_average", 0.0);
+        info.state.loss_floor = j.value("loss_floor", 0.0);
+        info.state.losses_seen = j.value("losses_seen", int64_t{0});
+        info.state.rollbacks = j.value("rollbacks", int64_t{0});
+        info.state.rollbacks_in_a_row = j.value("rollbacks_in_a_row", int64_t{0});
+        if (!(info.state.lr_scale > 0) || !std::isfinite(info.state.lr_scale) || !std::isfinite(info.state.loss_average))
+            fail(r.path, "checkpoint header: the divergence guard's lr_scale or loss_average is not a positive finite number");
         info.parameter_count = j.at("parameter_count").get<int64_t>();
         info.config = j.at("config");
     } catch (const nlohmann::json::exception& e) {
@@ -106,6 +121,11 @@ void write_checkpoint(const std::string& path, const CheckpointInfo& info, Train
         for (int64_t at = 0; at < params.size(); at += kChunk) {
             const int64_t n = std::min<int64_t>(kChunk, params.size() - at);
             params.read(at, n, chunk.data());
+            // A diverged value never reaches a file: the old checkpoint stays.
+            for (int64_t i = 0; i < n; ++i)
+                if (!std::isfinite(chunk[static_cast<size_t>(i)]))
+                    fail(path, "value " + std::to_string(at + i) + " of " + std::to_string(params.size()) +
+                                   " is not finite; the previous checkpoint is kept");
             put(chunk.data(), static_cast<size_t>(n) * sizeof(float));
         }
         const uint64_t h = sum.h;
@@ -147,6 +167,8 @@ CheckpointInfo load_checkpoint(const std::string& path, TrainableState& params) 
         if (stored != expect) fail(path, "checksum mismatch: the checkpoint is corrupt");
         char extra;
         if (std::fread(&extra, 1, 1, f) != 0) fail(path, "trailing bytes after the checksum");
+        for (size_t i = 0; i < values.size(); ++i)
+            if (!std::isfinite(values[i])) fail(path, "value " + std::to_string(i) + " is not finite");
         std::fclose(f);
         f = nullptr;
         params.write(0, info.parameter_count, values.data());

@@ -5,6 +5,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "util/fault_injection.h"
+
 namespace qt {
 
 AdamWSettings adamw_settings(const TrainConfig& c) {
@@ -46,7 +48,7 @@ StepRecord FoTrainer::step() {
         throw std::logic_error("a method that updates in the backward needs the batch in one pass");
     int64_t targets = 0;
     for (const PackedGroup& g : groups) targets += g.target_count;
-    rec.lr = schedule_.at(rec.step);
+    rec.lr = lr_at(rec.step);
     method_.zero_gradients();
     method_.begin_step(rec.step, rec.lr);
     double sum_nll = 0;
@@ -56,12 +58,16 @@ StepRecord FoTrainer::step() {
         rec.tokens += g.real_tokens;
     }
     rec.loss = targets ? sum_nll / static_cast<double>(targets) : 0.0;
-    if (!std::isfinite(rec.loss))
-        throw std::runtime_error("step " + std::to_string(rec.step) + ": the loss is not finite (" +
-                                 std::to_string(rec.loss) + ")" +
-                                 (method_.updates_in_backward() ? "" : "; no update was applied"));
+    if (fault_injected("nan-loss", rec.step)) rec.loss = std::nan("");
+    rec.non_finite = !std::isfinite(rec.loss);
     if (method_.updates_in_backward()) {
+        // The update is done (the guard restores the last good state if the loss was not finite).
         rec.grad_norm = method_.end_step();
+    } else if (rec.non_finite) {
+        // No update from a non-finite loss; the optimizer's step count still follows the
+        // trainer's, as a resumed run sets it.
+        rec.grad_norm = std::nan("");
+        optimizer_.set_steps_taken(rec.step + 1);
     } else {
         // Every step steps the optimizer (a batch without targets has a zero gradient),
         // so AdamW's step count is the trainer's and a resumed run can restore it.

@@ -1,8 +1,11 @@
 #include "train/metrics_log.h"
 
+#include "util/atomic_file.h"
+
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 
 namespace qt {
@@ -56,6 +59,41 @@ nlohmann::json eval_json(const EvalRecord& e) {
     j["improved"] = e.improved;
     j["seconds"] = e.seconds;
     return j;
+}
+
+nlohmann::json rollback_json(const RollbackEvent& e) {
+    nlohmann::json j;
+    j["type"] = "rollback";
+    j["step"] = e.step;
+    j["to_step"] = e.to_step;
+    j["reason"] = e.reason;
+    j["lr_scale"] = e.lr_scale;
+    j["in_a_row"] = e.in_a_row;
+    return j;
+}
+
+void trim_metrics_log(const std::string& path, int64_t next_step) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return;
+    std::string kept, line;
+    while (std::getline(in, line)) {
+        if (in.eof()) break;  // no newline: the killed run's last, unfinished line
+        nlohmann::json j;
+        try {
+            j = nlohmann::json::parse(line);
+        } catch (const nlohmann::json::exception&) {
+            continue;  // not a whole record
+        }
+        if (!j.is_object() || !j.contains("step") || !j["step"].is_number_integer()) continue;
+        const int64_t step = j["step"].get<int64_t>();
+        const bool eval = j.value("type", "") == "eval";
+        if (eval ? step <= next_step : step < next_step) kept += line + "\n";
+    }
+    in.close();
+    write_file_atomically(path, [&](std::FILE* f) {
+        if (std::fwrite(kept.data(), 1, kept.size(), f) != kept.size())
+            throw std::runtime_error(path + ": rewriting the metrics log failed: " + std::strerror(errno));
+    });
 }
 
 MetricsLog::MetricsLog(const std::string& path) : path_(path) {

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "methods/lora_adapters.h"
+#include "train/divergence_guard.h"
 #include "train/lr_schedule.h"
 #include "train/training_methods.h"
 
@@ -57,6 +58,14 @@ void for_each_field(TrainConfig& c, Visit&& v) {
     v("eval_examples", c.eval_examples);
     v("patience", c.patience);
     v("checkpoint_every", c.checkpoint_every);
+    v("checkpoint_minutes", c.checkpoint_minutes);
+    v("on_write_error", c.on_write_error);
+    v("guard", c.guard);
+    v("guard_spike_factor", c.guard_spike_factor);
+    v("guard_warmup", c.guard_warmup);
+    v("guard_snapshot_every", c.guard_snapshot_every);
+    v("guard_lr_factor", c.guard_lr_factor);
+    v("guard_max_rollbacks", c.guard_max_rollbacks);
     v("max_length", c.max_length);
     v("validation_fraction", c.validation_fraction);
     v("threads", c.threads);
@@ -102,6 +111,17 @@ MemoryPlanShape memory_plan_shape(const TrainConfig& c, int device_batch_tokens)
         }
     }
     return shape;
+}
+
+GuardSettings guard_settings(const TrainConfig& c) {
+    GuardSettings s;
+    s.enabled = c.guard;
+    s.spike_factor = c.guard_spike_factor;
+    s.warmup = c.guard_warmup;
+    s.lr_factor = c.guard_lr_factor;
+    s.max_rollbacks = c.guard_max_rollbacks;
+    s.snapshot_every = c.guard_snapshot_every;
+    return s;
 }
 
 std::optional<GgmlType> merge_type_of(const std::string& merge_type) {
@@ -170,6 +190,14 @@ void validate(const TrainConfig& c) {
     if (!(c.min_lr_ratio >= 0 && c.min_lr_ratio <= 1)) bad("min_lr_ratio must lie in [0, 1]");
     if (c.eval_every < 0 || c.eval_examples < 0 || c.patience < 0 || c.checkpoint_every < 0)
         bad("eval_every, eval_examples, patience and checkpoint_every must be non-negative");
+    if (!(c.checkpoint_minutes >= 0)) bad("checkpoint_minutes must be non-negative");
+    if (c.on_write_error != "continue" && c.on_write_error != "stop")
+        bad("on_write_error must be continue or stop, got \"" + c.on_write_error + "\"");
+    if (!(c.guard_spike_factor > 1)) bad("guard_spike_factor must be above 1");
+    if (c.guard_warmup < 0) bad("guard_warmup must be non-negative");
+    if (c.guard_snapshot_every < 1) bad("guard_snapshot_every must be at least 1 step");
+    if (!(c.guard_lr_factor > 0 && c.guard_lr_factor <= 1)) bad("guard_lr_factor must lie in (0, 1]");
+    if (c.guard_max_rollbacks < 0) bad("guard_max_rollbacks must be non-negative");
     if (c.max_length < 2) bad("max_length must be at least 2");
     if (!(c.validation_fraction >= 0 && c.validation_fraction < 1)) bad("validation_fraction must lie in [0, 1)");
     if (c.threads < 0) bad("threads must be non-negative");

@@ -98,6 +98,23 @@ struct TrainConfig {
     int64_t eval_examples = 64;   // validation examples per evaluation (0: all)
     int64_t patience = 0;         // evaluations without a better validation loss before stopping (0: never)
     int64_t checkpoint_every = 0; // steps between checkpoints (0: only at the end)
+    double checkpoint_minutes = 0;// also write one when this many minutes have passed since the last (0: off)
+    // A checkpoint that cannot be written (disk full, ...): "continue" training and try
+    // again at the next one (the previous checkpoint stays), or "stop" the run.
+    std::string on_write_error = "continue";
+
+    // The divergence guard (train/divergence_guard.h): rejects a step whose loss or
+    // gradient is not finite or whose loss spikes above guard_spike_factor x its
+    // running average's low, restores the copy of the state taken every
+    // guard_snapshot_every steps (two copies in host memory: the ledger's "rollback
+    // copies"), multiplies the learning rate by guard_lr_factor, and stops the run
+    // after guard_max_rollbacks rollbacks in a row. Off: a non-finite loss stops the run.
+    bool guard = true;
+    double guard_spike_factor = 3.0;
+    int64_t guard_warmup = 1;
+    int64_t guard_snapshot_every = 10;
+    double guard_lr_factor = 0.25;
+    int64_t guard_max_rollbacks = 5;
 
     int max_length = 256;         // tokens per example
     double validation_fraction = 0.1;
@@ -114,6 +131,10 @@ const ZoStepDefaults& qzo_step_defaults(bool relative_eps);
 // and clip: its own were meant for absolute units (quanttune-cli train
 // --relative-eps; --lr, --eps, --clip given with it are applied afterwards).
 void use_relative_eps(TrainConfig& c);
+
+struct GuardSettings;
+// The guard's settings in this config.
+GuardSettings guard_settings(const TrainConfig& c);
 
 // merge_type as a ggml type; nullopt for "same". Throws std::invalid_argument naming the value.
 std::optional<GgmlType> merge_type_of(const std::string& merge_type);

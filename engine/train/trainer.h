@@ -32,6 +32,8 @@ struct StepRecord {
     double loss = 0;      // ZO: (l+ + l-) / 2; first order: the mini-batch's mean loss
     double lr = 0;
     bool first_order = false;
+    bool non_finite = false;    // the loss was NaN or infinite: no update was applied (ZO, and FO unless
+                                // the method updates inside the backward)
     double grad_norm = 0;       // first order: the gradient's norm before clipping
     bool grad_clipped = false;  // first order: the norm was clipped to max_grad_norm
     int64_t tokens = 0;  // tokens run through the model in this step
@@ -68,6 +70,8 @@ public:
     std::vector<const Example*> batch(int64_t step);
 
     const LrSchedule& schedule() const { return schedule_; }
+    // The learning rate of `step`: the schedule's, times the guard's lr_scale.
+    double lr_at(int64_t step) const { return schedule_.at(step) * state_.lr_scale; }
     BatchLoss& loss() { return loss_; }
 
 protected:

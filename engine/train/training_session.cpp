@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <unistd.h>
 #include <stdexcept>
 
 #include "data/dataset_split.h"
@@ -74,6 +76,26 @@ TrainingSession::TrainingSession(const TrainConfig& config, Backend& backend) : 
         zo_ = method.make_zo(config_, *model_.model);
         trainer_ = std::make_unique<ZoTrainer>(*model_.model, *zo_, config_, data_);
     }
+    guard_ = guard_settings(config_);
+    last_checkpoint_ = std::chrono::steady_clock::now();
+    if (guard_.enabled) {
+        // Two float32 copies of the checkpoint state; not where they would take more
+        // than a quarter of the machine's memory (full fine-tuning of a large model).
+        const double copy_bytes = 2.0 * 4.0 * static_cast<double>(checkpoint_state().size());
+        const double host_bytes = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
+        copies_on_ = host_bytes <= 0 || copy_bytes <= 0.25 * host_bytes;
+        if (copies_on_) {
+            good_ = std::make_unique<StateCopy>(params().method_name(), model_.model->backend().ledger());
+            staged_ = std::make_unique<StateCopy>(params().method_name(), model_.model->backend().ledger());
+        } else {
+            char text[256];
+            std::snprintf(text, sizeof text,
+                          "divergence guard: its two copies of the training state (%.1f GiB) would not fit in a quarter "
+                          "of this machine's memory, so a rejected step lowers the learning rate without a rollback",
+                          copy_bytes / (1 << 30));
+            notes_.push_back(text);
+        }
+    }
 }
 
 TrainingSession::~TrainingSession() {
@@ -83,6 +105,104 @@ TrainingSession::~TrainingSession() {
 void TrainingSession::resume(const std::string& checkpoint_path) {
     const CheckpointInfo info = load_checkpoint(checkpoint_path, checkpoint_state());
     trainer_->set_state(info.state);
+    if (good_) good_->capture(checkpoint_state(), trainer_->state());  // the checkpoint passed the guard
+    last_checkpoint_ = std::chrono::steady_clock::now();
+}
+
+std::string TrainingSession::checkpoint_path() const {
+    return config_.out_dir.empty() ? std::string() : config_.out_dir + "/checkpoint.qtck";
+}
+
+void TrainingSession::write_checkpoint_of(StateCopy& copy, SessionStep& out) {
+    const std::string path = checkpoint_path();
+    CheckpointInfo info;
+    info.method = params().method_name();
+    info.state = copy.trainer_state();
+    info.config = config_;
+    info.parameter_count = copy.size();
+    last_checkpoint_ = std::chrono::steady_clock::now();
+    try {
+        std::filesystem::create_directories(config_.out_dir);
+        write_checkpoint(path, info, copy);
+        out.checkpoint_written = path;
+    } catch (const std::exception& e) {
+        if (config_.on_write_error == "stop")
+            throw std::runtime_error(std::string(e.what()) +
+                                     " (the run stops, as on_write_error asks; the previous checkpoint is intact)");
+        out.checkpoint_error = e.what();
+    }
+}
+
+SessionStep TrainingSession::step() {
+    SessionStep out;
+    const TrainerState before = trainer_->state();
+    const int64_t t = before.next_step;
+    const bool can_checkpoint = !config_.out_dir.empty();
+    const bool checkpoint_due =
+        can_checkpoint && t > 0 &&
+        ((config_.checkpoint_every > 0 && t % config_.checkpoint_every == 0) ||
+         (config_.checkpoint_minutes > 0 &&
+          std::chrono::steady_clock::now() - last_checkpoint_ >=
+              std::chrono::duration<double>(config_.checkpoint_minutes * 60.0)));
+    if (copies_on_) {
+        // The state the run started from (the file, or a checkpoint) is trusted.
+        if (!good_->holds()) good_->capture(checkpoint_state(), before);
+        checkpoint_staged_ = false;
+        if (good_->trainer_state().next_step != t && (t % guard_.snapshot_every == 0 || checkpoint_due)) {
+            staged_->capture(checkpoint_state(), before);
+            checkpoint_staged_ = checkpoint_due;
+        }
+    } else if (checkpoint_due) {
+        // No copies to verify against: the state as it stands (finite, or the write refuses it).
+        StateCopy now(params().method_name(), model_.model->backend().ledger());
+        now.capture(checkpoint_state(), before);
+        write_checkpoint_of(now, out);
+    }
+
+    out.record = trainer_->step();
+    const StepRecord& r = out.record;
+    if (!guard_.enabled) {
+        if (r.non_finite)
+            throw std::runtime_error("step " + std::to_string(r.step) + ": the loss is not finite (" +
+                                     std::to_string(r.loss) + "); lower the learning rate, or turn the divergence guard on");
+        return out;
+    }
+    const GuardVerdict verdict = judge_step(r, before, guard_);
+    TrainerState after = trainer_->state();
+    if (!verdict.reject) {
+        accept_loss(after, r.loss, guard_);
+        if (copies_on_ && staged_->holds() && staged_->trainer_state().next_step == t) {
+            good_->swap(*staged_);  // the state before this step passed
+            after.rollbacks_in_a_row = 0;
+            if (checkpoint_staged_) write_checkpoint_of(*good_, out);
+        }
+        trainer_->set_state(after);
+        return out;
+    }
+    // Rejected: back to the last state that passed, with a lower learning rate.
+    if (copies_on_) good_->restore_into(checkpoint_state());
+    after.lr_scale *= guard_.lr_factor;
+    ++after.rollbacks;
+    ++after.rollbacks_in_a_row;
+    trainer_->set_state(after);
+    RollbackEvent ev;
+    ev.step = r.step;
+    ev.to_step = copies_on_ ? good_->trainer_state().next_step : r.step;
+    ev.reason = verdict.reason;
+    ev.lr_scale = after.lr_scale;
+    ev.in_a_row = after.rollbacks_in_a_row;
+    out.rollback = ev;
+    if (after.rollbacks_in_a_row > guard_.max_rollbacks) {
+        char text[512];
+        std::snprintf(text, sizeof text,
+                      "training diverged: %lld rollbacks in a row (the last at step %lld: %s); the state of step %lld "
+                      "is kept. Lower the learning rate (now %g x the setting) or, for QZO on K-quant or Q8_0 "
+                      "weights, turn on relative eps",
+                      static_cast<long long>(after.rollbacks_in_a_row), static_cast<long long>(r.step + 1),
+                      verdict.reason.c_str(), static_cast<long long>(ev.to_step), after.lr_scale);
+        throw TrainingDiverged(text);
+    }
+    return out;
 }
 
 void TrainingSession::save_checkpoint(const std::string& path) {
@@ -204,6 +324,19 @@ TrainingSession::ExportReport TrainingSession::export_sparse(const SparseZo& spa
 }
 
 TrainingSession::ExportReport TrainingSession::export_gguf(const std::string& path) {
+    // No diverged value reaches an exported file (the previous export, if any, stays).
+    {
+        TrainableState& state = params();
+        std::vector<float> chunk(1 << 20);
+        for (int64_t at = 0; at < state.size(); at += static_cast<int64_t>(chunk.size())) {
+            const int64_t n = std::min<int64_t>(static_cast<int64_t>(chunk.size()), state.size() - at);
+            state.read(at, n, chunk.data());
+            for (int64_t i = 0; i < n; ++i)
+                if (!std::isfinite(chunk[static_cast<size_t>(i)]))
+                    throw std::runtime_error(path + ": not exported: trained value " + std::to_string(at + i) +
+                                             " is not finite");
+        }
+    }
     ExportReport report;
     const auto* lora = dynamic_cast<const LoraAdapters*>(first_order_.get());
     if (first_order_ && !first_order_->trained_linears().empty()) return export_trained_weights(path);

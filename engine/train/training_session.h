@@ -3,7 +3,10 @@
 // writable weights, the dataset read and split, the method's parameters (QZO
 // scales or MeZO float weights), the trainer, checkpoints and export. The CLI
 // and the GUI drive it step by step.
+#include <chrono>
 #include <memory>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -13,6 +16,8 @@
 #include "methods/zo_parameters.h"
 #include "model/loaded_model.h"
 #include "train/checkpoint.h"
+#include "train/divergence_guard.h"
+#include "train/state_copy.h"
 #include "train/first_order_checkpoint.h"
 #include "train/train_config.h"
 #include "train/trainer.h"
@@ -38,6 +43,20 @@ std::string sparse_side_path(const std::string& model_path);
 // Where export_gguf puts a QLoRA run's adapter: "run/model.gguf" -> "run/model.lora.gguf".
 std::string lora_adapter_path(const std::string& model_path);
 
+// The run was stopped by the guard: guard_max_rollbacks rollbacks in a row. The
+// session holds the last state that passed; the message says what to change.
+struct TrainingDiverged : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// One step as the session ran it (TrainingSession::step).
+struct SessionStep {
+    StepRecord record;
+    std::optional<RollbackEvent> rollback;
+    std::string checkpoint_written;  // the path, when this step's end wrote a checkpoint
+    std::string checkpoint_error;    // a checkpoint that could not be written (the old one stays)
+};
+
 class TrainingSession {
 public:
     TrainingSession(const TrainConfig& config, Backend& backend);
@@ -56,7 +75,21 @@ public:
     const TrainData& data() const { return data_; }
 
     void resume(const std::string& checkpoint_path);
+    // The state as it stands now (the end of a run); refuses non-finite values.
     void save_checkpoint(const std::string& path);
+    // config.out_dir + "/checkpoint.qtck", or "" without an out_dir.
+    std::string checkpoint_path() const;
+
+    // One training step under the divergence guard, with the checkpoints that
+    // config.checkpoint_every / checkpoint_minutes ask for. A step the guard rejects
+    // restores the copy of the state taken before it (at most guard_snapshot_every
+    // steps back) and lowers the learning rate; after guard_max_rollbacks in a row
+    // it throws TrainingDiverged. In-run checkpoints hold a state that passed the
+    // guard: the copy taken before a step, written once that step has passed.
+    // Without the guard, a non-finite loss throws.
+    SessionStep step();
+    // Start-up notes on the guard (e.g. why its copies are off), for the log.
+    const std::vector<std::string>& notes() const { return notes_; }
     // Writes the trained model to `path` (GGUF, atomically) and says what was
     // written. QZO and MeZO/AdamW: the model as trained (train/gguf_export.h).
     // QLoRA: the adapters merged into the base and re-quantized to each tensor's
@@ -86,6 +119,14 @@ private:
     std::unique_ptr<Trainer> trainer_;
     // What checkpoints hold for a first-order method: its values and AdamW's moments.
     std::unique_ptr<FirstOrderCheckpointState> first_order_checkpoint_;
+    GuardSettings guard_;
+    bool copies_on_ = false;  // the guard keeps state copies (off when they would not fit in host memory)
+    std::unique_ptr<StateCopy> good_;    // the last state that passed
+    std::unique_ptr<StateCopy> staged_;  // taken before this step; passes with it
+    bool checkpoint_staged_ = false;     // the staged copy is to be written once it passes
+    std::chrono::steady_clock::time_point last_checkpoint_;
+    std::vector<std::string> notes_;
+    void write_checkpoint_of(StateCopy& copy, SessionStep& out);
     TrainableState& checkpoint_state() {
         return first_order_checkpoint_ ? static_cast<TrainableState&>(*first_order_checkpoint_) : params();
     }

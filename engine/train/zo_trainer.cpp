@@ -1,8 +1,10 @@
 #include "train/zo_trainer.h"
 
 #include "train/training_methods.h"
+#include "util/fault_injection.h"
 
 #include <chrono>
+#include <cmath>
 #include <stdexcept>
 
 namespace qt {
@@ -18,12 +20,16 @@ StepRecord ZoTrainer::step() {
     const auto examples = batch(rec.step);
     ZoStepSettings s;
     s.eps = config_.eps;
-    s.lr = schedule_.at(rec.step);
+    s.lr = lr_at(rec.step);
     s.clip = training_method(config_.method).clips_projected_gradient && config_.clip > 0;
     s.clip_value = config_.clip;
     const int64_t tokens0 = loss_.tokens_processed();
     rec.result = zo_step(params_, ZoNoise{config_.seed, static_cast<uint64_t>(rec.step)}, s,
-                         [&] { return loss_.evaluate(examples).mean(); });
+                         [&] {
+                             const double l = loss_.evaluate(examples).mean();
+                             return fault_injected("nan-loss", rec.step) ? std::nan("") : l;
+                         });
+    rec.non_finite = rec.result.non_finite;
     rec.loss = 0.5 * (rec.result.loss_plus + rec.result.loss_minus);
     rec.lr = s.lr;
     rec.tokens = loss_.tokens_processed() - tokens0;

@@ -4,10 +4,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
+
+#include "util/fault_injection.h"
 
 namespace qt {
 namespace {
@@ -37,6 +41,13 @@ void write_file_atomically(const std::string& path, const std::function<void(std
     try {
         fill(f);
         if (std::fflush(f) != 0 || fsync(fileno(f)) != 0) fail(path, std::string("write failed: ") + std::strerror(errno));
+        // The kill tests' fault: the process dies with half the new content written.
+        static std::atomic<int64_t> writes{0};
+        if (fault_injected("kill-in-write", ++writes)) {
+            const off_t size = lseek(fileno(f), 0, SEEK_END);
+            if (ftruncate(fileno(f), size / 2) == 0) fsync(fileno(f));
+            std::raise(SIGKILL);
+        }
     } catch (...) {
         std::fclose(f);
         std::remove(tmpl.c_str());
