@@ -118,6 +118,14 @@
             <source>Where sparse ZO's sensitive weights sit: their column indices and row starts.</source>
             <translation>L'emplacement des poids sensibles de Sparse ZO : leurs indices de colonne et les débuts de ligne.</translation>
         </message>
+        <message>
+            <source>Rollback copies</source>
+            <translation>Copies de retour arrière</translation>
+        </message>
+        <message>
+            <source>Two copies of the training state in main memory: the last one that passed the divergence guard, which a rollback returns to, and the one being checked.</source>
+            <translation>Deux copies de l&apos;état d&apos;entraînement en mémoire principale : la dernière validée par le garde-fou de divergence, à laquelle un retour arrière revient, et celle en cours de vérification.</translation>
+        </message>
     </context>
     <context>
         <name>TrainingMethod</name>
@@ -743,6 +751,34 @@
             <source>Cancelled: no mask was written.</source>
             <translation>Annulé : aucun masque n'a été écrit.</translation>
         </message>
+        <message>
+            <source>resumed from %1 after step %2</source>
+            <translation>repris depuis %1 après l&apos;étape %2</translation>
+        </message>
+        <message>
+            <source>Run folder: %1 (checkpoint and metrics.jsonl)</source>
+            <translation>Dossier de l&apos;exécution : %1 (point de reprise et metrics.jsonl)</translation>
+        </message>
+        <message>
+            <source>stopped: training diverged</source>
+            <translation>arrêté : l&apos;entraînement a divergé</translation>
+        </message>
+        <message>
+            <source>step %1: rolled back to the state before step %2 (%3); learning rate now %4 times the setting</source>
+            <translation>étape %1 : retour à l&apos;état d&apos;avant l&apos;étape %2 (%3) ; taux d&apos;apprentissage désormais %4 fois le réglage</translation>
+        </message>
+        <message>
+            <source>checkpoint written: %1</source>
+            <translation>point de reprise écrit : %1</translation>
+        </message>
+        <message>
+            <source>Warning: checkpoint not written: %1; training goes on and tries again at the next one</source>
+            <translation>Avertissement : point de reprise non écrit : %1 ; l&apos;entraînement continue et réessaie au suivant</translation>
+        </message>
+        <message>
+            <source>Warning: checkpoint not written: %1</source>
+            <translation>Avertissement : point de reprise non écrit : %1</translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::MainWindow</name>
@@ -933,6 +969,46 @@
         <message>
             <source>Wait until the mask is computed (Method page).</source>
             <translation>Attendez la fin du calcul du masque (page Méthode).</translation>
+        </message>
+        <message>
+            <source>Resume the unfinished run?</source>
+            <translation>Reprendre l&apos;exécution inachevée ?</translation>
+        </message>
+        <message>
+            <source>A %1 run of this model stopped after step %2 of %3. Go on from there, or start over (its checkpoint is replaced)?</source>
+            <translation>Une exécution %1 de ce modèle s&apos;est arrêtée après l&apos;étape %2 sur %3. Reprendre à partir de là, ou recommencer (son point de reprise est remplacé) ?</translation>
+        </message>
+        <message>
+            <source>Resume from step %1</source>
+            <translation>Reprendre à l&apos;étape %1</translation>
+        </message>
+        <message>
+            <source>Start over</source>
+            <translation>Recommencer</translation>
+        </message>
+        <message>
+            <source>A run stopped before its end:
+
+model: %1
+method: %2
+step %3 of %4
+
+Open its model and dataset and go on from there?</source>
+            <translation>Une exécution s&apos;est arrêtée avant la fin :
+
+modèle : %1
+méthode : %2
+étape %3 sur %4
+
+Ouvrir son modèle et son jeu de données et reprendre à partir de là ?</translation>
+        </message>
+        <message>
+            <source>Resuming the run</source>
+            <translation>Reprise de l&apos;exécution</translation>
+        </message>
+        <message>
+            <source>The run&apos;s model %1 or dataset %2 is no longer there.</source>
+            <translation>Le modèle %1 ou le jeu de données %2 de l&apos;exécution n&apos;existe plus.</translation>
         </message>
     </context>
     <context>
@@ -1328,6 +1404,62 @@
         <message>
             <source>Sparse ZO needs a sensitive-entry mask: load a .qtsparse file or compute one for this model (Sensitive-entry mask, on the right).</source>
             <translation>Sparse ZO a besoin d'un masque des entrées sensibles : chargez un fichier .qtsparse ou calculez-en un pour ce modèle (Masque des entrées sensibles, à droite).</translation>
+        </message>
+        <message>
+            <source>Safety</source>
+            <translation>Sécurité</translation>
+        </message>
+        <message>
+            <source>Checkpoint every N steps</source>
+            <translation>Point de reprise toutes les N étapes</translation>
+        </message>
+        <message>
+            <source>How often the run saves its progress to its folder, so that a crash or a closed window loses at most this many steps: Start then offers to go on from there.</source>
+            <translation>La fréquence à laquelle l&apos;exécution enregistre sa progression dans son dossier, pour qu&apos;un plantage ou une fenêtre fermée fasse perdre au plus ce nombre d&apos;étapes : Démarrer propose alors de reprendre à partir de là.</translation>
+        </message>
+        <message>
+            <source>Checkpoint every N minutes</source>
+            <translation>Point de reprise toutes les N minutes</translation>
+        </message>
+        <message>
+            <source>Also save the progress when this many minutes have passed since the last save, however few steps that was (0: only by steps).</source>
+            <translation>Enregistrer aussi la progression quand ce nombre de minutes s&apos;est écoulé depuis le dernier enregistrement, même après peu d&apos;étapes (0 : seulement par étapes).</translation>
+        </message>
+        <message>
+            <source>Divergence guard</source>
+            <translation>Garde-fou de divergence</translation>
+        </message>
+        <message>
+            <source>Watches every step: when the loss comes out as NaN or infinite, or jumps far above its usual level, the step is undone, the model goes back to its last good state and the learning rate is lowered. Keeps two copies of the trained values in main memory.</source>
+            <translation>Surveille chaque étape : quand la perte sort en NaN ou infinie, ou bondit bien au-dessus de son niveau habituel, l&apos;étape est annulée, le modèle revient à son dernier bon état et le taux d&apos;apprentissage est abaissé. Garde deux copies des valeurs entraînées en mémoire principale.</translation>
+        </message>
+        <message>
+            <source>undo steps that blow up</source>
+            <translation>annuler les étapes qui explosent</translation>
+        </message>
+        <message>
+            <source>Spike factor</source>
+            <translation>Facteur de pic</translation>
+        </message>
+        <message>
+            <source>A step whose loss is more than this many times the lowest running average of the loss so far counts as a blow-up (it must be above 1; 3 is the default).</source>
+            <translation>Une étape dont la perte dépasse ce nombre de fois la plus basse moyenne glissante de la perte jusqu&apos;ici compte comme une explosion (doit être supérieur à 1 ; 3 par défaut).</translation>
+        </message>
+        <message>
+            <source>Learning-rate factor</source>
+            <translation>Facteur du taux d&apos;apprentissage</translation>
+        </message>
+        <message>
+            <source>After each rollback the learning rate is multiplied by this (0.25: a quarter of what it was).</source>
+            <translation>Après chaque retour arrière, le taux d&apos;apprentissage est multiplié par ce nombre (0,25 : le quart de ce qu&apos;il était).</translation>
+        </message>
+        <message>
+            <source>Max rollbacks in a row</source>
+            <translation>Retours arrière consécutifs max.</translation>
+        </message>
+        <message>
+            <source>Stop the run after this many rollbacks with no good step in between: the settings need changing.</source>
+            <translation>Arrêter l&apos;exécution après ce nombre de retours arrière sans bonne étape entre eux : les réglages doivent changer.</translation>
         </message>
     </context>
     <context>
@@ -1873,6 +2005,18 @@
         <message>
             <source>global gradient norm</source>
             <translation>norme globale du gradient</translation>
+        </message>
+        <message>
+            <source>rollback</source>
+            <translation>retour arrière</translation>
+        </message>
+        <message>
+            <source>Step %1 rolled back: %2</source>
+            <translation>Étape %1 annulée : %2</translation>
+        </message>
+        <message>
+            <source>rollback (divergence guard)</source>
+            <translation>retour arrière (garde-fou de divergence)</translation>
         </message>
     </context>
 </TS>

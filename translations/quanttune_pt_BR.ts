@@ -118,6 +118,14 @@
             <source>Where sparse ZO's sensitive weights sit: their column indices and row starts.</source>
             <translation>Onde ficam os pesos sensíveis do Sparse ZO: seus índices de coluna e os inícios de linha.</translation>
         </message>
+        <message>
+            <source>Rollback copies</source>
+            <translation>Cópias para reversão</translation>
+        </message>
+        <message>
+            <source>Two copies of the training state in main memory: the last one that passed the divergence guard, which a rollback returns to, and the one being checked.</source>
+            <translation>Duas cópias do estado de treinamento na memória principal: a última aprovada pela proteção contra divergência, à qual uma reversão retorna, e a que está sendo verificada.</translation>
+        </message>
     </context>
     <context>
         <name>TrainingMethod</name>
@@ -743,6 +751,34 @@
             <source>Cancelled: no mask was written.</source>
             <translation>Cancelado: nenhuma máscara foi gravada.</translation>
         </message>
+        <message>
+            <source>resumed from %1 after step %2</source>
+            <translation>retomado de %1 após o passo %2</translation>
+        </message>
+        <message>
+            <source>Run folder: %1 (checkpoint and metrics.jsonl)</source>
+            <translation>Pasta da execução: %1 (checkpoint e metrics.jsonl)</translation>
+        </message>
+        <message>
+            <source>stopped: training diverged</source>
+            <translation>interrompido: o treinamento divergiu</translation>
+        </message>
+        <message>
+            <source>step %1: rolled back to the state before step %2 (%3); learning rate now %4 times the setting</source>
+            <translation>passo %1: revertido ao estado anterior ao passo %2 (%3); taxa de aprendizado agora %4 vezes o valor configurado</translation>
+        </message>
+        <message>
+            <source>checkpoint written: %1</source>
+            <translation>checkpoint gravado: %1</translation>
+        </message>
+        <message>
+            <source>Warning: checkpoint not written: %1; training goes on and tries again at the next one</source>
+            <translation>Aviso: checkpoint não gravado: %1; o treinamento continua e tenta de novo no próximo</translation>
+        </message>
+        <message>
+            <source>Warning: checkpoint not written: %1</source>
+            <translation>Aviso: checkpoint não gravado: %1</translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::MainWindow</name>
@@ -933,6 +969,46 @@
         <message>
             <source>Wait until the mask is computed (Method page).</source>
             <translation>Aguarde até a máscara ser calculada (página Método).</translation>
+        </message>
+        <message>
+            <source>Resume the unfinished run?</source>
+            <translation>Retomar a execução inacabada?</translation>
+        </message>
+        <message>
+            <source>A %1 run of this model stopped after step %2 of %3. Go on from there, or start over (its checkpoint is replaced)?</source>
+            <translation>Uma execução %1 deste modelo parou após o passo %2 de %3. Continuar dali ou recomeçar (o checkpoint é substituído)?</translation>
+        </message>
+        <message>
+            <source>Resume from step %1</source>
+            <translation>Retomar do passo %1</translation>
+        </message>
+        <message>
+            <source>Start over</source>
+            <translation>Recomeçar</translation>
+        </message>
+        <message>
+            <source>A run stopped before its end:
+
+model: %1
+method: %2
+step %3 of %4
+
+Open its model and dataset and go on from there?</source>
+            <translation>Uma execução parou antes do fim:
+
+modelo: %1
+método: %2
+passo %3 de %4
+
+Abrir seu modelo e conjunto de dados e continuar dali?</translation>
+        </message>
+        <message>
+            <source>Resuming the run</source>
+            <translation>Retomando a execução</translation>
+        </message>
+        <message>
+            <source>The run&apos;s model %1 or dataset %2 is no longer there.</source>
+            <translation>O modelo %1 ou o conjunto de dados %2 da execução não existe mais.</translation>
         </message>
     </context>
     <context>
@@ -1328,6 +1404,62 @@
         <message>
             <source>Sparse ZO needs a sensitive-entry mask: load a .qtsparse file or compute one for this model (Sensitive-entry mask, on the right).</source>
             <translation>O Sparse ZO precisa de uma máscara das entradas sensíveis: carregue um arquivo .qtsparse ou calcule uma para este modelo (Máscara das entradas sensíveis, à direita).</translation>
+        </message>
+        <message>
+            <source>Safety</source>
+            <translation>Segurança</translation>
+        </message>
+        <message>
+            <source>Checkpoint every N steps</source>
+            <translation>Checkpoint a cada N passos</translation>
+        </message>
+        <message>
+            <source>How often the run saves its progress to its folder, so that a crash or a closed window loses at most this many steps: Start then offers to go on from there.</source>
+            <translation>Com que frequência a execução salva seu progresso na pasta, para que uma falha ou uma janela fechada perca no máximo esse número de passos: Iniciar então oferece continuar dali.</translation>
+        </message>
+        <message>
+            <source>Checkpoint every N minutes</source>
+            <translation>Checkpoint a cada N minutos</translation>
+        </message>
+        <message>
+            <source>Also save the progress when this many minutes have passed since the last save, however few steps that was (0: only by steps).</source>
+            <translation>Também salvar o progresso quando tantos minutos tiverem passado desde o último salvamento, por poucos passos que sejam (0: só por passos).</translation>
+        </message>
+        <message>
+            <source>Divergence guard</source>
+            <translation>Proteção contra divergência</translation>
+        </message>
+        <message>
+            <source>Watches every step: when the loss comes out as NaN or infinite, or jumps far above its usual level, the step is undone, the model goes back to its last good state and the learning rate is lowered. Keeps two copies of the trained values in main memory.</source>
+            <translation>Observa cada passo: quando a perda sai NaN ou infinita, ou salta muito acima do nível habitual, o passo é desfeito, o modelo volta ao último estado bom e a taxa de aprendizado é reduzida. Mantém duas cópias dos valores treinados na memória principal.</translation>
+        </message>
+        <message>
+            <source>undo steps that blow up</source>
+            <translation>desfazer passos que explodem</translation>
+        </message>
+        <message>
+            <source>Spike factor</source>
+            <translation>Fator de pico</translation>
+        </message>
+        <message>
+            <source>A step whose loss is more than this many times the lowest running average of the loss so far counts as a blow-up (it must be above 1; 3 is the default).</source>
+            <translation>Um passo cuja perda passa deste número de vezes a menor média móvel da perda até agora conta como explosão (deve ser maior que 1; o padrão é 3).</translation>
+        </message>
+        <message>
+            <source>Learning-rate factor</source>
+            <translation>Fator da taxa de aprendizado</translation>
+        </message>
+        <message>
+            <source>After each rollback the learning rate is multiplied by this (0.25: a quarter of what it was).</source>
+            <translation>Após cada reversão a taxa de aprendizado é multiplicada por este valor (0,25: um quarto do que era).</translation>
+        </message>
+        <message>
+            <source>Max rollbacks in a row</source>
+            <translation>Máximo de reversões seguidas</translation>
+        </message>
+        <message>
+            <source>Stop the run after this many rollbacks with no good step in between: the settings need changing.</source>
+            <translation>Parar a execução após este número de reversões sem nenhum passo bom entre elas: as configurações precisam mudar.</translation>
         </message>
     </context>
     <context>
@@ -1873,6 +2005,18 @@
         <message>
             <source>global gradient norm</source>
             <translation>norma global do gradiente</translation>
+        </message>
+        <message>
+            <source>rollback</source>
+            <translation>reversão</translation>
+        </message>
+        <message>
+            <source>Step %1 rolled back: %2</source>
+            <translation>Passo %1 revertido: %2</translation>
+        </message>
+        <message>
+            <source>rollback (divergence guard)</source>
+            <translation>reversão (proteção contra divergência)</translation>
         </message>
     </context>
 </TS>

@@ -118,6 +118,14 @@
             <source>Where sparse ZO's sensitive weights sit: their column indices and row starts.</source>
             <translation>稀疏 ZO 敏感权重所在的位置：它们的列索引和行起点。</translation>
         </message>
+        <message>
+            <source>Rollback copies</source>
+            <translation>回滚副本</translation>
+        </message>
+        <message>
+            <source>Two copies of the training state in main memory: the last one that passed the divergence guard, which a rollback returns to, and the one being checked.</source>
+            <translation>主内存中训练状态的两份副本：最近一份通过发散保护检查的（回滚时恢复到它），以及正在检查的一份。</translation>
+        </message>
     </context>
     <context>
         <name>TrainingMethod</name>
@@ -743,6 +751,34 @@
             <source>Cancelled: no mask was written.</source>
             <translation>已取消：未写入掩码。</translation>
         </message>
+        <message>
+            <source>resumed from %1 after step %2</source>
+            <translation>已从 %1 恢复，接续第 %2 步之后</translation>
+        </message>
+        <message>
+            <source>Run folder: %1 (checkpoint and metrics.jsonl)</source>
+            <translation>运行文件夹：%1（检查点和 metrics.jsonl）</translation>
+        </message>
+        <message>
+            <source>stopped: training diverged</source>
+            <translation>已停止：训练发散</translation>
+        </message>
+        <message>
+            <source>step %1: rolled back to the state before step %2 (%3); learning rate now %4 times the setting</source>
+            <translation>第 %1 步：已回滚到第 %2 步之前的状态（%3）；学习率现为设定值的 %4 倍</translation>
+        </message>
+        <message>
+            <source>checkpoint written: %1</source>
+            <translation>已写入检查点：%1</translation>
+        </message>
+        <message>
+            <source>Warning: checkpoint not written: %1; training goes on and tries again at the next one</source>
+            <translation>警告：未能写入检查点：%1；训练继续，并在下一个检查点时重试</translation>
+        </message>
+        <message>
+            <source>Warning: checkpoint not written: %1</source>
+            <translation>警告：未能写入检查点：%1</translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::MainWindow</name>
@@ -933,6 +969,46 @@
         <message>
             <source>Wait until the mask is computed (Method page).</source>
             <translation>请等待掩码计算完成（“方法”页）。</translation>
+        </message>
+        <message>
+            <source>Resume the unfinished run?</source>
+            <translation>继续未完成的运行？</translation>
+        </message>
+        <message>
+            <source>A %1 run of this model stopped after step %2 of %3. Go on from there, or start over (its checkpoint is replaced)?</source>
+            <translation>此模型的一次 %1 运行在第 %2 步（共 %3 步）后停止。从那里继续，还是重新开始（其检查点将被替换）？</translation>
+        </message>
+        <message>
+            <source>Resume from step %1</source>
+            <translation>从第 %1 步继续</translation>
+        </message>
+        <message>
+            <source>Start over</source>
+            <translation>重新开始</translation>
+        </message>
+        <message>
+            <source>A run stopped before its end:
+
+model: %1
+method: %2
+step %3 of %4
+
+Open its model and dataset and go on from there?</source>
+            <translation>一次运行在结束前停止：
+
+模型：%1
+方法：%2
+第 %3 步，共 %4 步
+
+打开其模型和数据集并从那里继续？</translation>
+        </message>
+        <message>
+            <source>Resuming the run</source>
+            <translation>继续运行</translation>
+        </message>
+        <message>
+            <source>The run&apos;s model %1 or dataset %2 is no longer there.</source>
+            <translation>该运行的模型 %1 或数据集 %2 已不存在。</translation>
         </message>
     </context>
     <context>
@@ -1328,6 +1404,62 @@
         <message>
             <source>Sparse ZO needs a sensitive-entry mask: load a .qtsparse file or compute one for this model (Sensitive-entry mask, on the right).</source>
             <translation>稀疏 ZO 需要敏感元素掩码：请加载 .qtsparse 文件，或为此模型计算一个（右侧的“敏感元素掩码”）。</translation>
+        </message>
+        <message>
+            <source>Safety</source>
+            <translation>安全</translation>
+        </message>
+        <message>
+            <source>Checkpoint every N steps</source>
+            <translation>每 N 步保存检查点</translation>
+        </message>
+        <message>
+            <source>How often the run saves its progress to its folder, so that a crash or a closed window loses at most this many steps: Start then offers to go on from there.</source>
+            <translation>运行将进度保存到其文件夹的频率，这样崩溃或关闭窗口最多只损失这么多步：之后“开始”会提供从那里继续的选项。</translation>
+        </message>
+        <message>
+            <source>Checkpoint every N minutes</source>
+            <translation>每 N 分钟保存检查点</translation>
+        </message>
+        <message>
+            <source>Also save the progress when this many minutes have passed since the last save, however few steps that was (0: only by steps).</source>
+            <translation>距上次保存经过这么多分钟时也保存进度，无论其间有多少步（0：只按步数）。</translation>
+        </message>
+        <message>
+            <source>Divergence guard</source>
+            <translation>发散保护</translation>
+        </message>
+        <message>
+            <source>Watches every step: when the loss comes out as NaN or infinite, or jumps far above its usual level, the step is undone, the model goes back to its last good state and the learning rate is lowered. Keeps two copies of the trained values in main memory.</source>
+            <translation>监视每一步：当损失为 NaN 或无穷大，或远高于通常水平时，撤销该步，模型回到最近的良好状态，并降低学习率。在主内存中保留两份训练值副本。</translation>
+        </message>
+        <message>
+            <source>undo steps that blow up</source>
+            <translation>撤销发散的步骤</translation>
+        </message>
+        <message>
+            <source>Spike factor</source>
+            <translation>突增倍数</translation>
+        </message>
+        <message>
+            <source>A step whose loss is more than this many times the lowest running average of the loss so far counts as a blow-up (it must be above 1; 3 is the default).</source>
+            <translation>某步的损失超过迄今损失最低滑动平均值的这么多倍即视为发散（必须大于 1；默认 3）。</translation>
+        </message>
+        <message>
+            <source>Learning-rate factor</source>
+            <translation>学习率倍数</translation>
+        </message>
+        <message>
+            <source>After each rollback the learning rate is multiplied by this (0.25: a quarter of what it was).</source>
+            <translation>每次回滚后学习率乘以此值（0.25：变为原来的四分之一）。</translation>
+        </message>
+        <message>
+            <source>Max rollbacks in a row</source>
+            <translation>最多连续回滚次数</translation>
+        </message>
+        <message>
+            <source>Stop the run after this many rollbacks with no good step in between: the settings need changing.</source>
+            <translation>连续回滚这么多次且其间没有良好步骤时停止运行：需要修改设置。</translation>
         </message>
     </context>
     <context>
@@ -1873,6 +2005,18 @@
         <message>
             <source>global gradient norm</source>
             <translation>全局梯度范数</translation>
+        </message>
+        <message>
+            <source>rollback</source>
+            <translation>回滚</translation>
+        </message>
+        <message>
+            <source>Step %1 rolled back: %2</source>
+            <translation>第 %1 步已回滚：%2</translation>
+        </message>
+        <message>
+            <source>rollback (divergence guard)</source>
+            <translation>回滚（发散保护）</translation>
         </message>
     </context>
 </TS>

@@ -5,7 +5,9 @@
 #include <QMetaObject>
 #include <QThread>
 #include <exception>
+#include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "byte_format.h"
 #include "backend/backend_factory.h"
@@ -20,6 +22,7 @@
 #include "methods/sparse_mask.h"
 #include "model/loaded_model.h"
 #include "train/calibration_text.h"
+#include "train/metrics_log.h"
 #include "train/training_session.h"
 
 namespace qt::ui {
@@ -36,6 +39,7 @@ EngineWorker::EngineWorker(QObject* parent) : QObject(parent) {}
 
 EngineWorker::~EngineWorker() {
     // The trainer refers to the model and the data, the model to the backend: free in that order.
+    metrics_.reset();
     session_.reset();
     dataset_.reset();
     model_.reset();
@@ -202,7 +206,7 @@ void EngineWorker::loadDataset(const QString& path, int maxLength) {
     emit busyChanged(false);
 }
 
-void EngineWorker::startTraining(const TrainConfig& config) {
+void EngineWorker::startTraining(const TrainConfig& config, const QString& resumeFrom) {
     if (state_ != TrainingState::Idle) return;
     if ((!model_ && !session_) || !dataset_) {
         emit engineError(tr("Starting training"), tr("Open a model and a dataset first."));
@@ -214,10 +218,27 @@ void EngineWorker::startTraining(const TrainConfig& config) {
         // Every run starts from the file's weights. The session opens the model
         // with writable weights (QZO rewrites block scales); the read-only copy and
         // the last run are let go first so that the ledger shows this run alone.
+        metrics_.reset();
         session_.reset();
         model_.reset();
         backend_->ledger().reset_peaks();
         session_ = std::make_unique<TrainingSession>(config, *backend_);
+        // A run with a folder goes on from a checkpoint, or replaces the old one and
+        // its log (the log would mix two runs' steps), as quanttune-cli train does.
+        const std::string log = config.out_dir.empty() ? std::string() : config.out_dir + "/metrics.jsonl";
+        if (!resumeFrom.isEmpty()) {
+            session_->resume(resumeFrom.toStdString());
+            // The steps after the checkpoint were logged by the run that stopped; this one logs them again.
+            if (!log.empty()) trim_metrics_log(log, session_->trainer().state().next_step);
+        } else if (!config.out_dir.empty()) {
+            std::filesystem::create_directories(config.out_dir);
+            std::filesystem::remove(log);
+            std::filesystem::remove(session_->checkpoint_path());
+        }
+        if (!log.empty()) {
+            std::filesystem::create_directories(config.out_dir);
+            metrics_ = std::make_unique<MetricsLog>(log);
+        }
         config_ = config;
         clippedSteps_ = 0;
         doneSteps_ = 0;
@@ -232,6 +253,11 @@ void EngineWorker::startTraining(const TrainConfig& config) {
                          .arg(session_->data().train.size())
                          .arg(session_->data().validation.size())
                          .arg(ds.rows_skipped));
+        if (!resumeFrom.isEmpty())
+            emit logLine(tr("resumed from %1 after step %2").arg(resumeFrom).arg(session_->trainer().state().next_step));
+        if (!config.out_dir.empty())
+            emit logLine(tr("Run folder: %1 (checkpoint and metrics.jsonl)").arg(qstr(config.out_dir)));
+        for (const std::string& note : session_->notes()) emit logLine(tr("Note: %1").arg(qstr(note)));
         // An absolute eps swamps small scales (K-quant super-blocks, Q8_0); a relative
         // one cannot move a weight whose median scale is 0. Logged, not blocking.
         if (const auto* qzo = dynamic_cast<const QzoScales*>(&session_->params())) {
@@ -251,6 +277,7 @@ void EngineWorker::startTraining(const TrainConfig& config) {
         publishMemory();
         scheduleNextStep();
     } catch (const std::exception& e) {
+        metrics_.reset();
         session_.reset();
         state_ = TrainingState::Idle;
         emit engineError(tr("Starting training"), QString::fromUtf8(e.what()));
@@ -281,8 +308,36 @@ void EngineWorker::runNextStep() {
     if (state_ != TrainingState::Running) return;  // paused: resume() queues the next step
     try {
         Trainer& trainer = session_->trainer();
-        const StepRecord r = trainer.step();
+        SessionStep done;
+        try {
+            done = session_->step();
+        } catch (const TrainingDiverged& e) {
+            // The guard gave up: the session holds the last state that passed, and the
+            // run's checkpoint (if any) the last one written.
+            if (metrics_) metrics_->write(stopped_json(e.what()));
+            emit engineError(tr("Training step %1").arg(doneSteps_ + 1), QString::fromUtf8(e.what()));
+            finishTraining(tr("stopped: training diverged"), false);
+            return;
+        }
+        const StepRecord& r = done.record;
         ++doneSteps_;
+        if (metrics_) metrics_->write(step_json(r));
+        if (done.rollback) {
+            const RollbackEvent& rb = *done.rollback;
+            if (metrics_) metrics_->write(rollback_json(rb));
+            // The engine counts steps from 0; the plots and the log from 1.
+            emit logLine(tr("step %1: rolled back to the state before step %2 (%3); learning rate now %4 times the setting")
+                             .arg(rb.step + 1)
+                             .arg(rb.to_step + 1)
+                             .arg(qstr(rb.reason))
+                             .arg(rb.lr_scale, 0, 'g', 3));
+            emit rolledBack(static_cast<int>(rb.step + 1), static_cast<int>(rb.to_step + 1), qstr(rb.reason));
+        }
+        if (!done.checkpoint_written.empty())
+            emit logLine(tr("checkpoint written: %1").arg(qstr(done.checkpoint_written)));
+        if (!done.checkpoint_error.empty())
+            emit logLine(tr("Warning: checkpoint not written: %1; training goes on and tries again at the next one")
+                             .arg(qstr(done.checkpoint_error)));
         const bool clipped = r.first_order ? r.grad_clipped : r.result.clipped;
         clippedSteps_ += clipped ? 1 : 0;
         elapsed_ += r.seconds;
@@ -291,6 +346,7 @@ void EngineWorker::runNextStep() {
         m.clip_rate = static_cast<double>(clippedSteps_) / doneSteps_;
         if (trainer.evaluation_due()) {
             const EvalRecord e = trainer.evaluate();
+            if (metrics_) metrics_->write(eval_json(e));
             elapsed_ += e.seconds;
             m.has_val_loss = true;
             m.val_loss = e.val_loss;
@@ -310,7 +366,7 @@ void EngineWorker::runNextStep() {
         scheduleNextStep();
     } catch (const std::exception& e) {
         emit engineError(tr("Training step %1").arg(doneSteps_ + 1), QString::fromUtf8(e.what()));
-        finishTraining(tr("stopped by an error"));
+        finishTraining(tr("stopped by an error"), false);
     }
 }
 
@@ -334,11 +390,23 @@ void EngineWorker::stopTraining() {
     finishTraining(tr("stopped"));
 }
 
-void EngineWorker::finishTraining(const QString& why) {
+void EngineWorker::finishTraining(const QString& why, bool keepState) {
     // The session stays: its model is the "fine-tuned" side of Compare.
     state_ = TrainingState::Idle;
     stop_requested_.store(false);
     emit logLine(tr("training %1 after %2 steps").arg(why).arg(doneSteps_));
+    // The state as the run leaves it, so that a stopped run can be resumed (and a
+    // finished one is not offered again).
+    const std::string checkpoint = session_ ? session_->checkpoint_path() : std::string();
+    if (keepState && !checkpoint.empty()) {
+        try {
+            session_->save_checkpoint(checkpoint);
+            emit logLine(tr("checkpoint written: %1").arg(qstr(checkpoint)));
+        } catch (const std::exception& e) {
+            emit logLine(tr("Warning: checkpoint not written: %1").arg(QString::fromUtf8(e.what())));
+        }
+    }
+    metrics_.reset();
     emit trainingStateChanged(state_);
     emit trainingFinished(why);
     publishMemory();

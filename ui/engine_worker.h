@@ -8,7 +8,10 @@
 // Training runs one optimisation step per event: after each step the worker
 // queues the next, so pause, stop or a comparison queued meanwhile are handled
 // between two steps, never inside one (a step perturbs and then restores the
-// weights; in between the model must not be used).
+// weights; in between the model must not be used). Each step runs under the
+// engine's divergence guard (TrainingSession::step): a rejected step is rolled
+// back (rolledBack), and a run given a folder (TrainConfig::out_dir) writes its
+// checkpoints and metrics.jsonl there, as the CLI does, and can be resumed.
 #include <QObject>
 #include <QString>
 #include <atomic>
@@ -23,6 +26,7 @@ class Backend;
 struct LoadedModel;
 struct Dataset;
 class LlamaModel;
+class MetricsLog;
 class TrainingSession;
 }  // namespace qt
 
@@ -45,7 +49,9 @@ public slots:
     // `device`: "cpu", "cuda", "cuda:N" or "auto" (backend/backend_factory.h).
     void loadModel(const QString& path, const QString& device);
     void loadDataset(const QString& path, int maxLength);
-    void startTraining(const qt::TrainConfig& config);
+    // `resumeFrom`: a checkpoint to go on from (train/checkpoint.h); empty, a fresh
+    // run, which replaces the checkpoint and metrics log in config.out_dir.
+    void startTraining(const qt::TrainConfig& config, const QString& resumeFrom = QString());
     void pauseTraining();
     void resumeTraining();
     void stopTraining();
@@ -68,6 +74,9 @@ signals:
     void datasetLoaded(const qt::ui::DatasetSummary& summary);
     void memoryChanged(const qt::ui::MemoryBars& bars);
     void stepFinished(const qt::ui::StepMetrics& metrics);
+    // The divergence guard rejected step `step` (1-based, as StepMetrics::step) and
+    // restored the state as it was before step `toStep`; `reason` is the engine's.
+    void rolledBack(int step, int toStep, const QString& reason);
     void trainingStateChanged(qt::ui::TrainingState state);
     void trainingFinished(const QString& why);
     void compareText(qt::ui::CompareSide side, const QString& text);
@@ -90,7 +99,9 @@ private slots:
 private:
     void publishMemory();
     void scheduleNextStep();
-    void finishTraining(const QString& why);
+    // `keepState`: write the state as it stands to the run's checkpoint, so that
+    // a stopped run can be resumed (not after an error: the last checkpoint stays).
+    void finishTraining(const QString& why, bool keepState = true);
     ModelSummary summarize(const QString& path) const;
     // The model answers and datasets are read with: the last run's (trained) one, else the opened one.
     LoadedModel& current() const;
@@ -115,6 +126,7 @@ private:
     TrainConfig config_;
     TrainConfig planConfig_;  // what the last plans were asked for
     std::unique_ptr<TrainingSession> session_;
+    std::unique_ptr<MetricsLog> metrics_;  // config_.out_dir + "/metrics.jsonl" while a run has a folder
     TrainingState state_ = TrainingState::Idle;
     bool stepQueued_ = false;
     int clippedSteps_ = 0;

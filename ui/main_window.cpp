@@ -8,10 +8,12 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QThread>
+#include <QTimer>
 #include <exception>
 #include <tuple>
 
@@ -26,6 +28,7 @@
 #include "settings_dialog.h"
 #include "sparse_mask_panel.h"
 #include "training_panel.h"
+#include "training_plots.h"
 
 // The .qrc lives in a static library: its registration must be pulled in by name.
 static void init_quanttune_resources() { Q_INIT_RESOURCE(quanttune); }
@@ -67,6 +70,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     QMetaObject::invokeMethod(worker_, &EngineWorker::findDevices, Qt::QueuedConnection);
     if (SettingsDialog::openModelAtStart() && QFileInfo::exists(model_->selectedPath())) openModel(model_->selectedPath());
+    // Once the window shows (and the preselected model is on its way): a run cut short last time.
+    if (resume_offers_enabled()) QTimer::singleShot(0, this, &MainWindow::offerUnfinishedRun);
 }
 
 MainWindow::~MainWindow() {
@@ -99,6 +104,7 @@ void MainWindow::connectWorker() {
         dataset_->showSummary(s);
         updateStartAllowed();
         emit datasetReady();
+        startPendingResume();
     });
     connect(w, &EngineWorker::plansReady, model_, &ModelPanel::showPlans);
     connect(w, &EngineWorker::plansReady, this, [this](const MemoryPlans& p) { memory_->showPlans(p.plans); });
@@ -106,6 +112,8 @@ void MainWindow::connectWorker() {
     connect(w, &EngineWorker::memoryChanged, this,
             [this](const MemoryBars& b) { model_->setCapacity(b.capacity, b.device); });
     connect(w, &EngineWorker::stepFinished, training_, &TrainingPanel::showStep);
+    connect(w, &EngineWorker::rolledBack, this,
+            [this](int step, int, const QString& reason) { training_->plots()->addRollback(step, reason); });
     connect(w, &EngineWorker::trainingStateChanged, this, [this](TrainingState s) {
         state_ = s;
         training_->showState(s);
@@ -255,10 +263,92 @@ void MainWindow::startTraining() {
         showEngineError(tr("Starting training"), why);
         return;
     }
+    // Every run has a folder: its checkpoints and metrics.jsonl (the CLI's --out).
+    const QString folder = run_folder_for(c);
+    c.out_dir = folder.toStdString();
+    const std::optional<UnfinishedRun> unfinished = unfinished_run_in(folder, c.method, c.steps);
+    if (!unfinished || !resume_offers_enabled()) {
+        launchRun(c, QString());  // a fresh run: the worker replaces the old checkpoint
+        return;
+    }
+    // Not blocking: the engine goes on reporting while the question is open.
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Resume the unfinished run?"),
+                                tr("A %1 run of this model stopped after step %2 of %3. Go on from there, or start over "
+                                   "(its checkpoint is replaced)?")
+                                    .arg(QString::fromStdString(c.method))
+                                    .arg(unfinished->next_step)
+                                    .arg(c.steps),
+                                QMessageBox::Cancel, this);
+    box->setObjectName("resumeRunDialog");
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    QPushButton* resume = box->addButton(tr("Resume from step %1").arg(unfinished->next_step + 1), QMessageBox::AcceptRole);
+    resume->setObjectName("resumeButton");
+    QPushButton* over = box->addButton(tr("Start over"), QMessageBox::DestructiveRole);
+    over->setObjectName("startOverButton");
+    box->setDefaultButton(resume);
+    const QString checkpoint = unfinished->checkpoint;
+    connect(box, &QMessageBox::buttonClicked, this, [this, resume, over, c, checkpoint](QAbstractButton* b) {
+        if (b == resume) launchRun(c, checkpoint);
+        else if (b == over) launchRun(c, QString());
+    });
+    box->open();
+}
+
+void MainWindow::launchRun(const TrainConfig& c, const QString& resumeFrom) {
     training_->prepareRun(static_cast<int>(c.steps));
     tabs_->setCurrentWidget(training_);
     emit trainingRequested(c);
-    QMetaObject::invokeMethod(worker_, [w = worker_, c] { w->startTraining(c); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(worker_, [w = worker_, c, resumeFrom] { w->startTraining(c, resumeFrom); },
+                              Qt::QueuedConnection);
+}
+
+void MainWindow::offerUnfinishedRun() {
+    const QList<UnfinishedRun> runs = find_unfinished_runs(runs_root());
+    if (runs.isEmpty()) return;
+    const UnfinishedRun run = runs.first();
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Resume the unfinished run?"),
+                                tr("A run stopped before its end:\n\nmodel: %1\nmethod: %2\nstep %3 of %4\n\n"
+                                   "Open its model and dataset and go on from there?")
+                                    .arg(QFileInfo(QString::fromStdString(run.config.model)).fileName(),
+                                         QString::fromStdString(run.config.method))
+                                    .arg(run.next_step)
+                                    .arg(run.steps),
+                                QMessageBox::No, this);
+    box->setObjectName("resumeAtStartDialog");
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    QPushButton* resume = box->addButton(tr("Resume from step %1").arg(run.next_step + 1), QMessageBox::YesRole);
+    resume->setObjectName("resumeButton");
+    box->setDefaultButton(resume);
+    connect(box, &QMessageBox::buttonClicked, this, [this, resume, run](QAbstractButton* b) {
+        if (b != resume) return;
+        const QString model = QString::fromStdString(run.config.model);
+        const QString data = QString::fromStdString(run.config.data);
+        if (!QFileInfo::exists(model) || !QFileInfo::exists(data)) {
+            showEngineError(tr("Resuming the run"),
+                            tr("The run's model %1 or dataset %2 is no longer there.").arg(model, data));
+            return;
+        }
+        pendingResume_ = run;
+        method_->setConfig(run.config);
+        dataset_->setPath(data);
+        if (modelLoaded_ && modelPath_ == model) {
+            openDataset(data);
+        } else {
+            pendingDataset_ = data;
+            datasetPath_ = data;
+            openModel(model);
+        }
+    });
+    box->open();
+}
+
+void MainWindow::startPendingResume() {
+    if (!pendingResume_ || state_ != TrainingState::Idle) return;
+    const TrainConfig& c = pendingResume_->config;
+    if (modelPath_ != QString::fromStdString(c.model) || datasetPath_ != QString::fromStdString(c.data)) return;
+    const UnfinishedRun run = *pendingResume_;
+    pendingResume_.reset();
+    launchRun(run.config, run.checkpoint);
 }
 
 void MainWindow::exportModel(const QString& path) {
@@ -296,6 +386,7 @@ void MainWindow::loadSession(const QString& path) {
 
 void MainWindow::showEngineError(const QString& context, const QString& message) {
     errors_ << context + QStringLiteral(": ") + message;
+    pendingResume_.reset();  // a run accepted at start whose model or data failed to open
     training_->appendLog(tr("Error — %1: %2").arg(context, message));
     // Window-modal but not blocking: the engine keeps reporting while it is open.
     auto* box = new QMessageBox(QMessageBox::Warning, context, message, QMessageBox::Ok, this);

@@ -3,11 +3,15 @@
 // the device, training (controls, live plots, log), memory and the before/after
 // comparison; menus for sessions and settings. It owns the engine worker's
 // thread and only ever talks to the worker through queued calls and signals.
+// Every run gets a folder for its checkpoints (run_folder.h); Start offers to
+// resume a run of the same model and method that stopped before its end, and
+// at start the window offers the most recent unfinished run of any.
 #include <QMainWindow>
 #include <QStringList>
 #include <optional>
 
 #include "engine_events.h"
+#include "run_folder.h"
 #include "train/train_config.h"
 
 class QLabel;
@@ -76,6 +80,12 @@ private:
     void updateStartAllowed();
     void replanMemory();
     void startTraining();
+    // Sends the run to the worker; `resumeFrom`: the checkpoint it goes on from, or empty.
+    void launchRun(const TrainConfig& config, const QString& resumeFrom);
+    // At start: the most recent unfinished run under runs_root(), offered in a dialog.
+    void offerUnfinishedRun();
+    // Starts pendingResume_ once its model and dataset are the open ones.
+    void startPendingResume();
     void showEngineError(const QString& context, const QString& message);
 
     QThread* thread_;
@@ -106,7 +116,8 @@ private:
     QString datasetPath_;
     QString pendingDataset_;  // opened once the model that reads it has loaded
     int busy_ = 0;
-    std::optional<TrainConfig> planned_;  // the Method page's settings the plans were last asked for
+    std::optional<TrainConfig> planned_;
+    std::optional<UnfinishedRun> pendingResume_;  // accepted at start; runs once its model and data are open  // the Method page's settings the plans were last asked for
     TrainingState state_ = TrainingState::Idle;
     QStringList errors_;
 };

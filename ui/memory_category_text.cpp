@@ -18,6 +18,7 @@ QString category_title(MemoryCategory c) {
         case MemoryCategory::Projections: return QCoreApplication::translate("Memory", "Projections");
         case MemoryCategory::SparseValues: return QCoreApplication::translate("Memory", "Sparse values");
         case MemoryCategory::SparseMask: return QCoreApplication::translate("Memory", "Sparse mask");
+        case MemoryCategory::RollbackCopies: return QCoreApplication::translate("Memory", "Rollback copies");
         case MemoryCategory::Count: break;
     }
     return QString();
@@ -54,6 +55,10 @@ QString category_description(MemoryCategory c) {
         case MemoryCategory::SparseMask:
             return QCoreApplication::translate(
                 "Memory", "Where sparse ZO's sensitive weights sit: their column indices and row starts.");
+        case MemoryCategory::RollbackCopies:
+            return QCoreApplication::translate(
+                "Memory", "Two copies of the training state in main memory: the last one that passed the divergence "
+                          "guard, which a rollback returns to, and the one being checked.");
         case MemoryCategory::Count: break;
     }
     return QString();
@@ -77,7 +82,8 @@ QString method_plan_title(const QString& method) {
 QColor category_color(MemoryCategory c) {
     static const QColor colors[] = {QColor(0x4c, 0x72, 0xb0), QColor(0xdd, 0x84, 0x52), QColor(0xc4, 0x4e, 0x52),
                                     QColor(0x81, 0x72, 0xb3), QColor(0x55, 0xa8, 0x68), QColor(0x93, 0x78, 0x60),
-                                    QColor(0xda, 0x8b, 0xc3), QColor(0x8c, 0x8c, 0x8c), QColor(0xcc, 0xb9, 0x74)};
+                                    QColor(0xda, 0x8b, 0xc3), QColor(0x8c, 0x8c, 0x8c), QColor(0xcc, 0xb9, 0x74),
+                                    QColor(0x64, 0xb5, 0xcd)};
     static_assert(std::size(colors) == kMemoryCategoryCount, "one colour per ledger category");
     return colors[static_cast<int>(c)];
 }

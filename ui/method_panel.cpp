@@ -152,6 +152,34 @@ MethodPanel::MethodPanel(QWidget* parent) : QWidget(parent) {
                                                       valFraction_, evalEvery_, evalExamples_, patience_})
         common->addRow(new QLabel(paramBox_), f);
 
+    safetyBox_ = new QGroupBox(this);
+    safetyBox_->setObjectName("safetySettings");
+    QFormLayout* safety = form(safetyBox_);
+    checkpointEvery_ = spin(safetyBox_, "checkpointEverySpin", 1, 10'000'000);
+    checkpointMinutes_ = new QDoubleSpinBox(safetyBox_);
+    checkpointMinutes_->setObjectName("checkpointMinutesSpin");
+    checkpointMinutes_->setRange(0, 24 * 60);
+    checkpointMinutes_->setDecimals(1);
+    checkpointMinutes_->setMinimumWidth(140);
+    guard_ = new QCheckBox(safetyBox_);
+    guard_->setObjectName("guardCheck");
+    spikeFactor_ = new QDoubleSpinBox(safetyBox_);
+    spikeFactor_->setObjectName("guardSpikeFactorSpin");
+    spikeFactor_->setRange(1, 1000);  // 1 itself is refused by the engine's validation, which names it
+    spikeFactor_->setDecimals(2);
+    spikeFactor_->setSingleStep(0.5);
+    spikeFactor_->setMinimumWidth(140);
+    guardLrFactor_ = new QDoubleSpinBox(safetyBox_);
+    guardLrFactor_->setObjectName("guardLrFactorSpin");
+    guardLrFactor_->setRange(0, 1);
+    guardLrFactor_->setDecimals(3);
+    guardLrFactor_->setSingleStep(0.05);
+    guardLrFactor_->setMinimumWidth(140);
+    maxRollbacks_ = spin(safetyBox_, "guardMaxRollbacksSpin", 0, 1000);
+    for (QWidget* f : std::initializer_list<QWidget*>{checkpointEvery_, checkpointMinutes_, guard_, spikeFactor_,
+                                                      guardLrFactor_, maxRollbacks_})
+        safety->addRow(new QLabel(safetyBox_), f);
+
     zoBox_ = new QGroupBox(this);
     zoBox_->setObjectName("zeroOrderSettings");
     QFormLayout* zo = form(zoBox_);
@@ -207,8 +235,12 @@ MethodPanel::MethodPanel(QWidget* parent) : QWidget(parent) {
     for (const auto& [name, box] : settingBoxes_) kind->addWidget(box);
     kind->addWidget(sparseMask_);
     kind->addStretch(1);
+    auto* shared = new QVBoxLayout;
+    shared->addWidget(paramBox_);
+    shared->addWidget(safetyBox_);
+    shared->addStretch(1);
     auto* columns = new QHBoxLayout;
-    columns->addWidget(paramBox_, 0, Qt::AlignTop);
+    columns->addLayout(shared);
     columns->addLayout(kind);
     columns->addStretch(1);
     auto* layout = new QVBoxLayout(this);
@@ -220,13 +252,19 @@ MethodPanel::MethodPanel(QWidget* parent) : QWidget(parent) {
     connect(safeButton_, &QPushButton::clicked, this, &MethodPanel::applySafeDefaults);
     connect(paperButton_, &QPushButton::clicked, this, &MethodPanel::applyPaperSettings);
     connect(method_, &QComboBox::currentIndexChanged, this, &MethodPanel::methodChosen);
-    for (QSpinBox* s : {steps_, batch_, warmup_, seed_, maxLength_, evalEvery_, evalExamples_, patience_, loraRank_})
+    for (QSpinBox* s : {steps_, batch_, warmup_, seed_, maxLength_, evalEvery_, evalExamples_, patience_, loraRank_,
+                        checkpointEvery_, maxRollbacks_})
         connect(s, &QSpinBox::valueChanged, this, &MethodPanel::revalidate);
     for (QLineEdit* e : {lr_, eps_, clip_, loraAlpha_, weightDecay_, maxGradNorm_})
         connect(e, &QLineEdit::textChanged, this, &MethodPanel::revalidate);
-    for (QDoubleSpinBox* d : {minLr_, valFraction_}) connect(d, &QDoubleSpinBox::valueChanged, this, &MethodPanel::revalidate);
+    for (QDoubleSpinBox* d : {minLr_, valFraction_, checkpointMinutes_, spikeFactor_, guardLrFactor_})
+        connect(d, &QDoubleSpinBox::valueChanged, this, &MethodPanel::revalidate);
     connect(schedule_, &QComboBox::currentIndexChanged, this, &MethodPanel::revalidate);
-    for (QCheckBox* b : {trainMin_, relativeEps_, checkpointing_}) connect(b, &QCheckBox::toggled, this, &MethodPanel::revalidate);
+    for (QCheckBox* b : {trainMin_, relativeEps_, checkpointing_, guard_})
+        connect(b, &QCheckBox::toggled, this, &MethodPanel::revalidate);
+    connect(guard_, &QCheckBox::toggled, this, [this](bool on) {
+        for (QWidget* w : std::initializer_list<QWidget*>{spikeFactor_, guardLrFactor_, maxRollbacks_}) w->setEnabled(on);
+    });
     connect(relativeEps_, &QCheckBox::clicked, this, &MethodPanel::switchStepUnits);
     connect(sparseMask_, &SparseMaskPanel::changed, this, &MethodPanel::revalidate);
     for (QCheckBox* box : loraTargetChecks_) {
@@ -400,6 +438,16 @@ bool MethodPanel::readConfig(TrainConfig& c, QString* error) const {
     c.eval_every = evalEvery_->value();
     c.eval_examples = evalExamples_->value();
     c.patience = patience_->value();
+    c.checkpoint_every = checkpointEvery_->value();
+    c.checkpoint_minutes = checkpointMinutes_->value();
+    c.on_write_error = onWriteError_;
+    c.guard = guard_->isChecked();
+    c.guard_spike_factor = spikeFactor_->value();
+    c.guard_lr_factor = guardLrFactor_->value();
+    c.guard_max_rollbacks = maxRollbacks_->value();
+    c.guard_drift_factor = guardDriftFactor_;
+    c.guard_warmup = guardWarmup_;
+    c.guard_snapshot_every = guardSnapshotEvery_;
 
     // The chosen kind's fields must be numbers; the other kind's are hidden, and
     // kept (for the session file and a switch back) only where they are.
@@ -467,6 +515,17 @@ void MethodPanel::setConfig(const TrainConfig& c) {
     evalEvery_->setValue(static_cast<int>(c.eval_every));
     evalExamples_->setValue(static_cast<int>(c.eval_examples));
     patience_->setValue(static_cast<int>(c.patience));
+    checkpointEvery_->setValue(c.checkpoint_every > 0 ? static_cast<int>(c.checkpoint_every) : kDefaultCheckpointEvery);
+    checkpointMinutes_->setValue(c.checkpoint_minutes);
+    onWriteError_ = c.on_write_error;
+    guard_->setChecked(c.guard);
+    spikeFactor_->setValue(c.guard_spike_factor);
+    guardLrFactor_->setValue(c.guard_lr_factor);
+    maxRollbacks_->setValue(static_cast<int>(c.guard_max_rollbacks));
+    for (QWidget* w : std::initializer_list<QWidget*>{spikeFactor_, guardLrFactor_, maxRollbacks_}) w->setEnabled(c.guard);
+    guardDriftFactor_ = c.guard_drift_factor;
+    guardWarmup_ = c.guard_warmup;
+    guardSnapshotEvery_ = c.guard_snapshot_every;
     trainMin_->setChecked(c.train_min);
     relativeEps_->setChecked(c.relative_eps);
     loraRank_->setValue(c.lora_rank);
@@ -530,6 +589,8 @@ void MethodPanel::applySafeDefaults() {
     TrainConfig c;
     use_method(c, methodName());
     if (relativeEps_->isChecked() && c.method == "qzo") use_relative_eps(c);
+    c.checkpoint_every = kDefaultCheckpointEvery;
+    c.checkpoint_minutes = kDefaultCheckpointMinutes;
     c.sparse_mask = sparseMask_->path().toStdString();  // a file, not a hyperparameter: it stays
     setConfig(c);
 }
@@ -550,6 +611,8 @@ void MethodPanel::switchStepUnits(bool relative) {
 bool MethodPanel::paperSettings(TrainConfig& c) const {
     c = TrainConfig{};
     use_method(c, methodName());
+    c.checkpoint_every = kDefaultCheckpointEvery;
+    c.checkpoint_minutes = kDefaultCheckpointMinutes;
     if (!training_method(c.method).first_order) {
         // As published: eps 1e-3, lr 1e-6, batch 16, 20,000 steps at a constant rate
         // (MeZO, Malladi et al. 2023; QZO, Shang et al. 2025, uses the same SPSA
@@ -650,6 +713,26 @@ void MethodPanel::retranslate() {
     set_row(evalEvery_, tr("Check every N steps"), tr("How often the held-out loss is measured (0: only at the end)."));
     set_row(evalExamples_, tr("Examples per check"), tr("How many held-out examples each check uses (0: all)."));
     set_row(patience_, tr("Patience"), tr("Stop early after this many checks without improvement (0: never stop early)."));
+
+    safetyBox_->setTitle(tr("Safety"));
+    set_row(checkpointEvery_, tr("Checkpoint every N steps"),
+            tr("How often the run saves its progress to its folder, so that a crash or a closed window loses at most "
+               "this many steps: Start then offers to go on from there."));
+    set_row(checkpointMinutes_, tr("Checkpoint every N minutes"),
+            tr("Also save the progress when this many minutes have passed since the last save, however few steps "
+               "that was (0: only by steps)."));
+    set_row(guard_, tr("Divergence guard"),
+            tr("Watches every step: when the loss comes out as NaN or infinite, or jumps far above its usual level, "
+               "the step is undone, the model goes back to its last good state and the learning rate is lowered. "
+               "Keeps two copies of the trained values in main memory."));
+    guard_->setText(tr("undo steps that blow up"));
+    set_row(spikeFactor_, tr("Spike factor"),
+            tr("A step whose loss is more than this many times the lowest running average of the loss so far "
+               "counts as a blow-up (it must be above 1; 3 is the default)."));
+    set_row(guardLrFactor_, tr("Learning-rate factor"),
+            tr("After each rollback the learning rate is multiplied by this (0.25: a quarter of what it was)."));
+    set_row(maxRollbacks_, tr("Max rollbacks in a row"),
+            tr("Stop the run after this many rollbacks with no good step in between: the settings need changing."));
 
     zoBox_->setTitle(tr("Zeroth-order settings"));
     set_row(eps_, tr("Perturbation size"),

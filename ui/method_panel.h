@@ -9,7 +9,8 @@
 // row (TrainingMethodInfo::settings), read and written through TrainConfig's JSON
 // keys: a method added to the engine brings its fields without code here.
 // Sparse ZO's mask file, which is no number or switch, has a box of its own
-// (sparse_mask_panel.h).
+// (sparse_mask_panel.h). Below the shared settings, "Safety": how often a run
+// writes its checkpoint and the divergence guard (train/divergence_guard.h).
 #include <QList>
 #include <QWidget>
 #include <string>
@@ -47,6 +48,12 @@ public:
     QWidget* settingField(const std::string& method, const std::string& key) const;
     // Sparse ZO's mask box (TrainConfig::sparse_mask), shown while that method is chosen.
     SparseMaskPanel* sparseMaskPanel() const { return sparseMask_; }
+
+    // The GUI writes a checkpoint every this many steps unless a config asks for
+    // another number (TrainConfig::checkpoint_every; 0 there means "not set" here),
+    // and every this many minutes (Safe defaults).
+    static constexpr int kDefaultCheckpointEvery = 50;
+    static constexpr double kDefaultCheckpointMinutes = 5;
 
     void applySafeDefaults();
     void applyPaperSettings();
@@ -96,6 +103,20 @@ private:
     QSpinBox* evalEvery_;
     QSpinBox* evalExamples_;
     QSpinBox* patience_;
+
+    // Checkpoints and the divergence guard.
+    QGroupBox* safetyBox_;
+    QSpinBox* checkpointEvery_;
+    QDoubleSpinBox* checkpointMinutes_;
+    QCheckBox* guard_;
+    QDoubleSpinBox* spikeFactor_;
+    QDoubleSpinBox* guardLrFactor_;
+    QSpinBox* maxRollbacks_;
+    // The guard's and the checkpoints' settings not shown: kept from the last setConfig.
+    double guardDriftFactor_ = TrainConfig{}.guard_drift_factor;
+    int64_t guardWarmup_ = TrainConfig{}.guard_warmup;
+    int64_t guardSnapshotEvery_ = TrainConfig{}.guard_snapshot_every;
+    std::string onWriteError_ = TrainConfig{}.on_write_error;
 
     // Zeroth-order methods.
     QGroupBox* zoBox_;

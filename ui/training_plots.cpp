@@ -6,8 +6,10 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QMessageBox>
+#include <QMouseEvent>
 #include <QPushButton>
 #include <QTextStream>
+#include <QToolTip>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
@@ -18,7 +20,10 @@
 namespace qt::ui {
 namespace {
 
-enum LossGraph { TrainLoss = 0, ValLoss = 1 };
+enum LossGraph { TrainLoss = 0, ValLoss = 1, RollbackLegend = 2 };
+
+const QColor kRollbackColor(0xc0, 0x1c, 0x28);
+constexpr double kRollbackHoverPixels = 4.0;
 enum GradGraph { RawD = 0, ClippedD = 1, ClipRate = 2 };
 enum GradNormGraph { Norm = 0, ClippedNorm = 1, NormClipRate = 2 };
 
@@ -58,6 +63,15 @@ TrainingPlots::TrainingPlots(QWidget* parent) : QWidget(parent) {
     QCPGraph* val = loss_->addGraph();
     val->setPen(pen(QColor(0xdd, 0x84, 0x52)));
     val->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 6));
+    // No data: it only puts the rollback lines in the legend, while there are any.
+    QCPGraph* rollbackLegend = loss_->addGraph();
+    rollbackLegend->setPen(QPen(kRollbackColor, 1.5, Qt::DashLine));
+    rollbackLegend->removeFromLegend();
+    connect(loss_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* e) {
+        const QString tip = rollbackTooltipAt(e->position());
+        if (!tip.isEmpty()) QToolTip::showText(e->globalPosition().toPoint(), tip, loss_);
+        else QToolTip::hideText();
+    });
 
     grad_->addGraph()->setPen(pen(QColor(0x99, 0x99, 0x99)));
     grad_->addGraph()->setPen(pen(QColor(0xc4, 0x4e, 0x52)));
@@ -135,6 +149,12 @@ void TrainingPlots::showFirstOrder(bool firstOrder) {
 
 void TrainingPlots::clear() {
     history_.clear();
+    for (const Rollback& r : rollbacks_) {
+        loss_->removeItem(r.line);
+        loss_->removeItem(r.label);
+    }
+    rollbacks_.clear();
+    loss_->graph(RollbackLegend)->removeFromLegend();
     for (QCustomPlot* p : allPlots()) {
         for (int g = 0; g < p->graphCount(); ++g) p->graph(g)->data()->clear();
         p->replot();
@@ -164,6 +184,40 @@ void TrainingPlots::addStep(const StepMetrics& m) {
     if (followData_) fit();
     else
         for (QCustomPlot* p : allPlots()) p->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TrainingPlots::addRollback(int step, const QString& reason) {
+    Rollback r;
+    r.step = step;
+    r.reason = reason;
+    // A vertical line at the step, whatever the zoom: two points on it in plot coordinates.
+    r.line = new QCPItemStraightLine(loss_);
+    r.line->setPen(QPen(kRollbackColor, 1.5, Qt::DashLine));
+    r.line->point1->setCoords(step, 0);
+    r.line->point2->setCoords(step, 1);
+    // The label at the top of the plot, beside the line.
+    r.label = new QCPItemText(loss_);
+    r.label->position->setTypeX(QCPItemPosition::ptPlotCoords);
+    r.label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    r.label->position->setCoords(step, 0.02);
+    r.label->setPositionAlignment(Qt::AlignTop | Qt::AlignLeft);
+    r.label->setPadding(QMargins(3, 0, 0, 0));
+    r.label->setColor(kRollbackColor);
+    r.label->setFont(QFont(font().family(), 8));
+    r.label->setText(tr("rollback"));
+    r.label->setClipToAxisRect(true);
+    rollbacks_ << r;
+    loss_->graph(RollbackLegend)->addToLegend();
+    loss_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString TrainingPlots::rollbackTooltipAt(const QPointF& pixel) const {
+    if (!loss_->axisRect()->rect().contains(pixel.toPoint())) return QString();
+    QStringList lines;
+    for (const Rollback& r : rollbacks_)
+        if (qAbs(loss_->xAxis->coordToPixel(r.step) - pixel.x()) <= kRollbackHoverPixels)
+            lines << tr("Step %1 rolled back: %2").arg(r.step).arg(r.reason);
+    return lines.join(QLatin1Char('\n'));
 }
 
 void TrainingPlots::fit() {
@@ -251,6 +305,8 @@ void TrainingPlots::retranslate() {
     title(speed_, tr("Throughput"));
     loss_->graph(TrainLoss)->setName(tr("training (this step's examples)"));
     loss_->graph(ValLoss)->setName(tr("held-out"));
+    loss_->graph(RollbackLegend)->setName(tr("rollback (divergence guard)"));
+    for (const Rollback& r : rollbacks_) r.label->setText(tr("rollback"));
     grad_->graph(RawD)->setName(tr("raw d"));
     grad_->graph(ClippedD)->setName(tr("clipped d'"));
     grad_->graph(ClipRate)->setName(tr("clip rate (right axis)"));

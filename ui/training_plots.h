@@ -4,15 +4,20 @@
 // first-order one the gradient's norm and the clipped steps, each with the
 // running clip rate; the learning rate; throughput; below them, where the
 // method reports per-layer numbers of its own (Q-GaLore's SVDs and subspace
-// similarity), their bars and heat maps (method_metric_plots.h). Drag to pan,
+// similarity), their bars and heat maps (method_metric_plots.h). Each rollback
+// of the divergence guard is a red dashed line on the loss plot at its step,
+// labelled, with the engine's reason as its tooltip. Drag to pan,
 // wheel to zoom, "Fit" to see everything again; export as PNG (the plots shown)
 // and CSV (every number of every step, the method's per layer).
 #include <QList>
+#include <QPointF>
 #include <QWidget>
 
 #include "engine_events.h"
 
 class QCustomPlot;
+class QCPItemStraightLine;
+class QCPItemText;
 class QPushButton;
 
 namespace qt::ui {
@@ -24,9 +29,23 @@ class TrainingPlots : public QWidget {
 public:
     explicit TrainingPlots(QWidget* parent = nullptr);
 
+    // Empties every plot, rollback markers included (a new run starts).
     void clear();
     void addStep(const StepMetrics& m);
     const QList<StepMetrics>& history() const { return history_; }
+
+    // A step the divergence guard rejected (1-based, as StepMetrics::step) and why.
+    struct Rollback {
+        int step = 0;
+        QString reason;
+        QCPItemStraightLine* line = nullptr;  // on the loss plot, at x = step
+        QCPItemText* label = nullptr;
+    };
+    void addRollback(int step, const QString& reason);
+    const QList<Rollback>& rollbacks() const { return rollbacks_; }
+    // The tooltip the loss plot shows at `pixel`: the reasons of the rollbacks whose
+    // line is within a few pixels, else empty.
+    QString rollbackTooltipAt(const QPointF& pixel) const;
 
     bool exportPng(const QString& path);
     bool exportCsv(const QString& path) const;
@@ -63,6 +82,7 @@ private:
     QPushButton* pngButton_;
     QPushButton* csvButton_;
     QList<StepMetrics> history_;
+    QList<Rollback> rollbacks_;
     bool followData_ = true;
     bool firstOrder_ = false;  // false once the user pans or zooms, until "Fit"
 };

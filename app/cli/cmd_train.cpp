@@ -76,6 +76,7 @@ TrainConfig config_from_args(const Args& args) {
     c.on_write_error = args.str("on-write-error", c.on_write_error);
     if (args.flag("no-guard")) c.guard = false;
     c.guard_spike_factor = args.number("guard-spike-factor", c.guard_spike_factor);
+    c.guard_drift_factor = args.number("guard-drift-factor", c.guard_drift_factor);
     c.guard_snapshot_every = args.integer("guard-snapshot-every", c.guard_snapshot_every);
     c.guard_lr_factor = args.number("guard-lr-factor", c.guard_lr_factor);
     c.guard_max_rollbacks = args.integer("guard-max-rollbacks", c.guard_max_rollbacks);
@@ -172,6 +173,8 @@ const CommandSpec& train_spec() {
                                   "spikes are trained on"},
             {"guard-spike-factor", "F", "divergence guard: a loss above F times its running average's low is rolled "
                                         "back (default 3)"},
+            {"guard-drift-factor", "F", "divergence guard: a running average of the loss above F times its low "
+                                        "(once 20 steps are in it) is rolled back; 0: off (default 1.5)"},
             {"guard-snapshot-every", "N", "divergence guard: steps between the copies a rollback returns to "
                                           "(default 10)"},
             {"guard-lr-factor", "F", "divergence guard: the learning rate is multiplied by F per rollback (default "
@@ -333,7 +336,7 @@ int run_train(const Args& args) {
         try {
             done_step = session.step();
         } catch (const TrainingDiverged& e) {
-            if (log) log->write(nlohmann::json{{"type", "stopped"}, {"reason", e.what()}});
+            if (log) log->write(stopped_json(e.what()));
             std::fprintf(stderr, "%serror: %s\n", tty ? "\n" : "", e.what());
             std::fprintf(stderr, "the last checkpoint that passed the guard is %s\n",
                          checkpoint_path.empty() ? "not kept (no --out)" : checkpoint_path.c_str());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -24,6 +25,17 @@ std::string read_whole_file(const std::string& path) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec))
         throw DatasetError(path + ": cannot read the dataset: it is a directory");
+    // Datasets are read whole; past this size the read itself would strain a desktop's memory.
+    constexpr uintmax_t kMaxDatasetBytes = uintmax_t{1} << 30;
+    const uintmax_t size = std::filesystem::file_size(path, ec);
+    if (!ec && size > kMaxDatasetBytes) {
+        char text[160];
+        std::snprintf(text, sizeof text,
+                      ": the dataset is %.1f GiB; QuantTune reads a dataset whole, up to 1 GiB: split it into smaller "
+                      "files or keep a sample",
+                      static_cast<double>(size) / (1 << 30));
+        throw DatasetError(path + text);
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) throw DatasetError(path + ": cannot open the dataset: " + std::strerror(errno));
     std::ostringstream buf;
@@ -99,6 +111,10 @@ DataFileFormat detect_data_file_format(const std::string& path, std::string_view
 RowFile read_dataset_rows(const std::string& path, const RowReadOptions& options, RowProblemLog& problems) {
     const std::string content = read_whole_file(path);
     const std::string_view text = without_bom(content);
+    // NUL never occurs in text (UTF-8 or otherwise): this is an image, archive or model file.
+    if (const size_t nul = text.find('\0'); nul != std::string_view::npos)
+        throw DatasetError(path + ": not a text file: a NUL byte at offset " + std::to_string(nul + (content.size() - text.size())) +
+                           " (datasets are JSON lines, a JSON array, CSV or plain text)");
     if (first_non_space(text) == '\0')
         throw DatasetError(path + ": the dataset is empty" + (content.empty() ? "" : " (only white space)"));
 

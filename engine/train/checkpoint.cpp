@@ -45,6 +45,7 @@ nlohmann::json header_json(const CheckpointInfo& info) {
     j["lr_scale"] = s.lr_scale;
     j["loss_average"] = s.loss_average;
     j["loss_floor"] = s.loss_floor;
+    j["average_low"] = s.average_low;
     j["losses_seen"] = s.losses_seen;
     j["rollbacks"] = s.rollbacks;
     j["rollbacks_in_a_row"] = s.rollbacks_in_a_row;
@@ -86,6 +87,7 @@ CheckpointInfo read_header(Reader& r) {
         info.state.lr_scale = j.value("lr_scale", 1.0);
         info.state.loss_average = j.value("loss_average", 0.0);
         info.state.loss_floor = j.value("loss_floor", 0.0);
+        info.state.average_low = j.value("average_low", 0.0);
         info.state.losses_seen = j.value("losses_seen", int64_t{0});
         info.state.rollbacks = j.value("rollbacks", int64_t{0});
         info.state.rollbacks_in_a_row = j.value("rollbacks_in_a_row", int64_t{0});

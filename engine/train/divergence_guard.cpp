@@ -21,11 +21,21 @@ GuardVerdict judge_step(const StepRecord& r, const TrainerState& state, const Gu
         v.reject = true;
         std::snprintf(text, sizeof text, "the gradient is not finite (norm %g)", r.grad_norm);
         v.reason = text;
-    } else if (state.losses_seen >= std::max<int64_t>(s.warmup, 1) && r.loss > s.spike_factor * state.loss_floor) {
+    } else if (state.loss_floor > 0 && r.loss > s.spike_factor * state.loss_floor) {
         v.reject = true;
         std::snprintf(text, sizeof text, "loss spike: %.4g is more than %g x the running average's low %.4g", r.loss,
                       s.spike_factor, state.loss_floor);
         v.reason = text;
+    } else if (s.drift_factor > 0 && state.average_low > 0 && state.losses_seen > std::max<int64_t>(s.average_window, 1)) {
+        // The average this step's loss would make.
+        const double average = state.loss_average + (r.loss - state.loss_average) / static_cast<double>(s.average_window);
+        if (average > s.drift_factor * state.average_low) {
+            v.reject = true;
+            std::snprintf(text, sizeof text,
+                          "loss drifting up: the running average %.4g is more than %g x its low %.4g", average,
+                          s.drift_factor, state.average_low);
+            v.reason = text;
+        }
     }
     return v;
 }
@@ -35,11 +45,13 @@ void accept_loss(TrainerState& state, double loss, const GuardSettings& s) {
     ++state.losses_seen;
     const double weight = 1.0 / static_cast<double>(std::min(state.losses_seen, window));
     state.loss_average += weight * (loss - state.loss_average);
-    // The floor follows the average from the warm-up on; before it, it is the average itself.
-    if (state.losses_seen <= std::max<int64_t>(s.warmup, 1))
-        state.loss_floor = state.loss_average;
-    else
-        state.loss_floor = std::min(state.loss_floor, state.loss_average);
+    // The lows are minima of the average, set once it has the warm-up's losses (the
+    // floor) or a full window (the drift test's low); 0 means not set yet. A rollback
+    // rewinds the average but keeps the lows, so no reference ever rises.
+    if (state.losses_seen >= std::max<int64_t>(s.warmup, 1))
+        state.loss_floor = state.loss_floor > 0 ? std::min(state.loss_floor, state.loss_average) : state.loss_average;
+    if (state.losses_seen >= window)
+        state.average_low = state.average_low > 0 ? std::min(state.average_low, state.loss_average) : state.loss_average;
 }
 
 }  // namespace qt

@@ -1,12 +1,16 @@
 #pragma once
 // When a step has gone wrong: the divergence guard's judgement, for every method.
-// A step is rejected when its loss is NaN or infinite, when a first-order method's
-// gradient norm is, or when its loss is a spike: more than `spike_factor` times the
-// lowest running average of the loss seen since the warm-up. The lowest average, not
-// the current one, so that a loss creeping up a few per cent a step (a learning rate
-// slightly too high) is caught once it has tripled, instead of dragging its own
-// reference up with it. The session (train/training_session.h) acts on a rejection:
-// it restores the last state that passed and lowers the learning rate.
+// A step is rejected when
+//  - its loss is NaN or infinite, or a first-order method's gradient norm is;
+//  - its loss spikes: above `spike_factor` times the lowest value the running
+//    average of the loss has taken since the warm-up (the lowest, not the current
+//    one, so that the reference does not climb with a loss that climbs);
+//  - the loss drifts up: once the average has filled its window, the average itself
+//    is above `drift_factor` times its lowest value since then. A learning rate a few
+//    times too high raises the loss by some per cent a step, which no single step's
+//    spike test catches.
+// The session (train/training_session.h) acts on a rejection: it restores the last
+// state that passed, with the loss record it had then, and lowers the learning rate.
 #include <string>
 
 #include "train/trainer.h"
@@ -16,7 +20,8 @@ namespace qt {
 
 struct GuardSettings {
     bool enabled = true;
-    double spike_factor = 3.0;   // rejected above this times the reference loss
+    double spike_factor = 3.0;   // a step's loss above this times the average's low is rejected
+    double drift_factor = 1.5;   // the average above this times its low (after the window) is rejected; 0: off
     int64_t warmup = 1;          // accepted steps before the spike test is armed
     int64_t average_window = 20; // the running average: the plain mean of the first
                                  // `window` losses, then an EMA with weight 1/window
@@ -42,7 +47,7 @@ struct RollbackEvent {
 // Judges a finished step against the record in `state`; changes nothing.
 GuardVerdict judge_step(const StepRecord& r, const TrainerState& state, const GuardSettings& s);
 
-// Enters an accepted step's loss into the running average and its floor.
+// Enters an accepted step's loss into the running average and its lows.
 void accept_loss(TrainerState& state, double loss, const GuardSettings& s);
 
 }  // namespace qt

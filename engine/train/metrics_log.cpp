@@ -72,6 +72,10 @@ nlohmann::json rollback_json(const RollbackEvent& e) {
     return j;
 }
 
+nlohmann::json stopped_json(const std::string& reason) {
+    return nlohmann::json{{"type", "stopped"}, {"reason", reason}};
+}
+
 void trim_metrics_log(const std::string& path, int64_t next_step) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return;

@@ -20,6 +20,7 @@ nlohmann::json memory_json(const MemorySnapshot& m, bool peaks = false);
 nlohmann::json step_json(const StepRecord& r);
 nlohmann::json eval_json(const EvalRecord& e);
 nlohmann::json rollback_json(const RollbackEvent& e);
+nlohmann::json stopped_json(const std::string& reason);
 
 // A resumed run logs again the steps after its checkpoint: keeps the lines of steps
 // before `next_step` (evaluations up to it) and drops the rest, a line cut short by

@@ -62,6 +62,7 @@ void for_each_field(TrainConfig& c, Visit&& v) {
     v("on_write_error", c.on_write_error);
     v("guard", c.guard);
     v("guard_spike_factor", c.guard_spike_factor);
+    v("guard_drift_factor", c.guard_drift_factor);
     v("guard_warmup", c.guard_warmup);
     v("guard_snapshot_every", c.guard_snapshot_every);
     v("guard_lr_factor", c.guard_lr_factor);
@@ -117,6 +118,7 @@ GuardSettings guard_settings(const TrainConfig& c) {
     GuardSettings s;
     s.enabled = c.guard;
     s.spike_factor = c.guard_spike_factor;
+    s.drift_factor = c.guard_drift_factor;
     s.warmup = c.guard_warmup;
     s.lr_factor = c.guard_lr_factor;
     s.max_rollbacks = c.guard_max_rollbacks;
@@ -194,6 +196,7 @@ void validate(const TrainConfig& c) {
     if (c.on_write_error != "continue" && c.on_write_error != "stop")
         bad("on_write_error must be continue or stop, got \"" + c.on_write_error + "\"");
     if (!(c.guard_spike_factor > 1)) bad("guard_spike_factor must be above 1");
+    if (!(c.guard_drift_factor == 0 || c.guard_drift_factor > 1)) bad("guard_drift_factor must be 0 (off) or above 1");
     if (c.guard_warmup < 0) bad("guard_warmup must be non-negative");
     if (c.guard_snapshot_every < 1) bad("guard_snapshot_every must be at least 1 step");
     if (!(c.guard_lr_factor > 0 && c.guard_lr_factor <= 1)) bad("guard_lr_factor must lie in (0, 1]");

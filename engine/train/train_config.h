@@ -104,13 +104,15 @@ struct TrainConfig {
     std::string on_write_error = "continue";
 
     // The divergence guard (train/divergence_guard.h): rejects a step whose loss or
-    // gradient is not finite or whose loss spikes above guard_spike_factor x its
-    // running average's low, restores the copy of the state taken every
+    // gradient is not finite, whose loss spikes above guard_spike_factor x its
+    // running average's low, or whose running average drifts above
+    // guard_drift_factor x its low, restores the copy of the state taken every
     // guard_snapshot_every steps (two copies in host memory: the ledger's "rollback
     // copies"), multiplies the learning rate by guard_lr_factor, and stops the run
     // after guard_max_rollbacks rollbacks in a row. Off: a non-finite loss stops the run.
     bool guard = true;
     double guard_spike_factor = 3.0;
+    double guard_drift_factor = 1.5;  // 0: no drift test
     int64_t guard_warmup = 1;
     int64_t guard_snapshot_every = 10;
     double guard_lr_factor = 0.25;

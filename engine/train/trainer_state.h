@@ -19,7 +19,8 @@ struct TrainerState {
     // loss and what it has done, so that a resumed run judges as the first did.
     double lr_scale = 1.0;         // the schedule's learning rate times this (halved per rollback)
     double loss_average = 0.0;     // running average of the accepted steps' losses
-    double loss_floor = 0.0;       // its lowest value since the warm-up: the spike test's reference
+    double loss_floor = 0.0;       // its lowest value since the warm-up (0: none yet): the spike test's reference
+    double average_low = 0.0;      // its lowest since its window filled (0: none yet): the drift test's reference
     int64_t losses_seen = 0;       // accepted steps that entered the average
     int64_t rollbacks = 0;         // in the whole run
     int64_t rollbacks_in_a_row = 0;// since the last state that passed

@@ -179,8 +179,13 @@ SessionStep TrainingSession::step() {
         trainer_->set_state(after);
         return out;
     }
-    // Rejected: back to the last state that passed, with a lower learning rate.
-    if (copies_on_) good_->restore_into(checkpoint_state());
+    // Rejected: back to the last state that passed, with a lower learning rate, and
+    // with the running average it had then (the losses since led here; the lows stay).
+    if (copies_on_) {
+        good_->restore_into(checkpoint_state());
+        after.loss_average = good_->trainer_state().loss_average;
+        after.losses_seen = good_->trainer_state().losses_seen;
+    }
     after.lr_scale *= guard_.lr_factor;
     ++after.rollbacks;
     ++after.rollbacks_in_a_row;

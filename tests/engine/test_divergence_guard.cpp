@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -118,6 +119,36 @@ TEST(DivergenceGuard, JudgesNonFiniteLossesGradientsAndSpikesAfterTheWarmup) {
     }
     EXPECT_GT(caught, 5);
     EXPECT_LT(caught, 15);
+}
+
+TEST(DivergenceGuard, CatchesALossThatDriftsUpTooSlowlyForTheSpikeTest) {
+    qt::GuardSettings s;  // the defaults: spike 3x, drift 1.5x, window 20
+    qt::TrainerState st;
+    std::mt19937 rng(3);
+    std::normal_distribution<double> noise(0.0, 0.3);
+    // 60 steps of a healthy noisy loss around 2.5: nothing rejected.
+    for (int i = 0; i < 60; ++i) {
+        const double loss = 2.5 + noise(rng);
+        ASSERT_FALSE(qt::judge_step(record_with_loss(loss), st, s).reject) << "step " << i << " loss " << loss;
+        qt::accept_loss(st, loss, s);
+    }
+    // Then +3% a step: the spike test alone would wait for 7.5 (~38 steps).
+    double loss = 2.5;
+    int caught = -1;
+    std::string reason;
+    for (int i = 0; i < 60 && caught < 0; ++i) {
+        loss *= 1.03;
+        const qt::GuardVerdict v = qt::judge_step(record_with_loss(loss + noise(rng)), st, s);
+        if (v.reject) {
+            caught = i;
+            reason = v.reason;
+        } else {
+            qt::accept_loss(st, loss, s);
+        }
+    }
+    EXPECT_GT(caught, 10);
+    EXPECT_LT(caught, 30);
+    EXPECT_NE(reason.find("loss drifting up"), std::string::npos) << reason;
 }
 
 TEST(DivergenceGuard, NanStateRollsBackToTheLastCopyThatPassedBitForBit) {

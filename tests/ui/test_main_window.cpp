@@ -611,6 +611,12 @@ void MainWindowTest::savesTheSessionAsTheCliConfig() {
     QCOMPARE(c.max_length, 64);
     QCOMPARE(QString::fromStdString(c.data), dataPath_);
     QCOMPARE(QString::fromStdString(c.model), QString::fromStdString(qt::default_model_path()));
+    // The Safety box's settings: the GUI's checkpoint defaults and the guard.
+    QCOMPARE(c.checkpoint_every, int64_t(MethodPanel::kDefaultCheckpointEvery));
+    QCOMPARE(c.checkpoint_minutes, MethodPanel::kDefaultCheckpointMinutes);
+    QVERIFY(c.guard);
+    QCOMPARE(c.guard_spike_factor, qt::TrainConfig{}.guard_spike_factor);
+    QVERIFY(c.out_dir.empty());  // a run's folder is chosen at Start, not saved with the session
     // Loading it back sets the method page and opens the model, then the data.
     window_->findChild<QSpinBox*>("stepsSpin")->setValue(99);
     QSignalSpy modelReady(window_, &MainWindow::modelReady);
