@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# GPU out-of-memory recovery on an NVIDIA GPU, in one go: builds the CUDA tests for
+# Hopper (sm_90, or QT_CUDA_ARCHS), runs CudaRecovery (a card with 3 GiB left: a
+# model that does not fit at load, the batch raised until a step does not fit, then
+# a smaller batch trains in the same process), the same under compute-sanitizer
+# memcheck with leak checking (the failing cudaMalloc itself is the point, so API
+# errors are not reported), and the rest of the CUDA suite (the trainers' step
+# changed with the divergence guard).
+# Usage, from the repository root: scripts/device_recovery_check.sh [BUILD_DIR]
+# Logs go to $OUT when it is set, else BUILD_DIR; the summary comes last.
+set -uo pipefail
+
+BUILD=${1:-build-device}
+ARCHS=${QT_CUDA_ARCHS:-90}
+LOGS=${OUT:-$BUILD}
+mkdir -p "$BUILD" "$LOGS"
+s_build=fail s_oom=skipped s_memcheck=skipped s_suite=skipped
+
+t0=$(date +%s)
+if cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DQUANTTUNE_GUI=OFF -DQUANTTUNE_CUDA=ON \
+        -DCMAKE_CUDA_ARCHITECTURES="$ARCHS" -DQUANTTUNE_CUDA_ARCHITECTURES="$ARCHS" >"$LOGS/configure.log" 2>&1 &&
+    ninja -C "$BUILD" -j"$(nproc)" cuda_tests >"$LOGS/build.log" 2>&1; then
+    s_build=ok
+else
+    tail -n 40 "$LOGS/configure.log" "$LOGS/build.log"
+fi
+echo "build: $s_build in $(( $(date +%s) - t0 )) s"
+
+T="$BUILD/tests/cuda/cuda_tests"
+if [ "$s_build" = ok ]; then
+    t0=$(date +%s)
+    "$T" --gtest_filter='CudaRecovery*' >"$LOGS/oom.log" 2>&1 && s_oom=ok || s_oom=fail
+    echo "out-of-memory recovery: $s_oom in $(( $(date +%s) - t0 )) s"
+    grep -E "^\[ +(OK|FAILED|SKIPPED) +\]|Failure|Expected|Which is|^batch|^at load|^device free" "$LOGS/oom.log" | head -40
+    t0=$(date +%s)
+    compute-sanitizer --tool memcheck --leak-check full --report-api-errors no --error-exitcode 9 \
+        "$T" --gtest_filter='CudaRecovery*' >"$LOGS/memcheck.log" 2>&1 && s_memcheck=ok || s_memcheck=fail
+    echo "memcheck: $s_memcheck in $(( $(date +%s) - t0 )) s"
+    grep -E "ERROR SUMMARY|LEAK SUMMARY|Invalid|leaked" "$LOGS/memcheck.log" | head -8
+    t0=$(date +%s)
+    timeout 300 "$T" --gtest_filter='-CudaRecovery*' >"$LOGS/suite.log" 2>&1 && s_suite=ok || s_suite=fail
+    echo "rest of the CUDA suite: $s_suite in $(( $(date +%s) - t0 )) s"
+    grep -E "^\[ +(FAILED|SKIPPED) +\]|tests ran|PASSED|Failure" "$LOGS/suite.log" | head -20
+fi
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null
+echo "summary: build $s_build, oom-recovery $s_oom, memcheck $s_memcheck, cuda-suite $s_suite"
