@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds QuantTune and runs every test: the GGUF fuzzer (60 s), the engine tests
+# Builds QuantTune and runs every test: the fuzzers (GGUF 60 s, datasets and training files 30 s each), the engine tests
 # under AddressSanitizer + UndefinedBehaviorSanitizer, then the full Release suite
 # (engine, tokenizer, model-vs-llama.cpp, CLI, GUI). Missing oracles or models fail
 # the tests instead of skipping them (QUANTTUNE_REQUIRE_ORACLES=1).
@@ -14,7 +14,7 @@ export QUANTTUNE_REQUIRE_ORACLES=1
 export QUANTTUNE_PYTHON=${QUANTTUNE_PYTHON:-${QUANTTUNE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/quanttune}/venv/bin/python}
 export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
 
-stamp "fuzzing the GGUF parser for ${QUANTTUNE_FUZZ_SECONDS:-60} s"
+stamp "fuzzing the GGUF reader for ${QUANTTUNE_FUZZ_SECONDS:-60} s, the dataset and training-file readers for half that each"
 scripts/run_fuzz.sh "${QUANTTUNE_FUZZ_SECONDS:-60}"
 
 stamp "engine tests under ASan + UBSan"

@@ -138,6 +138,11 @@ json parse_value(std::string_view text, size_t first_line, size_t& problem_line)
         // nlohmann's message starts "[json.exception.parse_error.101] parse error at line 1, column 5: "
         if (const size_t colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
         throw RowProblem("bad JSON: " + what);
+    } catch (const json::out_of_range& e) {
+        // A number too large for a double (1E999) throws out_of_range, not parse_error.
+        std::string what = e.what();
+        if (const size_t colon = what.find("] "); colon != std::string::npos) what = what.substr(colon + 2);
+        throw RowProblem("bad JSON: " + what);
     }
 }
 

@@ -90,7 +90,8 @@ void trim_metrics_log(const std::string& path, int64_t next_step) {
         }
         if (!j.is_object() || !j.contains("step") || !j["step"].is_number_integer()) continue;
         const int64_t step = j["step"].get<int64_t>();
-        const bool eval = j.value("type", "") == "eval";
+        // Not j.value("type", ""): it throws json::type_error on a line whose "type" is not a string.
+        const bool eval = j.contains("type") && j["type"] == "eval";
         if (eval ? step <= next_step : step < next_step) kept += line + "\n";
     }
     in.close();

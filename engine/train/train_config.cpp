@@ -3,6 +3,7 @@
 #include "methods/sparse_mask.h"
 
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -79,6 +80,15 @@ bool json_has_type(const nlohmann::json& j) {
     else if constexpr (std::is_floating_point_v<T>) return j.is_number();
     else if constexpr (std::is_unsigned_v<T>) return j.is_number_unsigned();
     else return j.is_number_integer();
+}
+
+// Whether an integer of the right type fits the field: get<int>() would wrap
+// 4294967297 to 1, get<int64_t>() 2^64-1 to -1, without a word.
+template <class T>
+bool json_fits(const nlohmann::json& j) {
+    if constexpr (!std::is_integral_v<T> || std::is_same_v<T, bool> || std::is_same_v<T, uint64_t>) return true;
+    else if (j.is_number_unsigned()) return j.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<T>::max());
+    else return j.get<int64_t>() >= std::numeric_limits<T>::min() && j.get<int64_t>() <= std::numeric_limits<T>::max();
 }
 
 }  // namespace
@@ -160,6 +170,9 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
             if (!json_has_type<T>(it.value()))
                 throw std::invalid_argument("training config key \"" + it.key() + "\" has the wrong type (" +
                                             std::string(it.value().type_name()) + ")");
+            if (!json_fits<T>(it.value()))
+                throw std::invalid_argument("training config key \"" + it.key() + "\" is out of range (" +
+                                            it.value().dump() + ")");
             field = it.value().template get<T>();
         });
         if (!found) throw std::invalid_argument("training config: unknown key \"" + it.key() + "\" (known: " + known + ")");

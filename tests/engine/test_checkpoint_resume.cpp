@@ -209,6 +209,23 @@ TEST(TrainConfigJson, RoundTripsAndNamesUnknownKeys) {
     EXPECT_THROW(qt::from_json(wrong, back), std::invalid_argument);
 }
 
+// Found by tests/fuzz/fuzz_train_config: an integer too large for its field was
+// wrapped without a word (batch_size 4294967297 became 1, steps 2^64-1 became -1).
+TEST(TrainConfigJson, RefusesIntegersTooLargeForTheirField) {
+    qt::TrainConfig c;
+    try {
+        qt::from_json(nlohmann::json::parse(R"({"batch_size": 4294967297})"), c);
+        FAIL() << "batch_size became " << c.batch_size;
+    } catch (const std::invalid_argument& e) {
+        EXPECT_STREQ(e.what(), "training config key \"batch_size\" is out of range (4294967297)");
+    }
+    EXPECT_THROW(qt::from_json(nlohmann::json::parse(R"({"steps": 18446744073709551615})"), c), std::invalid_argument);
+    EXPECT_THROW(qt::from_json(nlohmann::json::parse(R"({"threads": -2147483649})"), c), std::invalid_argument);
+    qt::from_json(nlohmann::json::parse(R"({"seed": 18446744073709551615, "steps": 9223372036854775807})"), c);
+    EXPECT_EQ(c.seed, 18446744073709551615u);
+    EXPECT_EQ(c.steps, 9223372036854775807);
+}
+
 TEST(LrSchedule, WarmsUpThenDecaysAsAsked) {
     qt::LrSchedule s;
     s.base_lr = 1.0;

@@ -285,6 +285,28 @@ TEST(DatasetRows, EmptyUnreadableAndBrokenFilesAreErrorsThatSaySo) {
     EXPECT_EQ(error_of(broken), broken + ":1: cannot read the JSON array: the array is not closed with ']'");
 }
 
+// Found by tests/fuzz/fuzz_dataset: a number past the range of a double made
+// nlohmann throw out_of_range, which escaped the reader instead of costing one row.
+TEST(DatasetRows, ANumberTooLargeForADoubleCostsOneRow) {
+    const auto path = write_data_file("overflow.jsonl",
+                                      "{\"prompt\": \"a\", \"completion\": \"b\", \"n\": 1E999}\n"
+                                      "{\"prompt\": \"c\", \"completion\": \"d\"}\n");
+    qt::RowProblemLog log(path, false);
+    const auto rows = read(path, log);
+    ASSERT_EQ(rows.rows.size(), 1u);
+    EXPECT_EQ(rows.rows[0].prompt, "c");
+    ASSERT_EQ(log.messages().size(), 1u);
+    EXPECT_EQ(log.messages()[0].rfind(path + ":1: bad JSON: number overflow", 0), 0u) << log.messages()[0];
+}
+
+// Found by tests/fuzz/fuzz_dataset: a CSV header name holding a bare CR (or a
+// quoted LF) put a line break into the one-line error message.
+TEST(DatasetRows, LineBreaksFromTheDataAreEscapedInMessages) {
+    const auto path = write_data_file("cr_header.csv", "h c\r$h c\r\n");
+    EXPECT_EQ(error_of(path), path + ":1: cannot tell which columns to use: the header has 'h c\\r$h c'; name them "
+                                     "prompt/completion (or instruction/output, or text) or choose the columns");
+}
+
 TEST(DatasetRows, MaxRowsStopsReadingEarly) {
     const auto path = write_data_file("many.jsonl", "{\"text\": \"a\"}\n{\"text\": \"b\"}\n{\"text\": \"c\"}\n");
     qt::RowReadOptions opt;

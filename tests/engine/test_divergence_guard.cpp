@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <random>
 #include <string>
@@ -289,6 +290,18 @@ TEST(DivergenceGuard, WithoutTheGuardANonFiniteLossStopsTheRun) {
     } catch (const std::runtime_error& e) {
         EXPECT_NE(std::string(e.what()).find("not finite"), std::string::npos) << e.what();
     }
+}
+
+// Found by tests/fuzz/fuzz_train_config: a line whose "type" is not a string made
+// j.value("type", "") throw json::type_error out of the trim.
+TEST(MetricsLogTrim, KeepsALineWhoseTypeIsNotAString) {
+    qt::test::TempDir dir("trim-type");
+    const std::string path = dir.path + "/metrics.jsonl";
+    std::ofstream(path) << R"({"type": 7, "step": 0})" << "\n" << R"({"type": null, "step": 5})" << "\n";
+    qt::trim_metrics_log(path, 4);
+    std::ifstream in(path);
+    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(all, "{\"type\": 7, \"step\": 0}\n");
 }
 
 TEST(MetricsLogTrim, KeepsTheStepsBeforeTheCheckpointAndDropsACutLine) {
