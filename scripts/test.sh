@@ -25,7 +25,7 @@ QUANTTUNE_BUILD_DIR=$top/build-asan scripts/build.sh -DCMAKE_BUILD_TYPE=RelWithD
 # SparseZoFineFoods train for ~10, ~4, ~5 and ~10 minutes on real data, QloraExport trains the
 # default model too: five times that
 # under the sanitizers. All run in the Release suite below.
-real_data_training='QzoFineFoods|QloraFineFoods|QgaloreFineFoods|SparseZoFineFoods'
+real_data_training='QzoFineFoods|QloraFineFoods|QgaloreFineFoods|SparseZoFineFoods|GuardFineFoods'
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure --timeout 1800 -j2 -E "LedgerAgainstMalloc|QloraExport|$real_data_training"
 
@@ -34,6 +34,6 @@ scripts/build.sh
 ctest --test-dir build --output-on-failure --timeout 1800 -j2 -E "$real_data_training"
 # The fine-food training tests one at a time: each uses both cores, and OpenMP threads
 # that share their cores with another test's wait for each other many times over.
-stamp "QZO, QLoRA, Q-GaLore and sparse ZO on the fine-food reviews (CPU budget ~10 + ~4 + ~5 + ~10 minutes)"
+stamp "QZO, QLoRA, Q-GaLore, sparse ZO and the divergence guard on the fine-food reviews (CPU budget ~10 + ~4 + ~5 + ~10 + ~4 minutes)"
 ctest --test-dir build --output-on-failure --no-tests=error --timeout 2400 -V -R "$real_data_training"
 stamp "all tests passed"
