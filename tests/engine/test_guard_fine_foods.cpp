@@ -16,21 +16,12 @@
 
 #include "gguf/gguf_file.h"
 #include "quant/dequantize.h"
+#include "checkpoint_sink.h"
 #include "test_support.h"
 #include "train/checkpoint.h"
 #include "train/train_config.h"
 
 namespace {
-
-struct Sink : qt::TrainableState {
-    int64_t n;
-    explicit Sink(int64_t count) : n(count) {}
-    std::string method_name() const override { return "qzo"; }
-    int64_t size() const override { return n; }
-    int64_t trainable_bytes() const override { return n * 4; }
-    void read(int64_t, int64_t, float*) override {}
-    void write(int64_t, int64_t, const float*) override {}
-};
 
 // Every weight of every tensor, dequantized: the count of values that are not finite.
 int64_t non_finite_weights(const std::string& path) {
@@ -102,6 +93,6 @@ TEST(GuardFineFoods, AThousandfoldLearningRateAndAnInjectedNanAreRolledBack) {
     }
     // Whatever happened, the checkpoint left is whole and finite (load_checkpoint checks both).
     const qt::CheckpointInfo info = qt::read_checkpoint_info(out + "/checkpoint.qtck");
-    Sink sink(info.parameter_count);
+    qt::test::CheckpointSink sink(info.parameter_count);
     EXPECT_NO_THROW(qt::load_checkpoint(out + "/checkpoint.qtck", sink));
 }

@@ -26,6 +26,7 @@
 
 #include "gguf/gguf_file.h"
 #include "gguf/random_llama_gguf.h"
+#include "checkpoint_sink.h"
 #include "test_support.h"
 #include "train/checkpoint.h"
 
@@ -121,17 +122,6 @@ std::string bytes_of(const std::string& path) {
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// A TrainableState that only takes the values in, to check a checkpoint whole.
-struct Sink : qt::TrainableState {
-    int64_t n;
-    explicit Sink(int64_t count) : n(count) {}
-    std::string method_name() const override { return "qzo"; }
-    int64_t size() const override { return n; }
-    int64_t trainable_bytes() const override { return n * 4; }
-    void read(int64_t, int64_t, float*) override {}
-    void write(int64_t, int64_t, const float*) override {}
-};
-
 // Every file left in the run folder is whole: the checkpoint loads (checksum,
 // finite values), the model opens, the log's lines parse (bar a last one cut short).
 void expect_whole_files(const std::string& out, const std::string& when) {
@@ -139,7 +129,7 @@ void expect_whole_files(const std::string& out, const std::string& when) {
     const std::string ckpt = out + "/checkpoint.qtck";
     if (fs::exists(ckpt)) {
         const qt::CheckpointInfo info = qt::read_checkpoint_info(ckpt);
-        Sink sink(info.parameter_count);
+        qt::test::CheckpointSink sink(info.parameter_count);
         EXPECT_NO_THROW(qt::load_checkpoint(ckpt, sink));
     }
     const std::string model = out + "/model-qzo.gguf";

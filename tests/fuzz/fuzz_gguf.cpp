@@ -12,27 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "fuzz_input_file.h"
 #include "gguf/gguf_file.h"
 
 namespace {
-
-// Writes `size` bytes to a fresh memfd and returns its /proc path (fd kept open in `fd`).
-std::string write_input(const uint8_t* data, size_t size, int& fd) {
-    fd = memfd_create("fuzz_gguf", MFD_CLOEXEC);
-    if (fd < 0) {
-        std::perror("memfd_create");
-        std::abort();
-    }
-    for (size_t done = 0; done < size;) {
-        const ssize_t n = write(fd, data + done, size - done);
-        if (n <= 0) {
-            std::perror("write");
-            std::abort();
-        }
-        done += static_cast<size_t>(n);
-    }
-    return "/proc/self/fd/" + std::to_string(fd);
-}
 
 // Touches everything the parser produced so that sanitizers see any bad pointer or length.
 uint64_t walk_value(const qt::GgufValue& v) {
@@ -86,10 +69,12 @@ std::string without_name(const std::string& result, const std::string& name) {
 // unseen) and from an exact-size heap copy through GgufFile::from_memory
 // (where AddressSanitizer catches any read past the end). Both must agree.
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    int fd = -1;
-    const std::string path = write_input(data, size, fd);
-    const std::string from_file = open_and_walk([&] { return qt::GgufFile::open(path); });
-    close(fd);
+    std::string from_file, path;
+    {
+        const qt::fuzz::InputFile input("fuzz_gguf", data, size);
+        path = input.path();
+        from_file = open_and_walk([&] { return qt::GgufFile::open(path); });
+    }
     const std::string from_memory =
         open_and_walk([&] { return qt::GgufFile::from_memory("input", std::vector<uint8_t>(data, data + size)); });
     if (without_name(from_file, path) != without_name(from_memory, "input")) {
