@@ -113,17 +113,21 @@ std::string TrainingSession::checkpoint_path() const {
     return config_.out_dir.empty() ? std::string() : config_.out_dir + "/checkpoint.qtck";
 }
 
-void TrainingSession::write_checkpoint_of(StateCopy& copy, SessionStep& out) {
-    const std::string path = checkpoint_path();
+CheckpointInfo TrainingSession::checkpoint_info(const TrainerState& state) {
     CheckpointInfo info;
     info.method = params().method_name();
-    info.state = copy.trainer_state();
+    info.state = state;
     info.config = config_;
-    info.parameter_count = copy.size();
+    info.parameter_count = checkpoint_state().size();
+    return info;
+}
+
+void TrainingSession::write_run_checkpoint(TrainableState& values, const TrainerState& state, SessionStep& out) {
+    const std::string path = checkpoint_path();
     last_checkpoint_ = std::chrono::steady_clock::now();
     try {
         std::filesystem::create_directories(config_.out_dir);
-        write_checkpoint(path, info, copy);
+        write_checkpoint(path, checkpoint_info(state), values);
         out.checkpoint_written = path;
     } catch (const std::exception& e) {
         if (config_.on_write_error == "stop")
@@ -153,10 +157,9 @@ SessionStep TrainingSession::step() {
             checkpoint_staged_ = checkpoint_due;
         }
     } else if (checkpoint_due) {
-        // No copies to verify against: the state as it stands (finite, or the write refuses it).
-        StateCopy now(params().method_name(), model_.model->backend().ledger());
-        now.capture(checkpoint_state(), before);
-        write_checkpoint_of(now, out);
+        // No copies to verify against (they would not fit): the state as it stands,
+        // written from where it lives (finite, or the write refuses it).
+        write_run_checkpoint(checkpoint_state(), before, out);
     }
 
     out.record = trainer_->step();
@@ -174,7 +177,7 @@ SessionStep TrainingSession::step() {
         if (copies_on_ && staged_->holds() && staged_->trainer_state().next_step == t) {
             good_->swap(*staged_);  // the state before this step passed
             after.rollbacks_in_a_row = 0;
-            if (checkpoint_staged_) write_checkpoint_of(*good_, out);
+            if (checkpoint_staged_) write_run_checkpoint(*good_, good_->trainer_state(), out);
         }
         trainer_->set_state(after);
         return out;
@@ -211,12 +214,7 @@ SessionStep TrainingSession::step() {
 }
 
 void TrainingSession::save_checkpoint(const std::string& path) {
-    CheckpointInfo info;
-    info.method = params().method_name();
-    info.state = trainer_->state();
-    info.config = config_;
-    info.parameter_count = checkpoint_state().size();
-    write_checkpoint(path, info, checkpoint_state());
+    write_checkpoint(path, checkpoint_info(trainer_->state()), checkpoint_state());
 }
 
 namespace {

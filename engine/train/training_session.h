@@ -126,7 +126,11 @@ private:
     bool checkpoint_staged_ = false;     // the staged copy is to be written once it passes
     std::chrono::steady_clock::time_point last_checkpoint_;
     std::vector<std::string> notes_;
-    void write_checkpoint_of(StateCopy& copy, SessionStep& out);
+    // The header of a checkpoint of the method's state at `state`.
+    CheckpointInfo checkpoint_info(const TrainerState& state);
+    // An in-run checkpoint of `values` (a copy that passed, or the state itself) at
+    // `state`; a failed write is out.checkpoint_error, or throws as on_write_error says.
+    void write_run_checkpoint(TrainableState& values, const TrainerState& state, SessionStep& out);
     TrainableState& checkpoint_state() {
         return first_order_checkpoint_ ? static_cast<TrainableState&>(*first_order_checkpoint_) : params();
     }

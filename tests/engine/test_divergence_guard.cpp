@@ -277,12 +277,16 @@ TEST(DivergenceGuard, AResumedRunRollsBackExactlyAsTheUninterruptedOne) {
 }
 
 TEST(DivergenceGuard, WithoutTheGuardANonFiniteLossStopsTheRun) {
-    qt::TrainConfig c = config("qzo");
+    qt::test::TempDir dir("guard-off");
+    qt::TrainConfig c = config("qzo", dir.path);
     c.guard = false;
+    c.checkpoint_every = 2;
     auto backend = qt::make_cpu_backend(1);
     qt::TrainingSession s(c, *backend);
-    s.step();
-    EXPECT_EQ(backend->ledger().snapshot().live[static_cast<int>(qt::MemoryCategory::RollbackCopies)], 0);
+    for (int i = 0; i < 3; ++i) s.step();
+    // Checkpoints are written from the state itself: no copy of it is ever made.
+    EXPECT_EQ(qt::read_checkpoint_info(dir.path + "/checkpoint.qtck").state.next_step, 2);
+    EXPECT_EQ(backend->ledger().snapshot().peak[static_cast<int>(qt::MemoryCategory::RollbackCopies)], 0);
     corrupt(s);
     try {
         s.step();
