@@ -5,7 +5,6 @@
 #include <QMetaObject>
 #include <QThread>
 #include <exception>
-#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -23,6 +22,7 @@
 #include "model/loaded_model.h"
 #include "train/calibration_text.h"
 #include "train/metrics_log.h"
+#include "train/run_folder.h"
 #include "train/training_session.h"
 
 namespace qt::ui {
@@ -224,21 +224,8 @@ void EngineWorker::startTraining(const TrainConfig& config, const QString& resum
         backend_->ledger().reset_peaks();
         session_ = std::make_unique<TrainingSession>(config, *backend_);
         // A run with a folder goes on from a checkpoint, or replaces the old one and
-        // its log (the log would mix two runs' steps), as quanttune-cli train does.
-        const std::string log = config.out_dir.empty() ? std::string() : config.out_dir + "/metrics.jsonl";
-        if (!resumeFrom.isEmpty()) {
-            session_->resume(resumeFrom.toStdString());
-            // The steps after the checkpoint were logged by the run that stopped; this one logs them again.
-            if (!log.empty()) trim_metrics_log(log, session_->trainer().state().next_step);
-        } else if (!config.out_dir.empty()) {
-            std::filesystem::create_directories(config.out_dir);
-            std::filesystem::remove(log);
-            std::filesystem::remove(session_->checkpoint_path());
-        }
-        if (!log.empty()) {
-            std::filesystem::create_directories(config.out_dir);
-            metrics_ = std::make_unique<MetricsLog>(log);
-        }
+        // its log, as quanttune-cli train --restart does.
+        metrics_ = open_run_folder(*session_, resumeFrom.toStdString(), true);
         config_ = config;
         clippedSteps_ = 0;
         doneSteps_ = 0;

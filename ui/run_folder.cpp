@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "train/checkpoint.h"
+#include "train/run_folder.h"
 #include "util/cache_dir.h"
 
 namespace qt::ui {
@@ -44,7 +45,7 @@ std::optional<UnfinishedRun> unfinished_run_in(const QString& folder, const std:
         if (!method.empty() && run.config.method != method) return std::nullopt;
         run.next_step = info.state.next_step;
         run.steps = steps > 0 ? steps : run.config.steps;
-        if (info.state.stopped_early || run.next_step >= run.steps) return std::nullopt;
+        if (!is_unfinished(info, run.steps)) return std::nullopt;
         return run;
     } catch (const std::exception& e) {
         if (error) *error = QString::fromUtf8(e.what());

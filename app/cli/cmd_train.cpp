@@ -17,6 +17,7 @@
 #include "train/training_methods.h"
 #include "train/metrics_log.h"
 #include "train/checkpoint.h"
+#include "train/run_folder.h"
 #include "train/training_session.h"
 
 namespace qt::cli {
@@ -283,40 +284,18 @@ int run_train(const Args& args) {
     if (resume_from.empty() && !checkpoint_path.empty() && std::filesystem::exists(checkpoint_path) &&
         !args.flag("restart")) {
         const CheckpointInfo info = read_checkpoint_info(checkpoint_path);
-        if (info.state.next_step < config.steps && !info.state.stopped_early)
+        if (is_unfinished(info, config.steps))
             throw UsageError(checkpoint_path + ": an unfinished run stopped after step " +
                              std::to_string(info.state.next_step) + " of " + std::to_string(config.steps) +
                              " is here: pass --resume last to go on from it, or --restart to start over (its "
                              "checkpoint and log are replaced)");
     }
-    if (!checkpoint_path.empty()) {
-        // A killed run's half-written temporaries (util/atomic_file.h) are of no use.
-        std::error_code ec;
-        for (const auto& entry : std::filesystem::directory_iterator(config.out_dir, ec))
-            if (entry.is_regular_file() && entry.path().filename().string().find(".tmp-") != std::string::npos)
-                std::filesystem::remove(entry.path(), ec);
-    }
-    if (!checkpoint_path.empty() && resume_from.empty()) {
-        // A fresh run in this folder: the old log would mix two runs' steps. A finished
-        // run's checkpoint stays until this one writes its own; an unfinished one's goes
-        // (--restart), so that a kill now does not offer to resume the old run.
-        std::filesystem::create_directories(config.out_dir);
-        std::filesystem::remove(config.out_dir + "/metrics.jsonl");
-        if (args.flag("restart")) std::filesystem::remove(checkpoint_path);
-    }
-    if (!resume_from.empty()) {
-        session.resume(resume_from);
-        const int64_t at = session.trainer().state().next_step;
-        std::fprintf(stderr, "resumed from %s at step %lld\n", resume_from.c_str(), static_cast<long long>(at));
-        // Lines of steps after the checkpoint were logged by the killed run; this one logs them again.
-        if (!config.out_dir.empty()) trim_metrics_log(config.out_dir + "/metrics.jsonl", at);
-    }
-
-    std::unique_ptr<MetricsLog> log;
-    if (!config.out_dir.empty()) {
-        std::filesystem::create_directories(config.out_dir);
-        log = std::make_unique<MetricsLog>(config.out_dir + "/metrics.jsonl");
-    }
+    // A finished run's checkpoint stays until this one writes its own; an unfinished
+    // one's goes with --restart.
+    std::unique_ptr<MetricsLog> log = open_run_folder(session, resume_from, args.flag("restart"));
+    if (!resume_from.empty())
+        std::fprintf(stderr, "resumed from %s at step %lld\n", resume_from.c_str(),
+                     static_cast<long long>(session.trainer().state().next_step));
     const bool tty = isatty(fileno(stdout)) && !args.flag("quiet");
     Trainer& trainer = session.trainer();
     auto report_eval = [&](const EvalRecord& e) {
