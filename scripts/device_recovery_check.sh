@@ -6,12 +6,16 @@
 # memcheck with leak checking on a smaller model and card (QT_RECOVERY_SMALL=1; the
 # failing cudaMalloc itself is the point, so API errors are not reported), and the rest of the CUDA suite (the trainers' step
 # changed with the divergence guard).
-# Usage, from the repository root: scripts/device_recovery_check.sh [BUILD_DIR]
+# Usage, from the repository root: scripts/device_recovery_check.sh [BUILD_DIR] [STAGES]
+# STAGES picks what runs, default "oom memcheck suite" (the build always runs; it is
+# quick when BUILD_DIR is already built), so that the stages can be split over calls
+# that each have a time limit.
 # Logs go to $OUT when it is set, else BUILD_DIR; the summary comes last.
 set -uo pipefail
 
 BUILD=${1:-build-device}
 ARCHS=${QT_CUDA_ARCHS:-90}
+STAGES=" ${2:-oom memcheck suite} "
 LOGS=${OUT:-$BUILD}
 mkdir -p "$BUILD" "$LOGS"
 s_build=fail s_oom=skipped s_memcheck=skipped s_suite=skipped
@@ -27,16 +31,20 @@ fi
 echo "build: $s_build in $(( $(date +%s) - t0 )) s"
 
 T="$BUILD/tests/cuda/cuda_tests"
-if [ "$s_build" = ok ]; then
+if [ "$s_build" = ok ] && [[ $STAGES == *" oom "* ]]; then
     t0=$(date +%s)
     "$T" --gtest_filter='CudaRecovery*' >"$LOGS/oom.log" 2>&1 && s_oom=ok || s_oom=fail
     echo "out-of-memory recovery: $s_oom in $(( $(date +%s) - t0 )) s"
     grep -E "^\[ +(OK|FAILED|SKIPPED) +\]|Failure|Expected|Which is|^batch|^at load|^device free" "$LOGS/oom.log" | head -40
+fi
+if [ "$s_build" = ok ] && [[ $STAGES == *" memcheck "* ]]; then
     t0=$(date +%s)
     QT_RECOVERY_SMALL=1 timeout 200 compute-sanitizer --tool memcheck --leak-check full --report-api-errors no --error-exitcode 9 \
         "$T" --gtest_filter='CudaRecovery*' >"$LOGS/memcheck.log" 2>&1 && s_memcheck=ok || s_memcheck=fail
     echo "memcheck: $s_memcheck in $(( $(date +%s) - t0 )) s"
     grep -E "ERROR SUMMARY|LEAK SUMMARY|Invalid|leaked" "$LOGS/memcheck.log" | head -8
+fi
+if [ "$s_build" = ok ] && [[ $STAGES == *" suite "* ]]; then
     t0=$(date +%s)
     timeout 150 "$T" --gtest_filter='-CudaRecovery*' >"$LOGS/suite.log" 2>&1 && s_suite=ok || s_suite=fail
     echo "rest of the CUDA suite: $s_suite in $(( $(date +%s) - t0 )) s"
