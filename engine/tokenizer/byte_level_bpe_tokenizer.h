@@ -34,7 +34,7 @@ private:
     }
 
     PreTokenizerKind pre_;
-    bool ignore_merges_;  // llama3: a whole word found in the vocabulary is one token
+    bool ignore_merges_;  // llama3, tekken: a whole word found in the vocabulary is one token
     std::unordered_map<uint64_t, Merge> merges_;  // (left id, right id) -> rank, merged id
     int32_t byte_token_[256];                      // token of each byte's GPT-2 character, -1 if absent
     std::vector<std::string> decoded_;             // token_to_piece of normal tokens, precomputed

@@ -15,17 +15,18 @@ std::unique_ptr<Tokenizer> Tokenizer::from_gguf(const GgufFile& file, const std:
     Vocabulary vocab = Vocabulary::from_gguf(file);
     if (vocab.model == "gpt2") {
         const std::string pre = file.get_string("tokenizer.ggml.pre", "default");
-        PreTokenizerKind kind;
+        PreTokenizerSpec spec;
         try {
-            kind = pre_tokenizer_from_name(pre);
+            spec = pre_tokenizer_from_name(pre);
         } catch (const std::invalid_argument& e) {
             file.fail("metadata", "key \"tokenizer.ggml.pre\": " + std::string(e.what()));
         }
+        // llama.cpp turns BOS on for the llama3 and tekken families; the key, when present, decides.
+        if (file.find("tokenizer.ggml.add_bos_token") == nullptr) vocab.add_bos = spec.adds_bos;
         const GgufValue& merges = file.get_array("tokenizer.ggml.merges");
         if (merges.elem_type != GgufValueType::STRING)
             file.fail("metadata", "key \"tokenizer.ggml.merges\" must be an array of strings");
-        const bool ignore_merges = kind == PreTokenizerKind::Llama3;
-        return std::make_unique<ByteLevelBpeTokenizer>(std::move(vocab), kind, merges.strings, ignore_merges);
+        return std::make_unique<ByteLevelBpeTokenizer>(std::move(vocab), spec.kind, merges.strings, spec.ignore_merges);
     }
     if (vocab.model == "llama") {
         if (!sp_model_path.empty()) return std::make_unique<SentencePieceLibraryTokenizer>(std::move(vocab), sp_model_path);

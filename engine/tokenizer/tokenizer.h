@@ -39,6 +39,8 @@ public:
     // EOS and the end-of-turn tokens (<|im_end|>, <|eot_id|>, <|endoftext|>, ...), as llama.cpp's is_eog.
     bool is_end_of_generation(int32_t id) const { return vocab_.end_of_generation_ids.count(id) != 0; }
     bool add_bos_by_default() const { return vocab_.add_bos; }
+    // tokenizer.ggml.add_eos_token: llama.cpp appends EOS to prompts it tokenizes with add_special.
+    bool add_eos_by_default() const { return vocab_.add_eos; }
 
     const Vocabulary& vocabulary() const { return vocab_; }
     // The token's string as stored in the vocabulary (not decoded).

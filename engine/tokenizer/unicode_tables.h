@@ -15,5 +15,7 @@ extern const CodepointRange kLetterRanges[];  // categories Lu Ll Lt Lm Lo
 extern const size_t kLetterRanges_count;
 extern const CodepointRange kNumberRanges[];  // categories Nd Nl No
 extern const size_t kNumberRanges_count;
+extern const CodepointRange kPunctuationRanges[];  // categories Pc Pd Ps Pe Pi Pf Po
+extern const size_t kPunctuationRanges_count;
 
 }  // namespace qt::unicode_tables

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes unicode_tables.cpp: the codepoint ranges of the Unicode general categories
-L (letters) and N (numbers) that the pre-tokenizer regexes test with \\p{L} and \\p{N}.
+L (letters), N (numbers) and P (punctuation) that the pre-tokenizer regexes test with
+\\p{L}, \\p{N} and \\p{P}.
 
 Run from this folder with any Python 3; the Unicode version is Python's unicodedata's.
     python3 unicode_tables_gen.py > unicode_tables.cpp
@@ -45,4 +46,5 @@ print("namespace qt::unicode_tables {")
 print()
 emit("kLetterRanges", ranges(lambda c: c.startswith("L")))
 emit("kNumberRanges", ranges(lambda c: c.startswith("N")))
+emit("kPunctuationRanges", ranges(lambda c: c.startswith("P")))
 print("}  // namespace qt::unicode_tables")

@@ -93,6 +93,10 @@ bool is_number(uint32_t cp) {
     return in_ranges(unicode_tables::kNumberRanges, unicode_tables::kNumberRanges_count, cp);
 }
 
+bool is_punctuation(uint32_t cp) {
+    return in_ranges(unicode_tables::kPunctuationRanges, unicode_tables::kPunctuationRanges_count, cp);
+}
+
 bool is_whitespace(uint32_t cp) {
     switch (cp) {
         case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20: case 0x85: case 0xA0:

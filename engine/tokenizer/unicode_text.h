@@ -1,6 +1,6 @@
 #pragma once
-// UTF-8 decoding and the three Unicode classes the pre-tokenizer regexes test
-// (\p{L}, \p{N}, \s). Decoding is lossy in the same way as llama.cpp's: a byte
+// UTF-8 decoding and the Unicode classes the pre-tokenizer regexes test
+// (\p{L}, \p{N}, \p{P}, \s). Decoding is lossy in the same way as llama.cpp's: a byte
 // that does not start a well-formed sequence becomes one U+FFFD, so tokenizing
 // arbitrary bytes never fails and gives the reference's ids.
 #include <cstdint>
@@ -19,6 +19,7 @@ size_t utf8_sequence_length(unsigned char lead);
 
 bool is_letter(uint32_t cp);      // general category L*
 bool is_number(uint32_t cp);      // general category N*
+bool is_punctuation(uint32_t cp); // general category P*
 bool is_whitespace(uint32_t cp);  // Unicode White_Space property, as regex \s
 
 // Python's str.strip() set (str.isspace), used by chat templates' trim/strip.
