@@ -38,14 +38,14 @@ else
 fi
 
 # 2. Oracle venv. llama-cpp-python builds llama.cpp from source (a few minutes on 2 cores).
-py_packages=(numpy gguf==0.19.0 tokenizers jinja2 sentencepiece==0.2.3)
+py_packages=(numpy gguf==0.19.0 tokenizers jinja2 sentencepiece==0.2.3 safetensors==0.8.0)
 llama_cpp_version=0.3.16
 if [ ! -x "$venv/bin/python" ]; then
   log "creating venv $venv"
   mkdir -p "$(dirname "$venv")"
   python3 -m venv "$venv"
 fi
-if ! "$venv/bin/python" -c "import numpy, gguf, tokenizers, jinja2, sentencepiece" 2>/dev/null; then
+if ! "$venv/bin/python" -c "import numpy, gguf, tokenizers, jinja2, sentencepiece, safetensors" 2>/dev/null; then
   log "installing oracle packages: ${py_packages[*]}"
   "$venv/bin/pip" install -q --disable-pip-version-check "${py_packages[@]}"
 fi

@@ -2,13 +2,7 @@
 
 #include "gguf/gguf_strings.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <limits>
 #include <sstream>
@@ -341,12 +335,6 @@ GgufTensorInfo read_tensor_info(Cursor& c, uint64_t index, uint64_t alignment) {
 
 }  // namespace
 
-void throw_model_error(const std::string& path, uint64_t offset, std::string_view section, const std::string& problem) {
-    std::ostringstream os;
-    os << path << ": at byte " << offset << " (" << section << "): " << problem;
-    throw ModelFileError(os.str());
-}
-
 int64_t GgufTensorInfo::num_elements() const {
     int64_t n = 1;
     for (int64_t d : dims) n *= d;
@@ -359,30 +347,18 @@ int64_t GgufTensorInfo::rows() const {
     return n;
 }
 
-GgufFile::~GgufFile() {
-    if (mapped_) munmap(const_cast<uint8_t*>(base_), size_);
-    if (fd_ >= 0) close(fd_);
-}
+GgufFile::~GgufFile() = default;
 
 void GgufFile::fail(std::string_view section, const std::string& problem) const {
-    throw ModelFileError(path_ + ": " + std::string(section) + ": " + problem);
+    throw_model_error(path_, section, problem);
 }
 
 std::unique_ptr<GgufFile> GgufFile::open(const std::string& path) {
     std::unique_ptr<GgufFile> f(new GgufFile());
     f->path_ = path;
-    f->fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (f->fd_ < 0) throw ModelFileError(path + ": cannot open: " + std::strerror(errno));
-    struct stat st {};
-    if (fstat(f->fd_, &st) != 0) throw ModelFileError(path + ": cannot stat: " + std::strerror(errno));
-    if (!S_ISREG(st.st_mode)) throw ModelFileError(path + ": not a regular file");
-    f->size_ = static_cast<uint64_t>(st.st_size);
-    if (f->size_ > 0) {  // mmap refuses length 0; parse() reports the empty file
-        void* p = mmap(nullptr, f->size_, PROT_READ, MAP_PRIVATE, f->fd_, 0);
-        if (p == MAP_FAILED) throw ModelFileError(path + ": cannot map: " + std::strerror(errno));
-        f->base_ = static_cast<const uint8_t*>(p);
-        f->mapped_ = true;
-    }
+    f->mapping_ = std::make_unique<MappedFile>(path);  // parse() reports an empty file
+    f->base_ = f->mapping_->data();
+    f->size_ = f->mapping_->size();
     f->parse();
     return f;
 }

@@ -17,23 +17,15 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "quant/ggml_type.h"
+#include "util/mapped_file.h"
+#include "util/model_file_error.h"
 
 namespace qt {
-
-class ModelFileError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
-// Formats "PATH: at byte OFFSET (SECTION): PROBLEM".
-[[noreturn]] void throw_model_error(const std::string& path, uint64_t offset, std::string_view section,
-                                    const std::string& problem);
 
 enum class GgufValueType : uint32_t {
     U8 = 0,
@@ -128,9 +120,8 @@ private:
     void place_tensor_data();
 
     std::string path_;
-    int fd_ = -1;
-    bool mapped_ = false;
-    std::vector<uint8_t> owned_;  // the bytes, for from_memory()
+    std::unique_ptr<MappedFile> mapping_;  // the bytes, for open()
+    std::vector<uint8_t> owned_;           // the bytes, for from_memory()
     const uint8_t* base_ = nullptr;
     uint64_t size_ = 0;
     uint32_t version_ = 0;

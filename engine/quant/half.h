@@ -66,4 +66,13 @@ inline float bf16_to_fp32(uint16_t h) {
     return f;
 }
 
+// Round-to-nearest-even, as PyTorch's bfloat16 cast does; a NaN stays a (quiet) NaN.
+inline uint16_t fp32_to_bf16(float f) {
+    uint32_t x;
+    std::memcpy(&x, &f, 4);
+    if ((x & 0x7fffffffu) > 0x7f800000u) return static_cast<uint16_t>((x >> 16) | 0x40u);
+    x += 0x7fffu + ((x >> 16) & 1u);
+    return static_cast<uint16_t>(x >> 16);
+}
+
 }  // namespace qt
