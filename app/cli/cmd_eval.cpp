@@ -5,6 +5,7 @@
 #include "backend/cpu_backend.h"
 #include "cli/cli_args.h"
 #include "cli/commands.h"
+#include "cli/model_path.h"
 #include "methods/sparse_zo.h"
 #include "train/training_session.h"
 #include "train/zo_trainer.h"
@@ -16,7 +17,8 @@ const CommandSpec& eval_spec() {
         "eval", "--model FILE --data FILE [options]",
         "Print the validation loss and label accuracy of a model or a training checkpoint (on the CPU).",
         {
-            {"model", "FILE", "the GGUF model (required)"},
+            {"model", "FILE", "the GGUF model or a Hugging Face folder (required)"},
+            quantize_to_option(),
             {"data", "FILE", "the dataset (required)"},
             {"scales", "CKPT", "evaluate the values a train checkpoint holds; its settings give the split defaults"},
             {"max-examples", "N", "evaluate the first N examples only; 0: all (default 0)"},
@@ -54,6 +56,7 @@ int run_eval(const Args& args) {
     validate(c);
 
     auto backend = make_cpu_backend(c.threads);
+    c.model = resolve_model_path(c.model, args);
     LoadedModel m = open_model_for_training(c.model, *backend);
     const TrainData data = load_train_data(c, m);
     std::unique_ptr<SparseZo> sparse;

@@ -5,6 +5,7 @@
 #include "backend/backend_factory.h"
 #include "cli/cli_args.h"
 #include "cli/commands.h"
+#include "cli/model_path.h"
 #include "generate/generator.h"
 #include "model/loaded_model.h"
 #include "methods/sparse_zo.h"
@@ -29,6 +30,7 @@ const CommandSpec& generate_spec() {
             {"ignore-eos", nullptr, "go on past the end-of-generation token, up to --max-tokens"},
             {"lora", "FILE", "apply a LoRA adapter GGUF to the model (a QLoRA run's model-qlora.lora.gguf, or any adapter "
                              "llama.cpp loads for this model)"},
+            quantize_to_option(),
             {"quiet", nullptr, "print only the speed report, not the generated text"},
             {"sparse", "FILE", "add a sparse-ZO run's trained values (its model-sparse-zo.sparse.qtsparse side file) to "
                                "the model they were trained on"},
@@ -56,7 +58,7 @@ int run_generate(const Args& args) {
     BackendChoice choice = make_backend(args.str("device", "auto"), static_cast<int>(threads));
     std::fprintf(stderr, "device: %s\n", choice.message.c_str());
     auto& backend = choice.backend;
-    LoadedModel m = LoadedModel::open(path, *backend);
+    LoadedModel m = LoadedModel::open(resolve_model_path(path, args), *backend);
     std::unique_ptr<LoraAdapters> lora;
     if (args.has("lora")) {
         lora = load_lora_gguf(args.str("lora", ""), *m.model);

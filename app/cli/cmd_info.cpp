@@ -5,6 +5,7 @@
 
 #include "cli/cli_args.h"
 #include "cli/commands.h"
+#include "cli/model_path.h"
 #include "gguf/gguf_file.h"
 #include "model/llama_config.h"
 
@@ -39,13 +40,13 @@ const CommandSpec& info_spec() {
     static const CommandSpec spec{
         "info", "MODEL",
         "Print a GGUF model's architecture, tokenizer, parameters, tensor types and bytes by kind.",
-        {}};
+        {quantize_to_option()}};
     return spec;
 }
 
 int run_info(const Args& args) {
     if (args.positionals().size() != 1) throw UsageError("info takes exactly one MODEL file");
-    auto f = GgufFile::open(args.positionals()[0]);
+    auto f = GgufFile::open(resolve_model_path(args.positionals()[0], args));
     // Validate the model before printing anything: a failure is then the only line.
     const LlamaConfig c = LlamaConfig::from_gguf(*f);
     const std::string name = f->get_string("general.name", "(none)");

@@ -12,6 +12,7 @@
 #include "backend/cuda_backend.h"
 #include "cli/cli_args.h"
 #include "cli/commands.h"
+#include "cli/model_path.h"
 #include "methods/sensitivity.h"
 #include "model/loaded_model.h"
 #include "train/calibration_text.h"
@@ -24,7 +25,8 @@ const CommandSpec& sensitivity_spec() {
         "Choose sparse ZO's sensitive weights: accumulate squared gradients over calibration text and keep the top "
         "fraction of the linear weights' entries, as a mask file for train --method sparse-zo --mask.",
         {
-            {"model", "FILE", "the GGUF model (required)"},
+            {"model", "FILE", "the GGUF model or a Hugging Face folder (required)"},
+            quantize_to_option(),
             {"out", "FILE", "the mask file to write, .qtsparse (required)"},
             {"calibration", "FILES", "plain-text files, comma-separated (default: the Jane Austen novels that "
                                      "scripts/setup.sh puts in the data folder)"},
@@ -72,7 +74,7 @@ int run_sensitivity(const Args& args) {
 
     BackendChoice choice = make_backend(args.str("device", "auto"), static_cast<int>(args.integer("threads", 0)));
     std::fprintf(stderr, "device: %s\n", choice.message.c_str());
-    LoadedModel lm = LoadedModel::open(args.str("model", ""), *choice.backend);
+    LoadedModel lm = LoadedModel::open(resolve_model_path(args.str("model", ""), args), *choice.backend);
     std::vector<Example> calibration;
     if (o.criterion == SensitivityCriterion::Gradient) {
         std::vector<std::string> files;

@@ -13,6 +13,7 @@ const std::vector<Command>& commands() {
         {&bench_qlora_spec(), run_bench_qlora},
         {&bench_qgalore_spec(), run_bench_qgalore},
         {&random_model_spec(), run_random_model},
+        {&convert_spec(), run_convert},
     };
     return list;
 }
