@@ -92,8 +92,10 @@ std::vector<float> read_floats(const std::string& path) {
 
 // The folder transformers writes from the default GGUF, made once per test run.
 const std::string& transformers_folder(const std::string& model) {
+    // A TempDir, so that the 0.5 GB folder goes when the test binary exits.
+    static const qt::test::TempDir root("hf-from-gguf");
     static const std::string dir = [&] {
-        const std::string d = qt::test::make_temp_dir("hf-from-gguf") + "/SmolLM2-135M-Instruct";
+        const std::string d = root.path + "/SmolLM2-135M-Instruct";
         qt::test::run_oracle("hf_from_gguf.py", {model, d});
         return d;
     }();
