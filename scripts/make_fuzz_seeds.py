@@ -9,7 +9,11 @@ a JSON array, CSV and TSV with quoted fields, plain text) for fuzz_dataset, and
 a few dataset-options objects (the "data" key of a training config).
 OUTPUT_DIR/train_config/ gets training configs, checkpoints packed by hand after
 engine/train/checkpoint.h, and metrics logs, valid and broken, for
-fuzz_train_config. Needs only the standard library.
+fuzz_train_config. OUTPUT_DIR/safetensors/ gets .safetensors files packed by hand
+after engine/safetensors/safetensors_file.h (every dtype, a scalar, an empty
+tensor, metadata, padding) and broken ones (a lying header length, bad JSON,
+overlapping and missing bytes, a NUL in the header), for fuzz_safetensors.
+Needs only the standard library.
 """
 import json
 import struct
@@ -128,6 +132,55 @@ def train_files():
     return files
 
 
+def safetensors(entries, *, metadata=None, data=None, header_len=None, pad=0, raw_header=None) -> bytes:
+    """Packs a .safetensors file: entries are (name, dtype, shape, payload bytes), laid out in order."""
+    header, blob = {}, b""
+    if metadata is not None:
+        header["__metadata__"] = metadata
+    for name, dtype, shape, payload in entries:
+        header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [len(blob), len(blob) + len(payload)]}
+        blob += payload
+    text = raw_header if raw_header is not None else json.dumps(header, separators=(",", ":")).encode() + b" " * pad
+    return struct.pack("<Q", len(text) if header_len is None else header_len) + text + (blob if data is None else data)
+
+
+def safetensors_files():
+    f32 = struct.pack("<4f", 0.5, -1.25, 3.0, float("nan"))
+    f16 = struct.pack("<4H", 0x3c00, 0xc000, 0x7c00, 0x0001)  # 1, -2, inf, smallest subnormal
+    bf16 = struct.pack("<4H", 0x3f80, 0xbf80, 0x7fc0, 0x0000)
+    q = "model.layers.0.self_attn.q_proj.weight"
+    valid = [("a", "F32", [2, 2], f32), (q, "F16", [4], f16), ("c", "BF16", [1, 4], bf16)]
+    return {
+        "valid.safetensors": safetensors(valid, metadata={"format": "pt"}, pad=5),
+        "every_dtype.safetensors": safetensors([
+            ("bool", "BOOL", [2], b"\x00\x01"), ("u8", "U8", [1], b"\xff"), ("i8", "I8", [1], b"\x80"),
+            ("e5m2", "F8_E5M2", [1], b"\x3c"), ("e4m3", "F8_E4M3", [1], b"\x38"), ("i16", "I16", [1], b"\x01\x80"),
+            ("u16", "U16", [1], b"\xff\xff"), ("i32", "I32", [1], b"\x01\x00\x00\x80"), ("u32", "U32", [1], b"\x00" * 4),
+            ("i64", "I64", [1], b"\x00" * 8), ("u64", "U64", [1], b"\x07" * 8), ("f64", "F64", [1], struct.pack("<d", 2.5)),
+            ("f16", "F16", [1], f16[:2]), ("scalar", "F32", [], f32[:4]), ("empty", "BF16", [0, 3], b"")]),
+        "no_tensors.safetensors": safetensors([], metadata={"format": "pt"}),
+        "unaligned.safetensors": safetensors([("u8", "U8", [3], b"abc"), ("f", "F32", [1], f32[:4])]),
+        # Malformed.
+        "lying_header_length.safetensors": safetensors(valid, header_len=1 << 40),
+        "header_past_end.safetensors": safetensors(valid, header_len=4096),
+        "bad_json.safetensors": safetensors(valid, raw_header=b'{"a":{"dtype":"F32",'),
+        "array_header.safetensors": safetensors(valid, raw_header=b"[1, 2]"),
+        "nul_in_header.safetensors": safetensors(valid, raw_header=b"{}\x00{}"),
+        "unknown_dtype.safetensors": safetensors([("a", "F7", [4], f32)]),
+        "size_mismatch.safetensors": safetensors([("a", "F32", [3], f32)]),
+        "negative_dim.safetensors": safetensors([("a", "F32", [-4], f32)]),
+        "overflowing_shape.safetensors": safetensors([("a", "F32", [1 << 62, 1 << 62], f32)]),
+        "hole.safetensors": safetensors(valid[:1], data=f32 + b"hole"),
+        "overlap.safetensors": safetensors([], raw_header=json.dumps({
+            "a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+            "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}).encode(), data=f32[:12]),
+        "duplicate_name.safetensors": safetensors([], raw_header=(
+            b'{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},'
+            b'"a":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}'), data=b"xy"),
+        "deep_metadata.safetensors": safetensors([], raw_header=b'{"__metadata__":' + b"[" * 64 + b"]" * 64 + b"}"),
+    }
+
+
 def write_all(out: Path, files: dict):
     out.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
@@ -140,6 +193,7 @@ def main():
     out = Path(sys.argv[1])
     write_all(out / "dataset", DATASET)
     write_all(out / "train_config", train_files())
+    write_all(out / "safetensors", safetensors_files())
 
 
 if __name__ == "__main__":

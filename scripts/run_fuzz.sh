@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the fuzzers with clang (ASan + UBSan + libFuzzer) and runs each in turn:
-#   fuzz_gguf          the GGUF reader, for SECONDS
+#   fuzz_gguf          the GGUF reader, for SECONDS/2
+#   fuzz_safetensors   the safetensors reader and its float conversion, for SECONDS/2
 #   fuzz_dataset       the dataset readers (JSON lines, JSON array, CSV, TSV, plain
 #                      text) and the dataset options JSON, for SECONDS/2
 #   fuzz_train_config  the training config, checkpoints and the metrics-log trim, for SECONDS/2
@@ -28,7 +29,7 @@ python=${QUANTTUNE_PYTHON:-${XDG_CACHE_HOME:-$HOME/.cache}/quanttune/venv/bin/py
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQUANTTUNE_FUZZ=ON -DQUANTTUNE_SANITIZE=ON \
   -DQUANTTUNE_TESTS=ON -DQUANTTUNE_GUI=OFF -DQUANTTUNE_CUDA=OFF >/dev/null
-ninja -C "$build" -j "${QUANTTUNE_FUZZ_JOBS:-2}" fuzz_gguf fuzz_dataset fuzz_train_config
+ninja -C "$build" -j "${QUANTTUNE_FUZZ_JOBS:-2}" fuzz_gguf fuzz_safetensors fuzz_dataset fuzz_train_config
 
 seeds=$build/fuzz-seeds
 corpus=$build/fuzz-corpus
@@ -37,7 +38,7 @@ logs=$build/fuzz-logs
 rm -rf "$seeds"
 mkdir -p "$seeds/gguf" "$logs"
 "$python" "$root/scripts/make_malformed_gguf.py" "$seeds/gguf"
-"$python" "$root/scripts/make_fuzz_seeds.py" "$seeds"  # writes $seeds/dataset and $seeds/train_config
+"$python" "$root/scripts/make_fuzz_seeds.py" "$seeds"  # writes $seeds/dataset, train_config and safetensors
 
 # -rss_limit_mb bounds memory per input: a parser that allocates from a lying
 # count is a finding, not a slow pass.
@@ -64,7 +65,8 @@ run_target() {
   fi
 }
 
-run_target fuzz_gguf "$seeds/gguf" "$seconds"
+run_target fuzz_gguf "$seeds/gguf" "$half"
+run_target fuzz_safetensors "$seeds/safetensors" "$half"
 run_target fuzz_dataset "$seeds/dataset" "$half"
 run_target fuzz_train_config "$seeds/train_config" "$half"
 exit "$failed"

@@ -58,8 +58,10 @@ nlohmann::json parse_strict_json(std::string_view text, const std::string& path,
     };
     try {
         return nlohmann::json::parse(text.begin(), text.end(), callback);
-    } catch (const nlohmann::json::parse_error& e) {
-        // what() is "[json.exception.parse_error.101] parse error at line 1, column 5: ...";
+    } catch (const nlohmann::json::exception& e) {
+        // A syntax error (parse_error), or a number too large for a double
+        // (out_of_range 406, "number overflow parsing '1e400'"). what() is
+        // "[json.exception.parse_error.101] parse error at line 1, column 5: ...";
         // the id is noise to a user, and the rest may quote bytes of the file.
         std::string detail = e.what();
         if (const size_t at = detail.find("] "); at != std::string::npos) detail = detail.substr(at + 2);

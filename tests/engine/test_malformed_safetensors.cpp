@@ -83,6 +83,9 @@ const std::vector<Defect>& defects() {
          {"shape dimension 1 is negative (-2)"}},
         {"string_dim", file_bytes("{" + entry("w", "F32", "[\"4\"]", 0, 16) + "}", std::string(16, 'x')),
          {"shape dimension 0 is a string, expected an integer"}},
+        // Found by fuzz_safetensors: nlohmann throws out_of_range, not parse_error, for this.
+        {"number_overflow", file_bytes("{" + entry("w", "F32", "[4,1e587904]", 0, 16) + "}", std::string(16, 'x')),
+         {"not valid JSON", "number overflow parsing '1e587904'"}},
         {"float_dim", file_bytes("{" + entry("w", "F32", "[4.0]", 0, 16) + "}", std::string(16, 'x')),
          {"shape dimension 0 is a floating-point number"}},
         {"dim_above_int64", file_bytes("{" + entry("w", "U8", "[9223372036854775808]", 0, 0) + "}"),
