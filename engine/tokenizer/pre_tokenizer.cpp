@@ -148,10 +148,15 @@ void split_words(const Piece& p, const WordRules& rules, Emit&& emit) {
     }
 }
 
-constexpr WordRules kLlama3Rules{true, false, false, 3, false};
-constexpr WordRules kQwen2Rules{true, false, false, 1, false};
-constexpr WordRules kTekkenRules{false, true, false, 1, true};
-constexpr WordRules kGpt4oRules{false, true, true, 3, true};
+// Which alternatives each Llama-3-shaped kind has.
+WordRules word_rules(PreTokenizerKind kind) {
+    switch (kind) {
+        case PreTokenizerKind::Qwen2: return {true, false, false, 1, false};
+        case PreTokenizerKind::Tekken: return {false, true, false, 1, true};
+        case PreTokenizerKind::Gpt4o: return {false, true, true, 3, true};
+        default: return {true, false, false, 3, false};  // Llama3
+    }
+}
 
 void append_range(std::vector<std::string>& out, const std::vector<uint32_t>& cps, size_t b, size_t e) {
     std::string word;
@@ -281,16 +286,10 @@ std::vector<std::string> pre_tokenize(PreTokenizerKind kind, std::string_view te
             break;
         }
         case PreTokenizerKind::Llama3:
-            split_words(all, kLlama3Rules, emit);
-            break;
         case PreTokenizerKind::Qwen2:
-            split_words(all, kQwen2Rules, emit);
-            break;
         case PreTokenizerKind::Tekken:
-            split_words(all, kTekkenRules, emit);
-            break;
         case PreTokenizerKind::Gpt4o:
-            split_words(all, kGpt4oRules, emit);
+            split_words(all, word_rules(kind), emit);
             break;
     }
     std::vector<std::string> words;
