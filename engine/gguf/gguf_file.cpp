@@ -356,21 +356,22 @@ void GgufFile::fail(std::string_view section, const std::string& problem) const 
 std::unique_ptr<GgufFile> GgufFile::open(const std::string& path) {
     std::unique_ptr<GgufFile> f(new GgufFile());
     f->path_ = path;
-    f->mapping_ = std::make_unique<MappedFile>(path);  // parse() reports an empty file
-    f->base_ = f->mapping_->data();
-    f->size_ = f->mapping_->size();
-    f->parse();
+    f->load(ModelBytes::map(path));  // parse() reports an empty file
     return f;
 }
 
 std::unique_ptr<GgufFile> GgufFile::from_memory(const std::string& name, std::vector<uint8_t> bytes) {
     std::unique_ptr<GgufFile> f(new GgufFile());
     f->path_ = name;
-    f->owned_ = std::move(bytes);
-    f->base_ = f->owned_.data();
-    f->size_ = f->owned_.size();
-    f->parse();
+    f->load(ModelBytes::own(std::move(bytes)));
     return f;
+}
+
+void GgufFile::load(ModelBytes bytes) {
+    bytes_ = std::move(bytes);
+    base_ = bytes_.data();
+    size_ = bytes_.size();
+    parse();
 }
 
 void GgufFile::parse() {

@@ -116,13 +116,13 @@ public:
 
 private:
     GgufFile() = default;
+    void load(ModelBytes bytes);  // keeps the bytes, then parses them
     void parse();
     void place_tensor_data();
 
     std::string path_;
-    std::unique_ptr<MappedFile> mapping_;  // the bytes, for open()
-    std::vector<uint8_t> owned_;           // the bytes, for from_memory()
-    const uint8_t* base_ = nullptr;
+    ModelBytes bytes_;
+    const uint8_t* base_ = nullptr;  // bytes_.data()
     uint64_t size_ = 0;
     uint32_t version_ = 0;
     uint64_t alignment_ = 32;

@@ -172,21 +172,22 @@ void SafetensorsFile::fail(std::string_view place, const std::string& problem) c
 std::unique_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) {
     std::unique_ptr<SafetensorsFile> f(new SafetensorsFile());
     f->path_ = path;
-    f->mapping_ = std::make_unique<MappedFile>(path);
-    f->base_ = f->mapping_->data();
-    f->size_ = f->mapping_->size();
-    f->parse();
+    f->load(ModelBytes::map(path));  // parse() reports an empty file
     return f;
 }
 
 std::unique_ptr<SafetensorsFile> SafetensorsFile::from_memory(const std::string& name, std::vector<uint8_t> bytes) {
     std::unique_ptr<SafetensorsFile> f(new SafetensorsFile());
     f->path_ = name;
-    f->owned_ = std::move(bytes);
-    f->base_ = f->owned_.data();
-    f->size_ = f->owned_.size();
-    f->parse();
+    f->load(ModelBytes::own(std::move(bytes)));
     return f;
+}
+
+void SafetensorsFile::load(ModelBytes bytes) {
+    bytes_ = std::move(bytes);
+    base_ = bytes_.data();
+    size_ = bytes_.size();
+    parse();
 }
 
 void SafetensorsFile::parse() {

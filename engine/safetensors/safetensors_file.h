@@ -98,12 +98,12 @@ public:
 
 private:
     SafetensorsFile() = default;
+    void load(ModelBytes bytes);  // keeps the bytes, then parses them
     void parse();
 
     std::string path_;
-    std::unique_ptr<MappedFile> mapping_;  // the bytes, for open()
-    std::vector<uint8_t> owned_;           // the bytes, for from_memory()
-    const uint8_t* base_ = nullptr;
+    ModelBytes bytes_;
+    const uint8_t* base_ = nullptr;  // bytes_.data()
     uint64_t size_ = 0;
     uint64_t data_offset_ = 0;
     std::vector<Tensor> tensors_;

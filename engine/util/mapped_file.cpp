@@ -36,4 +36,16 @@ MappedFile::~MappedFile() {
     ::close(fd_);
 }
 
+ModelBytes ModelBytes::map(const std::string& path) {
+    ModelBytes b;
+    b.mapping_ = std::make_unique<MappedFile>(path);
+    return b;
+}
+
+ModelBytes ModelBytes::own(std::vector<uint8_t> bytes) {
+    ModelBytes b;
+    b.owned_ = std::move(bytes);
+    return b;
+}
+
 }  // namespace qt

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 namespace qt::fuzz {
 
@@ -47,6 +48,32 @@ private:
 inline void require_one_line(const std::string& message, const char* where) {
     if (message.find('\n') != std::string::npos || message.find('\r') != std::string::npos) {
         std::fprintf(stderr, "%s: a message spans lines:\n%s\n", where, message.c_str());
+        std::abort();
+    }
+}
+
+// Error messages start with the name the file was opened by; drop it to compare two openings.
+inline std::string without_name(const std::string& result, const std::string& name) {
+    return result.rfind(name, 0) == 0 ? result.substr(name.size()) : result;
+}
+
+// For a model reader that opens a path (a mapping, where reads just past the end
+// land in the last page unseen) and also parses an exact-size heap copy (where
+// AddressSanitizer catches any read past the end): reads the input both ways,
+// `read(path)` on a memfd and `read_copy(name, bytes)`, each returning a digest
+// of what it read or the error message, and requires them to agree.
+template <class Read, class ReadCopy>
+void require_same_reading(const char* name, const uint8_t* data, size_t size, Read read, ReadCopy read_copy) {
+    std::string from_file, path;
+    {
+        const InputFile input(name, data, size);
+        path = input.path();
+        from_file = read(path);
+    }
+    const std::string from_memory = read_copy("input", std::vector<uint8_t>(data, data + size));
+    if (without_name(from_file, path) != without_name(from_memory, "input")) {
+        std::fprintf(stderr, "the file and the in-memory copy read differently:\n  %s\n  %s\n", from_file.c_str(),
+                     from_memory.c_str());
         std::abort();
     }
 }

@@ -51,28 +51,17 @@ std::string open_and_walk(const std::function<std::unique_ptr<qt::SafetensorsFil
     }
 }
 
-// Error messages start with the name the file was opened by; drop it to compare two openings.
-std::string without_name(const std::string& result, const std::string& name) {
-    return result.rfind(name, 0) == 0 ? result.substr(name.size()) : result;
-}
-
 }  // namespace
 
 // Each input is read twice: from a memfd through SafetensorsFile::open (the
 // mapping the application uses) and from an exact-size heap copy through
 // from_memory (where AddressSanitizer catches any read past the end). Both must agree.
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    std::string from_file, path;
-    {
-        const qt::fuzz::InputFile input("fuzz_safetensors", data, size);
-        path = input.path();
-        from_file = open_and_walk([&] { return qt::SafetensorsFile::open(path); });
-    }
-    const std::string from_memory = open_and_walk(
-        [&] { return qt::SafetensorsFile::from_memory("input", std::vector<uint8_t>(data, data + size)); });
-    if (without_name(from_file, path) != without_name(from_memory, "input")) {
-        std::fprintf(stderr, "open() and from_memory() disagree:\n  %s\n  %s\n", from_file.c_str(), from_memory.c_str());
-        std::abort();
-    }
+    qt::fuzz::require_same_reading(
+        "fuzz_safetensors", data, size,
+        [](const std::string& path) { return open_and_walk([&] { return qt::SafetensorsFile::open(path); }); },
+        [](const std::string& name, std::vector<uint8_t> bytes) {
+            return open_and_walk([&] { return qt::SafetensorsFile::from_memory(name, std::move(bytes)); });
+        });
     return 0;
 }
