@@ -188,3 +188,40 @@ TEST(PreTokenizer, SplitsDigitsIndividuallyForSmolLM) {
               (std::vector<std::string>{"I", "'M", " ", "123", "45", "\n\n", " hi"}));
     EXPECT_THROW(qt::pre_tokenizer_from_name("nonesuch"), std::invalid_argument);
 }
+
+// Splits worked out from llama.cpp's regexes by hand (the oracle tests above check
+// the same strings against llama.cpp itself).
+TEST(PreTokenizer, SplitsDigitsCasesAndContractionsAsEachFamilyDoes) {
+    using K = qt::PreTokenizerKind;
+    using W = std::vector<std::string>;
+    EXPECT_EQ(qt::pre_tokenize(K::Qwen2, "I'M 12345\n\n hi"), (W{"I", "'M", " ", "1", "2", "3", "4", "5", "\n\n", " hi"}));
+    EXPECT_EQ(qt::pre_tokenize(K::Tekken, "iPhone \u00c9COLE 123 I'M"),
+              (W{"i", "Phone", " \u00c9", "COLE", " ", "1", "2", "3", " I", "'M"}));
+    EXPECT_EQ(qt::pre_tokenize(K::Gpt4o, "iPhone \u00c9COLE 12345 I'M don't"),
+              (W{"i", "Phone", " \u00c9", "COLE", " ", "123", "45", " I'M", " don't"}));
+    EXPECT_EQ(qt::pre_tokenize(K::Tekken, "a./\n/b"), (W{"a", "./\n/", "b"}));
+    EXPECT_EQ(qt::pre_tokenize(K::Llama3, "a./\n/b"), (W{"a", "./\n", "/b"}));
+    EXPECT_EQ(qt::pre_tokenize(K::Default, "don't 12345 x+=1"), (W{"don", "'", "t", " ", "123", "45", " x", "+=", "1"}));
+}
+
+TEST(PreTokenizer, NamesMapToLlamaCppsFamiliesAndUnknownNamesListTheSupportedOnes) {
+    using K = qt::PreTokenizerKind;
+    EXPECT_EQ(qt::pre_tokenizer_from_name("qwen2").kind, K::Qwen2);
+    EXPECT_EQ(qt::pre_tokenizer_from_name("deepseek-r1-qwen").kind, K::Qwen2);
+    EXPECT_EQ(qt::pre_tokenizer_from_name("llama4").kind, K::Gpt4o);
+    EXPECT_EQ(qt::pre_tokenizer_from_name("smaug-bpe").kind, K::Llama3);
+    EXPECT_FALSE(qt::pre_tokenizer_from_name("smaug-bpe").ignore_merges);
+    EXPECT_TRUE(qt::pre_tokenizer_from_name("tekken").ignore_merges);
+    EXPECT_TRUE(qt::pre_tokenizer_from_name("tekken").adds_bos);
+    EXPECT_TRUE(qt::pre_tokenizer_from_name("llama-bpe").adds_bos);
+    EXPECT_FALSE(qt::pre_tokenizer_from_name("qwen2").adds_bos);
+    try {
+        qt::pre_tokenizer_from_name("nonesuch");
+        ADD_FAILURE() << "no error for an unknown pre-tokenizer";
+    } catch (const std::invalid_argument& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("\"nonesuch\""), std::string::npos) << what;
+        for (const std::string& name : qt::supported_pre_tokenizer_names())
+            EXPECT_NE(what.find(name), std::string::npos) << name << " missing from: " << what;
+    }
+}

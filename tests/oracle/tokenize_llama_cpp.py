@@ -14,18 +14,27 @@ import sys
 import llama_cpp
 
 
+def load_texts(strings_path):
+    entries = json.load(open(strings_path, encoding="utf-8"))["strings"]
+    return [bytes.fromhex(e["hex"]) if "hex" in e else e["text"].encode("utf-8") for e in entries]
+
+
+def reference_ids(llm, texts):
+    """llama.cpp's ids for each text, without BOS/EOS, with and without special-token parsing."""
+    return {
+        "special": [llm.tokenize(t, add_bos=False, special=True) if t else [] for t in texts],
+        "plain": [llm.tokenize(t, add_bos=False, special=False) if t else [] for t in texts],
+    }
+
+
 def main():
     model_path, strings_path = sys.argv[1], sys.argv[2]
-    entries = json.load(open(strings_path, encoding="utf-8"))["strings"]
-    texts = [bytes.fromhex(e["hex"]) if "hex" in e else e["text"].encode("utf-8") for e in entries]
+    texts = load_texts(strings_path)
     llm = llama_cpp.Llama(model_path=model_path, vocab_only=True, verbose=False)
     vocab = llama_cpp.llama_model_get_vocab(llm._model.model)
     n_vocab = llama_cpp.llama_vocab_n_tokens(vocab)
-    out = {
-        "special": [llm.tokenize(t, add_bos=False, special=True) if t else [] for t in texts],
-        "plain": [llm.tokenize(t, add_bos=False, special=False) if t else [] for t in texts],
-        "eog": [i for i in range(n_vocab) if llama_cpp.llama_vocab_is_eog(vocab, i)],
-    }
+    out = reference_ids(llm, texts)
+    out["eog"] = [i for i in range(n_vocab) if llama_cpp.llama_vocab_is_eog(vocab, i)]
     buf = ctypes.create_string_buffer(256)
     pieces = []
     for i in range(n_vocab):
