@@ -128,10 +128,37 @@ struct SparseAddend {
     const float* values = nullptr;  // [rows.nnz]
 };
 
+// Grouped-query attention's shape and score rule. Scores are s = scale * q.k
+// (scale 0: 1/sqrt(head_dim)), then softcap * tanh(s / softcap) where softcap > 0
+// (Gemma 2's attn_logit_softcapping); key j is visible from query i iff j <= i and,
+// where window > 0, i - j < window (a sliding-window layer, masked as llama.cpp's
+// LLAMA_SWA_TYPE_STANDARD masks).
 struct AttentionShape {
     int n_heads = 0;
     int n_kv_heads = 0;
     int head_dim = 0;
+    float scale = 0.0f;
+    float softcap = 0.0f;
+    int window = 0;
+    float score_scale() const;
+    // Plain causal attention at 1/sqrt(head_dim): what every backend's kernels compute.
+    bool plain() const { return scale == 0.0f && softcap == 0.0f && window == 0; }
+};
+
+// How rope() rotates: ggml_rope_ext without YaRN. Pair i (0 <= i < n_rot / 2) of a
+// head turns by freq_scale * (pos * freq_base^(-2i/n_rot)) / freq_factors[i], the
+// angle advanced by repeated multiplication in float as ggml does. The pair is the
+// adjacent dims (2i, 2i + 1) (llama.cpp's normal mode: LLaMA's q and k rows, which
+// the converter permuted), or with neox (i, i + n_rot / 2) (GPT-NeoX mode: Qwen,
+// Gemma, Phi-3).
+struct RopeSpec {
+    int n_rot = 0;
+    float freq_base = 10000.0f;
+    bool neox = false;
+    float freq_scale = 1.0f;              // linear rope scaling: 1 / rope.scaling.factor
+    const float* freq_factors = nullptr;  // [n_rot / 2] backend memory (Llama 3.1's rope_freqs.weight), or none
+    // Normal mode, no scaling, no factors: what every backend's kernels compute.
+    bool plain() const { return !neox && freq_scale == 1.0f && freq_factors == nullptr; }
 };
 
 class Backend {
@@ -186,17 +213,18 @@ public:
     virtual void feed_forward(float* x, const float* norm_w, float eps, int dim, const WeightTensor& w_gate,
                               const WeightTensor& w_up, const WeightTensor& w_down, int n, float* gate, float* up,
                               float* xn);
-    // Rotates adjacent pairs (GGUF/llama.cpp row order) of the first n_rot dims of each head.
-    // x: [n][n_heads * head_dim]; positions: [n]
-    virtual void rope(float* x, std::span<const int32_t> positions, int n_heads, int head_dim, int n_rot,
-                      float freq_base) = 0;
+    // Rotates the pairs RopeSpec names in the first spec.n_rot dims of each head.
+    // x: [n][n_heads * head_dim]; positions: [n]. The base class runs cpu/train_ops.h's
+    // rope on the host.
+    virtual void rope(float* x, std::span<const int32_t> positions, int n_heads, int head_dim,
+                      const RopeSpec& spec);
     // Writes k, v ([n][kv_width]) into the layer's cache rows pos0 .. pos0+n-1.
     virtual void kv_store(void* k_cache, void* v_cache, const KvCacheLayout& layout, int layer, int pos0, int n,
                           const float* k, const float* v) = 0;
     // Causal grouped-query attention of n queries at positions pos0.. over cache rows 0..pos0+n-1.
-    // q, out: [n][n_heads * head_dim]
+    // q, out: [n][n_heads * head_dim]. The base class runs cpu/cached_attention.h on the host.
     virtual void attention(const float* q, const void* k_cache, const void* v_cache, const KvCacheLayout& layout,
-                           int layer, int pos0, int n, const AttentionShape& shape, float* out) = 0;
+                           int layer, int pos0, int n, const AttentionShape& shape, float* out);
     // Causal attention inside each of n_seqs sequences of seq_len tokens stored back
     // to back (training's batched forward). q, out: [n_seqs * seq_len][n_heads * head_dim];
     // k, v: [n_seqs * seq_len][n_kv_heads * head_dim], float activations that are
@@ -206,24 +234,32 @@ public:
     virtual void attention_batch(const float* q, const float* k, const float* v, int n_seqs, int seq_len,
                                  const AttentionShape& shape, float* out);
     // rope(q) and rope(k) with `positions` ([n_seqs * seq_len], token i of q and k
-    // at positions[i]; n_rot and freq_base as rope states), then attention_batch:
+    // at positions[i]; `rope` as rope() states), then attention_batch:
     // one call, so that a backend may rotate q and k as its attention reads them.
     // Afterwards q and k each hold either their rotated values (the base class,
     // which runs the three calls) or their inputs unchanged (an override that
     // rotates on the way in); the caller must rely on neither.
     virtual void rope_attention_batch(float* q, float* k, const float* v, std::span<const int32_t> positions,
-                                      int n_rot, float freq_base, int n_seqs, int seq_len,
-                                      const AttentionShape& shape, float* out);
+                                      const RopeSpec& rope, int n_seqs, int seq_len, const AttentionShape& shape,
+                                      float* out);
     // rope_attention_batch into `att`, then matmul_add(wo, att, y, n_seqs * seq_len,
     // scratch): one call, so that a backend may hand the attention's output to the
     // projection in its own form (the CUDA backend: as the bf16 its tensor-core
     // product reads) and leave att unwritten; the caller must not read att after.
     virtual void rope_attention_matmul_add(float* q, float* k, const float* v, std::span<const int32_t> positions,
-                                           int n_rot, float freq_base, int n_seqs, int seq_len,
-                                           const AttentionShape& shape, float* att, const WeightTensor& wo, float* y,
-                                           float* scratch);
+                                           const RopeSpec& rope, int n_seqs, int seq_len, const AttentionShape& shape,
+                                           float* att, const WeightTensor& wo, float* y, float* scratch);
     // out = silu(gate) * up, elementwise over count values.
     virtual void swiglu(const float* gate, const float* up, float* out, int64_t count) = 0;
+    // out = gelu(gate) * up with gelu's tanh approximation (ggml_gelu; Gemma's GeGLU).
+    // The base class runs it on the host.
+    virtual void geglu(const float* gate, const float* up, float* out, int64_t count);
+    // x[t] += bias for each of n rows of `width` (the biases of Qwen2's q, k, v).
+    // The base class runs it on the host.
+    virtual void add_bias(float* x, const float* bias, int n, int width);
+    // y = cap * tanh(x / cap) over count values (Gemma 2's final logit soft-capping);
+    // y may be x. The base class runs it on the host.
+    virtual void softcap(const float* x, float* y, int64_t count, float cap);
     // x += y over count values.
     virtual void add_inplace(float* x, const float* y, int64_t count) = 0;
     // out[i] = x[rows[i]] for i < n_rows, rows of `width` floats; rows ([n_rows],
@@ -316,8 +352,8 @@ public:
                                   int dim, float eps);
     // The transpose of rope() (its backward): rope at the negated positions, the
     // rotation by -theta. The base class calls rope, so every backend inverts its own.
-    virtual void rope_backward(float* dx, std::span<const int32_t> positions, int n_heads, int head_dim, int n_rot,
-                               float freq_base);
+    virtual void rope_backward(float* dx, std::span<const int32_t> positions, int n_heads, int head_dim,
+                               const RopeSpec& spec);
     // Causal grouped-query attention inside each of n_seqs sequences of seq_len
     // tokens (as attention_batch, but k and v stay float32), writing each query's
     // log-sum-exp of scaled scores to lse ([n][n_heads]) for the backward.
@@ -332,6 +368,11 @@ public:
     // Backward of swiglu(): dgate, dup =.
     virtual void swiglu_backward(const float* gate, const float* up, const float* dout, float* dgate, float* dup,
                                  int64_t count);
+    // Backward of geglu(): dgate, dup =.
+    virtual void geglu_backward(const float* gate, const float* up, const float* dout, float* dgate, float* dup,
+                                int64_t count);
+    // Backward of softcap() from its input x: dy *= 1 - tanh(x / cap)^2.
+    virtual void softcap_backward(const float* x, float* dy, int64_t count, float cap);
     // Cross-entropy fused with its gradient: nll[r] = -log softmax(logits[r])[targets[r]]
     // (double; 0 where the target is negative) and logits[r] = scale * (softmax - onehot)
     // (0 where the target is negative). targets ([rows]) and nll ([rows]) in backend memory.
@@ -386,6 +427,8 @@ public:
     virtual void add_squares(float* acc, const float* g, int64_t count);
 
 protected:
+    // Threads the base class's host loops may use (0: OpenMP's default).
+    virtual int host_threads() const { return 0; }
     // Throws unless positions holds one entry per token of n_seqs >= 1 sequences of seq_len >= 1.
     static void check_batch_positions(std::span<const int32_t> positions, int n_seqs, int seq_len);
 

@@ -82,12 +82,12 @@ void Backend::rmsnorm_backward(const float* x, const float* w, const float* dy, 
     if (dw) DW.write_back();
 }
 
-void Backend::rope_backward(float* dx, std::span<const int32_t> positions, int n_heads, int head_dim, int n_rot,
-                            float freq_base) {
+void Backend::rope_backward(float* dx, std::span<const int32_t> positions, int n_heads, int head_dim,
+                            const RopeSpec& spec) {
     // theta = -pos, advanced as the forward advances pos: exactly the negated angles.
     std::vector<int32_t> negated(positions.begin(), positions.end());
     for (int32_t& p : negated) p = -p;
-    rope(dx, negated, n_heads, head_dim, n_rot, freq_base);
+    rope(dx, negated, n_heads, head_dim, spec);
 }
 
 void Backend::attention_train(const float* q, const float* k, const float* v, int n_seqs, int seq_len,
@@ -97,7 +97,7 @@ void Backend::attention_train(const float* q, const float* k, const float* v, in
     HostArray<float> Q(*this, q, sz(n, qw), true), K(*this, k, sz(n, kw), true), V(*this, v, sz(n, kw), true);
     HostArray<float> O(*this, out, sz(n, qw), false), L(*this, lse, sz(n, s.n_heads), false);
     train_ops::attention_forward(Q.get(), K.get(), V.get(), n_seqs, seq_len, s.n_heads, s.n_kv_heads, s.head_dim,
-                                 O.get(), L.get());
+                                 s.score_scale(), s.softcap, s.window, O.get(), L.get());
     O.write_back();
     L.write_back();
 }
@@ -112,7 +112,8 @@ void Backend::attention_backward(const float* q, const float* k, const float* v,
     HostArray<float> DO(*this, dout, sz(n, qw), true), DQ(*this, dq, sz(n, qw), false);
     HostArray<float> DK(*this, dk, sz(n, kw), false), DV(*this, dv, sz(n, kw), false);
     train_ops::attention_backward(Q.get(), K.get(), V.get(), O.get(), L.get(), DO.get(), DQ.get(), DK.get(), DV.get(),
-                                  n_seqs, seq_len, s.n_heads, s.n_kv_heads, s.head_dim);
+                                  n_seqs, seq_len, s.n_heads, s.n_kv_heads, s.head_dim, s.score_scale(), s.softcap,
+                                  s.window);
     DQ.write_back();
     DK.write_back();
     DV.write_back();
@@ -125,6 +126,21 @@ void Backend::swiglu_backward(const float* gate, const float* up, const float* d
     train_ops::swiglu_backward(G.get(), U.get(), D.get(), DG.get(), DU.get(), count);
     DG.write_back();
     DU.write_back();
+}
+
+void Backend::geglu_backward(const float* gate, const float* up, const float* dout, float* dgate, float* dup,
+                             int64_t count) {
+    HostArray<float> G(*this, gate, sz(count), true), U(*this, up, sz(count), true), D(*this, dout, sz(count), true);
+    HostArray<float> DG(*this, dgate, sz(count), false), DU(*this, dup, sz(count), false);
+    train_ops::geglu_backward(G.get(), U.get(), D.get(), DG.get(), DU.get(), count);
+    DG.write_back();
+    DU.write_back();
+}
+
+void Backend::softcap_backward(const float* x, float* dy, int64_t count, float cap) {
+    HostArray<float> X(*this, x, sz(count), true), DY(*this, dy, sz(count), true);
+    train_ops::softcap_backward(X.get(), DY.get(), count, cap);
+    DY.write_back();
 }
 
 void Backend::cross_entropy_backward(float* logits, const int32_t* targets, int rows, int vocab, double scale,

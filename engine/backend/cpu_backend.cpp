@@ -111,28 +111,6 @@ public:
         }
     }
 
-    void rope(float* x, std::span<const int32_t> positions, int n_heads, int head_dim, int n_rot,
-              float freq_base) override {
-        // theta_i = pos * base^(-2i/n_rot), advanced by repeated multiplication as ggml does.
-        const float theta_scale = std::pow(freq_base, -2.0f / static_cast<float>(n_rot));
-        const int n = static_cast<int>(positions.size());
-#pragma omp parallel for num_threads(n_threads_) if (n > 1)
-        for (int t = 0; t < n; ++t) {
-            float* row = x + static_cast<size_t>(t) * n_heads * head_dim;
-            for (int h = 0; h < n_heads; ++h) {
-                float* v = row + h * head_dim;
-                float theta = static_cast<float>(positions[t]);
-                for (int i = 0; i < n_rot; i += 2) {
-                    const float c = std::cos(theta), s = std::sin(theta);
-                    const float a = v[i], b = v[i + 1];
-                    v[i] = a * c - b * s;
-                    v[i + 1] = a * s + b * c;
-                    theta *= theta_scale;
-                }
-            }
-        }
-    }
-
     void kv_store(void* k_cache, void* v_cache, const KvCacheLayout& L, int layer, int pos0, int n, const float* k,
                   const float* v) override {
         if (pos0 < 0 || pos0 + n > L.n_ctx)
@@ -144,54 +122,6 @@ public:
         const int count = n * L.kv_width;
         fp32_to_fp16_row(k, kc, count);
         fp32_to_fp16_row(v, vc, count);
-    }
-
-    void attention(const float* q, const void* k_cache, const void* v_cache, const KvCacheLayout& L, int layer,
-                   int pos0, int n, const AttentionShape& s, float* out) override {
-        const size_t layer_off = static_cast<size_t>(layer) * L.n_ctx * L.kv_width;
-        const auto* kc = static_cast<const uint16_t*>(k_cache) + layer_off;
-        const auto* vc = static_cast<const uint16_t*>(v_cache) + layer_off;
-        const int group = s.n_heads / s.n_kv_heads;
-        const float scale = 1.0f / std::sqrt(static_cast<float>(s.head_dim));
-        const int q_width = s.n_heads * s.head_dim;
-        const int n_keys_max = pos0 + n;
-#pragma omp parallel num_threads(n_threads_)
-        {
-            std::vector<float> scores(static_cast<size_t>(n_keys_max));
-            std::vector<float> qh(static_cast<size_t>(s.head_dim));
-            std::vector<float> acc(static_cast<size_t>(s.head_dim));
-#pragma omp for collapse(2) schedule(static)
-            for (int t = 0; t < n; ++t) {
-                for (int h = 0; h < s.n_heads; ++h) {
-                    const int n_keys = pos0 + t + 1;  // causal: keys up to this query's position
-                    const int kvh = h / group;
-                    // Queries meet an fp16 cache, so they are rounded to fp16 as in an fp16 GEMM.
-                    const float* qr = q + static_cast<size_t>(t) * q_width + h * s.head_dim;
-                    round_through_fp16(qr, qh.data(), s.head_dim);
-                    float max_score = -INFINITY;
-                    for (int j = 0; j < n_keys; ++j) {
-                        const uint16_t* kr = kc + static_cast<size_t>(j) * L.kv_width + kvh * s.head_dim;
-                        scores[j] = dot_f32_f16(qh.data(), kr, s.head_dim) * scale;
-                        max_score = std::max(max_score, scores[j]);
-                    }
-                    double sum = 0;
-                    for (int j = 0; j < n_keys; ++j) {
-                        scores[j] = std::exp(scores[j] - max_score);
-                        sum += scores[j];
-                    }
-                    const float inv = static_cast<float>(1.0 / sum);
-                    std::fill(acc.begin(), acc.end(), 0.0f);
-                    for (int j = 0; j < n_keys; ++j) scores[j] *= inv;
-                    // Probabilities meet the fp16 values rounded to fp16, as in an fp16 GEMM.
-                    round_through_fp16(scores.data(), scores.data(), n_keys);
-                    for (int j = 0; j < n_keys; ++j)
-                        axpy_f16(scores[j], vc + static_cast<size_t>(j) * L.kv_width + kvh * s.head_dim, acc.data(),
-                                 s.head_dim);
-                    float* o = out + static_cast<size_t>(t) * q_width + h * s.head_dim;
-                    std::copy(acc.begin(), acc.end(), o);
-                }
-            }
-        }
     }
 
     void swiglu(const float* gate, const float* up, float* out, int64_t count) override {
@@ -226,6 +156,10 @@ public:
         if (w.type != GgmlType::F32) return matmul(w, x, y, n);
         matmul_f32_host(static_cast<const float*>(w.data), w.rows, w.cols, x, y, n, n_threads_);
     }
+
+protected:
+    // The base class's rope and cached attention run in place, on these threads.
+    int host_threads() const override { return n_threads_; }
 
 private:
     int n_threads_;

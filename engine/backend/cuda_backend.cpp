@@ -312,11 +312,17 @@ public:
         gemm(w, nullptr, y, n, {.reuse_x = true, .accumulate = true});
     }
 
-    void rope(float* x, std::span<const int32_t> positions, int n_heads, int head_dim, int n_rot,
-              float freq_base) override {
+    // The kernels rotate in normal mode without scaling or factors; any other
+    // RopeSpec (neox, Llama 3.1's factors, linear scaling) and any AttentionShape
+    // with a window, a softcap or another scale take the base class's host path
+    // (correct, slow) until kernels for them exist.
+    void rope(float* x, std::span<const int32_t> positions, int n_heads, int head_dim,
+              const RopeSpec& spec) override {
+        if (!spec.plain()) return Backend::rope(x, positions, n_heads, head_dim, spec);
+        const int n_rot = spec.n_rot;
         const OpScope scope(ctx_, "rope");
         check_n_rot(n_rot, head_dim);
-        ensure_rope_table(rope_, positions, n_rot, freq_base);
+        ensure_rope_table(rope_, positions, n_rot, spec.freq_base);
         cuda::rope_from_table(ctx_, x, rope_.table.data(), static_cast<int>(positions.size()), n_heads, head_dim,
                               n_rot);
     }
@@ -324,8 +330,11 @@ public:
     // rope at the negated positions, as the base class states it, from a table of
     // its own: a training step's forward and backward alternate layer by layer
     // and would otherwise rebuild (and upload positions for) each other's table.
-    void rope_backward(float* dx, std::span<const int32_t> positions, int n_heads, int head_dim, int n_rot,
-                       float freq_base) override {
+    void rope_backward(float* dx, std::span<const int32_t> positions, int n_heads, int head_dim,
+                       const RopeSpec& spec) override {
+        if (!spec.plain()) return Backend::rope_backward(dx, positions, n_heads, head_dim, spec);
+        const int n_rot = spec.n_rot;
+        const float freq_base = spec.freq_base;
         const OpScope scope(ctx_, "rope_backward");
         check_n_rot(n_rot, head_dim);
         negated_positions_.assign(positions.begin(), positions.end());
@@ -336,31 +345,29 @@ public:
     }
 
     // The attention kernel rotates q and k as it reads them (and leaves them unrotated).
-    void rope_attention_batch(float* q, float* k, const float* v, std::span<const int32_t> positions, int n_rot,
-                              float freq_base, int n_seqs, int seq_len, const AttentionShape& s,
+    void rope_attention_batch(float* q, float* k, const float* v, std::span<const int32_t> positions,
+                              const RopeSpec& spec, int n_seqs, int seq_len, const AttentionShape& s,
                               float* out) override {
-        if (tiled_rope_attention(q, k, v, positions, n_rot, freq_base, n_seqs, seq_len, s, out, nullptr)) return;
-        Backend::rope_attention_batch(q, k, v, positions, n_rot, freq_base, n_seqs, seq_len, s, out);
+        if (tiled_rope_attention(q, k, v, positions, spec, n_seqs, seq_len, s, out, nullptr)) return;
+        Backend::rope_attention_batch(q, k, v, positions, spec, n_seqs, seq_len, s, out);
     }
 
     // On the tensor-core path the attention kernel writes its output as bf16 where
     // the GEMM reads x (saving the float write, its read and the rounding pass).
-    void rope_attention_matmul_add(float* q, float* k, const float* v, std::span<const int32_t> positions, int n_rot,
-                                   float freq_base, int n_seqs, int seq_len, const AttentionShape& s, float* att,
+    void rope_attention_matmul_add(float* q, float* k, const float* v, std::span<const int32_t> positions,
+                                   const RopeSpec& spec, int n_seqs, int seq_len, const AttentionShape& s, float* att,
                                    const WeightTensor& wo, float* y, float* scratch) override {
         const auto f = weight_format(wo.type);
         const int n = n_seqs * seq_len;
         if (cuda::uses_gemm_path(f, n) && wo.cols == s.n_heads * s.head_dim) {
             grow(act_scratch_, cuda::matmul_scratch_bytes(f, wo.rows, wo.cols, n));
-            if (tiled_rope_attention(q, k, v, positions, n_rot, freq_base, n_seqs, seq_len, s, att,
-                                     act_scratch_.data())) {
+            if (tiled_rope_attention(q, k, v, positions, spec, n_seqs, seq_len, s, att, act_scratch_.data())) {
                 const OpScope scope(ctx_, "matmul");
                 gemm(wo, nullptr, y, n, {.reuse_x = true, .accumulate = true});
                 return;
             }
         }
-        Backend::rope_attention_matmul_add(q, k, v, positions, n_rot, freq_base, n_seqs, seq_len, s, att, wo, y,
-                                           scratch);
+        Backend::rope_attention_matmul_add(q, k, v, positions, spec, n_seqs, seq_len, s, att, wo, y, scratch);
     }
 
     void kv_store(void* k_cache, void* v_cache, const KvCacheLayout& L, int layer, int pos0, int n, const float* k,
@@ -379,6 +386,7 @@ public:
 
     void attention(const float* q, const void* k_cache, const void* v_cache, const KvCacheLayout& L, int layer,
                    int pos0, int n, const AttentionShape& s, float* out) override {
+        if (!s.plain()) return Backend::attention(q, k_cache, v_cache, L, layer, pos0, n, s, out);
         const OpScope scope(ctx_, "attention");
         if (pos0 < 0 || pos0 + n > L.n_ctx || layer < 0 || layer >= L.n_layers)
             throw std::out_of_range("attention over positions " + std::to_string(pos0) + ".." +
@@ -397,7 +405,7 @@ public:
 
     void attention_batch(const float* q, const float* k, const float* v, int n_seqs, int seq_len,
                          const AttentionShape& s, float* out) override {
-        {
+        if (s.plain()) {
             const OpScope scope(ctx_, "attention");
             if (cuda::attention_batch_tiled(ctx_, q, k, v, n_seqs, seq_len, s.n_heads, s.n_kv_heads, s.head_dim, out))
                 return;
@@ -531,10 +539,11 @@ public:
         cuda::rmsnorm_backward(ctx_, x, w, dy, dx, dw, n, dim, eps, dw ? train_scratch_.f32() : nullptr);
     }
 
-    // Head sizes without a kernel (not a multiple of 32, above 128) run the base class's host loops.
+    // Head sizes without a kernel (not a multiple of 32, above 128), windows, softcaps and
+    // other score scales run the base class's host loops.
     void attention_train(const float* q, const float* k, const float* v, int n_seqs, int seq_len,
                          const AttentionShape& s, float* out, float* lse) override {
-        {
+        if (s.plain()) {
             const OpScope scope(ctx_, "attention_train");
             if (cuda::attention_train(ctx_, q, k, v, n_seqs, seq_len, s.n_heads, s.n_kv_heads, s.head_dim, out, lse))
                 return;
@@ -545,7 +554,7 @@ public:
     void attention_backward(const float* q, const float* k, const float* v, const float* out, const float* lse,
                             const float* dout, float* dq, float* dk, float* dv, int n_seqs, int seq_len,
                             const AttentionShape& s) override {
-        {
+        if (s.plain()) {
             const OpScope scope(ctx_, "attention_backward");
             grow(train_scratch_, static_cast<size_t>(n_seqs) * seq_len * s.n_heads * sizeof(float));
             if (cuda::attention_backward(ctx_, q, k, v, out, lse, dout, dq, dk, dv, n_seqs, seq_len, s.n_heads,
@@ -915,9 +924,12 @@ private:
     // The tiled kernel's rope + attention (into out, or as bf16 into out_bf16);
     // false, having done nothing, where it has no kernel for the shape.
     bool tiled_rope_attention(const float* q, const float* k, const float* v, std::span<const int32_t> positions,
-                              int n_rot, float freq_base, int n_seqs, int seq_len, const AttentionShape& s, float* out,
+                              const RopeSpec& spec, int n_seqs, int seq_len, const AttentionShape& s, float* out,
                               void* out_bf16) {
         check_batch_positions(positions, n_seqs, seq_len);
+        if (!spec.plain() || !s.plain()) return false;
+        const int n_rot = spec.n_rot;
+        const float freq_base = spec.freq_base;
         check_n_rot(n_rot, s.head_dim);
         const OpScope scope(ctx_, "attention");
         ensure_rope_table(rope_, positions, n_rot, freq_base);

@@ -51,42 +51,58 @@ void rmsnorm_backward(const T* x, const T* w, const T* dy, T* dx, T* dw, int n, 
     }
 }
 
-// ---- RoPE on adjacent pairs of the first n_rot dims of each head (GGUF row order):
-// (a, b) -> (a c - b s, a s + b c), theta_i = pos * base^(-2i/n_rot), advanced by
-// repeated multiplication in float as the CPU backend's forward does. The backward
-// is the rotation by -theta (the transpose): inverse = true.      x: [n][n_heads * head_dim]
+// ---- RoPE on the first n_rot dims of each head (Backend's RopeSpec): pair i is
+// (2i, 2i + 1) (normal mode, GGUF row order) or (i, i + n_rot/2) (neox);
+// (a, b) -> (a c - b s, a s + b c) at angle freq_scale * theta_i / factor_i,
+// theta_i = pos * base^(-2i/n_rot) advanced by repeated multiplication in float
+// (ggml's rope cache). The backward is the rotation by -angle (the transpose):
+// inverse = true.                                               x: [n][n_heads * head_dim]
 template <class T>
-void rope(T* x, std::span<const int32_t> positions, int n_heads, int head_dim, int n_rot, float freq_base,
-          bool inverse) {
+void rope(T* x, std::span<const int32_t> positions, int n_heads, int head_dim, int n_rot, float freq_base, bool neox,
+          float freq_scale, const float* freq_factors, bool inverse) {
     const float theta_scale = std::pow(freq_base, -2.0f / static_cast<float>(n_rot));
-    const int n = static_cast<int>(positions.size());
+    const int n = static_cast<int>(positions.size()), half = n_rot / 2;
 #pragma omp parallel for if (n > 8)
     for (int t = 0; t < n; ++t) {
         T* row = x + static_cast<size_t>(t) * n_heads * head_dim;
         for (int h = 0; h < n_heads; ++h) {
             T* v = row + h * head_dim;
             float theta = static_cast<float>(positions[static_cast<size_t>(t)]);
-            for (int i = 0; i < n_rot; i += 2) {
-                const T c = static_cast<T>(std::cos(theta));
-                const T s = inverse ? -static_cast<T>(std::sin(theta)) : static_cast<T>(std::sin(theta));
-                const T a = v[i], b = v[i + 1];
-                v[i] = a * c - b * s;
-                v[i + 1] = a * s + b * c;
+            for (int i = 0; i < half; ++i) {
+                const float angle = freq_scale * (freq_factors ? theta / freq_factors[i] : theta);
+                const T c = static_cast<T>(std::cos(angle));
+                const T s = inverse ? -static_cast<T>(std::sin(angle)) : static_cast<T>(std::sin(angle));
+                T& a = v[neox ? i : 2 * i];
+                T& b = v[neox ? i + half : 2 * i + 1];
+                const T a0 = a, b0 = b;
+                a = a0 * c - b0 * s;
+                b = a0 * s + b0 * c;
                 theta *= theta_scale;
             }
         }
     }
 }
 
+// Normal-mode rope without scaling or factors (LLaMA's).
+template <class T>
+void rope(T* x, std::span<const int32_t> positions, int n_heads, int head_dim, int n_rot, float freq_base,
+          bool inverse) {
+    rope(x, positions, n_heads, head_dim, n_rot, freq_base, false, 1.0f, nullptr, inverse);
+}
+
+// The keys query i of a sequence sees: j in [first_visible_key(i, window), i].
+inline int first_visible_key(int i, int window) { return window > 0 ? std::max(0, i - window + 1) : 0; }
+
 // ---- Causal grouped-query attention inside each of n_seqs sequences of seq_len
 // tokens stored back to back. q, out: [n][n_heads * hd]; k, v: [n][n_kv_heads * hd];
-// lse: [n][n_heads], the log-sum-exp of each query's scaled scores, which is all the
+// lse: [n][n_heads], the log-sum-exp of each query's scores, which is all the
 // backward needs to rebuild the probabilities (FlashAttention-2, Dao 2023, Alg. 2).
+// Scores as Backend's AttentionShape states: c = scale q.k, capped to
+// softcap tanh(c / softcap) where softcap > 0; keys within `window` where window > 0.
 template <class T>
 void attention_forward(const T* q, const T* k, const T* v, int n_seqs, int seq_len, int n_heads, int n_kv_heads,
-                       int hd, T* out, T* lse) {
+                       int hd, double scale, double softcap, int window, T* out, T* lse) {
     const int qw = n_heads * hd, kw = n_kv_heads * hd, group = n_heads / n_kv_heads;
-    const double scale = 1.0 / std::sqrt(static_cast<double>(hd));
 #pragma omp parallel
     {
         std::vector<double> p(static_cast<size_t>(seq_len));
@@ -97,20 +113,21 @@ void attention_forward(const T* q, const T* k, const T* v, int n_seqs, int seq_l
                 for (int i = 0; i < seq_len; ++i) {
                     const size_t ti = static_cast<size_t>(s) * seq_len + i;
                     const T* qi = q + ti * qw + h * hd;
+                    const int j0 = first_visible_key(i, window);
                     double m = -INFINITY;
-                    for (int j = 0; j <= i; ++j) {
+                    for (int j = j0; j <= i; ++j) {
                         const T* kj = k + (static_cast<size_t>(s) * seq_len + j) * kw + kvh * hd;
                         double d = 0;
 #pragma omp simd reduction(+ : d)
                         for (int e = 0; e < hd; ++e) d += static_cast<double>(qi[e]) * kj[e];
-                        p[j] = d * scale;
+                        p[j] = softcap > 0 ? softcap * std::tanh(d * scale / softcap) : d * scale;
                         m = std::max(m, p[j]);
                     }
                     double sum = 0;
-                    for (int j = 0; j <= i; ++j) sum += (p[j] = std::exp(p[j] - m));
+                    for (int j = j0; j <= i; ++j) sum += (p[j] = std::exp(p[j] - m));
                     T* o = out + ti * qw + h * hd;
                     std::fill(o, o + hd, T(0));
-                    for (int j = 0; j <= i; ++j) {
+                    for (int j = j0; j <= i; ++j) {
                         const T pj = static_cast<T>(p[j] / sum);
                         const T* vj = v + (static_cast<size_t>(s) * seq_len + j) * kw + kvh * hd;
 #pragma omp simd
@@ -122,15 +139,16 @@ void attention_forward(const T* q, const T* k, const T* v, int n_seqs, int seq_l
     }
 }
 
-// P_ij = exp(s_ij - lse_i), D_i = dout_i . out_i, dP_ij = dout_i . v_j,
-// dS_ij = P_ij (dP_ij - D_i); dq_i = scale sum_j dS_ij k_j; dk_j = scale sum_i dS_ij q_i;
+// P_ij = exp(c_ij - lse_i), D_i = dout_i . out_i, dP_ij = dout_i . v_j,
+// dC_ij = P_ij (dP_ij - D_i), dS_ij = dC_ij (1 - tanh^2(s_ij / softcap)) with a softcap
+// (else dC_ij); dq_i = scale sum_j dS_ij k_j; dk_j = scale sum_i dS_ij q_i;
 // dv_j = sum_i P_ij dout_i. dq, dk, dv are overwritten. One thread owns a (sequence,
 // kv head) pair, so the heads of a group add into their shared dk, dv without races.
 template <class T>
 void attention_backward(const T* q, const T* k, const T* v, const T* out, const T* lse, const T* dout, T* dq, T* dk,
-                        T* dv, int n_seqs, int seq_len, int n_heads, int n_kv_heads, int hd) {
+                        T* dv, int n_seqs, int seq_len, int n_heads, int n_kv_heads, int hd, double scale,
+                        double softcap, int window) {
     const int qw = n_heads * hd, kw = n_kv_heads * hd, group = n_heads / n_kv_heads;
-    const double scale = 1.0 / std::sqrt(static_cast<double>(hd));
 #pragma omp parallel for collapse(2) schedule(dynamic)
     for (int s = 0; s < n_seqs; ++s)
         for (int kvh = 0; kvh < n_kv_heads; ++kvh) {
@@ -152,7 +170,7 @@ void attention_backward(const T* q, const T* k, const T* v, const T* out, const 
                     for (int e = 0; e < hd; ++e) D += static_cast<double>(doi[e]) * oi[e];
                     std::fill(dqa.begin(), dqa.end(), 0.0);
                     const double l = lse[ti * n_heads + h];
-                    for (int j = 0; j <= i; ++j) {
+                    for (int j = first_visible_key(i, window); j <= i; ++j) {
                         const T* kj = k + (t0 + j) * kw + kvh * hd;
                         const T* vj = v + (t0 + j) * kw + kvh * hd;
                         double sd = 0, dp = 0;
@@ -161,8 +179,14 @@ void attention_backward(const T* q, const T* k, const T* v, const T* out, const 
                             sd += static_cast<double>(qi[e]) * kj[e];
                             dp += static_cast<double>(doi[e]) * vj[e];
                         }
-                        const double p = std::exp(sd * scale - l);
-                        const double ds = p * (dp - D) * scale;
+                        double c = sd * scale, dcap = 1;
+                        if (softcap > 0) {
+                            const double th = std::tanh(c / softcap);
+                            c = softcap * th;
+                            dcap = 1 - th * th;
+                        }
+                        const double p = std::exp(c - l);
+                        const double ds = p * (dp - D) * dcap * scale;
                         T* dkj = dk + (t0 + j) * kw + kvh * hd;
                         T* dvj = dv + (t0 + j) * kw + kvh * hd;
 #pragma omp simd
@@ -193,6 +217,56 @@ void swiglu_backward(const T* gate, const T* up, const T* dout, T* dgate, T* dup
         dgate[i] = dout[i] * up[i] * sg * (T(1) + g * (T(1) - sg));
         dup[i] = dout[i] * g * sg;
     }
+}
+
+// ---- GeGLU:  out = gelu(g) u, gelu's tanh approximation (ggml_gelu):
+// gelu(g) = g/2 (1 + tanh(k (g + a g^3))), k = sqrt(2/pi), a = 0.044715.
+template <class T>
+T gelu_tanh(T g) {
+    const T k = static_cast<T>(0.79788456080286535587989211986876), a = static_cast<T>(0.044715);
+    return T(0.5) * g * (T(1) + std::tanh(k * g * (T(1) + a * g * g)));
+}
+
+template <class T>
+void geglu_forward(const T* gate, const T* up, T* out, int64_t count) {
+#pragma omp parallel for if (count > 4096)
+    for (int64_t i = 0; i < count; ++i) out[i] = gelu_tanh(gate[i]) * up[i];
+}
+
+// dgate = dout u gelu'(g), gelu'(g) = (1 + t)/2 + g/2 (1 - t^2) k (1 + 3 a g^2);  dup = dout gelu(g)   (both =)
+template <class T>
+void geglu_backward(const T* gate, const T* up, const T* dout, T* dgate, T* dup, int64_t count) {
+    const T k = static_cast<T>(0.79788456080286535587989211986876), a = static_cast<T>(0.044715);
+#pragma omp parallel for if (count > 4096)
+    for (int64_t i = 0; i < count; ++i) {
+        const T g = gate[i], t = std::tanh(k * g * (T(1) + a * g * g));
+        const T dgelu = T(0.5) * (T(1) + t) + T(0.5) * g * (T(1) - t * t) * k * (T(1) + T(3) * a * g * g);
+        dgate[i] = dout[i] * up[i] * dgelu;
+        dup[i] = dout[i] * T(0.5) * g * (T(1) + t);
+    }
+}
+
+// ---- Soft-capping:  y = cap tanh(x / cap);  backward dy *= 1 - tanh^2(x / cap) (from the input x).
+template <class T>
+void softcap_forward(const T* x, T* y, int64_t count, float cap) {
+#pragma omp parallel for if (count > 4096)
+    for (int64_t i = 0; i < count; ++i) y[i] = static_cast<T>(cap) * std::tanh(x[i] / static_cast<T>(cap));
+}
+
+template <class T>
+void softcap_backward(const T* x, T* dy, int64_t count, float cap) {
+#pragma omp parallel for if (count > 4096)
+    for (int64_t i = 0; i < count; ++i) {
+        const T t = std::tanh(x[i] / static_cast<T>(cap));
+        dy[i] *= T(1) - t * t;
+    }
+}
+
+// ---- Row bias:  x[t] += b.                                         x: [n][width]; b: [width]
+template <class T>
+void add_bias(T* x, const T* b, int n, int width) {
+    for (int t = 0; t < n; ++t)
+        for (int i = 0; i < width; ++i) x[static_cast<size_t>(t) * width + i] += b[i];
 }
 
 // ---- Cross-entropy of each row against its target, fused with its gradient: nll[r] =

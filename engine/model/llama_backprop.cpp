@@ -13,12 +13,14 @@ LlamaBackprop::LlamaBackprop(LlamaModel& model, BackpropOptions options)
 }
 
 int64_t LlamaBackprop::activation_bytes_per_token(const LlamaConfig& c, bool checkpoint_activations) {
-    const int64_t kv = int64_t{c.n_kv_heads} * c.head_dim;
-    // xn1, q, att, h, xn2 (dim); k, v (kv); lse (heads); gate, up, act (ffn).
-    const int64_t block = 5 * int64_t{c.dim} + 2 * kv + c.n_heads + 3 * int64_t{c.ffn_dim};
+    const int64_t kv = c.kv_width(), qw = c.q_width();
+    // xn1, h, xn2 (dim); q, att (q width); k, v (kv); lse (heads); gate, up, act (ffn);
+    // q_in, k_in with qk_norm; o, d with post_norms.
+    const int64_t block = 3 * int64_t{c.dim} + 2 * qw + 2 * kv + c.n_heads + 3 * int64_t{c.ffn_dim} +
+                          (c.qk_norm ? qw + kv : 0) + (c.post_norms ? 2 * int64_t{c.dim} : 0);
     const int64_t kept = int64_t{c.n_layers + 1} * c.dim + (checkpoint_activations ? 1 : c.n_layers) * block;
-    // dx, dxn, dq, datt (dim); dk, dv (kv); dgate, dup, dact (ffn).
-    const int64_t grads = 4 * int64_t{c.dim} + 2 * kv + 3 * int64_t{c.ffn_dim};
+    // dx, dxn (dim); dq, datt (q width); dk, dv (kv); dgate, dup, dact (ffn); dq_in, dk_in with qk_norm.
+    const int64_t grads = 2 * int64_t{c.dim} + 2 * qw + 2 * kv + 3 * int64_t{c.ffn_dim} + (c.qk_norm ? qw + kv : 0);
     return (kept + grads) * static_cast<int64_t>(sizeof(float));
 }
 
@@ -26,11 +28,20 @@ void LlamaBackprop::alloc_block(BlockActivations& a, int n) {
     const LlamaConfig& c = model_.config();
     const size_t N = static_cast<size_t>(n), kv = static_cast<size_t>(c.n_kv_heads) * c.head_dim;
     auto act = [&](size_t floats) { return b_.alloc(floats * sizeof(float), MemoryCategory::Activations); };
+    const size_t qw = static_cast<size_t>(c.q_width());
     a.xn1 = act(N * c.dim);
-    a.q = act(N * c.dim);
+    a.q = act(N * qw);
     a.k = act(N * kv);
     a.v = act(N * kv);
-    a.att = act(N * c.dim);
+    a.att = act(N * qw);
+    if (c.qk_norm) {
+        a.q_in = act(N * qw);
+        a.k_in = act(N * kv);
+    }
+    if (c.post_norms) {
+        a.o = act(N * c.dim);
+        a.d = act(N * c.dim);
+    }
     a.lse = act(N * c.n_heads);
     a.h = act(N * c.dim);
     a.xn2 = act(N * c.dim);
@@ -49,12 +60,17 @@ void LlamaBackprop::ensure_buffers(int n) {
     xs_ = act(static_cast<size_t>(c.n_layers + 1) * N * c.dim);
     blocks_.resize(options_.checkpoint_activations ? 1 : static_cast<size_t>(c.n_layers));
     for (auto& a : blocks_) alloc_block(a, n);
+    const size_t qw = static_cast<size_t>(c.q_width());
     dx_ = act(N * c.dim);
     dxn_ = act(N * c.dim);
-    dq_ = act(N * c.dim);
+    dq_ = act(N * qw);
     dk_ = act(N * kv);
     dv_ = act(N * kv);
-    datt_ = act(N * c.dim);
+    datt_ = act(N * qw);
+    if (c.qk_norm) {
+        dq_in_ = act(N * qw);
+        dk_in_ = act(N * kv);
+    }
     dgate_ = act(N * c.ffn_dim);
     dup_ = act(N * c.ffn_dim);
     dact_ = act(N * c.ffn_dim);
@@ -67,6 +83,7 @@ void LlamaBackprop::ensure_buffers(int n) {
     hn_ = act(chunk * c.dim);
     dhn_ = act(chunk * c.dim);
     logits_ = act(chunk * c.vocab_size);
+    if (c.final_softcap > 0) capped_ = act(chunk * c.vocab_size);
     capacity_ = n;
 }
 
@@ -103,32 +120,65 @@ LlamaBackprop::Shape LlamaBackprop::begin(std::span<const int32_t> tokens, int n
     for (int t = 0; t < s.n; ++t) s.positions[static_cast<size_t>(t)] = t % s.seq_len;
     ensure_buffers(s.n);
     b_.embed(model_.token_embedding(), tokens, x_in(0));
+    if (c.embedding_scale != 1.0f) b_.scale(x_in(0), static_cast<int64_t>(s.n) * c.dim, c.embedding_scale);
     return s;
 }
+
+namespace {
+
+const float* vec(const WeightTensor& w) { return static_cast<const float*>(w.data); }
+
+}  // namespace
 
 void LlamaBackprop::block_forward(int l, const Shape& s, const float* x, BlockActivations& a, float* x_out) {
     const LlamaConfig& c = model_.config();
     const LlamaLayer& L = model_.layer(l);
     const int n = s.n;
+    const int64_t nd = static_cast<int64_t>(n) * c.dim;
     auto lin = [&](LinearSlot slot, const DeviceBuffer& in, float* out) { linear_forward({l, slot}, in.f32(), out, n); };
-    // Attention: h = x + Wo attn(rope(Wq xn1), rope(Wk xn1), Wv xn1), xn1 = rmsnorm(x) w_attn.
-    b_.rmsnorm(x, static_cast<const float*>(L.attn_norm.data), a.xn1.f32(), n, c.dim, c.rms_eps);
-    lin(LinearSlot::Q, a.xn1, a.q.f32());
-    lin(LinearSlot::K, a.xn1, a.k.f32());
+    // Attention: h = x + post_n(Wo attn(rope(qk_n(Wq xn1 + bq)), rope(qk_n(Wk xn1 + bk)), Wv xn1 + bv)),
+    // xn1 = rmsnorm(x) w_attn.
+    b_.rmsnorm(x, vec(L.attn_norm), a.xn1.f32(), n, c.dim, c.rms_eps);
+    float* q = c.qk_norm ? a.q_in.f32() : a.q.f32();
+    float* k = c.qk_norm ? a.k_in.f32() : a.k.f32();
+    lin(LinearSlot::Q, a.xn1, q);
+    lin(LinearSlot::K, a.xn1, k);
     lin(LinearSlot::V, a.xn1, a.v.f32());
-    b_.rope(a.q.f32(), s.positions, c.n_heads, c.head_dim, c.n_rot, c.rope_freq_base);
-    b_.rope(a.k.f32(), s.positions, c.n_kv_heads, c.head_dim, c.n_rot, c.rope_freq_base);
-    b_.attention_train(a.q.f32(), a.k.f32(), a.v.f32(), s.n_seqs, s.seq_len, {c.n_heads, c.n_kv_heads, c.head_dim},
-                       a.att.f32(), a.lse.f32());
-    lin(LinearSlot::O, a.att, a.h.f32());
-    b_.add_inplace(a.h.f32(), x, static_cast<int64_t>(n) * c.dim);
-    // Feed-forward: x_out = h + Wd (silu(Wg xn2) * Wu xn2), xn2 = rmsnorm(h) w_ffn.
-    b_.rmsnorm(a.h.f32(), static_cast<const float*>(L.ffn_norm.data), a.xn2.f32(), n, c.dim, c.rms_eps);
+    if (c.qkv_bias) {
+        b_.add_bias(q, vec(L.bq), n, c.q_width());
+        b_.add_bias(k, vec(L.bk), n, c.kv_width());
+        b_.add_bias(a.v.f32(), vec(L.bv), n, c.kv_width());
+    }
+    if (c.qk_norm) {
+        b_.rmsnorm(q, vec(L.q_norm), a.q.f32(), n * c.n_heads, c.head_dim, c.rms_eps);
+        b_.rmsnorm(k, vec(L.k_norm), a.k.f32(), n * c.n_kv_heads, c.head_dim, c.rms_eps);
+    }
+    const RopeSpec rope = model_.rope_spec(l);
+    b_.rope(a.q.f32(), s.positions, c.n_heads, c.head_dim, rope);
+    b_.rope(a.k.f32(), s.positions, c.n_kv_heads, c.head_dim, rope);
+    b_.attention_train(a.q.f32(), a.k.f32(), a.v.f32(), s.n_seqs, s.seq_len, model_.attention_shape(l), a.att.f32(),
+                       a.lse.f32());
+    if (c.post_norms) {
+        lin(LinearSlot::O, a.att, a.o.f32());
+        b_.rmsnorm(a.o.f32(), vec(L.post_attn_norm), a.h.f32(), n, c.dim, c.rms_eps);
+    } else {
+        lin(LinearSlot::O, a.att, a.h.f32());
+    }
+    b_.add_inplace(a.h.f32(), x, nd);
+    // Feed-forward: x_out = h + post_n(Wd (act(Wg xn2) * Wu xn2)), xn2 = rmsnorm(h) w_ffn.
+    b_.rmsnorm(a.h.f32(), vec(L.ffn_norm), a.xn2.f32(), n, c.dim, c.rms_eps);
     lin(LinearSlot::Gate, a.xn2, a.gate.f32());
     lin(LinearSlot::Up, a.xn2, a.up.f32());
-    b_.swiglu(a.gate.f32(), a.up.f32(), a.act.f32(), static_cast<int64_t>(n) * c.ffn_dim);
-    lin(LinearSlot::Down, a.act, x_out);
-    b_.add_inplace(x_out, a.h.f32(), static_cast<int64_t>(n) * c.dim);
+    const int64_t ffn_count = static_cast<int64_t>(n) * c.ffn_dim;
+    if (c.activation == FfnActivation::GeluTanh) b_.geglu(a.gate.f32(), a.up.f32(), a.act.f32(), ffn_count);
+    else b_.swiglu(a.gate.f32(), a.up.f32(), a.act.f32(), ffn_count);
+    if (c.post_norms) {
+        lin(LinearSlot::Down, a.act, a.d.f32());
+        b_.rmsnorm(a.d.f32(), vec(L.post_ffn_norm), x_out, n, c.dim, c.rms_eps);
+    } else {
+        lin(LinearSlot::Down, a.act, x_out);
+    }
+    b_.add_inplace(x_out, a.h.f32(), nd);
 }
 
 void LlamaBackprop::linear_forward(LinearId id, const float* x, float* y, int n) {
@@ -161,27 +211,56 @@ void LlamaBackprop::block_backward(int l, const Shape& s, const float* x, const 
     const LlamaConfig& c = model_.config();
     const LlamaLayer& L = model_.layer(l);
     const int n = s.n;
-    // Feed-forward, from dx = dL/dx_out.
-    linear_backward({l, LinearSlot::Down}, a.act.f32(), dx, dact_.f32(), n, false);
-    b_.swiglu_backward(a.gate.f32(), a.up.f32(), dact_.f32(), dgate_.f32(), dup_.f32(),
-                       static_cast<int64_t>(n) * c.ffn_dim);
+    const size_t nd_bytes = static_cast<size_t>(n) * c.dim * sizeof(float);
+    // Feed-forward, from dx = dL/dx_out; a post-norm's backward goes through dxn_,
+    // free until the gate and up products' backward.
+    const float* d_down = dx;
+    if (c.post_norms) {
+        b_.fill_zero(dxn_.data(), nd_bytes);
+        b_.rmsnorm_backward(a.d.f32(), vec(L.post_ffn_norm), dx, dxn_.f32(), nullptr, n, c.dim, c.rms_eps);
+        d_down = dxn_.f32();
+    }
+    linear_backward({l, LinearSlot::Down}, a.act.f32(), d_down, dact_.f32(), n, false);
+    const int64_t ffn_count = static_cast<int64_t>(n) * c.ffn_dim;
+    if (c.activation == FfnActivation::GeluTanh)
+        b_.geglu_backward(a.gate.f32(), a.up.f32(), dact_.f32(), dgate_.f32(), dup_.f32(), ffn_count);
+    else
+        b_.swiglu_backward(a.gate.f32(), a.up.f32(), dact_.f32(), dgate_.f32(), dup_.f32(), ffn_count);
     linear_backward({l, LinearSlot::Gate}, a.xn2.f32(), dgate_.f32(), dxn_.f32(), n, false);
     linear_backward({l, LinearSlot::Up}, a.xn2.f32(), dup_.f32(), dxn_.f32(), n, true);
     // dx becomes dL/dh: the residual's own share plus the norm's.
-    b_.rmsnorm_backward(a.h.f32(), static_cast<const float*>(L.ffn_norm.data), dxn_.f32(), dx, nullptr, n, c.dim,
-                        c.rms_eps);
+    b_.rmsnorm_backward(a.h.f32(), vec(L.ffn_norm), dxn_.f32(), dx, nullptr, n, c.dim, c.rms_eps);
     // Attention.
-    linear_backward({l, LinearSlot::O}, a.att.f32(), dx, datt_.f32(), n, false);
-    const AttentionShape shape{c.n_heads, c.n_kv_heads, c.head_dim};
+    const float* d_o = dx;
+    if (c.post_norms) {
+        b_.fill_zero(dxn_.data(), nd_bytes);
+        b_.rmsnorm_backward(a.o.f32(), vec(L.post_attn_norm), dx, dxn_.f32(), nullptr, n, c.dim, c.rms_eps);
+        d_o = dxn_.f32();
+    }
+    linear_backward({l, LinearSlot::O}, a.att.f32(), d_o, datt_.f32(), n, false);
     b_.attention_backward(a.q.f32(), a.k.f32(), a.v.f32(), a.att.f32(), a.lse.f32(), datt_.f32(), dq_.f32(),
-                          dk_.f32(), dv_.f32(), s.n_seqs, s.seq_len, shape);
-    b_.rope_backward(dq_.f32(), s.positions, c.n_heads, c.head_dim, c.n_rot, c.rope_freq_base);
-    b_.rope_backward(dk_.f32(), s.positions, c.n_kv_heads, c.head_dim, c.n_rot, c.rope_freq_base);
-    linear_backward({l, LinearSlot::Q}, a.xn1.f32(), dq_.f32(), dxn_.f32(), n, false);
-    linear_backward({l, LinearSlot::K}, a.xn1.f32(), dk_.f32(), dxn_.f32(), n, true);
+                          dk_.f32(), dv_.f32(), s.n_seqs, s.seq_len, model_.attention_shape(l));
+    const RopeSpec rope = model_.rope_spec(l);
+    b_.rope_backward(dq_.f32(), s.positions, c.n_heads, c.head_dim, rope);
+    b_.rope_backward(dk_.f32(), s.positions, c.n_kv_heads, c.head_dim, rope);
+    // The biases pass the gradient through; the per-head norms do not.
+    const float* dq = dq_.f32();
+    const float* dk = dk_.f32();
+    if (c.qk_norm) {
+        b_.fill_zero(dq_in_.data(), static_cast<size_t>(n) * c.q_width() * sizeof(float));
+        b_.fill_zero(dk_in_.data(), static_cast<size_t>(n) * c.kv_width() * sizeof(float));
+        b_.rmsnorm_backward(a.q_in.f32(), vec(L.q_norm), dq_.f32(), dq_in_.f32(), nullptr, n * c.n_heads, c.head_dim,
+                            c.rms_eps);
+        b_.rmsnorm_backward(a.k_in.f32(), vec(L.k_norm), dk_.f32(), dk_in_.f32(), nullptr, n * c.n_kv_heads,
+                            c.head_dim, c.rms_eps);
+        dq = dq_in_.f32();
+        dk = dk_in_.f32();
+    }
+    linear_backward({l, LinearSlot::Q}, a.xn1.f32(), dq, dxn_.f32(), n, false);
+    linear_backward({l, LinearSlot::K}, a.xn1.f32(), dk, dxn_.f32(), n, true);
     linear_backward({l, LinearSlot::V}, a.xn1.f32(), dv_.f32(), dxn_.f32(), n, true);
     // dx becomes dL/dx_in.
-    b_.rmsnorm_backward(x, static_cast<const float*>(L.attn_norm.data), dxn_.f32(), dx, nullptr, n, c.dim, c.rms_eps);
+    b_.rmsnorm_backward(x, vec(L.attn_norm), dxn_.f32(), dx, nullptr, n, c.dim, c.rms_eps);
 }
 
 BackpropResult LlamaBackprop::head(const Shape& s, std::span<const int32_t> targets, double loss_scale,
@@ -212,13 +291,25 @@ BackpropResult LlamaBackprop::head(const Shape& s, std::span<const int32_t> targ
         float* hx = hx_.f32() + static_cast<size_t>(r0) * c.dim;
         b_.rmsnorm(hx, norm_w, hn_.f32(), rc, c.dim, c.rms_eps);
         linear_forward(head_id, hn_.f32(), logits_.f32(), rc);
+        // With a final softcap the loss reads the capped logits (capped_), and the
+        // head's own output stays in logits_ for the cap's backward.
+        const int64_t chunk_count = static_cast<int64_t>(rc) * c.vocab_size;
+        float* logits = logits_.f32();
+        if (c.final_softcap > 0) {
+            b_.softcap(logits_.f32(), capped_.f32(), chunk_count, c.final_softcap);
+            logits = capped_.f32();
+        }
         if (!backward) {
-            b_.cross_entropy_rows(logits_.f32(), targets_dev + r0, rc, c.vocab_size, nll_dev + r0);
+            b_.cross_entropy_rows(logits, targets_dev + r0, rc, c.vocab_size, nll_dev + r0);
             continue;
         }
         // The loss and its gradient in one pass over the chunk's logits, which become dlogits.
-        b_.cross_entropy_backward(logits_.f32(), targets_dev + r0, rc, c.vocab_size, loss_scale, nll_dev + r0);
-        linear_backward(head_id, hn_.f32(), logits_.f32(), dhn_.f32(), rc, false);
+        b_.cross_entropy_backward(logits, targets_dev + r0, rc, c.vocab_size, loss_scale, nll_dev + r0);
+        if (c.final_softcap > 0) {
+            b_.softcap_backward(logits_.f32(), capped_.f32(), chunk_count, c.final_softcap);
+            logits = capped_.f32();
+        }
+        linear_backward(head_id, hn_.f32(), logits, dhn_.f32(), rc, false);
         b_.fill_zero(dhx_.f32() + static_cast<size_t>(r0) * c.dim, static_cast<size_t>(rc) * c.dim * sizeof(float));
         b_.rmsnorm_backward(hx, norm_w, dhn_.f32(), dhx_.f32() + static_cast<size_t>(r0) * c.dim, nullptr, rc, c.dim,
                             c.rms_eps);

@@ -54,8 +54,12 @@ public:
 
 private:
     // What one block's backward reads, for n tokens.
+    // q and k: what attention read (rotated); q_in, k_in: their projections before
+    // the per-head norm (qk_norm only); o, d: the attention and FFN outputs before
+    // their post-norms (post_norms only).
     struct BlockActivations {
         DeviceBuffer xn1, q, k, v, att, lse, h, xn2, gate, up, act;
+        DeviceBuffer q_in, k_in, o, d;
     };
     struct Shape {
         int n = 0, n_seqs = 1, seq_len = 0;
@@ -85,7 +89,9 @@ private:
     DeviceBuffer xs_;   // [n_layers + 1][capacity][dim]
     std::vector<BlockActivations> blocks_;  // one (checkpointing) or one per block
     DeviceBuffer dx_, dxn_, dq_, dk_, dv_, datt_, dgate_, dup_, dact_;
+    DeviceBuffer dq_in_, dk_in_;  // qk_norm only
     DeviceBuffer head_rows_, head_targets_, head_nll_, hx_, dhx_, hn_, dhn_, logits_;
+    DeviceBuffer capped_;  // final_softcap only: the capped logits (logits_ keeps the head's output)
     int head_chunk_ = 0;
     DeviceBuffer weight_grad_;  // dW for hooks that want it, the largest such weight
 };

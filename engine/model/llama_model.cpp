@@ -26,6 +26,27 @@ WeightTensor LlamaModel::load(const std::string& name, int64_t expect_cols, int6
     return place(name, t.type, expect_cols, expect_rows, t.data);
 }
 
+WeightTensor LlamaModel::load_rows(const std::string& name, const std::string& part, int64_t cols,
+                                   int64_t total_rows, int64_t first_row, int64_t rows) {
+    const GgufTensorInfo& t = file_->tensor(name);
+    if (t.dims.size() != 2 || t.dims[0] != cols || t.dims[1] != total_rows)
+        file_->fail("tensor \"" + name + "\"", "shape where [" + std::to_string(cols) + ", " +
+                                                   std::to_string(total_rows) + "] was expected");
+    if (!ggml_traits(t.type).dequantizable)
+        file_->fail("tensor \"" + name + "\"", "type " + std::string(ggml_type_name(t.type)) +
+                                                   " cannot be used for a weight matrix");
+    // Rows are independent in every block type: a row range is a byte range.
+    const std::string weight_name = name + ":" + part;
+    fused_sources_[weight_name] = {name, first_row};
+    return place(weight_name, t.type, cols, rows, t.data + ggml_row_size(t.type, cols) * static_cast<size_t>(first_row));
+}
+
+LinearSource LlamaModel::linear_source(LinearId id) const {
+    const std::string& name = const_cast<LlamaModel*>(this)->linear(id).name;
+    auto it = fused_sources_.find(name);
+    return it != fused_sources_.end() ? it->second : LinearSource{name, 0};
+}
+
 WeightTensor LlamaModel::place(const std::string& name, GgmlType type, int64_t cols, int64_t rows,
                                const void* host_data) {
     return backend_.load_weight(name, type, cols, rows, host_data, writable_);
@@ -78,18 +99,20 @@ void LlamaModel::hooked_linear(LinearId id, const float* x, float* y, int n) {
     if (hooks_ && hooks_->has_extra(id)) hooks_->forward_extra(id, w, x, y, n);
 }
 
-WeightTensor LlamaModel::load_norm(const std::string& name) {
+WeightTensor LlamaModel::load_vector(const std::string& name, int64_t width) {
     const GgufTensorInfo& t = file_->tensor(name);
-    if (t.dims.size() != 1 || t.dims[0] != config_.dim)
-        file_->fail("tensor \"" + name + "\"", "norm weight must be a vector of " + std::to_string(config_.dim));
+    if (t.dims.size() != 1 || t.dims[0] != width)
+        file_->fail("tensor \"" + name + "\"", "must be a vector of " + std::to_string(width));
     if (t.type == GgmlType::F32) return place(name, t.type, t.dims[0], 1, t.data);
-    // Norm weights in another type are expanded once (they are tiny) so the backend sees floats.
-    std::vector<float> f(static_cast<size_t>(config_.dim));
-    dequantize_row(t.type, t.data, f.data(), config_.dim);
+    if (!ggml_traits(t.type).dequantizable)
+        file_->fail("tensor \"" + name + "\"", "type " + std::string(ggml_type_name(t.type)) + " cannot be read");
+    // Vectors in another type are expanded once (they are tiny) so the backend sees floats.
+    std::vector<float> f(static_cast<size_t>(width));
+    dequantize_row(t.type, t.data, f.data(), width);
     WeightTensor w;
     w.name = name;
     w.type = GgmlType::F32;
-    w.cols = config_.dim;
+    w.cols = width;
     w.rows = 1;
     w.row_bytes = f.size() * 4;
     w.storage = backend_.alloc(w.row_bytes, MemoryCategory::Weights);
@@ -98,28 +121,77 @@ WeightTensor LlamaModel::load_norm(const std::string& name) {
     return w;
 }
 
+RopeSpec LlamaModel::rope_spec(int layer) const {
+    const LlamaConfig& c = config_;
+    RopeSpec s;
+    s.n_rot = c.n_rot;
+    s.neox = c.rope_mode == RopeMode::Neox;
+    const bool local = c.layer_slides(layer) && c.swa_freq_base > 0;  // Gemma 3's local layers
+    s.freq_base = local ? c.swa_freq_base : c.rope_freq_base;
+    s.freq_scale = local ? c.swa_freq_scale : c.rope_freq_scale;
+    s.freq_factors = c.rope_freqs ? static_cast<const float*>(rope_freqs_.data) : nullptr;
+    return s;
+}
+
+AttentionShape LlamaModel::attention_shape(int layer) const {
+    const LlamaConfig& c = config_;
+    AttentionShape s{c.n_heads, c.n_kv_heads, c.head_dim};
+    s.scale = c.attention_scale;
+    s.softcap = c.attn_softcap;
+    s.window = c.layer_slides(layer) ? c.sliding_window : 0;
+    return s;
+}
+
 std::unique_ptr<LlamaModel> LlamaModel::load(std::shared_ptr<const GgufFile> file, Backend& backend,
                                              const LlamaLoadOptions& options) {
     LlamaConfig config = LlamaConfig::from_gguf(*file);
     std::unique_ptr<LlamaModel> m(new LlamaModel(std::move(file), backend, config));
     m->writable_ = options.writable_weights;
     const LlamaConfig& c = m->config_;
-    const int kv_width = c.n_kv_heads * c.head_dim;
+    const int kv_width = c.kv_width(), q_width = c.q_width();
     m->token_embd_ = m->load("token_embd.weight", c.dim, c.vocab_size);
     m->output_norm_ = m->load_norm("output_norm.weight");
     if (!c.tied_output) m->output_ = m->load("output.weight", c.dim, c.vocab_size);
+    if (c.rope_freqs) m->rope_freqs_ = m->load_vector("rope_freqs.weight", c.n_rot / 2);
     m->layers_.resize(static_cast<size_t>(c.n_layers));
     for (int l = 0; l < c.n_layers; ++l) {
         const std::string p = "blk." + std::to_string(l) + ".";
         LlamaLayer& L = m->layers_[static_cast<size_t>(l)];
         L.attn_norm = m->load_norm(p + "attn_norm.weight");
-        L.wq = m->load(p + "attn_q.weight", c.dim, c.dim);
-        L.wk = m->load(p + "attn_k.weight", c.dim, kv_width);
-        L.wv = m->load(p + "attn_v.weight", c.dim, kv_width);
-        L.wo = m->load(p + "attn_output.weight", c.dim, c.dim);
+        if (c.fused_qkv) {  // q's rows, then k's, then v's (llama.cpp's views of attn_qkv)
+            const std::string qkv = p + "attn_qkv.weight";
+            const int64_t rows = q_width + 2 * int64_t{kv_width};
+            L.wq = m->load_rows(qkv, "q", c.dim, rows, 0, q_width);
+            L.wk = m->load_rows(qkv, "k", c.dim, rows, q_width, kv_width);
+            L.wv = m->load_rows(qkv, "v", c.dim, rows, q_width + kv_width, kv_width);
+        } else {
+            L.wq = m->load(p + "attn_q.weight", c.dim, q_width);
+            L.wk = m->load(p + "attn_k.weight", c.dim, kv_width);
+            L.wv = m->load(p + "attn_v.weight", c.dim, kv_width);
+        }
+        L.wo = m->load(p + "attn_output.weight", q_width, c.dim);
+        if (c.qkv_bias) {
+            L.bq = m->load_vector(p + "attn_q.bias", q_width);
+            L.bk = m->load_vector(p + "attn_k.bias", kv_width);
+            L.bv = m->load_vector(p + "attn_v.bias", kv_width);
+        }
+        if (c.qk_norm) {
+            L.q_norm = m->load_vector(p + "attn_q_norm.weight", c.head_dim);
+            L.k_norm = m->load_vector(p + "attn_k_norm.weight", c.head_dim);
+        }
+        if (c.post_norms) {
+            L.post_attn_norm = m->load_norm(p + "post_attention_norm.weight");
+            L.post_ffn_norm = m->load_norm(p + "post_ffw_norm.weight");
+        }
         L.ffn_norm = m->load_norm(p + "ffn_norm.weight");
-        L.w_gate = m->load(p + "ffn_gate.weight", c.dim, c.ffn_dim);
-        L.w_up = m->load(p + "ffn_up.weight", c.dim, c.ffn_dim);
+        if (c.fused_gate_up) {  // gate's rows, then up's (ggml_swiglu of the fused product)
+            const std::string up = p + "ffn_up.weight";
+            L.w_gate = m->load_rows(up, "gate", c.dim, 2 * int64_t{c.ffn_dim}, 0, c.ffn_dim);
+            L.w_up = m->load_rows(up, "up", c.dim, 2 * int64_t{c.ffn_dim}, c.ffn_dim, c.ffn_dim);
+        } else {
+            L.w_gate = m->load(p + "ffn_gate.weight", c.dim, c.ffn_dim);
+            L.w_up = m->load(p + "ffn_up.weight", c.dim, c.ffn_dim);
+        }
         L.w_down = m->load(p + "ffn_down.weight", c.ffn_dim, c.dim);
     }
     return m;
@@ -146,12 +218,14 @@ void LlamaModel::ensure_workspace(int n) {
     const auto& c = config_;
     const size_t N = static_cast<size_t>(n);
     auto act = [&](size_t floats) { return backend_.alloc(floats * sizeof(float), MemoryCategory::Activations); };
+    // q_, att_ and xn_ also serve as scratch of [n][dim] (and xn_ of k's width).
+    const size_t wide = static_cast<size_t>(std::max(c.dim, c.q_width()));
     x_ = act(N * c.dim);
-    xn_ = act(N * c.dim);
-    q_ = act(N * c.dim);
-    k_ = act(N * c.n_kv_heads * c.head_dim);
-    v_ = act(N * c.n_kv_heads * c.head_dim);
-    att_ = act(N * c.dim);
+    xn_ = act(N * wide);
+    q_ = act(N * wide);
+    k_ = act(N * c.kv_width());
+    v_ = act(N * c.kv_width());
+    att_ = act(N * wide);
     gate_ = act(N * c.ffn_dim);
     up_ = act(N * c.ffn_dim);
     ws_tokens_ = n;
@@ -172,9 +246,11 @@ const float* LlamaModel::head(const float* x, int rows) {
     if (hooks_ && (hooks_->has_extra({0, LinearSlot::Head}) || hooks_->sparse_addend({0, LinearSlot::Head}))) {
         backend_.rmsnorm(x, static_cast<const float*>(output_norm_.data), xn_.f32(), rows, c.dim, c.rms_eps);
         hooked_linear({0, LinearSlot::Head}, xn_.f32(), logits, rows);
-        return logits;
+    } else {
+        norm_linears(output_norm_, x, {c.tied_output ? &token_embd_ : &output_}, {logits}, rows);
     }
-    norm_linears(output_norm_, x, {c.tied_output ? &token_embd_ : &output_}, {logits}, rows);
+    if (c.final_softcap > 0)
+        backend_.softcap(logits, logits, static_cast<int64_t>(rows) * c.vocab_size, c.final_softcap);
     return logits;
 }
 
@@ -259,7 +335,9 @@ double LlamaModel::forward_nll_batch(std::span<const int32_t> tokens, int n_seqs
                                      static_cast<uint64_t>(chunk), static_cast<uint64_t>(head_rows)});
     // Hooks may allocate on first use, which a recorded replay must not do: with
     // hooks attached the forward runs as called.
-    auto run = [&](const std::function<void()>& ops) { hooks_ ? ops() : backend_.run_repeated(key, ops); };
+    // So may the base class's host paths of features a backend's kernels lack: only the
+    // fused path is recorded.
+    auto run = [&](const std::function<void()>& ops) { fused_path() ? backend_.run_repeated(key, ops) : ops(); };
     run([&] {
         layer_stack(pass, cache);
         const float* hx = x_.f32();
@@ -323,6 +401,8 @@ LlamaModel::Pass LlamaModel::begin_pass(std::span<const int32_t> tokens, const K
     p.positions.resize(static_cast<size_t>(p.n));
     for (int t = 0; t < p.n; ++t) p.positions[static_cast<size_t>(t)] = p.pos0 + t % p.seq_len;
     backend_.embed(token_embd_, tokens, x_.f32());
+    if (config_.embedding_scale != 1.0f)
+        backend_.scale(x_.f32(), static_cast<int64_t>(p.n) * config_.dim, config_.embedding_scale);
     return p;
 }
 
@@ -335,29 +415,30 @@ void LlamaModel::run_layers(std::span<const int32_t> tokens, KvCache& cache, int
 void LlamaModel::layer_stack(const Pass& p, KvCache& cache) {
     const auto& c = config_;
     const int n = p.n;
-    const AttentionShape shape{c.n_heads, c.n_kv_heads, c.head_dim};
     Backend& b = backend_;
     float* x = x_.f32();
     float* xn = xn_.f32();
     for (int l = 0; l < c.n_layers; ++l) {
-        if (hooks_) {
-            hooked_layer(l, p, cache);
+        if (!fused_path()) {
+            layer_by_calls(l, p, cache);
             continue;
         }
         const LlamaLayer& L = layers_[static_cast<size_t>(l)];
+        const RopeSpec rope = rope_spec(l);
+        const AttentionShape shape = attention_shape(l);
         // Attention block.
         norm_linears(L.attn_norm, x, {&L.wq, &L.wk, &L.wv}, {q_.f32(), k_.f32(), v_.f32()}, n);
         if (p.n_seqs == 1) {
-            b.rope(q_.f32(), p.positions, c.n_heads, c.head_dim, c.n_rot, c.rope_freq_base);
-            b.rope(k_.f32(), p.positions, c.n_kv_heads, c.head_dim, c.n_rot, c.rope_freq_base);
+            b.rope(q_.f32(), p.positions, c.n_heads, c.head_dim, rope);
+            b.rope(k_.f32(), p.positions, c.n_kv_heads, c.head_dim, rope);
             b.kv_store(cache.k.data(), cache.v.data(), cache.layout, l, p.pos0, n, k_.f32(), v_.f32());
             b.attention(q_.f32(), cache.k.data(), cache.v.data(), cache.layout, l, p.pos0, n, shape, att_.f32());
             b.matmul_add(L.wo, att_.f32(), x, n, xn);
         } else {
             // q and k are not read again (the backend may rotate them on the way into
             // attention), nor is att (it may pass the output to wo in its own form).
-            b.rope_attention_matmul_add(q_.f32(), k_.f32(), v_.f32(), p.positions, c.n_rot, c.rope_freq_base,
-                                        p.n_seqs, p.seq_len, shape, att_.f32(), L.wo, x, xn);
+            b.rope_attention_matmul_add(q_.f32(), k_.f32(), v_.f32(), p.positions, rope, p.n_seqs, p.seq_len, shape,
+                                        att_.f32(), L.wo, x, xn);
         }
         // Feed-forward block (SwiGLU).
         b.feed_forward(x, static_cast<const float*>(L.ffn_norm.data), c.rms_eps, c.dim, L.w_gate, L.w_up, L.w_down, n,
@@ -365,36 +446,64 @@ void LlamaModel::layer_stack(const Pass& p, KvCache& cache) {
     }
 }
 
-void LlamaModel::hooked_layer(int l, const Pass& p, KvCache& cache) {
+void LlamaModel::layer_by_calls(int l, const Pass& p, KvCache& cache) {
     const auto& c = config_;
     const int n = p.n;
     const LlamaLayer& L = layers_[static_cast<size_t>(l)];
     Backend& b = backend_;
+    auto vec = [](const WeightTensor& w) { return static_cast<const float*>(w.data); };
     float* x = x_.f32();
     float* xn = xn_.f32();
-    b.rmsnorm(x, static_cast<const float*>(L.attn_norm.data), xn, n, c.dim, c.rms_eps);
+    b.rmsnorm(x, vec(L.attn_norm), xn, n, c.dim, c.rms_eps);
     hooked_linear({l, LinearSlot::Q}, xn, q_.f32(), n);
     hooked_linear({l, LinearSlot::K}, xn, k_.f32(), n);
     hooked_linear({l, LinearSlot::V}, xn, v_.f32(), n);
-    const AttentionShape shape{c.n_heads, c.n_kv_heads, c.head_dim};
-    if (p.n_seqs == 1) {
-        b.rope(q_.f32(), p.positions, c.n_heads, c.head_dim, c.n_rot, c.rope_freq_base);
-        b.rope(k_.f32(), p.positions, c.n_kv_heads, c.head_dim, c.n_rot, c.rope_freq_base);
-        b.kv_store(cache.k.data(), cache.v.data(), cache.layout, l, p.pos0, n, k_.f32(), v_.f32());
-        b.attention(q_.f32(), cache.k.data(), cache.v.data(), cache.layout, l, p.pos0, n, shape, att_.f32());
-    } else {
-        b.rope_attention_batch(q_.f32(), k_.f32(), v_.f32(), p.positions, c.n_rot, c.rope_freq_base, p.n_seqs,
-                               p.seq_len, shape, att_.f32());
+    if (c.qkv_bias) {
+        b.add_bias(q_.f32(), vec(L.bq), n, c.q_width());
+        b.add_bias(k_.f32(), vec(L.bk), n, c.kv_width());
+        b.add_bias(v_.f32(), vec(L.bv), n, c.kv_width());
     }
-    // q_ is free once attention has run: it takes the projection before the residual add.
-    hooked_linear({l, LinearSlot::O}, att_.f32(), q_.f32(), n);
-    b.add_inplace(x, q_.f32(), static_cast<int64_t>(n) * c.dim);
-    b.rmsnorm(x, static_cast<const float*>(L.ffn_norm.data), xn, n, c.dim, c.rms_eps);
+    // q and att trade places when q is normalized into att; k moves to xn (free until the FFN).
+    float* q = q_.f32();
+    float* att = att_.f32();
+    float* k = k_.f32();
+    if (c.qk_norm) {
+        b.rmsnorm(q, vec(L.q_norm), att, n * c.n_heads, c.head_dim, c.rms_eps);
+        b.rmsnorm(k, vec(L.k_norm), xn, n * c.n_kv_heads, c.head_dim, c.rms_eps);
+        std::swap(q, att);
+        k = xn;
+    }
+    const RopeSpec rope = rope_spec(l);
+    const AttentionShape shape = attention_shape(l);
+    if (p.n_seqs == 1) {
+        b.rope(q, p.positions, c.n_heads, c.head_dim, rope);
+        b.rope(k, p.positions, c.n_kv_heads, c.head_dim, rope);
+        b.kv_store(cache.k.data(), cache.v.data(), cache.layout, l, p.pos0, n, k, v_.f32());
+        b.attention(q, cache.k.data(), cache.v.data(), cache.layout, l, p.pos0, n, shape, att);
+    } else {
+        b.rope_attention_batch(q, k, v_.f32(), p.positions, rope, p.n_seqs, p.seq_len, shape, att);
+    }
+    // q is free once attention has run: it takes the projection before the residual add.
+    hooked_linear({l, LinearSlot::O}, att, q, n);
+    if (c.post_norms) {
+        b.rmsnorm(q, vec(L.post_attn_norm), xn, n, c.dim, c.rms_eps);
+        b.add_inplace(x, xn, static_cast<int64_t>(n) * c.dim);
+    } else {
+        b.add_inplace(x, q, static_cast<int64_t>(n) * c.dim);
+    }
+    b.rmsnorm(x, vec(L.ffn_norm), xn, n, c.dim, c.rms_eps);
     hooked_linear({l, LinearSlot::Gate}, xn, gate_.f32(), n);
     hooked_linear({l, LinearSlot::Up}, xn, up_.f32(), n);
-    b.swiglu(gate_.f32(), up_.f32(), gate_.f32(), static_cast<int64_t>(n) * c.ffn_dim);
+    const int64_t ffn_count = static_cast<int64_t>(n) * c.ffn_dim;
+    if (c.activation == FfnActivation::GeluTanh) b.geglu(gate_.f32(), up_.f32(), gate_.f32(), ffn_count);
+    else b.swiglu(gate_.f32(), up_.f32(), gate_.f32(), ffn_count);
     hooked_linear({l, LinearSlot::Down}, gate_.f32(), xn, n);
-    b.add_inplace(x, xn, static_cast<int64_t>(n) * c.dim);
+    if (c.post_norms) {
+        b.rmsnorm(xn, vec(L.post_ffn_norm), q_.f32(), n, c.dim, c.rms_eps);
+        b.add_inplace(x, q_.f32(), static_cast<int64_t>(n) * c.dim);
+    } else {
+        b.add_inplace(x, xn, static_cast<int64_t>(n) * c.dim);
+    }
 }
 
 }  // namespace qt

@@ -1,10 +1,16 @@
 #pragma once
 // The LLaMA-family decoder, one readable pass per layer:
-//   x = embed(tokens)
-//   per layer: h = x + Wo attn(rope(Wq n(x)), rope(Wk n(x)), Wv n(x));  x = h + Wd (silu(Wg n(h)) * Wu n(h))
-//   logits = Wout n(x)
-// Weights stay in their GGUF blocks on the backend; all arithmetic is the backend's.
+//   x = embed(tokens) * embedding_scale
+//   per layer: q = Wq n(x) + bq, k = Wk n(x) + bk, v = Wv n(x) + bv; q, k = qk_norm(q, k) per head
+//              h = x + post_n(Wo attn(rope(q), rope(k), v))                (window, softcap as the layer says)
+//              x = h + post_n(Wd (act(Wg n(h)) * Wu n(h)))                 (act: silu, or gelu for GeGLU)
+//   logits = softcap(Wout n(x))
+// Each optional step runs where the config's features say (model/llama_config.h):
+// LLaMA, Mistral, Qwen2, Qwen3, Gemma 2, Gemma 3 and Phi-3 are this graph with
+// different features. Weights stay in their GGUF blocks on the backend; all
+// arithmetic is the backend's.
 #include <initializer_list>
+#include <map>
 #include <memory>
 #include <span>
 #include <vector>
@@ -26,6 +32,18 @@ struct KvCache {
 struct LlamaLayer {
     WeightTensor attn_norm, wq, wk, wv, wo;
     WeightTensor ffn_norm, w_gate, w_up, w_down;
+    // Present where the config's features say (float32 vectors), else empty (data null).
+    WeightTensor bq, bk, bv;                     // qkv_bias
+    WeightTensor q_norm, k_norm;                 // qk_norm: [head_dim]
+    WeightTensor post_attn_norm, post_ffn_norm;  // post_norms
+};
+
+// Where a linear's weight lies in the GGUF file: a tensor and its first row. Phi-3's
+// q, k and v are row ranges of one blk.N.attn_qkv.weight, its gate and up of one
+// blk.N.ffn_up.weight; every other linear is a whole tensor (first_row 0).
+struct LinearSource {
+    std::string tensor;
+    int64_t first_row = 0;
 };
 
 struct LlamaLoadOptions {
@@ -61,10 +79,15 @@ public:
     const LlamaLayer& layer(int l) const { return layers_.at(static_cast<size_t>(l)); }
     const WeightTensor& token_embedding() const { return token_embd_; }
     const WeightTensor& output_norm() const { return output_norm_; }
+    // How layer l rotates q and k, and how it attends (its window, softcap, scale).
+    RopeSpec rope_spec(int layer) const;
+    AttentionShape attention_shape(int layer) const;
     // The head's weight: output.weight, or the embedding where the two are tied.
     const WeightTensor& head_weight() const { return config_.tied_output ? token_embd_ : output_; }
     // The weight of linear `id` (a tied head: the embedding).
     WeightTensor& linear(LinearId id);
+    // The file tensor (and row range) linear `id` was loaded from; exports write it back there.
+    LinearSource linear_source(LinearId id) const;
 
     // A method's hooks (LoRA's adapters, ...): every forward adds their extra terms
     // to the linears that carry one, and the backward sends them its gradients.
@@ -104,7 +127,12 @@ public:
 private:
     LlamaModel(std::shared_ptr<const GgufFile> file, Backend& backend, LlamaConfig config);
     WeightTensor load(const std::string& name, int64_t expect_cols, int64_t expect_rows);
-    WeightTensor load_norm(const std::string& name);
+    // Rows first_row .. first_row + rows of a fused tensor (`part` names it: "q", "gate" ...).
+    WeightTensor load_rows(const std::string& name, const std::string& part, int64_t cols, int64_t total_rows,
+                           int64_t first_row, int64_t rows);
+    // A vector of `width` floats (norms, biases, rope factors), expanded to float32 where stored otherwise.
+    WeightTensor load_vector(const std::string& name, int64_t width);
+    WeightTensor load_norm(const std::string& name) { return load_vector(name, config_.dim); }
     WeightTensor place(const std::string& name, GgmlType type, int64_t cols, int64_t rows, const void* host_data);
     // Several weights on rmsnorm(x) * norm (q, k, v; gate, up; the head), through
     // Backend::rmsnorm_matmul_shared_input with xn_ as its scratch.
@@ -127,8 +155,12 @@ private:
     // Every layer over x_ (a single sequence also appends to the cache's rows, not to n_filled).
     void layer_stack(const Pass& pass, KvCache& cache);
     // One layer as separate calls, each linear through hooked_linear: the path
-    // taken while training hooks are attached (the fused calls know of no extra term).
-    void hooked_layer(int l, const Pass& p, KvCache& cache);
+    // taken while training hooks are attached (the fused calls know of no extra
+    // term), and for every architecture feature the fused calls lack.
+    void layer_by_calls(int l, const Pass& p, KvCache& cache);
+    // Whether the backends' fused calls (norm_linears, rope_attention_matmul_add,
+    // feed_forward, run_repeated) run the forward: LLaMA's plain block, no hooks.
+    bool fused_path() const { return !hooks_ && config_.plain_block(); }
     // Embedding and every layer; the final hidden states are left in x_.
     void run_layers(std::span<const int32_t> tokens, KvCache& cache, int n_seqs);
     // A key for Backend::run_repeated from what determines the operations it runs.
@@ -142,6 +174,8 @@ private:
     LlamaConfig config_;
     bool writable_ = false;
     WeightTensor token_embd_, output_norm_, output_;
+    WeightTensor rope_freqs_;  // [n_rot / 2] float32 where config_.rope_freqs
+    std::map<std::string, LinearSource> fused_sources_;  // by weight name: the row ranges of fused tensors
     std::vector<LlamaLayer> layers_;
     TrainingHooks* hooks_ = nullptr;
 

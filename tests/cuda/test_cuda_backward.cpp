@@ -221,11 +221,11 @@ TEST(CudaBackward, RopeBackwardInvertsRopeAndMatchesCpu) {
         for (int i = 0; i < 2; ++i) {
             Backend& be = *backends[i];
             DeviceBuffer X = to_backend(be, x);
-            be.rope(X.f32(), pos, cs.heads, cs.head_dim, cs.n_rot, 10000.0f);
+            be.rope(X.f32(), pos, cs.heads, cs.head_dim, RopeSpec{cs.n_rot, 10000.0f});
             rotated[i] = from_backend(be, X, count);
-            be.rope_backward(X.f32(), pos, cs.heads, cs.head_dim, cs.n_rot, 10000.0f);
+            be.rope_backward(X.f32(), pos, cs.heads, cs.head_dim, RopeSpec{cs.n_rot, 10000.0f});
             back[i] = from_backend(be, X, count);
-            be.rope(X.f32(), pos, cs.heads, cs.head_dim, cs.n_rot, 10000.0f);
+            be.rope(X.f32(), pos, cs.heads, cs.head_dim, RopeSpec{cs.n_rot, 10000.0f});
             again[i] = from_backend(be, X, count);
         }
         const Diff d_rot = diff(rotated[0], rotated[1]), d_back = diff(back[0], back[1]),

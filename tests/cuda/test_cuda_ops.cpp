@@ -198,7 +198,7 @@ TEST(CudaOps, RopeMatchesCpu) {
             Backend* backends[2] = {gpu, &cpu};
             for (int i = 0; i < 2; ++i) {
                 DeviceBuffer xb = to_backend(*backends[i], x);
-                backends[i]->rope(xb.f32(), pos, c.n_heads, c.head_dim, c.n_rot, c.base);
+                backends[i]->rope(xb.f32(), pos, c.n_heads, c.head_dim, RopeSpec{c.n_rot, c.base});
                 out[i] = from_backend(*backends[i], xb, x.size());
             }
             EXPECT_LE(relative_error(out[0], out[1]), 1e-5);

@@ -35,10 +35,10 @@ std::vector<float> run(Backend& b, const Case& c, const std::vector<int32_t>& po
     DeviceBuffer qb = to_backend(b, q), kb = to_backend(b, k), vb = to_backend(b, v);
     DeviceBuffer ob = b.alloc(q.size() * sizeof(float), MemoryCategory::Activations);
     if (fused) {
-        b.rope_attention_batch(qb.f32(), kb.f32(), vb.f32(), pos, c.n_rot, base, c.n_seqs, c.seq_len, s, ob.f32());
+        b.rope_attention_batch(qb.f32(), kb.f32(), vb.f32(), pos, RopeSpec{c.n_rot, base}, c.n_seqs, c.seq_len, s, ob.f32());
     } else {
-        b.rope(qb.f32(), pos, s.n_heads, s.head_dim, c.n_rot, base);
-        b.rope(kb.f32(), pos, s.n_kv_heads, s.head_dim, c.n_rot, base);
+        b.rope(qb.f32(), pos, s.n_heads, s.head_dim, RopeSpec{c.n_rot, base});
+        b.rope(kb.f32(), pos, s.n_kv_heads, s.head_dim, RopeSpec{c.n_rot, base});
         b.attention_batch(qb.f32(), kb.f32(), vb.f32(), c.n_seqs, c.seq_len, s, ob.f32());
     }
     return from_backend(b, ob, q.size());
@@ -107,10 +107,10 @@ TEST(CudaRopeAttention, ProjectionFromBf16OutputEqualsProjectionOfFloatOutput) {
             DeviceBuffer att = gpu->alloc(q.size() * sizeof(float), MemoryCategory::Activations);
             DeviceBuffer scratch = gpu->alloc(q.size() * sizeof(float), MemoryCategory::Activations);
             if (fused) {
-                gpu->rope_attention_matmul_add(qb.f32(), kb.f32(), vb.f32(), pos, c.n_rot, 10000.0f, c.n_seqs,
+                gpu->rope_attention_matmul_add(qb.f32(), kb.f32(), vb.f32(), pos, RopeSpec{c.n_rot, 10000.0f}, c.n_seqs,
                                                c.seq_len, s, att.f32(), wo, yb.f32(), scratch.f32());
             } else {
-                gpu->rope_attention_batch(qb.f32(), kb.f32(), vb.f32(), pos, c.n_rot, 10000.0f, c.n_seqs, c.seq_len,
+                gpu->rope_attention_batch(qb.f32(), kb.f32(), vb.f32(), pos, RopeSpec{c.n_rot, 10000.0f}, c.n_seqs, c.seq_len,
                                           s, att.f32());
                 gpu->matmul_add(wo, att.f32(), yb.f32(), n, scratch.f32());
             }

@@ -95,7 +95,8 @@ TEST(BackwardOps, CausalGroupedQueryAttentionBackwardMatchesFiniteDifferences) {
     auto forward = [&](Vec& out, Vec& lse) {
         out.assign(q.size(), 0.0);
         lse.assign(static_cast<size_t>(n) * H, 0.0);
-        ops::attention_forward(q.data(), k.data(), v.data(), n_seqs, T, H, KV, hd, out.data(), lse.data());
+        ops::attention_forward(q.data(), k.data(), v.data(), n_seqs, T, H, KV, hd, 1.0 / std::sqrt(double(hd)), 0.0, 0,
+                           out.data(), lse.data());
     };
     auto loss = [&] {
         Vec out, lse;
@@ -106,7 +107,7 @@ TEST(BackwardOps, CausalGroupedQueryAttentionBackwardMatchesFiniteDifferences) {
     forward(out, lse);
     Vec dq(q.size()), dk(k.size()), dv(v.size());
     ops::attention_backward(q.data(), k.data(), v.data(), out.data(), lse.data(), R.data(), dq.data(), dk.data(),
-                            dv.data(), n_seqs, T, H, KV, hd);
+                            dv.data(), n_seqs, T, H, KV, hd, 1.0 / std::sqrt(double(hd)), 0.0, 0);
     EXPECT_LT(worst_fd_error(q, dq, loss), kFdBound);
     EXPECT_LT(worst_fd_error(k, dk, loss), kFdBound);
     EXPECT_LT(worst_fd_error(v, dv, loss), kFdBound);
@@ -246,9 +247,10 @@ TEST(BackwardOps, CpuBackendAttentionAndNormOpsMatchTheDoubleReference) {
     const Vec q = random_vec(n * H * hd, 21), k = random_vec(n * KV * hd, 22), v = random_vec(n * KV * hd, 23),
               dout = random_vec(n * H * hd, 24);
     Vec out(q.size()), lse(static_cast<size_t>(n) * H), dq(q.size()), dk(k.size()), dv(v.size());
-    ops::attention_forward(q.data(), k.data(), v.data(), n_seqs, T, H, KV, hd, out.data(), lse.data());
+    ops::attention_forward(q.data(), k.data(), v.data(), n_seqs, T, H, KV, hd, 1.0 / std::sqrt(double(hd)), 0.0, 0,
+                           out.data(), lse.data());
     ops::attention_backward(q.data(), k.data(), v.data(), out.data(), lse.data(), dout.data(), dq.data(), dk.data(),
-                            dv.data(), n_seqs, T, H, KV, hd);
+                            dv.data(), n_seqs, T, H, KV, hd, 1.0 / std::sqrt(double(hd)), 0.0, 0);
     auto f = [](const Vec& x) { return std::vector<float>(x.begin(), x.end()); };
     std::vector<float> qf = f(q), kf = f(k), vf = f(v), df = f(dout), of(out.size()), lf(lse.size()), dqf(q.size()),
                        dkf(k.size()), dvf(v.size());
@@ -270,9 +272,111 @@ TEST(BackwardOps, CpuBackendAttentionAndNormOpsMatchTheDoubleReference) {
     std::vector<int32_t> pos(static_cast<size_t>(n));
     for (int i = 0; i < n; ++i) pos[static_cast<size_t>(i)] = i % T + 100;
     std::vector<float> x = qf;
-    backend->rope(x.data(), pos, H, hd, hd, 10000.0f);
-    backend->rope_backward(x.data(), pos, H, hd, hd, 10000.0f);
+    backend->rope(x.data(), pos, H, hd, qt::RopeSpec{hd, 10000.0f});
+    backend->rope_backward(x.data(), pos, H, hd, qt::RopeSpec{hd, 10000.0f});
     double back = 0;
     for (size_t i = 0; i < x.size(); ++i) back = std::max(back, static_cast<double>(std::abs(x[i] - qf[i])));
     EXPECT_LT(back, 1e-5);
+}
+
+TEST(BackwardOps, NeoxRopeWithFactorsAndScalingIsInvertedByItsBackward) {
+    // Pairs (i, i + n_rot/2), a partial rotation (n_rot < head_dim), Llama 3.1-style
+    // factors and linear scaling: the backward (negated angles) is the transpose.
+    const int n = 4, heads = 2, hd = 12, n_rot = 8;
+    const std::vector<int32_t> pos = {0, 3, 11, 250};
+    const float factors[] = {1.0f, 2.0f, 4.5f, 8.0f};
+    Vec x = random_vec(n * heads * hd, 31), R = random_vec(x.size(), 32);
+    auto loss = [&] {
+        Vec y = x;
+        ops::rope(y.data(), pos, heads, hd, n_rot, 10000.0f, true, 0.25f, factors, false);
+        return dot(y, R);
+    };
+    Vec dx = R;
+    ops::rope(dx.data(), pos, heads, hd, n_rot, 10000.0f, true, 0.25f, factors, true);
+    EXPECT_LT(worst_fd_error(x, dx, loss), kFdBound);
+    // Neox mode leaves the dims past n_rot alone and rotates dim 0 with dim n_rot/2.
+    Vec y = x;
+    ops::rope(y.data(), pos, heads, hd, n_rot, 10000.0f, true, 0.25f, factors, false);
+    for (int d = n_rot; d < hd; ++d) EXPECT_EQ(y[static_cast<size_t>(hd + d)], x[static_cast<size_t>(hd + d)]);
+    const double angle = 0.25 * 3.0;  // token 1 (position 3), pair 0: factor 1
+    EXPECT_NEAR(y[static_cast<size_t>(heads * hd)],
+                x[static_cast<size_t>(heads * hd)] * std::cos(angle) - x[static_cast<size_t>(heads * hd + 4)] * std::sin(angle),
+                1e-6);
+}
+
+TEST(BackwardOps, WindowedSoftCappedAttentionBackwardMatchesFiniteDifferences) {
+    // Gemma 2's attention: a score scale other than 1/sqrt(hd), a softcap, and a window of 3.
+    const int n_seqs = 2, T = 7, H = 4, KV = 2, hd = 8, n = n_seqs * T, window = 3;
+    const double scale = 0.3, softcap = 1.5;
+    Vec q = random_vec(n * H * hd, 41), k = random_vec(n * KV * hd, 42), v = random_vec(n * KV * hd, 43);
+    const Vec R = random_vec(q.size(), 44);
+    auto forward = [&](Vec& out, Vec& lse) {
+        out.assign(q.size(), 0.0);
+        lse.assign(static_cast<size_t>(n) * H, 0.0);
+        ops::attention_forward(q.data(), k.data(), v.data(), n_seqs, T, H, KV, hd, scale, softcap, window, out.data(),
+                               lse.data());
+    };
+    auto loss = [&] {
+        Vec out, lse;
+        forward(out, lse);
+        return dot(out, R);
+    };
+    Vec out, lse;
+    forward(out, lse);
+    Vec dq(q.size()), dk(k.size()), dv(v.size());
+    ops::attention_backward(q.data(), k.data(), v.data(), out.data(), lse.data(), R.data(), dq.data(), dk.data(),
+                            dv.data(), n_seqs, T, H, KV, hd, scale, softcap, window);
+    EXPECT_LT(worst_fd_error(q, dq, loss), kFdBound);
+    EXPECT_LT(worst_fd_error(k, dk, loss), kFdBound);
+    EXPECT_LT(worst_fd_error(v, dv, loss), kFdBound);
+    // The window: the last query of a sequence never sees a key 3 or more positions back.
+    Vec k2 = k;
+    for (int e = 0; e < KV * hd; ++e) k2[static_cast<size_t>((T - 4) * KV * hd + e)] += 5.0;
+    Vec out2(q.size()), lse2(lse.size());
+    ops::attention_forward(q.data(), k2.data(), v.data(), n_seqs, T, H, KV, hd, scale, softcap, window, out2.data(),
+                           lse2.data());
+    for (int e = 0; e < H * hd; ++e)
+        EXPECT_EQ(out2[static_cast<size_t>((T - 1) * H * hd + e)], out[static_cast<size_t>((T - 1) * H * hd + e)]);
+}
+
+TEST(BackwardOps, GegluAndSoftcapBackwardsMatchFiniteDifferences) {
+    const int count = 40;
+    Vec g = random_vec(count, 51, 2.0), u = random_vec(count, 52), R = random_vec(count, 53);
+    auto geglu_loss = [&] {
+        Vec y(count);
+        ops::geglu_forward(g.data(), u.data(), y.data(), count);
+        return dot(y, R);
+    };
+    Vec dg(count), du(count);
+    ops::geglu_backward(g.data(), u.data(), R.data(), dg.data(), du.data(), count);
+    EXPECT_LT(worst_fd_error(g, dg, geglu_loss), kFdBound);
+    EXPECT_LT(worst_fd_error(u, du, geglu_loss), kFdBound);
+    // gelu's tanh form at known points: gelu(1) = 0.841192, gelu(-2) = -0.045402.
+    EXPECT_NEAR(ops::gelu_tanh(1.0), 0.8411919906, 1e-9);
+    EXPECT_NEAR(ops::gelu_tanh(-2.0), -0.0454023059, 1e-9);
+
+    Vec x = random_vec(count, 54, 40.0);
+    auto cap_loss = [&] {
+        Vec y(count);
+        ops::softcap_forward(x.data(), y.data(), count, 30.0f);
+        return dot(y, R);
+    };
+    Vec dx = R;
+    ops::softcap_backward(x.data(), dx.data(), count, 30.0f);
+    EXPECT_LT(worst_fd_error(x, dx, cap_loss), kFdBound);
+}
+
+TEST(BackwardOps, BackendFeatureOpsMatchTheDoubleReference) {
+    // The float ops LlamaModel calls for the architecture features, on the CPU backend.
+    auto backend = qt::make_cpu_backend(1);
+    const int n = 3, width = 10;
+    const Vec xd = random_vec(n * width, 61, 3.0), bd = random_vec(width, 62), ud = random_vec(n * width, 63);
+    std::vector<float> x(xd.begin(), xd.end()), b(bd.begin(), bd.end()), u(ud.begin(), ud.end()), y(x.size());
+    backend->add_bias(x.data(), b.data(), n, width);
+    for (int i = 0; i < n * width; ++i) EXPECT_NEAR(x[static_cast<size_t>(i)], xd[i] + bd[i % width], 1e-5);
+    backend->geglu(x.data(), u.data(), y.data(), n * width);
+    for (int i = 0; i < n * width; ++i)
+        EXPECT_NEAR(y[static_cast<size_t>(i)], ops::gelu_tanh(double(x[i])) * u[i], 1e-5 * (1 + std::abs(y[i])));
+    backend->softcap(x.data(), y.data(), n * width, 2.0f);
+    for (int i = 0; i < n * width; ++i) EXPECT_NEAR(y[static_cast<size_t>(i)], 2.0 * std::tanh(x[i] / 2.0), 1e-6);
 }

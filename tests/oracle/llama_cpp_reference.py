@@ -2,7 +2,7 @@
 
 usage: llama_cpp_reference.py MODEL PROMPTS_JSON OUT_DIR [GREEDY_TOKENS]
 PROMPTS_JSON is a list of strings (tokenized by llama.cpp with special tokens parsed,
-no BOS unless the model adds one). For prompt i the script writes
+no BOS unless the model adds one) or of token id lists (fed as they are). For prompt i the script writes
   OUT_DIR/i.tokens   token ids, one per line
   OUT_DIR/i.logits   float32 logits, n_tokens x vocab, row-major
   OUT_DIR/i.greedy   GREEDY_TOKENS greedy continuation ids (when asked), one per line
@@ -25,7 +25,10 @@ def main():
                 verbose=False, flash_attn=False)
     os.makedirs(out_dir, exist_ok=True)
     for i, prompt in enumerate(prompts):
-        tokens = llm.tokenize(prompt.encode("utf-8"), add_bos=llm._model.add_bos_token(), special=True)
+        if isinstance(prompt, list):
+            tokens = prompt
+        else:
+            tokens = llm.tokenize(prompt.encode("utf-8"), add_bos=llm._model.add_bos_token(), special=True)
         llm.reset()
         llm.eval(tokens)
         logits = np.array(llm.scores[: len(tokens)], dtype=np.float32)
