@@ -16,7 +16,6 @@
 #include "device_capacity.h"
 #include "generate/generator.h"
 #include "memory/training_memory_plan.h"
-#include "methods/qzo_scales.h"
 #include "methods/sensitivity.h"
 #include "methods/sparse_mask.h"
 #include "model/loaded_model.h"
@@ -244,22 +243,8 @@ void EngineWorker::startTraining(const TrainConfig& config, const QString& resum
             emit logLine(tr("resumed from %1 after step %2").arg(resumeFrom).arg(session_->trainer().state().next_step));
         if (!config.out_dir.empty())
             emit logLine(tr("Run folder: %1 (checkpoint and metrics.jsonl)").arg(qstr(config.out_dir)));
-        for (const std::string& note : session_->notes()) emit logLine(tr("Note: %1").arg(qstr(note)));
-        // An absolute eps swamps small scales (K-quant super-blocks, Q8_0); a relative
-        // one cannot move a weight whose median scale is 0. Logged, not blocking.
-        if (const auto* qzo = dynamic_cast<const QzoScales*>(&session_->params())) {
-            const std::vector<std::string> warnings = qzo->eps_warnings(config.eps);
-            for (size_t i = 0; i < warnings.size() && i < 3; ++i)
-                emit logLine(tr("Warning: %1").arg(QString::fromStdString(warnings[i])));
-            if (!warnings.empty() && qzo->relative_eps())
-                emit logLine(tr("Warning: the relative eps moves every weight's scales by more than 10%; lower it."));
-            else if (!warnings.empty())
-                emit logLine(tr("Warning: eps is above 10% of the scales of %1 weights; steps that large wreck them. "
-                                "Lower eps, or make the perturbation relative to each weight's scale (Method page).")
-                                 .arg(warnings.size()));
-            for (const std::string& line : qzo->frozen_groups())
-                emit logLine(tr("Note: %1").arg(QString::fromStdString(line)));
-        }
+        for (const StartupMessage& m : session_->messages())
+            emit logLine((m.warning ? tr("Warning: %1") : tr("Note: %1")).arg(qstr(m.text)));
         emit trainingStateChanged(state_);
         publishMemory();
         scheduleNextStep();

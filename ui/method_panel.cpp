@@ -189,7 +189,9 @@ MethodPanel::MethodPanel(QWidget* parent) : QWidget(parent) {
     trainMin_->setObjectName("trainMinCheck");
     relativeEps_ = new QCheckBox(zoBox_);
     relativeEps_->setObjectName("relativeEpsCheck");
-    for (QWidget* f : std::initializer_list<QWidget*>{eps_, clip_, trainMin_, relativeEps_})
+    autoEpsUnit_ = new QCheckBox(zoBox_);
+    autoEpsUnit_->setObjectName("autoEpsUnitCheck");
+    for (QWidget* f : std::initializer_list<QWidget*>{eps_, clip_, trainMin_, relativeEps_, autoEpsUnit_})
         zo->addRow(new QLabel(zoBox_), f);
 
     foBox_ = new QGroupBox(this);
@@ -260,7 +262,7 @@ MethodPanel::MethodPanel(QWidget* parent) : QWidget(parent) {
     for (QDoubleSpinBox* d : {minLr_, valFraction_, checkpointMinutes_, spikeFactor_, guardLrFactor_})
         connect(d, &QDoubleSpinBox::valueChanged, this, &MethodPanel::revalidate);
     connect(schedule_, &QComboBox::currentIndexChanged, this, &MethodPanel::revalidate);
-    for (QCheckBox* b : {trainMin_, relativeEps_, checkpointing_, guard_})
+    for (QCheckBox* b : {trainMin_, relativeEps_, autoEpsUnit_, checkpointing_, guard_})
         connect(b, &QCheckBox::toggled, this, &MethodPanel::revalidate);
     connect(guard_, &QCheckBox::toggled, this, [this](bool on) {
         for (QWidget* w : std::initializer_list<QWidget*>{spikeFactor_, guardLrFactor_, maxRollbacks_}) w->setEnabled(on);
@@ -461,6 +463,7 @@ bool MethodPanel::readConfig(TrainConfig& c, QString* error) const {
     }
     c.train_min = trainMin_->isChecked();
     c.relative_eps = relativeEps_->isChecked() && c.method == "qzo";  // a QZO setting (validate)
+    c.auto_eps_unit = autoEpsUnit_->isChecked();
 
     c.lora_rank = loraRank_->value();
     c.lora_targets = loraTargets().toStdString();
@@ -528,6 +531,7 @@ void MethodPanel::setConfig(const TrainConfig& c) {
     guardSnapshotEvery_ = c.guard_snapshot_every;
     trainMin_->setChecked(c.train_min);
     relativeEps_->setChecked(c.relative_eps);
+    autoEpsUnit_->setChecked(c.auto_eps_unit);
     loraRank_->setValue(c.lora_rank);
     loraAlpha_->setText(number_text(c.lora_alpha));
     setLoraTargets(c.lora_targets);
@@ -572,7 +576,7 @@ void MethodPanel::showMethodSettings() {
     zoBox_->setVisible(!first_order);
     foBox_->setVisible(first_order);
     const bool qzo = name == "qzo";
-    for (QWidget* w : std::initializer_list<QWidget*>{trainMin_, relativeEps_}) w->setEnabled(qzo);
+    for (QWidget* w : std::initializer_list<QWidget*>{trainMin_, relativeEps_, autoEpsUnit_}) w->setEnabled(qzo);
     const TrainingMethodInfo* info = find_training_method(name);
     clip_->setEnabled(info && info->clips_projected_gradient);
     const bool lora = name == "qlora";
@@ -747,8 +751,17 @@ void MethodPanel::retranslate() {
                "clipping %3, which match the absolute defaults on Q4_1.")
                 .arg(number_text(kRelativeQzoDefaults.eps), number_text(kRelativeQzoDefaults.lr),
                      number_text(kRelativeQzoDefaults.clip)));
+    set_row(autoEpsUnit_, tr("Choose the unit for me"),
+            tr("QZO only: at the start of a run, look at the model's scales. Where the perturbation size would move "
+               "some weight's scales by more than a tenth of themselves (K-quant files such as Q4_K_M: their "
+               "super-block scales are 10 to 300 times smaller than Q4_1's), train in units of each weight's scale "
+               "with their defaults (perturbation %1, learning rate %2, clipping %3) and say so in the log. Only "
+               "while the three are at their usual values: numbers you typed are kept as they are.")
+                .arg(number_text(kRelativeQzoDefaults.eps), number_text(kRelativeQzoDefaults.lr),
+                     number_text(kRelativeQzoDefaults.clip)));
     trainMin_->setText(tr("Q4_1/Q5_1 minimum m"));
     relativeEps_->setText(tr("in units of each weight's scale"));
+    autoEpsUnit_->setText(tr("relative where the model's scales need it"));
 
     foBox_->setTitle(tr("First-order settings (backward pass, AdamW)"));
     set_row(loraRank_, tr("LoRA rank"),

@@ -124,6 +124,7 @@ private:
     QLineEdit* clip_;
     QCheckBox* trainMin_;
     QCheckBox* relativeEps_;
+    QCheckBox* autoEpsUnit_;  // TrainConfig::auto_eps_unit
 
     // First-order methods.
     QGroupBox* foBox_;

@@ -13,7 +13,6 @@
 #include "cli/commands.h"
 #include "gguf/gguf_file.h"
 #include "memory/training_memory_plan.h"
-#include "methods/qzo_scales.h"
 #include "train/training_methods.h"
 #include "train/metrics_log.h"
 #include "train/checkpoint.h"
@@ -62,6 +61,7 @@ TrainConfig config_from_args(const Args& args) {
     c.batch_size = static_cast<int>(args.integer("batch-size", c.batch_size));
     // Before --lr/--eps/--clip: those given with --relative-eps are relative ones.
     if (args.flag("relative-eps")) use_relative_eps(c);
+    if (args.flag("absolute-eps")) c.auto_eps_unit = false;
     c.lr = args.number("lr", c.lr);
     c.eps = args.number("eps", c.eps);
     c.clip = args.number("clip", c.clip);
@@ -216,7 +216,9 @@ const CommandSpec& train_spec() {
             {"no-tf32", nullptr, "first order on a GPU: plain float32 products instead of TF32 tensor cores "
                                  "(slower, exact to float32)"},
             {"train-min", nullptr, "QZO: also train the Q4_1/Q5_1 block minimums and the K-quant dmin"},
-            {"relative-eps", nullptr, "QZO: --eps, --lr and --clip in units of each weight's median |scale|"},
+            {"relative-eps", nullptr, "QZO: --eps, --lr and --clip in units of each weight's median |scale| (chosen "
+                                      "automatically where the absolute defaults would wreck the scales: K-quant files)"},
+            {"absolute-eps", nullptr, "QZO: keep eps absolute even where the scales are too small for it (no automatic switch)"},
             {"no-export", nullptr, "with --out, do not export the trained model as GGUF at the end"},
             {"quiet", nullptr, "do not print a progress line per step"},
         }};
@@ -256,24 +258,8 @@ int run_train(const Args& args) {
                              human_bytes(static_cast<double>(p.bytes[static_cast<int>(MemoryCategory::Activations)])).c_str(),
                              p.basis.c_str());
     }
-    if (const auto* qzo = dynamic_cast<const QzoScales*>(&session.params())) {
-        const auto warnings = qzo->eps_warnings(config.eps);
-        for (size_t i = 0; i < warnings.size() && i < 5; ++i) std::fprintf(stderr, "warning: %s\n", warnings[i].c_str());
-        if (!warnings.empty() && qzo->relative_eps())
-            std::fprintf(stderr, "warning: relative eps %g moves every weight's scales by more than 10%%: lower --eps\n",
-                         config.eps);
-        else if (!warnings.empty())
-            std::fprintf(stderr,
-                         "warning: %zu weight(s) get perturbations above 10%% of their scales: such steps wreck "
-                         "them; lower --eps (it is absolute), or make it relative to each weight's scales with "
-                         "--relative-eps (its defaults eps %g, lr %g, clip %g match the absolute ones on Q4_1)\n",
-                         warnings.size(), kRelativeQzoDefaults.eps, kRelativeQzoDefaults.lr, kRelativeQzoDefaults.clip);
-        for (const std::string& line : qzo->frozen_groups()) std::fprintf(stderr, "note: %s\n", line.c_str());
-        if (qzo->relative_eps())
-            std::fprintf(stderr, "qzo: relative perturbation, eps %g lr %g clip %g in units of each weight's median |scale|\n",
-                         config.eps, config.lr, config.clip);
-    }
-    for (const std::string& line : session.notes()) std::fprintf(stderr, "note: %s\n", line.c_str());
+    for (const StartupMessage& m : session.messages())
+        std::fprintf(stderr, "%s: %s\n", m.warning ? "warning" : "note", m.text.c_str());
     // A run killed before its end left a checkpoint behind: go on from it, or start over on request.
     std::string resume_from = args.str("resume", "");
     const std::string checkpoint_path = session.checkpoint_path();

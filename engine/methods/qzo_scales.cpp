@@ -55,6 +55,30 @@ QzoScales::QzoScales(LlamaModel& model, const QzoOptions& options)
     }
 }
 
+void QzoScales::use_relative_eps() {
+    relative_ = true;
+    for (Group& g : groups_) g.unit = g.median_abs;
+}
+
+std::vector<StartupMessage> QzoScales::startup_messages(double eps) const {
+    std::vector<StartupMessage> out;
+    const std::vector<std::string> over = eps_warnings(eps);
+    for (size_t i = 0; i < over.size() && i < 5; ++i) out.push_back({true, over[i]});
+    char buf[512];
+    if (!over.empty() && relative_) {
+        std::snprintf(buf, sizeof buf, "relative eps %g moves every weight's scales by more than 10%%: lower eps", eps);
+        out.push_back({true, buf});
+    } else if (!over.empty()) {
+        std::snprintf(buf, sizeof buf,
+                      "%zu weight(s) get perturbations above 10%% of their scales: such steps wreck them; lower eps "
+                      "(it is absolute), or make it relative to each weight's scales (relative_eps)",
+                      over.size());
+        out.push_back({true, buf});
+    }
+    for (std::string& line : frozen_groups()) out.push_back({false, std::move(line)});
+    return out;
+}
+
 std::vector<std::string> QzoScales::frozen_groups() const {
     std::vector<std::string> lines;
     for (const Group& g : groups_) {

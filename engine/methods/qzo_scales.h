@@ -80,8 +80,11 @@ public:
     // a large part of themselves (an absolute eps: Q6_K / Q4_K super-block scales
     // are 100 to 300 times smaller than Q4_1's), which wrecks the model. With
     // relative_eps every group gets the share eps itself.
-    bool relative_eps() const { return relative_; }
-    std::vector<std::string> eps_warnings(double eps, double max_share = 0.1) const;
+    bool relative_eps() const override { return relative_; }
+    std::vector<std::string> eps_warnings(double eps, double max_share = 0.1) const override;
+    void use_relative_eps() override;
+    // The eps warnings (the worst five and a summary), the frozen groups.
+    std::vector<StartupMessage> startup_messages(double eps) const override;
     // One line per group that relative_eps leaves as loaded because its median
     // |value| is 0 (empty in absolute mode): the user should know a weight is not trained.
     std::vector<std::string> frozen_groups() const;

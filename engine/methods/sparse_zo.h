@@ -46,6 +46,18 @@ public:
     void finish_step(ZoNoise noise, float coeff) override;
     void read(int64_t offset, int64_t count, float* dst) override;
     void write(int64_t offset, int64_t count, const float* src) override;
+    // The unit and warnings of the block scales, where they train (SparseZoOptions::train_scales).
+    bool relative_eps() const override { return scales_ && scales_->relative_eps(); }
+    std::vector<std::string> eps_warnings(double eps, double max_share = 0.1) const override {
+        return scales_ ? scales_->eps_warnings(eps, max_share) : std::vector<std::string>{};
+    }
+    void use_relative_eps() override {
+        if (!scales_) ZoParameters::use_relative_eps();
+        scales_->use_relative_eps();
+    }
+    std::vector<StartupMessage> startup_messages(double eps) const override {
+        return scales_ ? scales_->startup_messages(eps) : std::vector<StartupMessage>{};
+    }
 
     const SparseAddend* sparse_addend(LinearId id) const override {
         const Matrix* m = find(id);

@@ -10,6 +10,12 @@
 
 namespace qt {
 
+// A line for the start of a run: a fact (a note) or a setting that looks wrong (a warning).
+struct StartupMessage {
+    bool warning = false;
+    std::string text;
+};
+
 class TrainableState {
 public:
     virtual ~TrainableState() = default;

@@ -33,6 +33,7 @@ void for_each_field(TrainConfig& c, Visit&& v) {
     v("min_lr_ratio", c.min_lr_ratio);
     v("train_min", c.train_min);
     v("relative_eps", c.relative_eps);
+    v("auto_eps_unit", c.auto_eps_unit);
     v("lora_rank", c.lora_rank);
     v("lora_alpha", c.lora_alpha);
     v("lora_targets", c.lora_targets);

@@ -53,6 +53,11 @@ struct TrainConfig {
     // QZO: eps, lr and clip in units of each weight's median scale (QzoOptions); in a
     // config file that turns it on, a missing eps, lr or clip takes kRelativeQzoDefaults.
     bool relative_eps = false;
+    // QZO: let the session choose the unit from the model: relative_eps (with its
+    // defaults) where the absolute default eps would move some weight's scales by
+    // more than 10% of themselves (K-quant files such as Q4_K_M), absolute elsewhere
+    // (Q4_0/Q4_1). Only while eps, lr and clip are at their absolute defaults.
+    bool auto_eps_unit = true;
 
     // First-order methods (qlora, adamw).
     int lora_rank = 16;

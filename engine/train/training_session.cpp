@@ -74,6 +74,15 @@ TrainingSession::TrainingSession(const TrainConfig& config, Backend& backend) : 
         trainer_ = std::move(fo);
     } else {
         zo_ = method.make_zo(config_, *model_.model);
+        if (config_.auto_eps_unit) choose_eps_unit();
+        for (StartupMessage& m : zo_->startup_messages(config_.eps)) messages_.push_back(std::move(m));
+        if (zo_->relative_eps()) {
+            char text[256];
+            std::snprintf(text, sizeof text,
+                          "relative perturbation: eps %g, lr %g and clip %g in units of each weight's median |scale|",
+                          config_.eps, config_.lr, config_.clip);
+            messages_.push_back({false, text});
+        }
         trainer_ = std::make_unique<ZoTrainer>(*model_.model, *zo_, config_, data_);
     }
     guard_ = guard_settings(config_);
@@ -93,9 +102,26 @@ TrainingSession::TrainingSession(const TrainConfig& config, Backend& backend) : 
                           "divergence guard: its two copies of the training state (%.1f GiB) would not fit in a quarter "
                           "of this machine's memory, so a rejected step lowers the learning rate without a rollback",
                           copy_bytes / (1 << 30));
-            notes_.push_back(text);
+            messages_.push_back({false, text});
         }
     }
+}
+
+void TrainingSession::choose_eps_unit() {
+    if (zo_->relative_eps()) return;
+    const ZoStepDefaults& d = kAbsoluteQzoDefaults;
+    // Steps the user set stay as given (with the warnings): they were meant as absolute.
+    if (config_.eps != d.eps || config_.lr != d.lr || config_.clip != d.clip) return;
+    const std::vector<std::string> over = zo_->eps_warnings(config_.eps);
+    if (over.empty()) return;
+    zo_->use_relative_eps();
+    use_relative_eps(config_);
+    messages_.push_back({false, "this model's block scales are too small for an absolute perturbation: " +
+                                    std::to_string(over.size()) + " weight(s) would move by more than 10% of their "
+                                    "scales at the default eps (worst: " + over.front() +
+                                    "), so QZO perturbs and updates each weight in units of its own median scale "
+                                    "(relative eps; K-quant super-block scales are 10 to 300 times smaller than "
+                                    "Q4_1's)"});
 }
 
 TrainingSession::~TrainingSession() {

@@ -64,6 +64,7 @@ public:
     TrainingSession(const TrainingSession&) = delete;
     TrainingSession& operator=(const TrainingSession&) = delete;
 
+    // The config as the session runs it (auto_eps_unit may have made QZO relative: choose_eps_unit).
     const TrainConfig& config() const { return config_; }
     LoadedModel& model() { return model_; }
     // What the method trains (QZO's scales, MeZO's weights, LoRA's adapters, ...).
@@ -88,8 +89,11 @@ public:
     // guard: the copy taken before a step, written once that step has passed.
     // Without the guard, a non-finite loss throws.
     SessionStep step();
-    // Start-up notes on the guard (e.g. why its copies are off), for the log.
-    const std::vector<std::string>& notes() const { return notes_; }
+    // What to tell the user before the first step: the method's notes and warnings
+    // (ZoParameters::startup_messages), the perturbation unit chosen for QZO, and
+    // the guard's (e.g. why its copies are off). The CLI prints them, the GUI logs them.
+    const std::vector<StartupMessage>& messages() const { return messages_; }
+
     // Writes the trained model to `path` (GGUF, atomically) and says what was
     // written. QZO and MeZO/AdamW: the model as trained (train/gguf_export.h).
     // QLoRA: the adapters merged into the base and re-quantized to each tensor's
@@ -125,7 +129,10 @@ private:
     std::unique_ptr<StateCopy> staged_;  // taken before this step; passes with it
     bool checkpoint_staged_ = false;     // the staged copy is to be written once it passes
     std::chrono::steady_clock::time_point last_checkpoint_;
-    std::vector<std::string> notes_;
+    std::vector<StartupMessage> messages_;
+    // config.auto_eps_unit: the relative unit where the absolute eps would wreck some
+    // weight's scales (K-quant files) and eps, lr and clip are at their absolute defaults.
+    void choose_eps_unit();
     // The header of a checkpoint of the method's state at `state`.
     CheckpointInfo checkpoint_info(const TrainerState& state);
     // An in-run checkpoint of `values` (a copy that passed, or the state itself) at

@@ -478,7 +478,7 @@ void MainWindowTest::warnsWhenEpsSwampsTheScales() {
     eps->setText(QStringLiteral("0.05"));
     QTRY_VERIFY(window_->methodPanel()->validationMessage().isEmpty());
     QTest::mouseClick(button("startButton"), Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(tp->logText().contains(QStringLiteral("Warning: eps is above 10% of the scales of")),
+    QTRY_VERIFY_WITH_TIMEOUT(tp->logText().contains(QStringLiteral("get perturbations above 10% of their scales")),
                              kLoadTimeoutMs);
     QVERIFY(tp->logText().contains(QStringLiteral("of the median |scale|")));
     QTRY_COMPARE_WITH_TIMEOUT(tp->state(), TrainingState::Idle, 120'000);
