@@ -14,6 +14,7 @@ const std::vector<Command>& commands() {
         {&bench_qgalore_spec(), run_bench_qgalore},
         {&random_model_spec(), run_random_model},
         {&convert_spec(), run_convert},
+        {&export_hf_spec(), run_export_hf},
     };
     return list;
 }

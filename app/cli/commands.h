@@ -24,6 +24,7 @@ const CommandSpec& bench_qgalore_spec();
 const CommandSpec& random_model_spec();
 const CommandSpec& sensitivity_spec();
 const CommandSpec& convert_spec();
+const CommandSpec& export_hf_spec();
 
 int run_info(const Args& args);
 int run_generate(const Args& args);
@@ -35,6 +36,7 @@ int run_bench_qgalore(const Args& args);
 int run_random_model(const Args& args);
 int run_sensitivity(const Args& args);
 int run_convert(const Args& args);
+int run_export_hf(const Args& args);
 
 // All subcommands, in the order `quanttune-cli --help` lists them.
 const std::vector<Command>& commands();

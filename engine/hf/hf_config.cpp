@@ -1,12 +1,15 @@
 #include "hf/hf_config.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "gguf/gguf_writer.h"
+#include "model/llama_config.h"
 #include "util/model_file_error.h"
 
 namespace qt {
@@ -55,6 +58,17 @@ int token_id(const std::string& path, const json& j, const char* key) {
     if (!v->is_number_integer() || v->get<int64_t>() < 0 || v->get<int64_t>() > (1 << 30))
         fail(path, key, "expected a token id, found " + v->dump());
     return v->get<int>();
+}
+
+// A float32 value as the shortest decimal that reads back to it (1e-05, not the
+// 9.999999747378752e-06 its double shows), so config.json says what was meant.
+double shortest_decimal(float x) {
+    char text[32];
+    for (int digits = 1; digits <= 9; ++digits) {
+        std::snprintf(text, sizeof text, "%.*g", digits, static_cast<double>(x));
+        if (std::strtof(text, nullptr) == x) break;
+    }
+    return std::strtod(text, nullptr);
 }
 
 }  // namespace
@@ -154,6 +168,55 @@ void HfConfig::write_gguf_metadata(GgufWriter& out) const {
         out.set_u32("llama.attention.key_length", static_cast<uint32_t>(head_dim));
         out.set_u32("llama.attention.value_length", static_cast<uint32_t>(head_dim));
     }
+}
+
+HfConfig HfConfig::from_llama(const LlamaConfig& l) {
+    HfConfig c;
+    c.model_type = "llama";
+    c.n_layers = l.n_layers;
+    c.dim = l.dim;
+    c.ffn_dim = l.ffn_dim;
+    c.n_heads = l.n_heads;
+    c.n_kv_heads = l.n_kv_heads;
+    c.head_dim = l.head_dim;
+    c.vocab_size = l.vocab_size;
+    c.context_length = l.context_length;
+    c.rope_theta = shortest_decimal(l.rope_freq_base);
+    c.rms_eps = shortest_decimal(l.rms_eps);
+    c.tie_word_embeddings = l.tied_output;
+    return c;
+}
+
+std::string HfConfig::to_json(const std::string& torch_dtype) const {
+    json j = {
+        {"architectures", {"LlamaForCausalLM"}},
+        {"model_type", model_type},
+        {"hidden_act", "silu"},
+        {"attention_bias", false},
+        {"mlp_bias", false},
+        {"attention_dropout", 0.0},
+        {"initializer_range", 0.02},
+        {"pretraining_tp", 1},
+        {"use_cache", true},
+        {"hidden_size", dim},
+        {"intermediate_size", ffn_dim},
+        {"num_hidden_layers", n_layers},
+        {"num_attention_heads", n_heads},
+        {"num_key_value_heads", n_kv_heads},
+        {"head_dim", head_dim},
+        {"vocab_size", vocab_size},
+        {"max_position_embeddings", context_length},
+        {"rms_norm_eps", rms_eps},
+        {"rope_theta", rope_theta},
+        {"rope_scaling", nullptr},
+        {"rope_parameters", {{"rope_theta", rope_theta}, {"rope_type", "default"}}},
+        {"tie_word_embeddings", tie_word_embeddings},
+        {"torch_dtype", torch_dtype},  // transformers 4.x
+        {"dtype", torch_dtype},        // transformers 5.x
+    };
+    if (bos_token_id >= 0) j["bos_token_id"] = bos_token_id;
+    if (eos_token_id >= 0) j["eos_token_id"] = eos_token_id;
+    return j.dump(2) + "\n";
 }
 
 }  // namespace qt

@@ -8,6 +8,7 @@
 namespace qt {
 
 class GgufWriter;
+struct LlamaConfig;
 
 struct HfConfig {
     std::string path;        // the config.json read, for messages
@@ -32,6 +33,14 @@ struct HfConfig {
 
     // Writes general.architecture = "llama" and the llama.* keys.
     void write_gguf_metadata(GgufWriter& out) const;
+
+    // The way back (export): a llama GGUF model's hyperparameters (model_type
+    // "llama"; tie_word_embeddings from its tied_output; token ids left at -1), and
+    // the config.json text transformers' LlamaForCausalLM reads, the weights'
+    // dtype named as torch names it ("bfloat16", "float32"). Both rope_theta (4.x)
+    // and rope_parameters (5.x) are written; read() reads its own output back.
+    static HfConfig from_llama(const LlamaConfig& c);
+    std::string to_json(const std::string& torch_dtype) const;
 };
 
 // "llama, mistral": the model_type values read() accepts.

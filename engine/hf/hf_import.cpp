@@ -10,6 +10,7 @@
 
 #include "gguf/gguf_writer.h"
 #include "hf/hf_config.h"
+#include "hf/hf_tensor_names.h"
 #include "hf/hf_tokenizer.h"
 #include "quant/quantize.h"
 #include "safetensors/safetensors_folder.h"
@@ -31,33 +32,9 @@ struct Mapped {
 
 // The GGUF name of an HF tensor; empty when it has none.
 Mapped map_name(const std::string& hf, const HfConfig& c) {
-    if (hf == "model.embed_tokens.weight") return {"token_embd.weight"};
-    if (hf == "model.norm.weight") return {"output_norm.weight"};
-    if (hf == "lm_head.weight") return {"output.weight"};
-    const std::string prefix = "model.layers.";
-    if (hf.rfind(prefix, 0) != 0) return {};
-    const size_t dot = hf.find('.', prefix.size());
-    if (dot == std::string::npos || dot == prefix.size()) return {};
-    const std::string index = hf.substr(prefix.size(), dot - prefix.size());
-    if (!std::all_of(index.begin(), index.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); }) ||
-        index.size() > 5)
-        return {};
-    const std::string rest = hf.substr(dot + 1), blk = "blk." + std::to_string(std::stoi(index)) + ".";
-    static const std::pair<const char*, const char*> kNames[] = {
-        {"input_layernorm.weight", "attn_norm.weight"},   {"self_attn.q_proj.weight", "attn_q.weight"},
-        {"self_attn.k_proj.weight", "attn_k.weight"},     {"self_attn.v_proj.weight", "attn_v.weight"},
-        {"self_attn.o_proj.weight", "attn_output.weight"}, {"post_attention_layernorm.weight", "ffn_norm.weight"},
-        {"mlp.gate_proj.weight", "ffn_gate.weight"},      {"mlp.up_proj.weight", "ffn_up.weight"},
-        {"mlp.down_proj.weight", "ffn_down.weight"},
-    };
-    for (const auto& [from, to] : kNames)
-        if (rest == from) {
-            const int heads = rest == "self_attn.q_proj.weight" ? c.n_heads
-                              : rest == "self_attn.k_proj.weight" ? c.n_kv_heads
-                                                                  : 0;
-            return {blk + to, heads};
-        }
-    return {};
+    Mapped m{gguf_name_for_hf(hf)};
+    if (is_rope_permuted_gguf_tensor(m.gguf)) m.permute_heads = m.gguf.ends_with("attn_q.weight") ? c.n_heads : c.n_kv_heads;
+    return m;
 }
 
 // The shape (PyTorch order) each GGUF tensor must have.
@@ -152,10 +129,8 @@ void convert_hf_folder(const std::string& folder, const std::string& out_path, c
     require("model.norm.weight");
     if (!config.tie_word_embeddings) require("lm_head.weight");
     for (int l = 0; l < config.n_layers; ++l)
-        for (const char* part : {"input_layernorm", "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj",
-                                 "self_attn.o_proj", "post_attention_layernorm", "mlp.gate_proj", "mlp.up_proj",
-                                 "mlp.down_proj"})
-            require("model.layers." + std::to_string(l) + "." + part + ".weight");
+        for (const HfBlockTensorName& n : hf_block_tensor_names())
+            require("model.layers." + std::to_string(l) + "." + n.hf);
     // GGUF order: embedding, blocks by index, then the output norm and head.
     auto rank = [](const std::string& g) -> std::pair<int, std::string> {
         if (g == "token_embd.weight") return {-1, g};

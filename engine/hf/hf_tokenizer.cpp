@@ -1,13 +1,16 @@
 #include "hf/hf_tokenizer.h"
 
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
+#include "gguf/gguf_file.h"
 #include "gguf/gguf_writer.h"
+#include "tokenizer/pre_tokenizer.h"
 #include "util/model_file_error.h"
 
 namespace qt {
@@ -194,6 +197,10 @@ HfTokenizer HfTokenizer::parse(const std::string& tokenizer_path, const std::str
         t.bos_id = id_of("bos_token");
         t.eos_id = id_of("eos_token");
         t.pad_id = id_of("pad_token");
+        // Byte-level BPE never produces an unknown token; one not in the vocabulary is dropped.
+        if (const std::string unk = token_text(c, "unk_token"); !unk.empty())
+            for (size_t id = 0; id < t.tokens.size() && t.unk_id < 0; ++id)
+                if (t.tokens[id] == unk) t.unk_id = static_cast<int32_t>(id);
         if (c.contains("add_bos_token")) {
             if (!c["add_bos_token"].is_boolean()) fail(config_path, "add_bos_token", "expected true or false");
             t.add_bos = c["add_bos_token"].get<bool>();
@@ -226,6 +233,7 @@ void HfTokenizer::write_gguf_metadata(GgufWriter& out) const {
     if (bos_id >= 0) out.set_u32("tokenizer.ggml.bos_token_id", static_cast<uint32_t>(bos_id));
     if (eos_id >= 0) out.set_u32("tokenizer.ggml.eos_token_id", static_cast<uint32_t>(eos_id));
     if (pad_id >= 0) out.set_u32("tokenizer.ggml.padding_token_id", static_cast<uint32_t>(pad_id));
+    if (unk_id >= 0) out.set_u32("tokenizer.ggml.unknown_token_id", static_cast<uint32_t>(unk_id));
     out.set_bool("tokenizer.ggml.add_bos_token", add_bos);
     if (!chat_template.empty()) out.set_string("tokenizer.chat_template", chat_template);
 }
@@ -244,6 +252,149 @@ std::string hf_pre_tokenizer_json(const std::string& pre) {
         return json{{"type", "Sequence"}, {"pretokenizers", json::array({split, byte_level})}}.dump();
     }
     throw std::invalid_argument("no tokenizer.json pre-tokenizer is known for GGUF pre-tokenizer \"" + pre + "\"");
+}
+
+HfTokenizer HfTokenizer::from_gguf(const GgufFile& f) {
+    const std::string model = f.get_string("tokenizer.ggml.model");
+    if (model != "gpt2")
+        f.fail("metadata \"tokenizer.ggml.model\"",
+               "tokenizer \"" + model + "\" cannot be exported to tokenizer.json yet (only byte-level BPE, \"gpt2\")");
+    HfTokenizer t;
+    t.pre = f.get_string("tokenizer.ggml.pre", "default");
+    try {
+        hf_pre_tokenizer_json(t.pre);
+    } catch (const std::invalid_argument&) {
+        f.fail("metadata \"tokenizer.ggml.pre\"", "pre-tokenizer \"" + t.pre +
+                                                      "\" has no tokenizer.json form here yet (gpt-2, smollm, "
+                                                      "llama-bpe and qwen2 have)");
+    }
+    t.tokens = f.get_array("tokenizer.ggml.tokens").strings;
+    if (t.tokens.empty()) f.fail("metadata \"tokenizer.ggml.tokens\"", "expected a non-empty array of strings");
+    t.types.assign(t.tokens.size(), 1);
+    if (f.find("tokenizer.ggml.token_type")) {
+        const std::vector<int64_t>& types = f.get_array("tokenizer.ggml.token_type").ints;
+        if (types.size() != t.tokens.size())
+            f.fail("metadata \"tokenizer.ggml.token_type\"", std::to_string(types.size()) + " types for " +
+                                                                 std::to_string(t.tokens.size()) + " tokens");
+        t.types.assign(types.begin(), types.end());
+    }
+    if (f.find("tokenizer.ggml.merges")) t.merges = f.get_array("tokenizer.ggml.merges").strings;
+    auto id = [&](const char* key) {
+        const int64_t v = f.get_int(key, -1);
+        return v >= 0 && v < static_cast<int64_t>(t.tokens.size()) ? static_cast<int32_t>(v) : -1;
+    };
+    t.bos_id = id("tokenizer.ggml.bos_token_id");
+    t.eos_id = id("tokenizer.ggml.eos_token_id");
+    t.pad_id = id("tokenizer.ggml.padding_token_id");
+    t.unk_id = id("tokenizer.ggml.unknown_token_id");
+    bool adds_bos = false;
+    try {
+        adds_bos = pre_tokenizer_from_name(t.pre).adds_bos;
+    } catch (const std::invalid_argument&) {
+    }
+    t.add_bos = f.get_bool("tokenizer.ggml.add_bos_token", adds_bos) && t.bos_id >= 0;
+    t.chat_template = f.get_string("tokenizer.chat_template", "");
+    return t;
+}
+
+std::string HfTokenizer::tokenizer_json() const {
+    json vocab = json::object(), added = json::array();
+    std::map<std::string, size_t> first_id;
+    for (size_t id = 0; id < tokens.size(); ++id) {
+        if (auto [it, fresh] = first_id.emplace(tokens[id], id); !fresh)
+            throw ModelFileError("tokenizer.ggml.tokens: ids " + std::to_string(it->second) + " and " +
+                                 std::to_string(id) + " are the same text; tokenizer.json's vocab cannot hold both");
+        vocab[tokens[id]] = id;
+        // Control (3) and user-defined (4) tokens are cut out of the text whole: added tokens.
+        if (types[id] == 3 || types[id] == 4)
+            added.push_back({{"id", id},
+                             {"content", tokens[id]},
+                             {"single_word", false},
+                             {"lstrip", false},
+                             {"rstrip", false},
+                             {"normalized", types[id] == 4},
+                             {"special", types[id] == 3}});
+    }
+    json merge_pairs = json::array();
+    for (const std::string& m : merges) {
+        const size_t space = m.find(' ');
+        if (space == std::string::npos || m.find(' ', space + 1) != std::string::npos)
+            throw ModelFileError("tokenizer.ggml.merges: \"" + m + "\" is not two tokens separated by one space");
+        merge_pairs.push_back({m.substr(0, space), m.substr(space + 1)});
+    }
+    bool ignore_merges = false;
+    try {
+        ignore_merges = pre_tokenizer_from_name(pre).ignore_merges;
+    } catch (const std::invalid_argument&) {
+    }
+    // The post-processor adds BOS when add_bos (read_folder reads add_bos back from it).
+    json single = json::array({{{"Sequence", {{"id", "A"}, {"type_id", 0}}}}});
+    json pair = json::array({{{"Sequence", {{"id", "A"}, {"type_id", 0}}}}, {{"Sequence", {{"id", "B"}, {"type_id", 1}}}}});
+    json specials = json::object();
+    if (add_bos) {
+        const json bos = {{"SpecialToken", {{"id", tokens[bos_id]}, {"type_id", 0}}}};
+        single.insert(single.begin(), bos);
+        pair.insert(pair.begin(), bos);
+        pair.insert(pair.begin() + 2, {{"SpecialToken", {{"id", tokens[bos_id]}, {"type_id", 1}}}});
+        specials[tokens[bos_id]] = {{"id", tokens[bos_id]}, {"ids", {bos_id}}, {"tokens", {tokens[bos_id]}}};
+    }
+    const json j = {
+        {"version", "1.0"},
+        {"truncation", nullptr},
+        {"padding", nullptr},
+        {"added_tokens", added},
+        {"normalizer", nullptr},
+        {"pre_tokenizer", json::parse(hf_pre_tokenizer_json(pre))},
+        {"post_processor", {{"type", "TemplateProcessing"}, {"single", single}, {"pair", pair}, {"special_tokens", specials}}},
+        {"decoder", {{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", true}, {"use_regex", true}}},
+        {"model",
+         {{"type", "BPE"},
+          {"dropout", nullptr},
+          {"unk_token", nullptr},
+          {"continuing_subword_prefix", ""},
+          {"end_of_word_suffix", ""},
+          {"fuse_unk", false},
+          {"byte_fallback", false},
+          {"ignore_merges", ignore_merges},
+          {"vocab", vocab},
+          {"merges", merge_pairs}}},
+    };
+    try {
+        return j.dump() + "\n";
+    } catch (const json::type_error& e) {  // 316: a token that is not UTF-8
+        throw ModelFileError(std::string("tokenizer.ggml.tokens: a token is not valid UTF-8, which tokenizer.json "
+                                         "cannot hold (") + e.what() + ")");
+    }
+}
+
+std::string HfTokenizer::tokenizer_config_json(int context_length) const {
+    json added = json::object();
+    for (size_t id = 0; id < tokens.size(); ++id)
+        if (types[id] == 3 || types[id] == 4)
+            added[std::to_string(id)] = {{"content", tokens[id]}, {"lstrip", false},  {"normalized", types[id] == 4},
+                                         {"rstrip", false},       {"single_word", false}, {"special", types[id] == 3}};
+    json j = {
+        {"tokenizer_class", "PreTrainedTokenizerFast"},
+        {"add_bos_token", add_bos},
+        {"add_eos_token", false},
+        {"clean_up_tokenization_spaces", false},
+        {"model_max_length", context_length},
+        {"added_tokens_decoder", added},
+    };
+    auto text = [&](const char* key, int32_t id) {
+        if (id >= 0) j[key] = tokens[id];
+    };
+    text("bos_token", bos_id);
+    text("eos_token", eos_id);
+    text("pad_token", pad_id);
+    text("unk_token", unk_id);
+    if (!chat_template.empty()) j["chat_template"] = chat_template;
+    try {
+        return j.dump(2) + "\n";
+    } catch (const json::type_error& e) {
+        throw ModelFileError(std::string("tokenizer.chat_template or a special token is not valid UTF-8 (") + e.what() +
+                             ")");
+    }
 }
 
 }  // namespace qt

@@ -12,6 +12,7 @@
 
 namespace qt {
 
+class GgufFile;
 class GgufWriter;
 
 struct HfTokenizer {
@@ -22,6 +23,7 @@ struct HfTokenizer {
     int32_t bos_id = -1;
     int32_t eos_id = -1;
     int32_t pad_id = -1;
+    int32_t unk_id = -1;
     bool add_bos = false;
     std::string chat_template;  // empty when the folder has none
 
@@ -33,6 +35,17 @@ struct HfTokenizer {
                              const std::string& config_path, const std::string& config_text);
 
     void write_gguf_metadata(GgufWriter& out) const;
+
+    // The way back (export): a GGUF file's byte-level BPE tokenizer
+    // (tokenizer.ggml.model "gpt2" with a pre-tokenizer hf_pre_tokenizer_json
+    // knows), refused with a ModelFileError naming the key otherwise; and the
+    // tokenizer.json and tokenizer_config.json texts tokenizers / transformers read.
+    // Control tokens become special added tokens, user-defined ones plain added
+    // tokens; read_folder() reads the texts back to the same tokens, merges, pre,
+    // ids and template.
+    static HfTokenizer from_gguf(const GgufFile& file);
+    std::string tokenizer_json() const;
+    std::string tokenizer_config_json(int context_length) const;
 };
 
 // The tokenizer.json pre_tokenizer that byte-level BPE with GGUF pre-tokenizer `pre`

@@ -60,6 +60,7 @@ TEST(Cli, EveryCommandPrintsItsUsageAndOptionsForHelpAndH) {
         {"random-model", {"--out FILE", "--layers N", "--type TYPE"}},
         {"sensitivity", {"--model FILE", "--out FILE", "--fraction F", "--scope global|per-matrix",
                          "--criterion gradient|magnitude|random", "--calibration FILES"}},
+        {"export-hf", {"--out DIR", "--dtype bf16|f16|f32"}},
     };
     for (const auto& c : cases) {
         for (const char* help : {"--help", "-h"}) {
