@@ -11,6 +11,7 @@
 #include "backend/backend_factory.h"
 #include "cli/cli_args.h"
 #include "cli/commands.h"
+#include "cli/model_path.h"
 #include "gguf/gguf_file.h"
 #include "memory/training_memory_plan.h"
 #include "train/training_methods.h"
@@ -147,7 +148,8 @@ const CommandSpec& train_spec() {
             {"config", "FILE", "read the settings from a JSON config (as --save-config writes); options given here "
                                "override it"},
             {"method", methods.c_str(), method_help.c_str()},
-            {"model", "FILE", "the GGUF model to fine-tune (required, here or in the config)"},
+            {"model", "FILE", "the GGUF model or a Hugging Face folder to fine-tune (required, here or in the config)"},
+            quantize_to_option(),
             {"data", "FILE", "the training dataset (required, here or in the config)"},
             {"out", "DIR", "write metrics.jsonl, checkpoint.qtck and the trained model-METHOD.gguf there "
                            "(default: nothing written)"},
@@ -227,13 +229,16 @@ const CommandSpec& train_spec() {
 
 int run_train(const Args& args) {
     if (!args.positionals().empty()) throw UsageError("train takes no positional arguments (use --model, --data)");
-    const TrainConfig config = config_from_args(args);
+    TrainConfig config = config_from_args(args);
     if (args.has("save-config")) {
         std::FILE* f = std::fopen(args.str("save-config", "").c_str(), "w");
         if (!f) throw std::runtime_error(args.str("save-config", "") + ": cannot write the config");
         std::fputs((nlohmann::json(config).dump(2) + "\n").c_str(), f);
         std::fclose(f);
     }
+    // A Hugging Face folder trains as its cached GGUF conversion (after --save-config,
+    // which keeps the folder, so a later run converts or finds the cache again).
+    config.model = resolve_model_path(config.model, args);
 
     // The first GPU when there is one (--device cpu keeps to the CPU), as generate does.
     BackendChoice choice = make_backend(args.str("device", "auto"), config.threads);

@@ -54,7 +54,7 @@ TEST(Cli, EveryCommandPrintsItsUsageAndOptionsForHelpAndH) {
         {"generate", {"--prompt TEXT", "--max-tokens N", "--chat", "--device auto|cpu|cuda|cuda:N"}},
         {"train", {"--method qzo|mezo|sparse-zo|qlora|adamw|qgalore", "--mask FILE", "--galore-rank R", "--plain-galore", "--no-tf32",
                    "--lr LR", "--steps N", "--relative-eps", "--save-config FILE",
-                   "--lora-rank R", "--lora-targets LIST", "--max-grad-norm N"}},
+                   "--lora-rank R", "--lora-targets LIST", "--max-grad-norm N", "--quantize-to f32|f16|q8_0|q4_0|q4_1"}},
         {"eval", {"--model FILE", "--data FILE", "--scales CKPT", "--all"}},
         {"bench-step", {"--shape SHAPE", "--seqs-per-forward N", "--host-loss"}},
         {"random-model", {"--out FILE", "--layers N", "--type TYPE"}},
