@@ -47,13 +47,18 @@ json tiny_config() {
                 {"tie_word_embeddings", true}};
 }
 
-std::string config_error(const json& j) {
+// What `f` throws; empty when it throws nothing.
+std::string error_of(const std::function<void()>& f) {
     try {
-        qt::HfConfig::parse("dir/config.json", j.dump());
-    } catch (const qt::ModelFileError& e) {
+        f();
+    } catch (const std::exception& e) {
         return e.what();
     }
     return "";
+}
+
+std::string config_error(const json& j) {
+    return error_of([&] { qt::HfConfig::parse("dir/config.json", j.dump()); });
 }
 
 json tiny_tokenizer(const json& merges) {
@@ -68,12 +73,7 @@ json tiny_tokenizer(const json& merges) {
 }
 
 std::string tokenizer_error(const json& j) {
-    try {
-        qt::HfTokenizer::parse("dir/tokenizer.json", j.dump(), "", "");
-    } catch (const qt::ModelFileError& e) {
-        return e.what();
-    }
-    return "";
+    return error_of([&] { qt::HfTokenizer::parse("dir/tokenizer.json", j.dump(), "", ""); });
 }
 
 std::vector<float> read_floats(const std::string& path) {
@@ -377,12 +377,7 @@ void rewrite_gguf(const std::string& src, const std::string& dst, const std::fun
 }
 
 std::string export_error(const std::string& gguf, const std::string& out) {
-    try {
-        qt::export_hf_folder(gguf, out, {});
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-    return "";
+    return error_of([&] { qt::export_hf_folder(gguf, out, {}); });
 }
 
 }  // namespace
