@@ -68,7 +68,7 @@ uint64_t fnv1a(uint64_t h, const std::string& s) {
 
 }  // namespace
 
-const char* hf_import_types() { return "f32, f16, q8_0, q4_0, q4_1"; }
+const char* hf_import_types() { return "f32, f16, q8_0, q4_0, q4_1, q4_k"; }
 
 GgmlType parse_hf_import_type(const std::string& name) {
     std::string lower = name;
@@ -78,8 +78,8 @@ GgmlType parse_hf_import_type(const std::string& name) {
     if (lower == "q8_0") return GgmlType::Q8_0;
     if (lower == "q4_0") return GgmlType::Q4_0;
     if (lower == "q4_1") return GgmlType::Q4_1;
-    throw std::invalid_argument("unknown quantization type \"" + name + "\" (expected one of " + hf_import_types() +
-                                (lower == "q4_k" ? "; Q4_K has no quantizer in QuantTune yet)" : ")"));
+    if (lower == "q4_k") return GgmlType::Q4_K;
+    throw std::invalid_argument("unknown quantization type \"" + name + "\" (expected one of " + hf_import_types() + ")");
 }
 
 bool is_hf_folder(const std::string& path) {

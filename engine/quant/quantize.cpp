@@ -7,6 +7,7 @@
 #include <string>
 
 #include "quant/half.h"
+#include "quant/quantize_k.h"
 
 // Every product and sum below must round on its own, as numpy's float32
 // arithmetic in gguf/quants.py does: a fused multiply-add (which -march=native
@@ -173,7 +174,8 @@ bool quantizable(GgmlType type) {
         case GgmlType::Q4_1:
         case GgmlType::Q5_0:
         case GgmlType::Q5_1:
-        case GgmlType::Q8_0: return true;
+        case GgmlType::Q8_0:
+        case GgmlType::Q4_K: return true;
         default: return false;
     }
 }
@@ -182,7 +184,7 @@ void quantize_row(GgmlType type, const float* x, void* blocks, int64_t n) {
     const auto& tr = ggml_traits(type);
     if (!quantizable(type))
         throw std::invalid_argument("quantize_row: quantization to " + std::string(tr.name) +
-                                    " is not supported (F32, F16, Q4_0, Q4_1, Q5_0, Q5_1 and Q8_0 are)");
+                                    " is not supported (F32, F16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0 and Q4_K are)");
     if (n < 0 || n % tr.block_size != 0)
         throw std::invalid_argument("quantize_row: " + std::to_string(n) + " weights of " + std::string(tr.name) +
                                     " is not a multiple of its block size " + std::to_string(tr.block_size));
@@ -198,6 +200,7 @@ void quantize_row(GgmlType type, const float* x, void* blocks, int64_t n) {
         case GgmlType::Q5_0: quantize_q5_0(x, out, nb); return;
         case GgmlType::Q5_1: quantize_q5_1(x, out, nb); return;
         case GgmlType::Q8_0: quantize_q8_0(x, out, nb); return;
+        case GgmlType::Q4_K: quantize_q4_k(x, out, nb); return;
         default: break;
     }
     throw std::logic_error("quantize_row: quantizable() and the dispatch disagree on " + std::string(tr.name));

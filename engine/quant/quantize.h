@@ -5,9 +5,9 @@
 // back into a model file.
 //
 // Covered: F32, F16 and the 32-weight block formats Q4_0, Q4_1, Q5_0, Q5_1,
-// Q8_0. K-quants (and every other type) are refused: gguf-py has no reference
-// quantizer for them to match, and ggml's K-quant search is a different
-// algorithm from a rounding rule.
+// Q8_0; and Q4_K by ggml's reference search (quant/quantize_k.h: gguf-py has
+// none, so it is checked against llama.cpp's quantizer). Other K-quants and
+// every other type are refused.
 #include <cstdint>
 
 #include "quant/ggml_type.h"

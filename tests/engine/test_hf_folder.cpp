@@ -273,12 +273,13 @@ TEST(HfImport, QkPermutationSendsRotateHalvesPairsToAdjacentRows) {
 
 TEST(HfImport, UnknownQuantizationTypeListsTheSupportedOnes) {
     try {
-        qt::parse_hf_import_type("q4_k");
-        FAIL() << "q4_k accepted";
+        qt::parse_hf_import_type("q3_k");
+        FAIL() << "q3_k accepted";
     } catch (const std::invalid_argument& e) {
-        EXPECT_NE(std::string(e.what()).find("q8_0, q4_0, q4_1"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("q8_0, q4_0, q4_1, q4_k"), std::string::npos) << e.what();
     }
     EXPECT_EQ(qt::parse_hf_import_type("Q4_1"), qt::GgmlType::Q4_1);
+    EXPECT_EQ(qt::parse_hf_import_type("q4_k"), qt::GgmlType::Q4_K);
 }
 
 // (1) must-show 3: transformers writes the folder; QuantTune converts it at F32 and
