@@ -6,7 +6,7 @@
 //   W' = dequantize(W) + (alpha / rank) * B A          (B: out x rank, A: rank x in)
 //   written = quantize(W') in the tensor's own type or `out_type`, by
 //   quantize_row (quant/quantize.h, gguf-py's rounding).
-// Types quantize_row cannot produce (the K-quants) are written as Q8_0 instead,
+// Types quantize_row cannot produce (K-quants other than Q4_K) are written as Q8_0 instead,
 // and the report says so. Every other tensor keeps its bytes, and the metadata
 // is copied as it is (general.file_type included: it describes the base file's
 // mix, which llama.cpp only displays). Written atomically (GgufWriter).
@@ -45,7 +45,7 @@ struct RequantReport {
     GgmlType base_type = GgmlType::F32;
     GgmlType written_type = GgmlType::F32;
     // The requested type (the tensor's own or out_type) cannot be quantized to
-    // (a K-quant): written_type is Q8_0 instead.
+    // (Q5_K, Q6_K ...): written_type is Q8_0 instead.
     bool fell_back_to_q8_0 = false;
 };
 

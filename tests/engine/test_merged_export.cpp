@@ -194,7 +194,26 @@ TEST(MergedExport, Q4_1MergeReadsBackWithinEachBlocksBoundAndLeavesTheRestAsItWa
     expect_rest_unchanged(*base, *out, names);
 }
 
-TEST(MergedExport, KQuantTensorsAreWrittenAsQ8_0AndTheReportSaysSo) {
+TEST(MergedExport, TensorsOfATypeWithoutAQuantizerAreWrittenAsQ8_0AndTheReportSaysSo) {
+    qt::test::TempDir dir("merged-q6_k");
+    auto base = qt::GgufFile::open(
+        random_model(dir.path, "--layers 1 --dim 256 --ffn 256 --heads 4 --kv-heads 2 --vocab 320 --type Q6_K"));
+    const std::vector<std::string> names = {"blk.0.attn_q.weight", "blk.0.ffn_down.weight"};
+    const auto ad = random_adapters(*base, names, 0.02f);
+    const std::string path = dir.path + "/merged.gguf";
+    const auto reports = qt::export_merged_gguf(*base, path, kRank, kAlpha, ad.inputs, std::nullopt);
+    auto out = qt::GgufFile::open(path);
+    for (size_t k = 0; k < names.size(); ++k) {
+        EXPECT_TRUE(reports[k].fell_back_to_q8_0) << names[k];
+        EXPECT_EQ(reports[k].base_type, qt::GgmlType::Q6_K);
+        check_merged_tensor(*base, *out, ad.inputs[k], reports[k], qt::GgmlType::Q8_0);
+    }
+    expect_rest_unchanged(*base, *out, names);
+}
+
+// Q4_K has a quantizer (quant/quantize_q4_k.cpp): its tensors keep their type, each
+// weight within its super-block's range / 15 of the merged value.
+TEST(MergedExport, Q4KTensorsKeepTheirType) {
     qt::test::TempDir dir("merged-q4_k");
     auto base = qt::GgufFile::open(
         random_model(dir.path, "--layers 1 --dim 256 --ffn 256 --heads 4 --kv-heads 2 --vocab 320 --type Q4_K"));
@@ -204,9 +223,19 @@ TEST(MergedExport, KQuantTensorsAreWrittenAsQ8_0AndTheReportSaysSo) {
     const auto reports = qt::export_merged_gguf(*base, path, kRank, kAlpha, ad.inputs, std::nullopt);
     auto out = qt::GgufFile::open(path);
     for (size_t k = 0; k < names.size(); ++k) {
-        EXPECT_TRUE(reports[k].fell_back_to_q8_0) << names[k];
-        EXPECT_EQ(reports[k].base_type, qt::GgmlType::Q4_K);
-        check_merged_tensor(*base, *out, ad.inputs[k], reports[k], qt::GgmlType::Q8_0);
+        EXPECT_FALSE(reports[k].fell_back_to_q8_0) << names[k];
+        EXPECT_EQ(reports[k].written_type, qt::GgmlType::Q4_K) << names[k];
+        const auto& wt = out->tensor(names[k]);
+        ASSERT_EQ(wt.type, qt::GgmlType::Q4_K) << names[k];
+        const Expected e = expected_merge(base->tensor(names[k]), ad.inputs[k]);
+        const auto got = dequantize_tensor(wt);
+        ASSERT_EQ(got.size(), e.merged.size());
+        for (size_t s = 0; s < got.size(); s += 256) {
+            const auto [lo, hi] = std::minmax_element(e.merged.begin() + s, e.merged.begin() + s + 256);
+            const double bound = (*hi - std::min(*lo, 0.0f)) / 15.0;
+            for (size_t i = s; i < s + 256; ++i)
+                ASSERT_LE(std::fabs(got[i] - e.merged[i]), bound) << names[k] << " element " << i;
+        }
     }
     expect_rest_unchanged(*base, *out, names);
 }
