@@ -779,6 +779,70 @@
             <source>Warning: checkpoint not written: %1</source>
             <translation>Avertissement : point de reprise non écrit : %1</translation>
         </message>
+        <message>
+            <source>%1: this folder has no config.json, so it is no Hugging Face model folder</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>Converting the Hugging Face folder %1 to GGUF (%2), once, into the cache ...</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>Converted: %1</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>q/k/v biases</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>q/k norm</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>post-norms</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>neox rope</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>rope frequency factors</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>GeGLU</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>fused q/k/v</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>fused gate/up</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>attention softcap %1</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>final softcap %1</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>sliding window %1 (%2 of every %3 layers)</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>sliding window %1</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>tied output head</source>
+            <translation type="unfinished"></translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::MainWindow</name>
@@ -1501,10 +1565,6 @@ Ouvrir son modèle et son jeu de données et reprendre à partir de là ?</trans
             <translation>non : %1 de trop</translation>
         </message>
         <message>
-            <source>Model file (.gguf)</source>
-            <translation>Fichier du modèle (.gguf)</translation>
-        </message>
-        <message>
             <source>Browse…</source>
             <translation>Parcourir…</translation>
         </message>
@@ -1529,10 +1589,6 @@ Ouvrir son modèle et son jeu de données et reprendre à partir de là ?</trans
             <translation>Prévu par le moteur à partir du fichier avant l'entraînement ; survolez une méthode pour l'origine de ses chiffres. La page Mémoire montre ce qu'un entraînement occupe réellement.</translation>
         </message>
         <message>
-            <source>No model loaded yet. Press Open to load the one named above.</source>
-            <translation>Aucun modèle chargé. Appuyez sur Ouvrir pour charger celui indiqué ci-dessus.</translation>
-        </message>
-        <message>
             <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;Architecture: %2&lt;br&gt;Parameters: %3 (%4 M)&lt;br&gt;File size: %5 (tensors %6)&lt;br&gt;Quantization: %7&lt;br&gt;Layers: %8, embedding width %9, attention heads %10 (key/value heads %11)&lt;br&gt;Context: %12 tokens, vocabulary %13 tokens&lt;br&gt;Chat template: %14&lt;br&gt;Loaded on: %15</source>
             <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;Architecture : %2&lt;br&gt;Paramètres : %3 (%4 M)&lt;br&gt;Taille du fichier : %5 (tenseurs %6)&lt;br&gt;Quantification : %7&lt;br&gt;Couches : %8, largeur de plongement %9, têtes d'attention %10 (têtes clé/valeur %11)&lt;br&gt;Contexte : %12 jetons, vocabulaire %13 jetons&lt;br&gt;Modèle de conversation : %14&lt;br&gt;Chargé sur : %15</translation>
         </message>
@@ -1543,6 +1599,58 @@ Ouvrir son modèle et son jeu de données et reprendre à partir de là ?</trans
         <message>
             <source>Memory each method would need (sequences of %1 tokens, %2 per step, as on the Method page)</source>
             <translation>Mémoire nécessaire à chaque méthode (séquences de %1 jetons, %2 par pas, comme sur la page Méthode)</translation>
+        </message>
+        <message>
+            <source>Open a Hugging Face model folder</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>Not found: %1</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>A Hugging Face folder: click to open it (converted once, then cached).</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>Click to open this model.</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>No model loaded yet. Press Open to load the one named above, or drop a .gguf file or a model folder on this page.</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>Open folder…</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>Choose a Hugging Face model folder (config.json, safetensors, tokenizer.json): it is converted to GGUF once and kept in the cache. You can also drop a file or folder here.</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>Recent models</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>What each method can train in this model</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>Opening %1…</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>Converting %1 to GGUF (%2)… this can take a while; it happens once per folder.</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>Model file (.gguf) or Hugging Face folder</source>
+            <translation type="unfinished"></translation>
         </message>
     </context>
     <context>
@@ -2017,6 +2125,53 @@ Ouvrir son modèle et son jeu de données et reprendre à partir de là ?</trans
         <message>
             <source>rollback (divergence guard)</source>
             <translation>retour arrière (garde-fou de divergence)</translation>
+        </message>
+    </context>
+    <context>
+        <name>MethodReach</name>
+        <message>
+            <source>nothing: the model has no trainable linears</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>nothing: its linears are %1, which have no block scale (only block-quantized types such as Q8_0, Q4_1 or Q4_K do)</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message numerus="yes">
+            <source>block scales of %n linears (types %1)</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message numerus="yes">
+            <source>; %n linears stay frozen (%1: no block scale)</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message numerus="yes">
+            <source>every linear: %n linears, %1 M weights (types %2)</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message numerus="yes">
+            <source>a float32 value at each masked entry of the %n linears (types %1); a sensitivity mask chooses the entries</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message numerus="yes">
+            <source>low-rank adapters beside the chosen ones of the %n linears (types %1), which stay frozen</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>%1, from the backward pass</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>%1, from two forward passes a step</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>%1, %2 layers, width %3, %4 heads (%5 KV), head %6</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>; %1</source>
+            <translation type="unfinished"></translation>
         </message>
     </context>
 </TS>

@@ -779,6 +779,70 @@
             <source>Warning: checkpoint not written: %1</source>
             <translation>警告：未能写入检查点：%1</translation>
         </message>
+        <message>
+            <source>%1: this folder has no config.json, so it is no Hugging Face model folder</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>Converting the Hugging Face folder %1 to GGUF (%2), once, into the cache ...</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>Converted: %1</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>q/k/v biases</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>q/k norm</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>post-norms</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>neox rope</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>rope frequency factors</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>GeGLU</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>fused q/k/v</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>fused gate/up</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>attention softcap %1</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>final softcap %1</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>sliding window %1 (%2 of every %3 layers)</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>sliding window %1</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>tied output head</source>
+            <translation type="unfinished"></translation>
+        </message>
     </context>
     <context>
         <name>qt::ui::MainWindow</name>
@@ -1501,10 +1565,6 @@ Open its model and dataset and go on from there?</source>
             <translation>否：超出 %1</translation>
         </message>
         <message>
-            <source>Model file (.gguf)</source>
-            <translation>模型文件（.gguf）</translation>
-        </message>
-        <message>
             <source>Browse…</source>
             <translation>浏览…</translation>
         </message>
@@ -1529,10 +1589,6 @@ Open its model and dataset and go on from there?</source>
             <translation>由引擎在训练前根据文件估算；将鼠标悬停在方法上可查看数字来源。内存页显示运行时的实际占用。</translation>
         </message>
         <message>
-            <source>No model loaded yet. Press Open to load the one named above.</source>
-            <translation>尚未加载模型。点击“打开”加载上面指定的模型。</translation>
-        </message>
-        <message>
             <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;Architecture: %2&lt;br&gt;Parameters: %3 (%4 M)&lt;br&gt;File size: %5 (tensors %6)&lt;br&gt;Quantization: %7&lt;br&gt;Layers: %8, embedding width %9, attention heads %10 (key/value heads %11)&lt;br&gt;Context: %12 tokens, vocabulary %13 tokens&lt;br&gt;Chat template: %14&lt;br&gt;Loaded on: %15</source>
             <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;架构：%2&lt;br&gt;参数：%3（%4 M）&lt;br&gt;文件大小：%5（张量 %6）&lt;br&gt;量化：%7&lt;br&gt;层数：%8，嵌入宽度 %9，注意力头 %10（键/值头 %11）&lt;br&gt;上下文：%12 个词元，词表 %13 个词元&lt;br&gt;对话模板：%14&lt;br&gt;运行于：%15</translation>
         </message>
@@ -1543,6 +1599,58 @@ Open its model and dataset and go on from there?</source>
         <message>
             <source>Memory each method would need (sequences of %1 tokens, %2 per step, as on the Method page)</source>
             <translation>各方法所需内存（序列 %1 个词元，每步 %2 个，与方法页一致）</translation>
+        </message>
+        <message>
+            <source>Open a Hugging Face model folder</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>Not found: %1</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>A Hugging Face folder: click to open it (converted once, then cached).</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>Click to open this model.</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>No model loaded yet. Press Open to load the one named above, or drop a .gguf file or a model folder on this page.</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>Open folder…</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>Choose a Hugging Face model folder (config.json, safetensors, tokenizer.json): it is converted to GGUF once and kept in the cache. You can also drop a file or folder here.</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>Recent models</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>What each method can train in this model</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>Opening %1…</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>Converting %1 to GGUF (%2)… this can take a while; it happens once per folder.</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>Model file (.gguf) or Hugging Face folder</source>
+            <translation type="unfinished"></translation>
         </message>
     </context>
     <context>
@@ -2017,6 +2125,53 @@ Open its model and dataset and go on from there?</source>
         <message>
             <source>rollback (divergence guard)</source>
             <translation>回滚（发散保护）</translation>
+        </message>
+    </context>
+    <context>
+        <name>MethodReach</name>
+        <message>
+            <source>nothing: the model has no trainable linears</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>nothing: its linears are %1, which have no block scale (only block-quantized types such as Q8_0, Q4_1 or Q4_K do)</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message numerus="yes">
+            <source>block scales of %n linears (types %1)</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message numerus="yes">
+            <source>; %n linears stay frozen (%1: no block scale)</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message numerus="yes">
+            <source>every linear: %n linears, %1 M weights (types %2)</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message numerus="yes">
+            <source>a float32 value at each masked entry of the %n linears (types %1); a sensitivity mask chooses the entries</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message numerus="yes">
+            <source>low-rank adapters beside the chosen ones of the %n linears (types %1), which stay frozen</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>%1, from the backward pass</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>%1, from two forward passes a step</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>%1, %2 layers, width %3, %4 heads (%5 KV), head %6</source>
+            <translation type="unfinished"></translation>
+        </message>
+        <message>
+            <source>; %1</source>
+            <translation type="unfinished"></translation>
         </message>
     </context>
 </TS>

@@ -41,8 +41,17 @@ struct MethodMemoryPlan {
     }
 };
 
+// The model's trainable linears (LlamaModel::trainable_linears()) of one GGUF type.
+struct LinearTypeCount {
+    QString type;                   // "Q4_1"
+    int count = 0;                  // linears of this type
+    qint64 weights = 0;             // their weights
+    bool has_block_scales = false;  // quant_scale_fields(type): QZO can train its blocks' scales
+};
+
 struct ModelSummary {
-    QString path;
+    QString path;       // what was opened: a .gguf file or a Hugging Face folder
+    QString gguf_path;  // the GGUF file read: `path`, or the folder's converted copy in the cache
     QString name;          // general.name
     QString architecture;  // general.architecture
     qint64 parameters = 0;
@@ -53,6 +62,9 @@ struct ModelSummary {
     int embedding = 0;
     int heads = 0;
     int kv_heads = 0;
+    int head_dim = 0;
+    QStringList features;         // the architecture's features in words ("q/k norm", "sliding window 4096")
+    QList<LinearTypeCount> linears;  // trainable linears by type, in the order first met
     int context = 0;
     int vocabulary = 0;
     QString chat_template;    // "ChatML", or why there is none

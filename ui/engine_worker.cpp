@@ -4,7 +4,9 @@
 #include <QFileInfo>
 #include <QMetaObject>
 #include <QThread>
+#include <algorithm>
 #include <exception>
+#include <stdexcept>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -15,7 +17,9 @@
 #include "data/dataset.h"
 #include "device_capacity.h"
 #include "generate/generator.h"
+#include "hf/hf_import.h"
 #include "memory/training_memory_plan.h"
+#include "methods/quant_scale_fields.h"
 #include "methods/sensitivity.h"
 #include "methods/sparse_mask.h"
 #include "model/loaded_model.h"
@@ -78,6 +82,18 @@ void EngineWorker::loadModel(const QString& path, const QString& device) {
     emit busyChanged(true);
     emit logLine(tr("Opening %1 ...").arg(path));
     try {
+        QString gguf = path;
+        if (QFileInfo(path).isDir()) {
+            if (!is_hf_folder(path.toStdString()))
+                throw std::runtime_error(
+                    tr("%1: this folder has no config.json, so it is no Hugging Face model folder").arg(path).toStdString());
+            const HfImportOptions options;
+            const QString type = qstr(std::string(ggml_type_name(options.type)));
+            emit modelConverting(path, type);
+            emit logLine(tr("Converting the Hugging Face folder %1 to GGUF (%2), once, into the cache ...").arg(path, type));
+            gguf = qstr(open_model_path(path.toStdString(), options));
+            emit logLine(tr("Converted: %1").arg(gguf));
+        }
         // Open the new model before letting go of the old one, so that a file that
         // fails to open leaves the session as it was.
         std::unique_ptr<Backend> newBackend;
@@ -88,7 +104,7 @@ void EngineWorker::loadModel(const QString& path, const QString& device) {
             target = newBackend.get();
             emit logLine(qstr(choice.message));
         }
-        auto loaded = std::make_unique<LoadedModel>(LoadedModel::open(path.toStdString(), *target));
+        auto loaded = std::make_unique<LoadedModel>(LoadedModel::open(gguf.toStdString(), *target));
         session_.reset();
         dataset_.reset();  // tokenized by the old model
         model_.reset();
@@ -99,7 +115,7 @@ void EngineWorker::loadModel(const QString& path, const QString& device) {
             device_ = device;
         }
         model_ = std::move(loaded);
-        const ModelSummary summary = summarize(path);
+        const ModelSummary summary = summarize(path, gguf);
         emit logLine(tr("Loaded %1: %2 parameters on %3").arg(summary.name).arg(summary.parameters).arg(summary.backend));
         emit modelLoaded(summary);
         planMemory(planConfig_);
@@ -110,12 +126,13 @@ void EngineWorker::loadModel(const QString& path, const QString& device) {
     emit busyChanged(false);
 }
 
-ModelSummary EngineWorker::summarize(const QString& path) const {
-    const LoadedModel& m = current();
+ModelSummary EngineWorker::summarize(const QString& path, const QString& ggufPath) const {
+    LoadedModel& m = current();
     const GgufFile& f = *m.file;
     const LlamaConfig& c = m.model->config();
     ModelSummary s;
     s.path = path;
+    s.gguf_path = ggufPath;
     s.name = qstr(f.get_string("general.name", QFileInfo(path).completeBaseName().toStdString()));
     s.architecture = qstr(c.architecture);
     s.parameters = m.model->parameter_count();
@@ -133,6 +150,32 @@ ModelSummary EngineWorker::summarize(const QString& path) const {
     s.embedding = c.dim;
     s.heads = c.n_heads;
     s.kv_heads = c.n_kv_heads;
+    s.head_dim = c.head_dim;
+    if (c.qkv_bias) s.features << tr("q/k/v biases");
+    if (c.qk_norm) s.features << tr("q/k norm");
+    if (c.post_norms) s.features << tr("post-norms");
+    if (c.rope_mode == RopeMode::Neox) s.features << tr("neox rope");
+    if (c.rope_freqs) s.features << tr("rope frequency factors");
+    if (c.activation == FfnActivation::GeluTanh) s.features << tr("GeGLU");
+    if (c.fused_qkv) s.features << tr("fused q/k/v");
+    if (c.fused_gate_up) s.features << tr("fused gate/up");
+    if (c.attn_softcap > 0) s.features << tr("attention softcap %1").arg(c.attn_softcap);
+    if (c.final_softcap > 0) s.features << tr("final softcap %1").arg(c.final_softcap);
+    if (c.sliding_window > 0 && c.swa_pattern > 1)
+        s.features << tr("sliding window %1 (%2 of every %3 layers)").arg(c.sliding_window).arg(c.swa_pattern - 1).arg(c.swa_pattern);
+    else if (c.sliding_window > 0)
+        s.features << tr("sliding window %1").arg(c.sliding_window);
+    if (c.tied_output) s.features << tr("tied output head");
+    for (const WeightTensor* w : m.model->trainable_linears()) {
+        const QString type = qstr(std::string(ggml_traits(w->type).name));
+        auto it = std::find_if(s.linears.begin(), s.linears.end(), [&](const LinearTypeCount& l) { return l.type == type; });
+        if (it == s.linears.end()) {
+            s.linears.append(LinearTypeCount{type, 0, 0, quant_scale_fields(w->type).has_value()});
+            it = s.linears.end() - 1;
+        }
+        ++it->count;
+        it->weights += w->rows * w->cols;
+    }
     s.context = c.context_length;
     s.vocabulary = c.vocab_size;
     s.chat_template = m.chat_template ? qstr(m.chat_template->name())

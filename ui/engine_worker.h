@@ -46,6 +46,8 @@ public:
     void cancelSparseMask(quint64 id);
 
 public slots:
+    // `path`: a .gguf file, or a Hugging Face folder converted first (once, into the
+    // cache: hf/hf_import.h's open_model_path), with modelConverting before it starts.
     // `device`: "cpu", "cuda", "cuda:N" or "auto" (backend/backend_factory.h).
     void loadModel(const QString& path, const QString& device);
     void loadDataset(const QString& path, int maxLength);
@@ -70,6 +72,8 @@ public slots:
     void computeSparseMask(const qt::ui::SparseMaskRequest& request);
 
 signals:
+    // A Hugging Face folder is being converted to GGUF (`type`: "Q8_0") before it opens.
+    void modelConverting(const QString& folder, const QString& type);
     void modelLoaded(const qt::ui::ModelSummary& summary);
     void datasetLoaded(const qt::ui::DatasetSummary& summary);
     void memoryChanged(const qt::ui::MemoryBars& bars);
@@ -102,7 +106,7 @@ private:
     // `keepState`: write the state as it stands to the run's checkpoint, so that
     // a stopped run can be resumed (not after an error: the last checkpoint stays).
     void finishTraining(const QString& why, bool keepState = true);
-    ModelSummary summarize(const QString& path) const;
+    ModelSummary summarize(const QString& path, const QString& ggufPath) const;
     // The model answers and datasets are read with: the last run's (trained) one, else the opened one.
     LoadedModel& current() const;
     LlamaModel& baseModel();

@@ -89,7 +89,7 @@ void MainWindow::connectWorker() {
         datasetLoaded_ = false;  // a dataset is tokenized by its model: read it again
         model_->showSummary(s);
         // A mask belongs to one model: the one in use is checked against the new one.
-        method_->sparseMaskPanel()->setModelPath(s.path);
+        method_->sparseMaskPanel()->setModelPath(s.gguf_path.isEmpty() ? s.path : s.gguf_path);
         method_->sparseMaskPanel()->check();
         const QString data = !pendingDataset_.isEmpty() ? pendingDataset_ : datasetPath_;
         pendingDataset_.clear();
@@ -123,6 +123,7 @@ void MainWindow::connectWorker() {
             [this](const QString& why) { status_->setText(tr("Training %1.").arg(why)); });
     connect(w, &EngineWorker::logLine, training_, &TrainingPanel::appendLog);
     connect(w, &EngineWorker::engineError, this, &MainWindow::showEngineError);
+    connect(w, &EngineWorker::modelConverting, model_, &ModelPanel::showConverting);
     connect(w, &EngineWorker::compareText, compare_, &ComparePanel::appendText);
     connect(w, &EngineWorker::compareFinished, compare_, &ComparePanel::finishSide);
     connect(w, &EngineWorker::devicesFound, device_, &DevicePanel::showDevices);
@@ -206,6 +207,7 @@ void MainWindow::buildMenus() {
 void MainWindow::openModel(const QString& path) {
     if (path.isEmpty()) return;
     model_->setSelectedPath(path);
+    model_->showOpening(path);
     const QString device = device_->selectedDevice();
     QMetaObject::invokeMethod(worker_, [w = worker_, path, device] { w->loadModel(path, device); }, Qt::QueuedConnection);
 }
@@ -386,6 +388,7 @@ void MainWindow::loadSession(const QString& path) {
 
 void MainWindow::showEngineError(const QString& context, const QString& message) {
     errors_ << context + QStringLiteral(": ") + message;
+    model_->showOpenFailed();  // a model that was on its way is not coming
     pendingResume_.reset();  // a run accepted at start whose model or data failed to open
     training_->appendLog(tr("Error — %1: %2").arg(context, message));
     // Window-modal but not blocking: the engine keeps reporting while it is open.

@@ -1,21 +1,41 @@
 #include "model_panel.h"
 
 #include <QComboBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QEvent>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QListWidget>
+#include <QMimeData>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
 #include "byte_format.h"
 #include "memory_category_text.h"
+#include "method_reach_text.h"
 #include "recent_models.h"
+#include "training_method_text.h"
 
 namespace qt::ui {
+namespace {
+
+// The model a drag carries: one local .gguf file or one folder, else empty.
+QString dragged_model(const QMimeData* mime) {
+    if (!mime || !mime->hasUrls() || mime->urls().size() != 1) return QString();
+    const QString path = mime->urls().first().toLocalFile();
+    const QFileInfo info(path);
+    if (path.isEmpty() || !info.exists()) return QString();
+    if (info.isDir() || info.suffix().compare(QStringLiteral("gguf"), Qt::CaseInsensitive) == 0) return path;
+    return QString();
+}
+
+}  // namespace
 
 ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
     fileBox_ = new QGroupBox(this);
@@ -24,19 +44,49 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
     pathCombo_->setObjectName("modelPathCombo");
     pathCombo_->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     browseButton_ = new QPushButton(fileBox_);
+    browseButton_->setObjectName("browseModelButton");
+    folderButton_ = new QPushButton(fileBox_);
+    folderButton_->setObjectName("openModelFolderButton");
     loadButton_ = new QPushButton(fileBox_);
     loadButton_->setObjectName("loadModelButton");
-    auto* row = new QHBoxLayout(fileBox_);
+    status_ = new QLabel(fileBox_);
+    status_->setObjectName("modelStatusLabel");
+    status_->setWordWrap(true);
+    status_->hide();
+    auto* fileLayout = new QVBoxLayout(fileBox_);
+    auto* row = new QHBoxLayout;
     row->addWidget(pathCombo_, 1);
     row->addWidget(browseButton_);
+    row->addWidget(folderButton_);
     row->addWidget(loadButton_);
+    fileLayout->addLayout(row);
+    fileLayout->addWidget(status_);
+
+    recentBox_ = new QGroupBox(this);
+    recentList_ = new QListWidget(recentBox_);
+    recentList_->setObjectName("recentModelsList");
+    recentList_->setMaximumHeight(recentList_->fontMetrics().height() * 6);
+    (new QVBoxLayout(recentBox_))->addWidget(recentList_);
 
     infoBox_ = new QGroupBox(this);
+    architecture_ = new QLabel(infoBox_);
+    architecture_->setObjectName("modelArchitectureLabel");
+    architecture_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    architecture_->setWordWrap(true);
     info_ = new QLabel(infoBox_);
     info_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     info_->setWordWrap(true);
     info_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    (new QVBoxLayout(infoBox_))->addWidget(info_);
+    auto* infoLayout = new QVBoxLayout(infoBox_);
+    infoLayout->addWidget(architecture_);
+    infoLayout->addWidget(info_);
+
+    reachBox_ = new QGroupBox(this);
+    reachList_ = new QListWidget(reachBox_);
+    reachList_->setObjectName("methodReachList");
+    reachList_->setWordWrap(true);
+    reachList_->setSelectionMode(QAbstractItemView::NoSelection);
+    (new QVBoxLayout(reachBox_))->addWidget(reachList_);
 
     planBox_ = new QGroupBox(this);
     planTable_ = new QTableWidget(planBox_);
@@ -52,10 +102,16 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(fileBox_);
+    layout->addWidget(recentBox_);
     layout->addWidget(infoBox_);
+    layout->addWidget(reachBox_);
     layout->addWidget(planBox_, 1);
+    setAcceptDrops(true);
 
     connect(browseButton_, &QPushButton::clicked, this, &ModelPanel::browse);
+    connect(folderButton_, &QPushButton::clicked, this, &ModelPanel::browseFolder);
+    connect(recentList_, &QListWidget::itemActivated, this, &ModelPanel::openRecent);
+    connect(recentList_, &QListWidget::itemClicked, this, &ModelPanel::openRecent);
     connect(loadButton_, &QPushButton::clicked, this, [this] { emit openRequested(selectedPath()); });
     refreshRecent();
     pathCombo_->setCurrentText(preselected_model());
@@ -80,15 +136,87 @@ void ModelPanel::browse() {
     emit openRequested(path);
 }
 
+void ModelPanel::browseFolder() {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a Hugging Face model folder"), selectedPath());
+    if (dir.isEmpty()) return;
+    pathCombo_->setCurrentText(dir);
+    emit openRequested(dir);
+}
+
+void ModelPanel::dragEnterEvent(QDragEnterEvent* e) {
+    if (!dragged_model(e->mimeData()).isEmpty()) e->acceptProposedAction();
+}
+
+void ModelPanel::dropEvent(QDropEvent* e) {
+    const QString path = dragged_model(e->mimeData());
+    if (path.isEmpty()) return;
+    e->acceptProposedAction();
+    pathCombo_->setCurrentText(path);
+    emit openRequested(path);
+}
+
 void ModelPanel::refreshRecent() {
     const QString current = pathCombo_->currentText();
+    const QStringList recent = recent_models();
     pathCombo_->clear();
-    pathCombo_->addItems(recent_models());
+    pathCombo_->addItems(recent);
     pathCombo_->setCurrentText(current);
+    // Models that are gone stay listed, greyed, so that a disk not mounted now is no surprise.
+    recentList_->clear();
+    for (const QString& path : recent) {
+        const QFileInfo info(path);
+        auto* item = new QListWidgetItem(path, recentList_);
+        item->setData(Qt::UserRole, path);
+        if (!info.exists()) {
+            item->setFlags(item->flags() & ~Qt::ItemIsEnabled);
+            item->setToolTip(tr("Not found: %1").arg(path));
+        } else {
+            item->setToolTip(info.isDir() ? tr("A Hugging Face folder: click to open it (converted once, then cached).")
+                                          : tr("Click to open this model."));
+        }
+    }
+}
+
+void ModelPanel::openRecent(QListWidgetItem* item) {
+    if (!item || !(item->flags() & Qt::ItemIsEnabled)) return;
+    const QString path = item->data(Qt::UserRole).toString();
+    if (path == statusPath_) return;  // on its way already (a click is also an activation)
+    pathCombo_->setCurrentText(path);
+    emit openRequested(path);
+}
+
+void ModelPanel::showOpening(const QString& path) {
+    statusPath_ = path;
+    statusType_.clear();
+    retranslate();
+}
+
+void ModelPanel::showConverting(const QString& folder, const QString& type) {
+    statusPath_ = folder;
+    statusType_ = type;
+    retranslate();
+}
+
+void ModelPanel::showOpenFailed() {
+    statusPath_.clear();
+    statusType_.clear();
+    retranslate();
+}
+
+void ModelPanel::fillReach() {
+    reachList_->clear();
+    if (summary_.path.isEmpty()) return;
+    for (const TrainingMethodInfo& m : training_methods()) {
+        auto* item = new QListWidgetItem(tr("%1: %2").arg(method_title(m), method_reach(m, summary_)), reachList_);
+        item->setData(Qt::UserRole, QString::fromUtf8(m.name));
+        item->setToolTip(method_summary(m));
+    }
 }
 
 void ModelPanel::showSummary(const ModelSummary& summary) {
     summary_ = summary;
+    statusPath_.clear();
+    statusType_.clear();
     remember_model(summary.path);
     refreshRecent();
     pathCombo_->setCurrentText(summary.path);
@@ -127,10 +255,24 @@ void ModelPanel::fillPlans() {
 }
 
 void ModelPanel::retranslate() {
-    fileBox_->setTitle(tr("Model file (.gguf)"));
+    fileBox_->setTitle(tr("Model file (.gguf) or Hugging Face folder"));
     browseButton_->setText(tr("Browse…"));
+    folderButton_->setText(tr("Open folder…"));
     loadButton_->setText(tr("Open"));
     browseButton_->setToolTip(tr("Choose a GGUF model file on this computer."));
+    folderButton_->setToolTip(tr("Choose a Hugging Face model folder (config.json, safetensors, tokenizer.json): it is "
+                                 "converted to GGUF once and kept in the cache. You can also drop a file or folder here."));
+    recentBox_->setTitle(tr("Recent models"));
+    reachBox_->setTitle(tr("What each method can train in this model"));
+    if (statusPath_.isEmpty())
+        status_->hide();
+    else {
+        status_->setText(statusType_.isEmpty()
+                             ? tr("Opening %1…").arg(statusPath_)
+                             : tr("Converting %1 to GGUF (%2)… this can take a while; it happens once per folder.")
+                                   .arg(statusPath_, statusType_));
+        status_->show();
+    }
     loadButton_->setToolTip(tr("Load the model named in the box (recent models are in its list)."));
     infoBox_->setTitle(tr("About this model"));
     planBox_->setTitle(plans_.plans.isEmpty()
@@ -140,8 +282,12 @@ void ModelPanel::retranslate() {
                                  .arg(plans_.batch_size));
     planNote_->setText(tr("Planned by the engine from the file before training; hover a method for where its numbers "
                           "come from. The Memory page shows what a run really holds."));
+    architecture_->setText(summary_.path.isEmpty() ? QString() : architecture_line(summary_));
+    architecture_->setVisible(!summary_.path.isEmpty());
+    fillReach();
     if (summary_.path.isEmpty()) {
-        info_->setText(tr("No model loaded yet. Press Open to load the one named above."));
+        info_->setText(tr("No model loaded yet. Press Open to load the one named above, or drop a .gguf file or "
+                          "a model folder on this page."));
     } else {
         const ModelSummary& s = summary_;
         info_->setText(tr("<b>%1</b><br>Architecture: %2<br>Parameters: %3 (%4 M)<br>File size: %5 (tensors %6)<br>"

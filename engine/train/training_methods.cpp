@@ -155,7 +155,7 @@ const std::vector<TrainingMethodInfo>& training_methods() {
          "Trains only the continuous scales of the quantized blocks from two forward passes per step with a "
          "seeded random perturbation, the projected gradient clipped (Shang et al. 2025). No gradients, no "
          "optimizer states: inference memory.",
-         false, kAbsoluteQzoDefaults.lr, make_qzo, nullptr, {}, nullptr, false, true},
+         false, kAbsoluteQzoDefaults.lr, make_qzo, nullptr, {}, nullptr, false, true, TrainedPart::BlockScales},
         {"mezo", "MeZO: zeroth-order on float32 weights",
          "SPSA on every linear weight expanded to float32 (Malladi et al. 2023): the zeroth-order baseline.", false,
          kAbsoluteQzoDefaults.lr, make_mezo, nullptr, {}, nullptr},
@@ -164,12 +164,13 @@ const std::vector<TrainingMethodInfo>& training_methods() {
          "generic text (a mask file: quanttune-cli sensitivity), added to the frozen 4-bit model: W = dequant(Q) "
          "+ S. Two forward passes per step as in QZO, with the same perturbation, clipping and schedules "
          "(Guo et al. 2025). Optionally the 4-bit block scales train too.",
-         false, kSparseZoDefaultLr, make_sparse_zo, nullptr, sparse_zo_settings(), sparse_zo_memory_label, true, true},
+         false, kSparseZoDefaultLr, make_sparse_zo, nullptr, sparse_zo_settings(), sparse_zo_memory_label, true, true,
+         TrainedPart::SparseEntries},
         {"qlora", "QLoRA: low-rank adapters on the frozen 4-bit model",
          "Trains small float32 adapters B A beside chosen linears of the frozen quantized model with AdamW, from "
          "the backward pass (Hu et al. 2021; Dettmers et al. 2023). Memory: the quantized weights, the adapters "
          "and their optimizer states, and the activations the backward needs.",
-         true, 2e-4, nullptr, make_qlora, {}, nullptr},
+         true, 2e-4, nullptr, make_qlora, {}, nullptr, false, false, TrainedPart::Adapters},
         {"adamw", "Full fine-tuning with AdamW (float32)",
          "Every linear weight as a float32 master copy trained by AdamW: the reference point, 16 bytes a "
          "weight; only for small models.",

@@ -3,6 +3,7 @@
 // the GUI and the memory plan read: its name, what to call it, its default
 // learning rate, how to make its trained state, its own settings and what its
 // memory holds. Adding a method is its own files (engine/methods/) plus one row here.
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +17,15 @@
 #include "train/train_config.h"
 
 namespace qt {
+
+// What a method's steps change in the model, so that a page can say, for a given
+// file, what each method would train there (the GUI's model page).
+enum class TrainedPart : uint8_t {
+    BlockScales,     // the fp16 scales inside quantized blocks (quant_scale_fields): none in F16/F32 weights
+    LinearWeights,   // every trainable linear's weights, in a copy of the method's own precision
+    SparseEntries,   // a float32 value at each entry of a sensitivity mask, beside the frozen weights
+    Adapters,        // low-rank adapters beside chosen linears of the frozen model
+};
 
 struct TrainingMethodInfo {
     const char* name;     // what configs and --method say: "qzo"
@@ -39,6 +49,7 @@ struct TrainingMethodInfo {
     // Zeroth order: whether the projected gradient is clipped at TrainConfig::clip
     // (QZO's directional derivative clipping; MeZO as published does not clip).
     bool clips_projected_gradient = false;
+    TrainedPart trains = TrainedPart::LinearWeights;
 };
 
 const std::vector<TrainingMethodInfo>& training_methods();
