@@ -1326,6 +1326,18 @@ Ouvrir son modèle et son jeu de données et reprendre à partir de là ?</trans
             <translation>en unités de l&apos;échelle de chaque poids</translation>
         </message>
         <message>
+            <source>Choose the unit for me</source>
+            <translation>Choisir l&apos;unité pour moi</translation>
+        </message>
+        <message>
+            <source>QZO only: at the start of a run, look at the model&apos;s scales. Where the perturbation size would move some weight&apos;s scales by more than a tenth of themselves (K-quant files such as Q4_K_M: their super-block scales are 10 to 300 times smaller than Q4_1&apos;s), train in units of each weight&apos;s scale with their defaults (perturbation %1, learning rate %2, clipping %3) and say so in the log. Only while the three are at their usual values: numbers you typed are kept as they are.</source>
+            <translation>QZO seulement : au début d&apos;un entraînement, examine les échelles du modèle. Là où la taille de perturbation déplacerait les échelles d&apos;un poids de plus d&apos;un dixième d&apos;elles-mêmes (fichiers K-quant comme Q4_K_M : leurs échelles de super-bloc sont 10 à 300 fois plus petites que celles de Q4_1), entraîne en unités de l&apos;échelle de chaque poids avec leurs valeurs par défaut (perturbation %1, taux d&apos;apprentissage %2, écrêtage %3) et l&apos;indique dans le journal. Seulement tant que les trois sont à leurs valeurs habituelles : les nombres que vous avez saisis sont gardés tels quels.</translation>
+        </message>
+        <message>
+            <source>relative where the model&apos;s scales need it</source>
+            <translation>relative là où les échelles du modèle l&apos;exigent</translation>
+        </message>
+        <message>
             <source>QZO only: also train the offset m of Q4_1/Q5_1 blocks. Off in the paper.</source>
             <translation>QZO seulement : entraîner aussi le décalage m des blocs Q4_1/Q5_1. Désactivé dans l'article.</translation>
         </message>

@@ -1326,6 +1326,18 @@ Abrir seu modelo e conjunto de dados e continuar dali?</translation>
             <translation>em unidades da escala de cada peso</translation>
         </message>
         <message>
+            <source>Choose the unit for me</source>
+            <translation>Escolher a unidade por mim</translation>
+        </message>
+        <message>
+            <source>QZO only: at the start of a run, look at the model&apos;s scales. Where the perturbation size would move some weight&apos;s scales by more than a tenth of themselves (K-quant files such as Q4_K_M: their super-block scales are 10 to 300 times smaller than Q4_1&apos;s), train in units of each weight&apos;s scale with their defaults (perturbation %1, learning rate %2, clipping %3) and say so in the log. Only while the three are at their usual values: numbers you typed are kept as they are.</source>
+            <translation>Só QZO: no início de um treino, examina as escalas do modelo. Onde o tamanho da perturbação moveria as escalas de um peso em mais de um décimo delas mesmas (arquivos K-quant como Q4_K_M: suas escalas de superbloco são de 10 a 300 vezes menores que as de Q4_1), treina em unidades da escala de cada peso com seus padrões (perturbação %1, taxa de aprendizado %2, corte %3) e diz isso no registro. Só enquanto os três estão nos valores usuais: números que você digitou são mantidos como estão.</translation>
+        </message>
+        <message>
+            <source>relative where the model&apos;s scales need it</source>
+            <translation>relativa onde as escalas do modelo exigem</translation>
+        </message>
+        <message>
             <source>QZO only: also train the offset m of Q4_1/Q5_1 blocks. Off in the paper.</source>
             <translation>Só QZO: treinar também o deslocamento m dos blocos Q4_1/Q5_1. Desligado no artigo.</translation>
         </message>

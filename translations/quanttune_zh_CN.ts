@@ -1326,6 +1326,18 @@ Open its model and dataset and go on from there?</source>
             <translation>以各权重的缩放值为单位</translation>
         </message>
         <message>
+            <source>Choose the unit for me</source>
+            <translation>自动选择单位</translation>
+        </message>
+        <message>
+            <source>QZO only: at the start of a run, look at the model&apos;s scales. Where the perturbation size would move some weight&apos;s scales by more than a tenth of themselves (K-quant files such as Q4_K_M: their super-block scales are 10 to 300 times smaller than Q4_1&apos;s), train in units of each weight&apos;s scale with their defaults (perturbation %1, learning rate %2, clipping %3) and say so in the log. Only while the three are at their usual values: numbers you typed are kept as they are.</source>
+            <translation>仅限 QZO：训练开始时检查模型的缩放因子。若扰动大小会使某个权重的缩放因子变化超过其自身的十分之一（如 Q4_K_M 等 K 量化文件：其超块缩放因子比 Q4_1 的小 10 到 300 倍），则以每个权重自身的缩放为单位、用其默认值（扰动 %1，学习率 %2，裁剪 %3）训练，并在日志中说明。仅当这三项保持常用值时生效：您输入的数值保持不变。</translation>
+        </message>
+        <message>
+            <source>relative where the model&apos;s scales need it</source>
+            <translation>在模型缩放需要时使用相对单位</translation>
+        </message>
+        <message>
             <source>QZO only: also train the offset m of Q4_1/Q5_1 blocks. Off in the paper.</source>
             <translation>仅限 QZO：同时训练 Q4_1/Q5_1 块的偏移 m。论文中未启用。</translation>
         </message>
