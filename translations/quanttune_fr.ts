@@ -781,67 +781,67 @@
         </message>
         <message>
             <source>%1: this folder has no config.json, so it is no Hugging Face model folder</source>
-            <translation type="unfinished"></translation>
+            <translation>%1 : ce dossier n'a pas de config.json, ce n'est donc pas un dossier de modèle Hugging Face</translation>
         </message>
         <message>
             <source>Converting the Hugging Face folder %1 to GGUF (%2), once, into the cache ...</source>
-            <translation type="unfinished"></translation>
+            <translation>Conversion du dossier Hugging Face %1 en GGUF (%2), une seule fois, dans le cache ...</translation>
         </message>
         <message>
             <source>Converted: %1</source>
-            <translation type="unfinished"></translation>
+            <translation>Converti : %1</translation>
         </message>
         <message>
             <source>q/k/v biases</source>
-            <translation type="unfinished"></translation>
+            <translation>biais q/k/v</translation>
         </message>
         <message>
             <source>q/k norm</source>
-            <translation type="unfinished"></translation>
+            <translation>normalisation q/k</translation>
         </message>
         <message>
             <source>post-norms</source>
-            <translation type="unfinished"></translation>
+            <translation>post-normalisations</translation>
         </message>
         <message>
             <source>neox rope</source>
-            <translation type="unfinished"></translation>
+            <translation>RoPE neox</translation>
         </message>
         <message>
             <source>rope frequency factors</source>
-            <translation type="unfinished"></translation>
+            <translation>facteurs de fréquence RoPE</translation>
         </message>
         <message>
             <source>GeGLU</source>
-            <translation type="unfinished"></translation>
+            <translation>GeGLU</translation>
         </message>
         <message>
             <source>fused q/k/v</source>
-            <translation type="unfinished"></translation>
+            <translation>q/k/v fusionnés</translation>
         </message>
         <message>
             <source>fused gate/up</source>
-            <translation type="unfinished"></translation>
+            <translation>gate/up fusionnés</translation>
         </message>
         <message>
             <source>attention softcap %1</source>
-            <translation type="unfinished"></translation>
+            <translation>softcap de l'attention %1</translation>
         </message>
         <message>
             <source>final softcap %1</source>
-            <translation type="unfinished"></translation>
+            <translation>softcap final %1</translation>
         </message>
         <message>
             <source>sliding window %1 (%2 of every %3 layers)</source>
-            <translation type="unfinished"></translation>
+            <translation>fenêtre glissante %1 (%2 couches sur %3)</translation>
         </message>
         <message>
             <source>sliding window %1</source>
-            <translation type="unfinished"></translation>
+            <translation>fenêtre glissante %1</translation>
         </message>
         <message>
             <source>tied output head</source>
-            <translation type="unfinished"></translation>
+            <translation>tête de sortie liée au plongement</translation>
         </message>
     </context>
     <context>
@@ -1614,55 +1614,55 @@ Ouvrir son modèle et son jeu de données et reprendre à partir de là ?</trans
         </message>
         <message>
             <source>Open a Hugging Face model folder</source>
-            <translation type="unfinished"></translation>
+            <translation>Ouvrir un dossier de modèle Hugging Face</translation>
         </message>
         <message>
             <source>Not found: %1</source>
-            <translation type="unfinished"></translation>
+            <translation>Introuvable : %1</translation>
         </message>
         <message>
             <source>A Hugging Face folder: click to open it (converted once, then cached).</source>
-            <translation type="unfinished"></translation>
+            <translation>Un dossier Hugging Face : cliquez pour l'ouvrir (converti une fois, puis gardé dans le cache).</translation>
         </message>
         <message>
             <source>Click to open this model.</source>
-            <translation type="unfinished"></translation>
+            <translation>Cliquez pour ouvrir ce modèle.</translation>
         </message>
         <message>
             <source>%1: %2</source>
-            <translation type="unfinished"></translation>
+            <translation>%1 : %2</translation>
         </message>
         <message>
             <source>No model loaded yet. Press Open to load the one named above, or drop a .gguf file or a model folder on this page.</source>
-            <translation type="unfinished"></translation>
+            <translation>Aucun modèle chargé pour l'instant. Appuyez sur Ouvrir pour charger celui indiqué ci-dessus, ou déposez un fichier .gguf ou un dossier de modèle sur cette page.</translation>
         </message>
         <message>
             <source>Open folder…</source>
-            <translation type="unfinished"></translation>
+            <translation>Ouvrir un dossier…</translation>
         </message>
         <message>
             <source>Choose a Hugging Face model folder (config.json, safetensors, tokenizer.json): it is converted to GGUF once and kept in the cache. You can also drop a file or folder here.</source>
-            <translation type="unfinished"></translation>
+            <translation>Choisir un dossier de modèle Hugging Face (config.json, safetensors, tokenizer.json) : il est converti une fois en GGUF et gardé dans le cache. Vous pouvez aussi déposer un fichier ou un dossier ici.</translation>
         </message>
         <message>
             <source>Recent models</source>
-            <translation type="unfinished"></translation>
+            <translation>Modèles récents</translation>
         </message>
         <message>
             <source>What each method can train in this model</source>
-            <translation type="unfinished"></translation>
+            <translation>Ce que chaque méthode peut entraîner dans ce modèle</translation>
         </message>
         <message>
             <source>Opening %1…</source>
-            <translation type="unfinished"></translation>
+            <translation>Ouverture de %1…</translation>
         </message>
         <message>
             <source>Converting %1 to GGUF (%2)… this can take a while; it happens once per folder.</source>
-            <translation type="unfinished"></translation>
+            <translation>Conversion de %1 en GGUF (%2)… cela peut prendre un moment ; cela n'a lieu qu'une fois par dossier.</translation>
         </message>
         <message>
             <source>Model file (.gguf) or Hugging Face folder</source>
-            <translation type="unfinished"></translation>
+            <translation>Fichier de modèle (.gguf) ou dossier Hugging Face</translation>
         </message>
     </context>
     <context>
@@ -2143,47 +2143,62 @@ Ouvrir son modèle et son jeu de données et reprendre à partir de là ?</trans
         <name>MethodReach</name>
         <message>
             <source>nothing: the model has no trainable linears</source>
-            <translation type="unfinished"></translation>
+            <translation>rien : le modèle n'a pas de couches linéaires entraînables</translation>
         </message>
         <message>
             <source>nothing: its linears are %1, which have no block scale (only block-quantized types such as Q8_0, Q4_1 or Q4_K do)</source>
-            <translation type="unfinished"></translation>
+            <translation>rien : ses couches linéaires sont en %1, types sans échelle de bloc (seuls les types quantifiés par blocs comme Q8_0, Q4_1 ou Q4_K en ont)</translation>
         </message>
         <message numerus="yes">
             <source>block scales of %n linears (types %1)</source>
-            <translation type="unfinished"></translation>
+            <translation>
+                <numerusform>échelles de bloc de %n couche linéaire (types %1)</numerusform>
+                <numerusform>échelles de bloc de %n couches linéaires (types %1)</numerusform>
+            </translation>
         </message>
         <message numerus="yes">
             <source>; %n linears stay frozen (%1: no block scale)</source>
-            <translation type="unfinished"></translation>
+            <translation>
+                <numerusform> ; %n couche linéaire reste figée (%1 : pas d'échelle de bloc)</numerusform>
+                <numerusform> ; %n couches linéaires restent figées (%1 : pas d'échelle de bloc)</numerusform>
+            </translation>
         </message>
         <message numerus="yes">
             <source>every linear: %n linears, %1 M weights (types %2)</source>
-            <translation type="unfinished"></translation>
+            <translation>
+                <numerusform>toutes les couches linéaires : %n couche, %1 M de poids (types %2)</numerusform>
+                <numerusform>toutes les couches linéaires : %n couches, %1 M de poids (types %2)</numerusform>
+            </translation>
         </message>
         <message numerus="yes">
             <source>a float32 value at each masked entry of the %n linears (types %1); a sensitivity mask chooses the entries</source>
-            <translation type="unfinished"></translation>
+            <translation>
+                <numerusform>une valeur float32 à chaque entrée masquée de %n couche linéaire (types %1) ; un masque de sensibilité choisit les entrées</numerusform>
+                <numerusform>une valeur float32 à chaque entrée masquée des %n couches linéaires (types %1) ; un masque de sensibilité choisit les entrées</numerusform>
+            </translation>
         </message>
         <message numerus="yes">
             <source>low-rank adapters beside the chosen ones of the %n linears (types %1), which stay frozen</source>
-            <translation type="unfinished"></translation>
+            <translation>
+                <numerusform>adaptateurs de rang faible à côté de %n couche linéaire choisie (types %1), qui reste figée</numerusform>
+                <numerusform>adaptateurs de rang faible à côté de celles choisies parmi les %n couches linéaires (types %1), qui restent figées</numerusform>
+            </translation>
         </message>
         <message>
             <source>%1, from the backward pass</source>
-            <translation type="unfinished"></translation>
+            <translation>%1, par la passe arrière</translation>
         </message>
         <message>
             <source>%1, from two forward passes a step</source>
-            <translation type="unfinished"></translation>
+            <translation>%1, à partir de deux passes avant par pas</translation>
         </message>
         <message>
             <source>%1, %2 layers, width %3, %4 heads (%5 KV), head %6</source>
-            <translation type="unfinished"></translation>
+            <translation>%1, %2 couches, largeur %3, %4 têtes (%5 KV), dimension de tête %6</translation>
         </message>
         <message>
             <source>; %1</source>
-            <translation type="unfinished"></translation>
+            <translation> ; %1</translation>
         </message>
     </context>
 </TS>

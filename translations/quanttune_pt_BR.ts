@@ -781,67 +781,67 @@
         </message>
         <message>
             <source>%1: this folder has no config.json, so it is no Hugging Face model folder</source>
-            <translation type="unfinished"></translation>
+            <translation>%1: esta pasta não tem config.json, então não é uma pasta de modelo do Hugging Face</translation>
         </message>
         <message>
             <source>Converting the Hugging Face folder %1 to GGUF (%2), once, into the cache ...</source>
-            <translation type="unfinished"></translation>
+            <translation>Convertendo a pasta do Hugging Face %1 para GGUF (%2), uma única vez, no cache ...</translation>
         </message>
         <message>
             <source>Converted: %1</source>
-            <translation type="unfinished"></translation>
+            <translation>Convertido: %1</translation>
         </message>
         <message>
             <source>q/k/v biases</source>
-            <translation type="unfinished"></translation>
+            <translation>vieses q/k/v</translation>
         </message>
         <message>
             <source>q/k norm</source>
-            <translation type="unfinished"></translation>
+            <translation>normalização q/k</translation>
         </message>
         <message>
             <source>post-norms</source>
-            <translation type="unfinished"></translation>
+            <translation>pós-normalizações</translation>
         </message>
         <message>
             <source>neox rope</source>
-            <translation type="unfinished"></translation>
+            <translation>RoPE neox</translation>
         </message>
         <message>
             <source>rope frequency factors</source>
-            <translation type="unfinished"></translation>
+            <translation>fatores de frequência do RoPE</translation>
         </message>
         <message>
             <source>GeGLU</source>
-            <translation type="unfinished"></translation>
+            <translation>GeGLU</translation>
         </message>
         <message>
             <source>fused q/k/v</source>
-            <translation type="unfinished"></translation>
+            <translation>q/k/v fundidos</translation>
         </message>
         <message>
             <source>fused gate/up</source>
-            <translation type="unfinished"></translation>
+            <translation>gate/up fundidos</translation>
         </message>
         <message>
             <source>attention softcap %1</source>
-            <translation type="unfinished"></translation>
+            <translation>softcap da atenção %1</translation>
         </message>
         <message>
             <source>final softcap %1</source>
-            <translation type="unfinished"></translation>
+            <translation>softcap final %1</translation>
         </message>
         <message>
             <source>sliding window %1 (%2 of every %3 layers)</source>
-            <translation type="unfinished"></translation>
+            <translation>janela deslizante %1 (%2 a cada %3 camadas)</translation>
         </message>
         <message>
             <source>sliding window %1</source>
-            <translation type="unfinished"></translation>
+            <translation>janela deslizante %1</translation>
         </message>
         <message>
             <source>tied output head</source>
-            <translation type="unfinished"></translation>
+            <translation>cabeça de saída compartilhada com o embedding</translation>
         </message>
     </context>
     <context>
@@ -1614,55 +1614,55 @@ Abrir seu modelo e conjunto de dados e continuar dali?</translation>
         </message>
         <message>
             <source>Open a Hugging Face model folder</source>
-            <translation type="unfinished"></translation>
+            <translation>Abrir uma pasta de modelo do Hugging Face</translation>
         </message>
         <message>
             <source>Not found: %1</source>
-            <translation type="unfinished"></translation>
+            <translation>Não encontrado: %1</translation>
         </message>
         <message>
             <source>A Hugging Face folder: click to open it (converted once, then cached).</source>
-            <translation type="unfinished"></translation>
+            <translation>Uma pasta do Hugging Face: clique para abri-la (convertida uma vez, depois guardada no cache).</translation>
         </message>
         <message>
             <source>Click to open this model.</source>
-            <translation type="unfinished"></translation>
+            <translation>Clique para abrir este modelo.</translation>
         </message>
         <message>
             <source>%1: %2</source>
-            <translation type="unfinished"></translation>
+            <translation>%1: %2</translation>
         </message>
         <message>
             <source>No model loaded yet. Press Open to load the one named above, or drop a .gguf file or a model folder on this page.</source>
-            <translation type="unfinished"></translation>
+            <translation>Nenhum modelo carregado ainda. Clique em Abrir para carregar o indicado acima, ou solte um arquivo .gguf ou uma pasta de modelo nesta página.</translation>
         </message>
         <message>
             <source>Open folder…</source>
-            <translation type="unfinished"></translation>
+            <translation>Abrir pasta…</translation>
         </message>
         <message>
             <source>Choose a Hugging Face model folder (config.json, safetensors, tokenizer.json): it is converted to GGUF once and kept in the cache. You can also drop a file or folder here.</source>
-            <translation type="unfinished"></translation>
+            <translation>Escolher uma pasta de modelo do Hugging Face (config.json, safetensors, tokenizer.json): ela é convertida para GGUF uma vez e guardada no cache. Você também pode soltar um arquivo ou uma pasta aqui.</translation>
         </message>
         <message>
             <source>Recent models</source>
-            <translation type="unfinished"></translation>
+            <translation>Modelos recentes</translation>
         </message>
         <message>
             <source>What each method can train in this model</source>
-            <translation type="unfinished"></translation>
+            <translation>O que cada método pode treinar neste modelo</translation>
         </message>
         <message>
             <source>Opening %1…</source>
-            <translation type="unfinished"></translation>
+            <translation>Abrindo %1…</translation>
         </message>
         <message>
             <source>Converting %1 to GGUF (%2)… this can take a while; it happens once per folder.</source>
-            <translation type="unfinished"></translation>
+            <translation>Convertendo %1 para GGUF (%2)… isso pode demorar; acontece uma vez por pasta.</translation>
         </message>
         <message>
             <source>Model file (.gguf) or Hugging Face folder</source>
-            <translation type="unfinished"></translation>
+            <translation>Arquivo de modelo (.gguf) ou pasta do Hugging Face</translation>
         </message>
     </context>
     <context>
@@ -2143,47 +2143,62 @@ Abrir seu modelo e conjunto de dados e continuar dali?</translation>
         <name>MethodReach</name>
         <message>
             <source>nothing: the model has no trainable linears</source>
-            <translation type="unfinished"></translation>
+            <translation>nada: o modelo não tem camadas lineares treináveis</translation>
         </message>
         <message>
             <source>nothing: its linears are %1, which have no block scale (only block-quantized types such as Q8_0, Q4_1 or Q4_K do)</source>
-            <translation type="unfinished"></translation>
+            <translation>nada: suas camadas lineares são %1, tipos sem escala de bloco (só os tipos quantizados em blocos, como Q8_0, Q4_1 ou Q4_K, têm)</translation>
         </message>
         <message numerus="yes">
             <source>block scales of %n linears (types %1)</source>
-            <translation type="unfinished"></translation>
+            <translation>
+                <numerusform>escalas de bloco de %n camada linear (tipos %1)</numerusform>
+                <numerusform>escalas de bloco de %n camadas lineares (tipos %1)</numerusform>
+            </translation>
         </message>
         <message numerus="yes">
             <source>; %n linears stay frozen (%1: no block scale)</source>
-            <translation type="unfinished"></translation>
+            <translation>
+                <numerusform>; %n camada linear continua congelada (%1: sem escala de bloco)</numerusform>
+                <numerusform>; %n camadas lineares continuam congeladas (%1: sem escala de bloco)</numerusform>
+            </translation>
         </message>
         <message numerus="yes">
             <source>every linear: %n linears, %1 M weights (types %2)</source>
-            <translation type="unfinished"></translation>
+            <translation>
+                <numerusform>todas as camadas lineares: %n camada, %1 M de pesos (tipos %2)</numerusform>
+                <numerusform>todas as camadas lineares: %n camadas, %1 M de pesos (tipos %2)</numerusform>
+            </translation>
         </message>
         <message numerus="yes">
             <source>a float32 value at each masked entry of the %n linears (types %1); a sensitivity mask chooses the entries</source>
-            <translation type="unfinished"></translation>
+            <translation>
+                <numerusform>um valor float32 em cada entrada mascarada de %n camada linear (tipos %1); uma máscara de sensibilidade escolhe as entradas</numerusform>
+                <numerusform>um valor float32 em cada entrada mascarada das %n camadas lineares (tipos %1); uma máscara de sensibilidade escolhe as entradas</numerusform>
+            </translation>
         </message>
         <message numerus="yes">
             <source>low-rank adapters beside the chosen ones of the %n linears (types %1), which stay frozen</source>
-            <translation type="unfinished"></translation>
+            <translation>
+                <numerusform>adaptadores de posto baixo ao lado de %n camada linear escolhida (tipos %1), que continua congelada</numerusform>
+                <numerusform>adaptadores de posto baixo ao lado das escolhidas entre as %n camadas lineares (tipos %1), que continuam congeladas</numerusform>
+            </translation>
         </message>
         <message>
             <source>%1, from the backward pass</source>
-            <translation type="unfinished"></translation>
+            <translation>%1, pela retropropagação</translation>
         </message>
         <message>
             <source>%1, from two forward passes a step</source>
-            <translation type="unfinished"></translation>
+            <translation>%1, a partir de duas passagens diretas por passo</translation>
         </message>
         <message>
             <source>%1, %2 layers, width %3, %4 heads (%5 KV), head %6</source>
-            <translation type="unfinished"></translation>
+            <translation>%1, %2 camadas, largura %3, %4 cabeças (%5 KV), dimensão da cabeça %6</translation>
         </message>
         <message>
             <source>; %1</source>
-            <translation type="unfinished"></translation>
+            <translation>; %1</translation>
         </message>
     </context>
 </TS>

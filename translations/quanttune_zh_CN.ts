@@ -781,67 +781,67 @@
         </message>
         <message>
             <source>%1: this folder has no config.json, so it is no Hugging Face model folder</source>
-            <translation type="unfinished"></translation>
+            <translation>%1：此文件夹没有 config.json，因此不是 Hugging Face 模型文件夹</translation>
         </message>
         <message>
             <source>Converting the Hugging Face folder %1 to GGUF (%2), once, into the cache ...</source>
-            <translation type="unfinished"></translation>
+            <translation>正在将 Hugging Face 文件夹 %1 转换为 GGUF（%2）并存入缓存（只需一次）...</translation>
         </message>
         <message>
             <source>Converted: %1</source>
-            <translation type="unfinished"></translation>
+            <translation>已转换：%1</translation>
         </message>
         <message>
             <source>q/k/v biases</source>
-            <translation type="unfinished"></translation>
+            <translation>q/k/v 偏置</translation>
         </message>
         <message>
             <source>q/k norm</source>
-            <translation type="unfinished"></translation>
+            <translation>q/k 归一化</translation>
         </message>
         <message>
             <source>post-norms</source>
-            <translation type="unfinished"></translation>
+            <translation>后置归一化</translation>
         </message>
         <message>
             <source>neox rope</source>
-            <translation type="unfinished"></translation>
+            <translation>neox RoPE</translation>
         </message>
         <message>
             <source>rope frequency factors</source>
-            <translation type="unfinished"></translation>
+            <translation>RoPE 频率因子</translation>
         </message>
         <message>
             <source>GeGLU</source>
-            <translation type="unfinished"></translation>
+            <translation>GeGLU</translation>
         </message>
         <message>
             <source>fused q/k/v</source>
-            <translation type="unfinished"></translation>
+            <translation>融合 q/k/v</translation>
         </message>
         <message>
             <source>fused gate/up</source>
-            <translation type="unfinished"></translation>
+            <translation>融合 gate/up</translation>
         </message>
         <message>
             <source>attention softcap %1</source>
-            <translation type="unfinished"></translation>
+            <translation>注意力 softcap %1</translation>
         </message>
         <message>
             <source>final softcap %1</source>
-            <translation type="unfinished"></translation>
+            <translation>最终 softcap %1</translation>
         </message>
         <message>
             <source>sliding window %1 (%2 of every %3 layers)</source>
-            <translation type="unfinished"></translation>
+            <translation>滑动窗口 %1（每 %3 层中有 %2 层）</translation>
         </message>
         <message>
             <source>sliding window %1</source>
-            <translation type="unfinished"></translation>
+            <translation>滑动窗口 %1</translation>
         </message>
         <message>
             <source>tied output head</source>
-            <translation type="unfinished"></translation>
+            <translation>输出头与嵌入层共享权重</translation>
         </message>
     </context>
     <context>
@@ -1614,55 +1614,55 @@ Open its model and dataset and go on from there?</source>
         </message>
         <message>
             <source>Open a Hugging Face model folder</source>
-            <translation type="unfinished"></translation>
+            <translation>打开 Hugging Face 模型文件夹</translation>
         </message>
         <message>
             <source>Not found: %1</source>
-            <translation type="unfinished"></translation>
+            <translation>未找到：%1</translation>
         </message>
         <message>
             <source>A Hugging Face folder: click to open it (converted once, then cached).</source>
-            <translation type="unfinished"></translation>
+            <translation>Hugging Face 文件夹：点击打开（只转换一次，之后使用缓存）。</translation>
         </message>
         <message>
             <source>Click to open this model.</source>
-            <translation type="unfinished"></translation>
+            <translation>点击打开此模型。</translation>
         </message>
         <message>
             <source>%1: %2</source>
-            <translation type="unfinished"></translation>
+            <translation>%1：%2</translation>
         </message>
         <message>
             <source>No model loaded yet. Press Open to load the one named above, or drop a .gguf file or a model folder on this page.</source>
-            <translation type="unfinished"></translation>
+            <translation>尚未加载模型。点击“打开”加载上方指定的模型，或将 .gguf 文件或模型文件夹拖放到此页面。</translation>
         </message>
         <message>
             <source>Open folder…</source>
-            <translation type="unfinished"></translation>
+            <translation>打开文件夹…</translation>
         </message>
         <message>
             <source>Choose a Hugging Face model folder (config.json, safetensors, tokenizer.json): it is converted to GGUF once and kept in the cache. You can also drop a file or folder here.</source>
-            <translation type="unfinished"></translation>
+            <translation>选择一个 Hugging Face 模型文件夹（config.json、safetensors、tokenizer.json）：它只需转换为 GGUF 一次，并保存在缓存中。也可以将文件或文件夹拖放到这里。</translation>
         </message>
         <message>
             <source>Recent models</source>
-            <translation type="unfinished"></translation>
+            <translation>最近使用的模型</translation>
         </message>
         <message>
             <source>What each method can train in this model</source>
-            <translation type="unfinished"></translation>
+            <translation>各方法在此模型中可训练的内容</translation>
         </message>
         <message>
             <source>Opening %1…</source>
-            <translation type="unfinished"></translation>
+            <translation>正在打开 %1…</translation>
         </message>
         <message>
             <source>Converting %1 to GGUF (%2)… this can take a while; it happens once per folder.</source>
-            <translation type="unfinished"></translation>
+            <translation>正在将 %1 转换为 GGUF（%2）… 这可能需要一段时间；每个文件夹只需转换一次。</translation>
         </message>
         <message>
             <source>Model file (.gguf) or Hugging Face folder</source>
-            <translation type="unfinished"></translation>
+            <translation>模型文件（.gguf）或 Hugging Face 文件夹</translation>
         </message>
     </context>
     <context>
@@ -2143,47 +2143,57 @@ Open its model and dataset and go on from there?</source>
         <name>MethodReach</name>
         <message>
             <source>nothing: the model has no trainable linears</source>
-            <translation type="unfinished"></translation>
+            <translation>无：该模型没有可训练的线性层</translation>
         </message>
         <message>
             <source>nothing: its linears are %1, which have no block scale (only block-quantized types such as Q8_0, Q4_1 or Q4_K do)</source>
-            <translation type="unfinished"></translation>
+            <translation>无：其线性层为 %1，没有块缩放因子（只有 Q8_0、Q4_1 或 Q4_K 等按块量化的类型才有）</translation>
         </message>
         <message numerus="yes">
             <source>block scales of %n linears (types %1)</source>
-            <translation type="unfinished"></translation>
+            <translation>
+                <numerusform>%n 个线性层的块缩放因子（类型 %1）</numerusform>
+            </translation>
         </message>
         <message numerus="yes">
             <source>; %n linears stay frozen (%1: no block scale)</source>
-            <translation type="unfinished"></translation>
+            <translation>
+                <numerusform>；%n 个线性层保持冻结（%1：没有块缩放因子）</numerusform>
+            </translation>
         </message>
         <message numerus="yes">
             <source>every linear: %n linears, %1 M weights (types %2)</source>
-            <translation type="unfinished"></translation>
+            <translation>
+                <numerusform>所有线性层：%n 个线性层，%1 M 个权重（类型 %2）</numerusform>
+            </translation>
         </message>
         <message numerus="yes">
             <source>a float32 value at each masked entry of the %n linears (types %1); a sensitivity mask chooses the entries</source>
-            <translation type="unfinished"></translation>
+            <translation>
+                <numerusform>在 %n 个线性层（类型 %1）中掩码选中的每个元素处训练一个 float32 值；元素由敏感度掩码选出</numerusform>
+            </translation>
         </message>
         <message numerus="yes">
             <source>low-rank adapters beside the chosen ones of the %n linears (types %1), which stay frozen</source>
-            <translation type="unfinished"></translation>
+            <translation>
+                <numerusform>在 %n 个线性层（类型 %1）中所选的层旁挂低秩适配器，这些线性层保持冻结</numerusform>
+            </translation>
         </message>
         <message>
             <source>%1, from the backward pass</source>
-            <translation type="unfinished"></translation>
+            <translation>%1，通过反向传播</translation>
         </message>
         <message>
             <source>%1, from two forward passes a step</source>
-            <translation type="unfinished"></translation>
+            <translation>%1，每步两次前向传播</translation>
         </message>
         <message>
             <source>%1, %2 layers, width %3, %4 heads (%5 KV), head %6</source>
-            <translation type="unfinished"></translation>
+            <translation>%1，%2 层，宽度 %3，%4 个头（%5 个 KV 头），头维度 %6</translation>
         </message>
         <message>
             <source>; %1</source>
-            <translation type="unfinished"></translation>
+            <translation>；%1</translation>
         </message>
     </context>
 </TS>
