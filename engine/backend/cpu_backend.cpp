@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cpu/fp16_vector_ops.h"
+#include "util/host_out_of_memory.h"
 #include "backend/zo_ops_host.h"
 #include "cpu/quant_dot.h"
 #include "quant/dequantize.h"
@@ -31,7 +32,7 @@ public:
     DeviceBuffer alloc(size_t bytes, MemoryCategory category) override {
         const size_t rounded = (bytes + 63) / 64 * 64;
         void* p = std::aligned_alloc(64, std::max<size_t>(rounded, 64));
-        if (!p) throw std::bad_alloc();
+        if (!p) throw HostOutOfMemory(bytes, memory_category_name(category));
         ledger_.add(category, static_cast<int64_t>(bytes));
         return DeviceBuffer(this, p, bytes, category);
     }

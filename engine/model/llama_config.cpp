@@ -126,13 +126,13 @@ LlamaConfig LlamaConfig::from_gguf(const GgufFile& f) {
     c.post_norms = f.find_tensor("blk.0.post_attention_norm.weight") != nullptr;
     c.rope_freqs = f.find_tensor("rope_freqs.weight") != nullptr;
     c.fused_qkv = f.find_tensor("blk.0.attn_qkv.weight") != nullptr;
-    c.fused_gate_up = f.find_tensor("blk.0.ffn_gate.weight") == nullptr;
+    // Only phi3 fuses gate and up; elsewhere a missing ffn_gate is the model loader's
+    // to report (the config alone, as `info` reads it, needs no layer tensor).
+    c.fused_gate_up = arch == "phi3" && f.find_tensor("blk.0.ffn_gate.weight") == nullptr;
     for (const char* longrope : {"rope_factors_long.weight", "rope_factors_short.weight"})
         if (f.find_tensor(longrope))
             f.fail(std::string("tensor \"") + longrope + "\"",
                    "LongRoPE frequency factors (Phi-3 128k) are not supported");
-    if (c.fused_gate_up && arch != "phi3")
-        f.fail("tensor \"blk.0.ffn_gate.weight\"", "missing (only phi3 files fuse gate and up)");
     return c;
 }
 

@@ -5,6 +5,7 @@
 #include <new>
 
 #include "memory/memory_ledger.h"
+#include "util/host_out_of_memory.h"
 
 namespace qt {
 
@@ -13,7 +14,7 @@ public:
     LedgerHostBuffer(MemoryLedger& ledger, MemoryCategory category, size_t floats)
         : ledger_(ledger), category_(category), bytes_(floats * sizeof(float)) {
         data_ = static_cast<float*>(std::malloc(bytes_ ? bytes_ : 1));
-        if (!data_) throw std::bad_alloc();
+        if (!data_) throw HostOutOfMemory(bytes_, memory_category_name(category_));
         ledger_.add(category_, static_cast<int64_t>(bytes_));
     }
     ~LedgerHostBuffer() {

@@ -1,0 +1,55 @@
+// Host memory exhaustion (issue 19): `quanttune-cli train` under address-space
+// limits (RLIMIT_AS through the shell's ulimit -v) small enough that the model,
+// the first forward or the backward of a large batch cannot be allocated. Every
+// run must end with exit status 1 and one line saying what ran out and what was
+// left, never a signal. Not under the sanitizers: their shadow memory needs
+// terabytes of address space.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "test_support.h"
+
+TEST(HostMemory, ExhaustionIsReportedWithWhatWasLeftNeverACrash) {
+    const std::string model = qt::test::default_model_path();
+    if (model.empty()) {
+        if (qt::test::oracles_required()) FAIL() << "default model missing; run scripts/setup.sh";
+        GTEST_SKIP() << "default model missing (run scripts/setup.sh); skipping";
+    }
+    qt::test::TempDir dir("host-memory");
+    const std::string data = dir.path + "/data.jsonl";
+    {
+        std::ofstream f(data);
+        for (int i = 0; i < 80; ++i) {
+            std::string text;
+            for (int w = 0; w < 200; ++w) text += "word" + std::to_string((i * 31 + w) % 97) + " ";
+            f << "{\"prompt\": \"" << text << "\", \"completion\": \" answer " << i << "\"}\n";
+        }
+    }
+    int reported = 0;
+    // A limit the model's mapping does not fit in, and one where it maps and the
+    // activations of 64 sequences of 256 tokens do not fit.
+    for (const int limit_mib : {250, 450}) {
+        const std::string cmd = "ulimit -v " + std::to_string(limit_mib * 1024) + "; OMP_NUM_THREADS=1 " +
+                                std::string(QT_CLI_PATH) + " train --method qlora --model " + model + " --data " +
+                                data + " --steps 1 --batch-size 64 --eval-examples 1 --threads 1 --quiet";
+        std::string output;
+        const int status = qt::test::run_command(cmd, output);
+        std::printf("[ host memory ] limit %d MiB: exit %d: %s\n", limit_mib, status,
+                    output.substr(output.rfind('\n', output.size() - 2) + 1).c_str());
+        ASSERT_LT(status, 128) << "killed by a signal under a " << limit_mib << " MiB limit:\n" << output;
+        if (status == 0) continue;  // it fitted (a machine whose libraries map less)
+        EXPECT_EQ(status, 1) << output;
+        if (output.find("cannot map: Cannot allocate memory") != std::string::npos) {
+            EXPECT_NE(output.find(model), std::string::npos) << "the mapping's error names the file: " << output;
+            continue;
+        }
+        EXPECT_NE(output.find("error: out of host memory"), std::string::npos) << output;
+        EXPECT_NE(output.find("address-space limit of " + std::to_string(limit_mib) + ".0 MiB"), std::string::npos)
+            << output;
+        ++reported;
+    }
+    EXPECT_GE(reported, 1) << "under 450 MiB the model maps and its training does not fit";
+}
