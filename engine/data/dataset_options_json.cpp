@@ -10,6 +10,19 @@ namespace {
 
 using nlohmann::json;
 
+// A JSON value or key as JSON text, so a newline or a control byte in it
+// cannot split the one-line message.
+std::string as_json_text(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// A key as it was typed when it is plain, else quoted and escaped.
+std::string key_text(const std::string& k) {
+    const bool plain = !k.empty() && std::none_of(k.begin(), k.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u < 0x20 || u == 0x7f || c == '"';
+    });
+    return plain ? k : as_json_text(k);
+}
+
 // Reads the keys of one JSON object into fields, refusing keys nobody reads.
 class ObjectReader {
 public:
@@ -32,7 +45,7 @@ public:
             ok = it->is_string();
         else
             ok = it->is_array() && std::all_of(it->begin(), it->end(), [](const json& e) { return e.is_string(); });
-        if (!ok) throw DatasetError(path(key) + ": expected " + expected<T>() + ", not " + it->dump());
+        if (!ok) throw DatasetError(path(key) + ": expected " + expected<T>() + ", not " + as_json_text(*it));
         field = it->get<T>();
     }
     // A key read by hand.
@@ -51,12 +64,12 @@ public:
             }
             all += (all.empty() ? "" : ", ") + std::string(n);
         }
-        throw DatasetError(path(key) + ": expected one of " + all + ", not \"" + name + "\"");
+        throw DatasetError(path(key) + ": expected one of " + all + ", not " + as_json_text(name));
     }
     void reject_unknown() const {
         for (const auto& [k, v] : j_.items())
             if (std::find(seen_.begin(), seen_.end(), k) == seen_.end())
-                throw DatasetError(path(k.c_str()) + ": unknown key");
+                throw DatasetError(where_ + "." + key_text(k) + ": unknown key");
     }
     std::string path(const char* key) const { return where_ + "." + key; }
 

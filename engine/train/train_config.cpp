@@ -176,7 +176,9 @@ void from_json(const nlohmann::json& j, TrainConfig& c) {
                                             it.value().dump() + ")");
             field = it.value().template get<T>();
         });
-        if (!found) throw std::invalid_argument("training config: unknown key \"" + it.key() + "\" (known: " + known + ")");
+        if (!found) throw std::invalid_argument("training config: unknown key " +
+                                                nlohmann::json(it.key()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+                                                " (known: " + known + ")");
     }
     // The absolute defaults are ~300x too small a step in relative units: a file that
     // asks for relative_eps without a step gets the relative one.

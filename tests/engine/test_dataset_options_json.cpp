@@ -59,6 +59,8 @@ TEST(DatasetOptionsJson, RefusesUnknownKeysWrongTypesAndUnknownNames) {
     EXPECT_EQ(error_of({{"loss_on", "prompt"}}), "data.loss_on: expected one of completion, all, not \"prompt\"");
     EXPECT_EQ(error_of({{"format", "xml"}}), "data.format: expected one of jsonl, json-array, csv, text, not \"xml\"");
     EXPECT_EQ(error_of({{"csv", {{"colum", "x"}}}}), "data.csv.colum: unknown key");
+    // Found by fuzz_dataset: a key with a newline must not split the message.
+    EXPECT_EQ(error_of({{"validation_fr\n", 0.2}}), "data.\"validation_fr\\n\": unknown key");
     EXPECT_EQ(error_of({{"label_words", {"a", 1}}}), "data.label_words: expected a list of strings, not [\"a\",1]");
     EXPECT_THROW(json({{"seed", 1}, {"extra", 2}}).get<qt::SplitOptions>(), qt::DatasetError);
 }
