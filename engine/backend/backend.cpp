@@ -80,6 +80,12 @@ void Backend::attention_batch(const float* q, const float* k, const float* v, in
     if (n_seqs < 1 || seq_len < 1)
         throw std::invalid_argument("attention_batch: " + std::to_string(n_seqs) + " sequences of " +
                                     std::to_string(seq_len) + " tokens");
+    if (!shape.causal) {
+        // No cache serves a bidirectional sequence: the training forward's float keys and values.
+        DeviceBuffer lse = alloc(static_cast<size_t>(n_seqs) * seq_len * shape.n_heads * sizeof(float),
+                                 MemoryCategory::Activations);
+        return attention_train(q, k, v, n_seqs, seq_len, shape, out, lse.f32());
+    }
     const KvCacheLayout layout{1, seq_len, shape.n_kv_heads * shape.head_dim};
     const size_t cache_bytes = static_cast<size_t>(seq_len) * layout.kv_width * sizeof(uint16_t);
     DeviceBuffer kc = alloc(cache_bytes, MemoryCategory::Activations);
@@ -122,6 +128,7 @@ void Backend::rope(float* x, std::span<const int32_t> positions, int n_heads, in
 
 void Backend::attention(const float* q, const void* k_cache, const void* v_cache, const KvCacheLayout& L, int layer,
                         int pos0, int n, const AttentionShape& s, float* out) {
+    if (!s.causal) throw std::invalid_argument("attention: a key-value cache holds causal attention only");
     if (pos0 < 0 || n < 0 || pos0 + n > L.n_ctx || layer < 0 || layer >= L.n_layers)
         throw std::out_of_range("attention over positions " + std::to_string(pos0) + ".." + std::to_string(pos0 + n) +
                                 " of layer " + std::to_string(layer) + " outside a cache of " +

@@ -132,7 +132,9 @@ struct SparseAddend {
 // (scale 0: 1/sqrt(head_dim)), then softcap * tanh(s / softcap) where softcap > 0
 // (Gemma 2's attn_logit_softcapping); key j is visible from query i iff j <= i and,
 // where window > 0, i - j < window (a sliding-window layer, masked as llama.cpp's
-// LLAMA_SWA_TYPE_STANDARD masks).
+// LLAMA_SWA_TYPE_STANDARD masks). Non-causal (a diffusion transformer's image
+// tokens, image/dit_model.h): every key of the sequence is visible, no window;
+// only attention_batch, attention_train and attention_backward take it (a cache is causal).
 struct AttentionShape {
     int n_heads = 0;
     int n_kv_heads = 0;
@@ -140,9 +142,10 @@ struct AttentionShape {
     float scale = 0.0f;
     float softcap = 0.0f;
     int window = 0;
+    bool causal = true;
     float score_scale() const;
     // Plain causal attention at 1/sqrt(head_dim): what every backend's kernels compute.
-    bool plain() const { return scale == 0.0f && softcap == 0.0f && window == 0; }
+    bool plain() const { return causal && scale == 0.0f && softcap == 0.0f && window == 0; }
 };
 
 // How rope() rotates: ggml_rope_ext without YaRN. Pair i (0 <= i < n_rot / 2) of a
@@ -373,6 +376,28 @@ public:
                                 int64_t count);
     // Backward of softcap() from its input x: dy *= 1 - tanh(x / cap)^2.
     virtual void softcap_backward(const float* x, float* dy, int64_t count, float cap);
+
+    // ---- Diffusion transformer ops (image/dit_model.h; Peebles & Xie 2023's adaLN).
+    // n_seqs images of seq_len tokens of `width`; each image has one conditioning row,
+    // shift/scale/gate row s at s * cond_stride (slices of one adaLN output). The
+    // base class runs cpu/train_ops.h on the host.
+
+    // y = silu(x) = x sigmoid(x) over count values; y may be x.
+    virtual void silu(const float* x, float* y, int64_t count);
+    // Backward of silu() from its input x: dx = dy silu'(x).
+    virtual void silu_backward(const float* x, const float* dy, float* dx, int64_t count);
+    // out[s][t] = x[s][t] * (1 + scale[s]) + shift[s] (adaLN's modulate).     x, out: [n_seqs * seq_len][width]
+    virtual void modulate(const float* x, const float* shift, const float* scale, int cond_stride, float* out,
+                          int n_seqs, int seq_len, int width);
+    // Its backward: dx = dout (1 + scale); dshift[s] = sum_t dout; dscale[s] = sum_t dout x (all =).
+    virtual void modulate_backward(const float* x, const float* scale, int cond_stride, const float* dout, float* dx,
+                                   float* dshift, float* dscale, int n_seqs, int seq_len, int width);
+    // x[s][t] += gate[s] * y[s][t] (DiT's gated residual).
+    virtual void gated_add(float* x, const float* y, const float* gate, int cond_stride, int n_seqs, int seq_len,
+                           int width);
+    // Its backward from dL/dx (which passes on to x unchanged): dy = gate dx; dgate[s] = sum_t dx y (both =).
+    virtual void gated_add_backward(const float* y, const float* gate, int cond_stride, const float* dx, float* dy,
+                                    float* dgate, int n_seqs, int seq_len, int width);
     // Cross-entropy fused with its gradient: nll[r] = -log softmax(logits[r])[targets[r]]
     // (double; 0 where the target is negative) and logits[r] = scale * (softmax - onehot)
     // (0 where the target is negative). targets ([rows]) and nll ([rows]) in backend memory.
@@ -431,6 +456,8 @@ protected:
     virtual int host_threads() const { return 0; }
     // Throws unless positions holds one entry per token of n_seqs >= 1 sequences of seq_len >= 1.
     static void check_batch_positions(std::span<const int32_t> positions, int n_seqs, int seq_len);
+    // Throws for a non-causal shape with a window (a window is a causal idea).
+    static void check_causal_window(const AttentionShape& s);
 
     MemoryLedger ledger_;
 };

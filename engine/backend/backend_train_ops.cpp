@@ -92,12 +92,13 @@ void Backend::rope_backward(float* dx, std::span<const int32_t> positions, int n
 
 void Backend::attention_train(const float* q, const float* k, const float* v, int n_seqs, int seq_len,
                               const AttentionShape& s, float* out, float* lse) {
+    check_causal_window(s);
     const int64_t n = int64_t{n_seqs} * seq_len, qw = int64_t{s.n_heads} * s.head_dim,
                   kw = int64_t{s.n_kv_heads} * s.head_dim;
     HostArray<float> Q(*this, q, sz(n, qw), true), K(*this, k, sz(n, kw), true), V(*this, v, sz(n, kw), true);
     HostArray<float> O(*this, out, sz(n, qw), false), L(*this, lse, sz(n, s.n_heads), false);
     train_ops::attention_forward(Q.get(), K.get(), V.get(), n_seqs, seq_len, s.n_heads, s.n_kv_heads, s.head_dim,
-                                 s.score_scale(), s.softcap, s.window, O.get(), L.get());
+                                 s.score_scale(), s.softcap, s.window, O.get(), L.get(), s.causal);
     O.write_back();
     L.write_back();
 }
@@ -105,6 +106,7 @@ void Backend::attention_train(const float* q, const float* k, const float* v, in
 void Backend::attention_backward(const float* q, const float* k, const float* v, const float* out, const float* lse,
                                  const float* dout, float* dq, float* dk, float* dv, int n_seqs, int seq_len,
                                  const AttentionShape& s) {
+    check_causal_window(s);
     const int64_t n = int64_t{n_seqs} * seq_len, qw = int64_t{s.n_heads} * s.head_dim,
                   kw = int64_t{s.n_kv_heads} * s.head_dim;
     HostArray<float> Q(*this, q, sz(n, qw), true), K(*this, k, sz(n, kw), true), V(*this, v, sz(n, kw), true);
@@ -113,7 +115,7 @@ void Backend::attention_backward(const float* q, const float* k, const float* v,
     HostArray<float> DK(*this, dk, sz(n, kw), false), DV(*this, dv, sz(n, kw), false);
     train_ops::attention_backward(Q.get(), K.get(), V.get(), O.get(), L.get(), DO.get(), DQ.get(), DK.get(), DV.get(),
                                   n_seqs, seq_len, s.n_heads, s.n_kv_heads, s.head_dim, s.score_scale(), s.softcap,
-                                  s.window);
+                                  s.window, s.causal);
     DQ.write_back();
     DK.write_back();
     DV.write_back();

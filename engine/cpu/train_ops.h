@@ -93,7 +93,7 @@ void rope(T* x, std::span<const int32_t> positions, int n_heads, int head_dim, i
 // The keys query i of a sequence sees: j in [first_visible_key(i, window), i].
 inline int first_visible_key(int i, int window) { return window > 0 ? std::max(0, i - window + 1) : 0; }
 
-// ---- Causal grouped-query attention inside each of n_seqs sequences of seq_len
+// ---- Causal (or, with causal = false, bidirectional) grouped-query attention inside each of n_seqs sequences of seq_len
 // tokens stored back to back. q, out: [n][n_heads * hd]; k, v: [n][n_kv_heads * hd];
 // lse: [n][n_heads], the log-sum-exp of each query's scores, which is all the
 // backward needs to rebuild the probabilities (FlashAttention-2, Dao 2023, Alg. 2).
@@ -101,7 +101,7 @@ inline int first_visible_key(int i, int window) { return window > 0 ? std::max(0
 // softcap tanh(c / softcap) where softcap > 0; keys within `window` where window > 0.
 template <class T>
 void attention_forward(const T* q, const T* k, const T* v, int n_seqs, int seq_len, int n_heads, int n_kv_heads,
-                       int hd, double scale, double softcap, int window, T* out, T* lse) {
+                       int hd, double scale, double softcap, int window, T* out, T* lse, bool causal = true) {
     const int qw = n_heads * hd, kw = n_kv_heads * hd, group = n_heads / n_kv_heads;
 #pragma omp parallel
     {
@@ -113,9 +113,10 @@ void attention_forward(const T* q, const T* k, const T* v, int n_seqs, int seq_l
                 for (int i = 0; i < seq_len; ++i) {
                     const size_t ti = static_cast<size_t>(s) * seq_len + i;
                     const T* qi = q + ti * qw + h * hd;
-                    const int j0 = first_visible_key(i, window);
+                    const int j0 = causal ? first_visible_key(i, window) : 0;
+                    const int j1 = causal ? i : seq_len - 1;
                     double m = -INFINITY;
-                    for (int j = j0; j <= i; ++j) {
+                    for (int j = j0; j <= j1; ++j) {
                         const T* kj = k + (static_cast<size_t>(s) * seq_len + j) * kw + kvh * hd;
                         double d = 0;
 #pragma omp simd reduction(+ : d)
@@ -124,10 +125,10 @@ void attention_forward(const T* q, const T* k, const T* v, int n_seqs, int seq_l
                         m = std::max(m, p[j]);
                     }
                     double sum = 0;
-                    for (int j = j0; j <= i; ++j) sum += (p[j] = std::exp(p[j] - m));
+                    for (int j = j0; j <= j1; ++j) sum += (p[j] = std::exp(p[j] - m));
                     T* o = out + ti * qw + h * hd;
                     std::fill(o, o + hd, T(0));
-                    for (int j = j0; j <= i; ++j) {
+                    for (int j = j0; j <= j1; ++j) {
                         const T pj = static_cast<T>(p[j] / sum);
                         const T* vj = v + (static_cast<size_t>(s) * seq_len + j) * kw + kvh * hd;
 #pragma omp simd
@@ -147,7 +148,7 @@ void attention_forward(const T* q, const T* k, const T* v, int n_seqs, int seq_l
 template <class T>
 void attention_backward(const T* q, const T* k, const T* v, const T* out, const T* lse, const T* dout, T* dq, T* dk,
                         T* dv, int n_seqs, int seq_len, int n_heads, int n_kv_heads, int hd, double scale,
-                        double softcap, int window) {
+                        double softcap, int window, bool causal = true) {
     const int qw = n_heads * hd, kw = n_kv_heads * hd, group = n_heads / n_kv_heads;
 #pragma omp parallel for collapse(2) schedule(dynamic)
     for (int s = 0; s < n_seqs; ++s)
@@ -170,7 +171,8 @@ void attention_backward(const T* q, const T* k, const T* v, const T* out, const 
                     for (int e = 0; e < hd; ++e) D += static_cast<double>(doi[e]) * oi[e];
                     std::fill(dqa.begin(), dqa.end(), 0.0);
                     const double l = lse[ti * n_heads + h];
-                    for (int j = first_visible_key(i, window); j <= i; ++j) {
+                    const int j1 = causal ? i : seq_len - 1;
+                    for (int j = causal ? first_visible_key(i, window) : 0; j <= j1; ++j) {
                         const T* kj = k + (t0 + j) * kw + kvh * hd;
                         const T* vj = v + (t0 + j) * kw + kvh * hd;
                         double sd = 0, dp = 0;
@@ -259,6 +261,84 @@ void softcap_backward(const T* x, T* dy, int64_t count, float cap) {
     for (int64_t i = 0; i < count; ++i) {
         const T t = std::tanh(x[i] / static_cast<T>(cap));
         dy[i] *= T(1) - t * t;
+    }
+}
+
+// ---- SiLU:  y = x sigma(x);  backward dx = dy sigma(x) (1 + x (1 - sigma(x)))   (=)
+template <class T>
+void silu_forward(const T* x, T* y, int64_t count) {
+    for (int64_t i = 0; i < count; ++i) y[i] = x[i] / (T(1) + std::exp(-x[i]));
+}
+template <class T>
+void silu_backward(const T* x, const T* dy, T* dx, int64_t count) {
+    for (int64_t i = 0; i < count; ++i) {
+        const T s = T(1) / (T(1) + std::exp(-x[i]));
+        dx[i] = dy[i] * s * (T(1) + x[i] * (T(1) - s));
+    }
+}
+
+// ---- adaLN modulate (DiT, Peebles & Xie 2023): out[s][t] = x[s][t] (1 + scale[s]) + shift[s],
+// one conditioning row per sequence s of seq_len tokens, rows cond_stride apart.
+//                                              x, out: [n_seqs * seq_len][width]; shift, scale: [n_seqs][stride]
+template <class T>
+void modulate_forward(const T* x, const T* shift, const T* scale, int cond_stride, T* out, int n_seqs, int seq_len,
+                      int width) {
+    for (int s = 0; s < n_seqs; ++s) {
+        const T* sh = shift + static_cast<size_t>(s) * cond_stride;
+        const T* sc = scale + static_cast<size_t>(s) * cond_stride;
+        for (int t = 0; t < seq_len; ++t) {
+            const size_t row = (static_cast<size_t>(s) * seq_len + t) * width;
+            for (int i = 0; i < width; ++i) out[row + i] = x[row + i] * (T(1) + sc[i]) + sh[i];
+        }
+    }
+}
+// dx = dout (1 + scale);  dshift = sum_t dout;  dscale = sum_t dout x   (all =)
+template <class T>
+void modulate_backward(const T* x, const T* scale, int cond_stride, const T* dout, T* dx, T* dshift, T* dscale,
+                       int n_seqs, int seq_len, int width) {
+    for (int s = 0; s < n_seqs; ++s) {
+        const T* sc = scale + static_cast<size_t>(s) * cond_stride;
+        T* dsh = dshift + static_cast<size_t>(s) * cond_stride;
+        T* dsc = dscale + static_cast<size_t>(s) * cond_stride;
+        std::fill(dsh, dsh + width, T(0));
+        std::fill(dsc, dsc + width, T(0));
+        for (int t = 0; t < seq_len; ++t) {
+            const size_t row = (static_cast<size_t>(s) * seq_len + t) * width;
+            for (int i = 0; i < width; ++i) {
+                dx[row + i] = dout[row + i] * (T(1) + sc[i]);
+                dsh[i] += dout[row + i];
+                dsc[i] += dout[row + i] * x[row + i];
+            }
+        }
+    }
+}
+
+// ---- Gated residual (DiT):  x[s][t] += gate[s] y[s][t].          x, y: [n_seqs * seq_len][width]
+template <class T>
+void gated_add_forward(T* x, const T* y, const T* gate, int cond_stride, int n_seqs, int seq_len, int width) {
+    for (int s = 0; s < n_seqs; ++s) {
+        const T* g = gate + static_cast<size_t>(s) * cond_stride;
+        for (int t = 0; t < seq_len; ++t) {
+            const size_t row = (static_cast<size_t>(s) * seq_len + t) * width;
+            for (int i = 0; i < width; ++i) x[row + i] += g[i] * y[row + i];
+        }
+    }
+}
+// dy = gate dx;  dgate = sum_t dx y   (both =; dx itself flows on to x unchanged)
+template <class T>
+void gated_add_backward(const T* y, const T* gate, int cond_stride, const T* dx, T* dy, T* dgate, int n_seqs,
+                        int seq_len, int width) {
+    for (int s = 0; s < n_seqs; ++s) {
+        const T* g = gate + static_cast<size_t>(s) * cond_stride;
+        T* dg = dgate + static_cast<size_t>(s) * cond_stride;
+        std::fill(dg, dg + width, T(0));
+        for (int t = 0; t < seq_len; ++t) {
+            const size_t row = (static_cast<size_t>(s) * seq_len + t) * width;
+            for (int i = 0; i < width; ++i) {
+                dy[row + i] = g[i] * dx[row + i];
+                dg[i] += dx[row + i] * y[row + i];
+            }
+        }
     }
 }
 
