@@ -10,6 +10,7 @@
 #include <string>
 
 #include "backend/cpu_backend.h"
+#include "dit_support.h"
 #include "gguf/gguf_file.h"
 #include "gguf/gguf_writer.h"
 #include "image/dit_backprop.h"
@@ -26,15 +27,6 @@ qt::DitConfig quantizable_config() {
     c.image_size = 8, c.channels = 1, c.patch_size = 2, c.width = 32, c.depth = 2, c.n_heads = 2;
     c.n_classes = 3, c.ffn_width = 64, c.timestep_dim = 32;
     return c;
-}
-
-// Random values everywhere, also where DiT starts at zero, so every tensor matters.
-qt::DitValues busy_values(const qt::DitConfig& c, uint64_t seed) {
-    qt::DitValues v = qt::random_dit_values(c, seed);
-    for (size_t i = 0; i < v.size(); ++i)
-        for (size_t e = 0; e < v[i].size(); ++e)
-            if (v[i][e] == 0.0f) v[i][e] = 0.1f * qt::philox_normal(seed + 1, i, e);
-    return v;
 }
 
 std::vector<float> velocity(qt::DitModel& m) {
@@ -80,9 +72,10 @@ void write_edited(const std::string& path, const qt::DitConfig& c, const std::fu
 }  // namespace
 
 TEST(DitModel, ConfigAndTensorsRoundTripBitExactInFloat32) {
+    const qt::test::OneThread one_thread;
     qt::test::TempDir dir("dit-model");
     const qt::DitConfig c = quantizable_config();
-    const qt::DitValues v = busy_values(c, 7);
+    const qt::DitValues v = qt::test::busy_dit_values(c, 7, 0.1f);
     qt::write_dit_gguf(dir.path + "/a.gguf", c, v);
     auto b = qt::make_cpu_backend(1);
     auto m = qt::DitModel::load(*b, dir.path + "/a.gguf");
@@ -98,9 +91,10 @@ TEST(DitModel, ConfigAndTensorsRoundTripBitExactInFloat32) {
 }
 
 TEST(DitModel, Q8_0AndQ4_0CopiesKeepTheirBlocksAndPredictCloseToTheFloatModel) {
+    const qt::test::OneThread one_thread;
     qt::test::TempDir dir("dit-quant");
     const qt::DitConfig c = quantizable_config();
-    qt::write_dit_gguf(dir.path + "/f32.gguf", c, busy_values(c, 8));
+    qt::write_dit_gguf(dir.path + "/f32.gguf", c, qt::test::busy_dit_values(c, 8, 0.1f));
     auto b = qt::make_cpu_backend(1);
     auto f = qt::DitModel::load(*b, dir.path + "/f32.gguf");
     const std::vector<float> vf = velocity(*f);
@@ -114,6 +108,8 @@ TEST(DitModel, Q8_0AndQ4_0CopiesKeepTheirBlocksAndPredictCloseToTheFloatModel) {
         f->save(path, type);
         auto q = qt::DitModel::load(*b, path);
         EXPECT_FALSE(q->trainable());
+        qt::DitBackprop frozen(*q);  // runs the forward; the backward wants float32 tensors
+        EXPECT_THROW(frozen.parameter_blocks(), std::logic_error);
         EXPECT_EQ(q->tensor(qt::dit::block(1, qt::dit::kQ)).type, type);
         EXPECT_EQ(q->tensor(qt::dit::block(0, qt::dit::kDown)).type, type);
         EXPECT_EQ(q->tensor(qt::dit::kPatchW).type, qt::GgmlType::F32);  // rows of 4: not whole blocks

@@ -4,7 +4,6 @@
 // double (cpu/train_ops.h's templates), and the CPU backend's float ops against the
 // double reference.
 #include <gtest/gtest.h>
-#include <omp.h>
 
 #include <cmath>
 #include <functional>
@@ -13,19 +12,11 @@
 
 #include "backend/cpu_backend.h"
 #include "cpu/train_ops.h"
+#include "dit_support.h"
 
 namespace ops = qt::train_ops;
 
 namespace {
-
-// One OpenMP thread while it lives: these tiny problems are all overhead when
-// threads are shared with other work (200 training steps: 0.8 s on one thread,
-// 50 s on two oversubscribed cores).
-struct OneThread {
-    int saved = omp_get_max_threads();
-    OneThread() { omp_set_num_threads(1); }
-    ~OneThread() { omp_set_num_threads(saved); }
-};
 
 std::vector<double> randn(size_t n, uint32_t seed, double scale = 1.0) {
     std::mt19937 rng(seed);
@@ -91,7 +82,7 @@ constexpr int kSeqs = 2, kT = 5, kH = 4, kKV = 2, kHd = 3;
 }  // namespace
 
 TEST(DitOps, NonCausalAttentionLetsEveryTokenSeeEveryKeyOfItsSequence) {
-    const OneThread one_thread;
+    const qt::test::OneThread one_thread;
     const size_t qn = kSeqs * kT * kH * kHd, kn = kSeqs * kT * kKV * kHd;
     const auto q = randn(qn, 1), k = randn(kn, 2), v = randn(kn, 3);
     std::vector<double> ref, ref_lse, out(qn), lse(kSeqs * kT * kH), causal(qn), causal_lse(lse.size());
@@ -112,7 +103,7 @@ TEST(DitOps, NonCausalAttentionLetsEveryTokenSeeEveryKeyOfItsSequence) {
 }
 
 TEST(DitOps, NonCausalAttentionBackwardMatchesFiniteDifferences) {
-    const OneThread one_thread;
+    const qt::test::OneThread one_thread;
     const size_t qn = kSeqs * kT * kH * kHd, kn = kSeqs * kT * kKV * kHd;
     auto q = randn(qn, 4), k = randn(kn, 5), v = randn(kn, 6);
     const auto r = randn(qn, 7);  // loss = sum(out * r)
@@ -134,7 +125,7 @@ TEST(DitOps, NonCausalAttentionBackwardMatchesFiniteDifferences) {
 }
 
 TEST(DitOps, ModulateScalesAndShiftsEachImageByItsOwnConditioningRow) {
-    const OneThread one_thread;
+    const qt::test::OneThread one_thread;
     const int n_seqs = 2, T = 3, W = 4, stride = 10;  // rows of a wider adaLN output
     const auto x = randn(n_seqs * T * W, 8), shift = randn(n_seqs * stride, 9), scale = randn(n_seqs * stride, 10);
     std::vector<double> out(x.size());
@@ -150,7 +141,7 @@ TEST(DitOps, ModulateScalesAndShiftsEachImageByItsOwnConditioningRow) {
 }
 
 TEST(DitOps, ModulateBackwardMatchesFiniteDifferences) {
-    const OneThread one_thread;
+    const qt::test::OneThread one_thread;
     const int n_seqs = 2, T = 3, W = 4, stride = 10;
     auto x = randn(n_seqs * T * W, 11), shift = randn(n_seqs * stride, 12), scale = randn(n_seqs * stride, 13);
     const auto r = randn(x.size(), 14);
@@ -172,7 +163,7 @@ TEST(DitOps, ModulateBackwardMatchesFiniteDifferences) {
 }
 
 TEST(DitOps, GatedAddAndItsBackwardMatchTheReferenceAndFiniteDifferences) {
-    const OneThread one_thread;
+    const qt::test::OneThread one_thread;
     const int n_seqs = 2, T = 3, W = 4, stride = 6;
     auto y = randn(n_seqs * T * W, 15), gate = randn(n_seqs * stride, 16);
     const auto x0 = randn(y.size(), 17), r = randn(y.size(), 18);
@@ -199,7 +190,7 @@ TEST(DitOps, GatedAddAndItsBackwardMatchTheReferenceAndFiniteDifferences) {
 }
 
 TEST(DitOps, SiluAndItsBackwardMatchTheFormulaAndFiniteDifferences) {
-    const OneThread one_thread;
+    const qt::test::OneThread one_thread;
     auto x = randn(16, 19, 3.0);
     const auto r = randn(16, 20);
     std::vector<double> y(16), dx(16);
@@ -215,7 +206,7 @@ TEST(DitOps, SiluAndItsBackwardMatchTheFormulaAndFiniteDifferences) {
 }
 
 TEST(DitOps, CpuBackendComputesTheDoubleReferenceInFloat) {
-    const OneThread one_thread;
+    const qt::test::OneThread one_thread;
     auto b = qt::make_cpu_backend(1);
     auto to_f = [](const std::vector<double>& v) { return std::vector<float>(v.begin(), v.end()); };
     auto worst = [](const std::vector<float>& f, const std::vector<double>& d) {

@@ -3,14 +3,15 @@
 // the sampler's determinism, and AdamW pre-training from scratch in float32 on
 // two classes of synthetic shapes.
 #include <gtest/gtest.h>
-#include <omp.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 
 #include "backend/cpu_backend.h"
+#include "dit_support.h"
 #include "image/dit_backprop.h"
 #include "image/rectified_flow.h"
 #include "methods/adamw_optimizer.h"
@@ -18,15 +19,6 @@
 #include "util/philox_normal.h"
 
 namespace {
-
-// One OpenMP thread while it lives: these tiny problems are all overhead when
-// threads are shared with other work (200 training steps: 0.8 s on one thread,
-// 50 s on two oversubscribed cores).
-struct OneThread {
-    int saved = omp_get_max_threads();
-    OneThread() { omp_set_num_threads(1); }
-    ~OneThread() { omp_set_num_threads(saved); }
-};
 
 qt::DitConfig tiny_config() {
     qt::DitConfig c;  // 8x8 images, patch 2 (16 tokens), width 16, 2 blocks
@@ -67,16 +59,12 @@ std::vector<float> read_all(qt::Backend& b, const std::vector<qt::ParameterBlock
 }  // namespace
 
 TEST(DitTraining, WholeModelGradientMatchesFiniteDifferencesInEveryTensor) {
-    const OneThread one_thread;
+    const qt::test::OneThread one_thread;
     qt::test::TempDir dir("dit-grad");
     const qt::DitConfig c = tiny_config();
-    // Every tensor random (DiT's zero init would leave most gradients zero).
-    qt::DitValues v = qt::random_dit_values(c, 11);
-    for (size_t i = 0; i < v.size(); ++i)
-        for (size_t e = 0; e < v[i].size(); ++e) v[i][e] += 0.2f * qt::philox_normal(12, i, e);
-    qt::write_dit_gguf(dir.path + "/m.gguf", c, v);
     auto b = qt::make_cpu_backend(1);
-    auto m = qt::DitModel::load(*b, dir.path + "/m.gguf");
+    // Every tensor random (DiT's zero init would leave most gradients zero).
+    auto m = qt::test::write_and_load(*b, dir.path + "/m.gguf", c, qt::test::busy_dit_values(c, 11, 0.2f));
     qt::DitBackprop dit(*m);
     std::vector<float> images;
     std::vector<int32_t> labels;
@@ -129,15 +117,11 @@ TEST(DitTraining, WholeModelGradientMatchesFiniteDifferencesInEveryTensor) {
 }
 
 TEST(DitTraining, SamplerIsDeterministicForAFixedSeedAndGuidanceChangesTheImages) {
-    const OneThread one_thread;
+    const qt::test::OneThread one_thread;
     qt::test::TempDir dir("dit-sample");
     const qt::DitConfig c = tiny_config();
-    qt::DitValues v = qt::random_dit_values(c, 21);
-    for (size_t i = 0; i < v.size(); ++i)
-        for (size_t e = 0; e < v[i].size(); ++e) v[i][e] += 0.1f * qt::philox_normal(22, i, e);
-    qt::write_dit_gguf(dir.path + "/m.gguf", c, v);
     auto b = qt::make_cpu_backend(1);
-    auto m = qt::DitModel::load(*b, dir.path + "/m.gguf");
+    auto m = qt::test::write_and_load(*b, dir.path + "/m.gguf", c, qt::test::busy_dit_values(c, 21, 0.1f));
     qt::DitBackprop dit(*m);
     const std::vector<int32_t> classes{0, 1, c.null_class()};
     qt::SamplerSettings s;
@@ -153,19 +137,42 @@ TEST(DitTraining, SamplerIsDeterministicForAFixedSeedAndGuidanceChangesTheImages
     EXPECT_NE(qt::sample_images(dit, classes, s), a);
 }
 
-TEST(DitTraining, AdamWFromScratchLowersTheFlowMatchingLossOnSyntheticShapes) {
-    const OneThread one_thread;
-    const auto start = std::chrono::steady_clock::now();
-    qt::test::TempDir dir("dit-train");
-    qt::DitConfig c = tiny_config();
-    c.width = 32, c.ffn_width = 64;
-    qt::write_random_dit_gguf(dir.path + "/m.gguf", c, 1);
-    auto b = qt::make_cpu_backend(1);
-    auto m = qt::DitModel::load(*b, dir.path + "/m.gguf");
-    qt::DitBackprop dit(*m);
+// A freshly initialised DiT of width 32 and the 16 shapes it trains on.
+struct ShapesRun {
+    qt::test::TempDir dir{"dit-train"};
+    qt::DitConfig c = [] {
+        qt::DitConfig k = tiny_config();
+        k.width = 32, k.ffn_width = 64;
+        return k;
+    }();
+    std::unique_ptr<qt::Backend> b = qt::make_cpu_backend(1);
+    std::unique_ptr<qt::DitModel> m;
     std::vector<float> images;
     std::vector<int32_t> labels;
-    synthetic_shapes(16, images, labels);
+    ShapesRun() {
+        qt::write_random_dit_gguf(dir.path + "/m.gguf", c, 1);
+        m = qt::DitModel::load(*b, dir.path + "/m.gguf");
+        synthetic_shapes(16, images, labels);
+    }
+    // Full-batch AdamW steps, each on fresh noise, times and class drops.
+    void train(qt::DitBackprop& dit, int steps, double lr) {
+        qt::AdamWOptimizer opt(*b, dit.parameter_blocks(), qt::AdamWSettings{});
+        for (int step = 0; step < steps; ++step) {
+            dit.zero_gradients();
+            qt::flow_matching_loss(dit, qt::make_flow_batch(c, images, labels, 7, static_cast<uint64_t>(step)), true);
+            opt.step(lr);
+        }
+    }
+};
+
+TEST(DitTraining, AdamWFromScratchLowersTheFlowMatchingLossOnSyntheticShapes) {
+    const qt::test::OneThread one_thread;
+    const auto start = std::chrono::steady_clock::now();
+    ShapesRun run;
+    const qt::DitConfig& c = run.c;
+    const std::vector<float>& images = run.images;
+    const std::vector<int32_t>& labels = run.labels;
+    qt::DitBackprop dit(*run.m);
 
     // The loss on 8 fixed draws of noise and time (steps far from the training ones).
     auto eval_loss = [&] {
@@ -175,13 +182,8 @@ TEST(DitTraining, AdamWFromScratchLowersTheFlowMatchingLossOnSyntheticShapes) {
         return sum / 8;
     };
     const double before = eval_loss();
-    qt::AdamWOptimizer opt(*b, dit.parameter_blocks(), qt::AdamWSettings{});
     const int steps = 200;
-    for (int step = 0; step < steps; ++step) {
-        dit.zero_gradients();
-        qt::flow_matching_loss(dit, qt::make_flow_batch(c, images, labels, 7, static_cast<uint64_t>(step)), true);
-        opt.step(3e-3);
-    }
+    run.train(dit, steps, 3e-3);
     const double after = eval_loss();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("[ dit train ] flow-matching loss %.4f -> %.4f after %d AdamW steps (%.1f s)\n", before, after, steps,
@@ -190,4 +192,31 @@ TEST(DitTraining, AdamWFromScratchLowersTheFlowMatchingLossOnSyntheticShapes) {
     EXPECT_NEAR(before, 2.0, 0.1);
     EXPECT_LT(after, 0.6 * before);
     EXPECT_LT(seconds, 30.0);
+}
+
+TEST(DitTraining, GuidedSamplesOfATrainedModelLookLikeTheirClass) {
+    const qt::test::OneThread one_thread;
+    ShapesRun run;
+    qt::DitBackprop dit(*run.m);
+    run.train(dit, 600, 3e-3);
+    // Each class's mean training image; a sample belongs to the nearer one.
+    std::vector<float> mean[2] = {std::vector<float>(64, 0.0f), std::vector<float>(64, 0.0f)};
+    for (size_t i = 0; i < run.labels.size(); ++i)
+        for (size_t e = 0; e < 64; ++e) mean[run.labels[i]][e] += run.images[i * 64 + e] / 8.0f;
+    const int per_class = 8;
+    std::vector<int32_t> classes;
+    for (int k = 0; k < 2 * per_class; ++k) classes.push_back(k % 2);
+    qt::SamplerSettings s;
+    s.steps = 20, s.guidance = 3.0, s.seed = 5;
+    const std::vector<float> x = qt::sample_images(dit, classes, s);
+    int right = 0;
+    for (size_t i = 0; i < classes.size(); ++i) {
+        double d[2] = {};
+        for (int k = 0; k < 2; ++k)
+            for (size_t e = 0; e < 64; ++e) d[k] += std::pow(x[i * 64 + e] - mean[k][e], 2.0);
+        right += (d[classes[i]] < d[1 - classes[i]]) ? 1 : 0;
+    }
+    std::printf("[ dit sample ] %d of %d guided samples nearer their own class's mean image\n", right,
+                2 * per_class);
+    EXPECT_GE(right, 2 * per_class - 1);  // chance: 8
 }

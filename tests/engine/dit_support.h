@@ -1,0 +1,39 @@
+#pragma once
+// Shared by the DiT tests (test_dit_*.cpp): a model with every tensor random, and
+// one OpenMP thread for problems too small to share.
+#include <omp.h>
+
+#include <memory>
+#include <string>
+
+#include "image/dit_model.h"
+#include "util/philox_normal.h"
+
+namespace qt::test {
+
+// One OpenMP thread while it lives: these tiny problems are all overhead when
+// threads are shared with other work (200 training steps: 0.8 s on one thread,
+// 50 s on two oversubscribed cores).
+struct OneThread {
+    int saved = omp_get_max_threads();
+    OneThread() { omp_set_num_threads(1); }
+    ~OneThread() { omp_set_num_threads(saved); }
+};
+
+// DiT's initial values plus normal noise of `spread` everywhere, so that the
+// tensors DiT starts at zero (adaLN, the final layer) matter too.
+inline DitValues busy_dit_values(const DitConfig& c, uint64_t seed, float spread) {
+    DitValues v = random_dit_values(c, seed);
+    for (size_t i = 0; i < v.size(); ++i)
+        for (size_t e = 0; e < v[i].size(); ++e) v[i][e] += spread * philox_normal(seed + 1, i, e);
+    return v;
+}
+
+// Writes the values to `path` and loads them back.
+inline std::unique_ptr<DitModel> write_and_load(Backend& b, const std::string& path, const DitConfig& c,
+                                                const DitValues& v) {
+    write_dit_gguf(path, c, v);
+    return DitModel::load(b, path);
+}
+
+}  // namespace qt::test
