@@ -6,7 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <functional>
+#include <stdexcept>
 #include <random>
 #include <vector>
 
@@ -78,6 +81,32 @@ void reference_attention(const std::vector<double>& q, const std::vector<double>
 }
 
 constexpr int kSeqs = 2, kT = 5, kH = 4, kKV = 2, kHd = 3;
+
+// A backend whose memory the base class must not address directly (host_memory()
+// false, as on a GPU), so its host ops run on downloaded copies and upload what
+// they write: the path CUDA takes for these ops. Only memory is implemented.
+class CopyingBackend final : public qt::Backend {
+public:
+    std::string name() const override { return "copying"; }
+    qt::DeviceBuffer alloc(size_t bytes, qt::MemoryCategory category) override {
+        ledger_.add(category, static_cast<int64_t>(bytes));
+        return qt::DeviceBuffer(this, std::malloc(std::max<size_t>(bytes, 1)), bytes, category);
+    }
+    void free_raw(void* data, size_t) override { std::free(data); }
+    void upload(void* dst, const void* src, size_t bytes) override { std::memcpy(dst, src, bytes); }
+    void download(void* dst, const void* src, size_t bytes) override { std::memcpy(dst, src, bytes); }
+    qt::WeightTensor load_weight(const std::string&, qt::GgmlType, int64_t, int64_t, const void*, bool) override {
+        throw std::logic_error("not needed");
+    }
+    void embed(const qt::WeightTensor&, std::span<const int32_t>, float*) override { throw std::logic_error("no"); }
+    void rmsnorm(const float*, const float*, float*, int, int, float) override { throw std::logic_error("no"); }
+    void matmul(const qt::WeightTensor&, const float*, float*, int) override { throw std::logic_error("no"); }
+    void kv_store(void*, void*, const qt::KvCacheLayout&, int, int, int, const float*, const float*) override {
+        throw std::logic_error("no");
+    }
+    void swiglu(const float*, const float*, float*, int64_t) override { throw std::logic_error("no"); }
+    void add_inplace(float*, const float*, int64_t) override { throw std::logic_error("no"); }
+};
 
 }  // namespace
 
@@ -265,4 +294,46 @@ TEST(DitOps, CpuBackendComputesTheDoubleReferenceInFloat) {
     b->silu(xf.data(), sf.data(), static_cast<int64_t>(x.size()));
     b->silu_backward(xf.data(), df.data(), dsf.data(), static_cast<int64_t>(x.size()));
     EXPECT_LT(std::max(worst(sf, s), worst(dsf, ds)), 1e-6);
+}
+
+TEST(DitOps, StridedConditioningGradientsSurviveABackendThatCopiesMemory) {
+    // Six slices of one adaLN output [n_seqs][6W], as a DiT block writes them: each
+    // backward writes its slices without disturbing the others, on either backend.
+    const int n_seqs = 2, T = 3, W = 4, stride = 6 * W;
+    const auto x = randn(n_seqs * T * W, 31), cond = randn(n_seqs * stride, 32), dout = randn(x.size(), 33);
+    const std::vector<float> xf(x.begin(), x.end()), cf(cond.begin(), cond.end()), df(dout.begin(), dout.end());
+    auto run = [&](qt::Backend& b) {
+        const size_t xb = xf.size() * 4, cb = cf.size() * 4;
+        qt::DeviceBuffer X = b.alloc(xb, qt::MemoryCategory::Activations), C = b.alloc(cb, qt::MemoryCategory::Activations),
+                         D = b.alloc(xb, qt::MemoryCategory::Activations), DX = b.alloc(xb, qt::MemoryCategory::Activations),
+                         DC = b.alloc(cb, qt::MemoryCategory::Activations), M = b.alloc(xb, qt::MemoryCategory::Activations);
+        b.upload(X.data(), xf.data(), xb);
+        b.upload(C.data(), cf.data(), cb);
+        b.upload(D.data(), df.data(), xb);
+        const std::vector<float> marker(cf.size(), 7.0f);
+        b.upload(DC.data(), marker.data(), cb);
+        b.modulate(X.f32(), C.f32(), C.f32() + W, stride, M.f32(), n_seqs, T, W);
+        b.modulate_backward(X.f32(), C.f32() + W, stride, D.f32(), DX.f32(), DC.f32(), DC.f32() + W, n_seqs, T, W);
+        b.gated_add_backward(X.f32(), C.f32() + 2 * W, stride, D.f32(), M.f32(), DC.f32() + 2 * W, n_seqs, T, W);
+        b.modulate_backward(X.f32(), C.f32() + 4 * W, stride, D.f32(), DX.f32(), DC.f32() + 3 * W, DC.f32() + 4 * W,
+                            n_seqs, T, W);
+        std::vector<float> out(cf.size() + 2 * xf.size());
+        b.download(out.data(), DC.data(), cb);
+        b.download(out.data() + cf.size(), DX.data(), xb);
+        b.download(out.data() + cf.size() + xf.size(), M.data(), xb);
+        return out;
+    };
+    auto cpu = qt::make_cpu_backend(1);
+    CopyingBackend copying;
+    const std::vector<float> a = run(*cpu), c = run(copying);
+    EXPECT_EQ(a, c);
+    // The gate of the MLP (slice 5) was never written: still the marker.
+    for (int s = 0; s < n_seqs; ++s)
+        for (int i = 0; i < W; ++i) EXPECT_EQ(c[static_cast<size_t>(s * stride + 5 * W + i)], 7.0f);
+    // Slice 0 (the attention's shift) holds sum_t dout, not the marker.
+    for (int i = 0; i < W; ++i) {
+        double sum = 0;
+        for (int t = 0; t < T; ++t) sum += dout[static_cast<size_t>(t * W + i)];
+        EXPECT_NEAR(c[static_cast<size_t>(i)], sum, 1e-5);
+    }
 }
