@@ -1,7 +1,7 @@
 #pragma once
 // The hyper-parameters of a class-conditional diffusion transformer (DiT, Peebles &
 // Xie 2023; image/dit_model.h), stored in GGUF metadata under an architecture of
-// our own: general.architecture = "qt-dit", keys "qt-dit.*" (kDitKeys below).
+// our own: general.architecture = "qt-dit", keys "qt-dit.*" (each field names its key).
 #include <cstdint>
 #include <string>
 
