@@ -22,6 +22,7 @@ packages=(
   nlohmann-json3-dev libsentencepiece-dev sentencepiece libgtest-dev libopenblas-openmp-dev liblapacke-dev
   xvfb xauth fonts-droid-fallback clang libclang-rt-14-dev
   r-cran-modeldata r-cran-janeaustenr wordnet-base
+  libpng-dev zlib1g-dev dataset-fashion-mnist
 )
 missing=()
 for p in "${packages[@]}"; do
