@@ -42,9 +42,12 @@ WeightTensor LlamaModel::load_rows(const std::string& name, const std::string& p
 }
 
 LinearSource LlamaModel::linear_source(LinearId id) const {
-    const std::string& name = const_cast<LlamaModel*>(this)->linear(id).name;
-    auto it = fused_sources_.find(name);
-    return it != fused_sources_.end() ? it->second : LinearSource{name, 0};
+    return linear_source(const_cast<LlamaModel*>(this)->linear(id).name);
+}
+
+LinearSource LlamaModel::linear_source(const std::string& weight_name) const {
+    auto it = fused_sources_.find(weight_name);
+    return it != fused_sources_.end() ? it->second : LinearSource{weight_name, 0};
 }
 
 WeightTensor LlamaModel::place(const std::string& name, GgmlType type, int64_t cols, int64_t rows,

@@ -88,6 +88,8 @@ public:
     WeightTensor& linear(LinearId id);
     // The file tensor (and row range) linear `id` was loaded from; exports write it back there.
     LinearSource linear_source(LinearId id) const;
+    // The same by the weight's name (WeightTensor::name: "blk.0.attn_qkv.weight:q" for a fused part).
+    LinearSource linear_source(const std::string& weight_name) const;
 
     // A method's hooks (LoRA's adapters, ...): every forward adds their extra terms
     // to the linears that carry one, and the backward sends them its gradients.

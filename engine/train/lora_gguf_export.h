@@ -32,6 +32,14 @@ struct LoraTensorExport {
     int64_t in = 0, out = 0;
     std::vector<float> a;  // [rank][in], row-major
     std::vector<float> b;  // [out][rank]
+    // A part of a fused tensor (Phi-3's q, k, v of blk.N.attn_qkv.weight; gate, up of
+    // blk.N.ffn_up.weight): `out` rows from first_row. llama.cpp adapts the whole fused
+    // tensor, so the k parts of one tensor are written as one adapter of rank k * rank:
+    // A = [A_1; ...; A_k] and B block-diagonal, B_j at its part's rows and columns
+    // j*rank .. (j+1)*rank, times k, since llama.cpp scales by alpha / (k * rank).
+    // Rows no part covers get zeros in B.
+    bool fused_part = false;
+    int64_t first_row = 0;
 };
 
 // Writes the adapter atomically (GgufWriter). Throws std::invalid_argument naming
@@ -49,5 +57,9 @@ void export_lora_gguf(const std::string& path, const GgufFile& base, int rank, f
 void check_lora_settings(const char* what, int rank, float alpha);
 const GgufTensorInfo& check_lora_target(const char* what, const GgufFile& base, const std::string& base_name,
                                         int64_t in, int64_t out);
+// The same for an adapter of `rows` rows from first_row of a fused tensor (Phi-3's
+// attn_qkv, ffn_up): the rows must lie in the tensor.
+const GgufTensorInfo& check_lora_part(const char* what, const GgufFile& base, const std::string& base_name,
+                                      int64_t in, int64_t first_row, int64_t rows);
 
 }  // namespace qt

@@ -22,10 +22,19 @@ std::string quoted(const std::string& name) { return "\"" + name + "\""; }
 // update[i] for row o of a tensor, from that row's dequantized base weights w.
 using UpdateRow = std::function<void(int64_t o, const float* w, double* update)>;
 
-// One changed tensor: where its base bytes are, its update, and what is written.
+// A row range of a changed tensor with its own report: the whole tensor, or one
+// part of a fused tensor (Phi-3's q, k, v in attn_qkv; gate, up in ffn_up).
+struct MergePart {
+    int64_t first_row = 0, rows = 0;
+    RequantReport* report = nullptr;
+};
+
+// One changed tensor: where its base bytes are, its parts, and what is written
+// (the parts' reports agree on the written type: it is the tensor's).
 struct MergeTarget {
-    const GgufTensorInfo* info;
-    RequantReport* report;
+    const GgufTensorInfo* info = nullptr;
+    std::vector<MergePart> parts;
+    GgmlType written() const { return parts.front().report->written_type; }
 };
 
 // Sums of squares of one row; added up in row order afterwards so that the
@@ -36,10 +45,11 @@ struct RowSums {
     bool finite = true;
 };
 
-// Merges, re-quantizes and measures every row of one tensor into `out`.
+// Merges, re-quantizes and measures every row of one tensor into `out`; each
+// part's report measures its rows.
 void merge_tensor(const MergeTarget& m, const UpdateRow& update_row, std::vector<uint8_t>& out) {
     const GgufTensorInfo& t = *m.info;
-    const GgmlType written = m.report->written_type;
+    const GgmlType written = m.written();
     const int64_t in = t.dims[0], rows = t.dims[1];
     const size_t base_row_bytes = ggml_row_size(t.type, in);
     const size_t out_row_bytes = ggml_row_size(written, in);
@@ -70,22 +80,56 @@ void merge_tensor(const MergeTarget& m, const UpdateRow& update_row, std::vector
             }
         }
     }
-    RowSums total;
-    for (int64_t o = 0; o < rows; ++o) {
-        const RowSums& s = sums[static_cast<size_t>(o)];
-        if (!s.finite)
+    for (int64_t o = 0; o < rows; ++o)
+        if (!sums[static_cast<size_t>(o)].finite)
             throw std::invalid_argument(std::string(kWhat) + ": tensor " + quoted(t.name) + ": merged row " +
                                         std::to_string(o) + " holds a NaN or an infinity");
-        total.update += s.update;
-        total.error += s.error;
-        total.weight += s.weight;
-        total.kept += s.kept;
+    for (const MergePart& p : m.parts) {
+        RowSums total;
+        for (int64_t o = p.first_row; o < p.first_row + p.rows; ++o) {
+            const RowSums& s = sums[static_cast<size_t>(o)];
+            total.update += s.update;
+            total.error += s.error;
+            total.weight += s.weight;
+            total.kept += s.kept;
+        }
+        const double n = static_cast<double>(in) * static_cast<double>(p.rows);
+        p.report->rms_update = std::sqrt(total.update / n);
+        p.report->rms_requant_error = std::sqrt(total.error / n);
+        p.report->rms_weight = std::sqrt(total.weight / n);
+        p.report->update_kept = total.update > 0 ? total.kept / total.update : 1.0;
     }
-    const double n = static_cast<double>(in) * static_cast<double>(rows);
-    m.report->rms_update = std::sqrt(total.update / n);
-    m.report->rms_requant_error = std::sqrt(total.error / n);
-    m.report->rms_weight = std::sqrt(total.weight / n);
-    m.report->update_kept = total.update > 0 ? total.kept / total.update : 1.0;
+}
+
+// Adds the part of rows first_row .. first_row + rows of tensor t to `targets`:
+// the rows must lie in the tensor and not overlap another part's. A part of a
+// fused tensor is reported as "NAME rows A-B".
+void add_part(const std::string& what, std::map<std::string, MergeTarget>& targets, const GgufTensorInfo& t,
+              int64_t first_row, int64_t rows, RequantReport& report) {
+    const bool whole = first_row == 0 && rows == t.dims[1];
+    if (first_row < 0 || rows < 1 || first_row + rows > t.dims[1])
+        throw std::invalid_argument(what + ": tensor " + quoted(t.name) + " has " + std::to_string(t.dims[1]) +
+                                    " rows; the part of rows " + std::to_string(first_row) + " to " +
+                                    std::to_string(first_row + rows) + " does not lie in it");
+    MergeTarget& target = targets[t.name];
+    target.info = &t;
+    for (const MergePart& p : target.parts)
+        if (first_row < p.first_row + p.rows && p.first_row < first_row + rows)
+            throw std::invalid_argument(
+                what + ": tensor " + quoted(t.name) + " is given twice" +
+                (whole ? std::string() : " (rows " + std::to_string(first_row) + "-" +
+                                             std::to_string(first_row + rows - 1) + " overlap another part's)"));
+    if (!whole)
+        report.tensor = t.name + " rows " + std::to_string(first_row) + "-" + std::to_string(first_row + rows - 1);
+    target.parts.push_back({first_row, rows, &report});
+}
+
+// The part of a target holding row o, or nullptr (a row of a fused tensor no part covers).
+template <class Part>
+const Part* part_of(const std::vector<Part>& parts, int64_t o) {
+    for (const Part& p : parts)
+        if (o >= p.first_row && o < p.first_row + p.rows) return &p;
+    return nullptr;
 }
 
 // Fills the report of a tensor that is to be written changed, after the checks
@@ -124,7 +168,7 @@ void write_merged(const GgufFile& base, const std::string& path, const std::map<
         }
         const MergeTarget target = it->second;
         // Computed while the file is written, one tensor at a time: memory stays at one tensor.
-        writer.add_tensor(t.name, target.report->written_type, t.dims, [target, &update_of](std::vector<uint8_t>& out) {
+        writer.add_tensor(t.name, target.written(), t.dims, [target, &update_of](std::vector<uint8_t>& out) {
             merge_tensor(target, update_of(target.info->name), out);
         });
     }
@@ -143,30 +187,40 @@ std::vector<RequantReport> export_merged_gguf(const GgufFile& base, const std::s
     // Every check before anything is written; reports in the order of `adapters`.
     std::vector<RequantReport> reports(adapters.size());
     std::map<std::string, MergeTarget> targets;
-    std::map<std::string, const LoraMergeInput*> by_name;
+    std::map<std::string, std::vector<const LoraMergeInput*>> by_name;
     for (size_t k = 0; k < adapters.size(); ++k) {
         const LoraMergeInput& ad = adapters[k];
-        const GgufTensorInfo& t = check_lora_target(kWhat, base, ad.base_name, ad.in, ad.out);
+        const GgufTensorInfo& t = ad.fused_part ? check_lora_part(kWhat, base, ad.base_name, ad.in, ad.first_row, ad.out)
+                                                : check_lora_target(kWhat, base, ad.base_name, ad.in, ad.out);
         if (!ad.a || !ad.b)
             throw std::invalid_argument(std::string(kWhat) + ": tensor " + quoted(ad.base_name) +
                                         ": A or B is a null pointer");
         plan_target(kWhat, t, out_type, reports[k]);
-        if (!targets.emplace(ad.base_name, MergeTarget{&t, &reports[k]}).second)
-            throw std::invalid_argument(std::string(kWhat) + ": tensor " + quoted(ad.base_name) + " is given twice");
-        by_name[ad.base_name] = &ad;
+        add_part(kWhat, targets, t, ad.fused_part ? ad.first_row : 0, ad.out, reports[k]);
+        by_name[ad.base_name].push_back(&ad);
     }
     const double scale = static_cast<double>(alpha) / rank;
     write_merged(base, path, targets, [&](const std::string& name) -> UpdateRow {
-        const LoraMergeInput& ad = *by_name.at(name);
-        // update[i] = scale * sum_r B[o][r] A[r][i]
-        return [&ad, rank, scale](int64_t o, const float*, double* update) {
-            std::fill(update, update + ad.in, 0.0);
+        struct Part {
+            int64_t first_row, rows;
+            const LoraMergeInput* ad;
+        };
+        std::vector<Part> parts;
+        for (const LoraMergeInput* ad : by_name.at(name)) parts.push_back({ad->fused_part ? ad->first_row : 0, ad->out, ad});
+        const int64_t in = base.tensor(name).dims[0];
+        // Row o of the part holding it: update[i] = scale * sum_r B[o - first_row][r] A[r][i]; 0 outside every part.
+        return [parts, in, rank, scale](int64_t o, const float*, double* update) {
+            std::fill(update, update + in, 0.0);
+            const Part* p = part_of(parts, o);
+            if (!p) return;
+            const LoraMergeInput& ad = *p->ad;
+            const int64_t row = o - p->first_row;
             for (int r = 0; r < rank; ++r) {
-                const double coef = ad.b[o * rank + r];
-                const float* a_row = ad.a + static_cast<int64_t>(r) * ad.in;
-                for (int64_t i = 0; i < ad.in; ++i) update[i] += coef * a_row[i];
+                const double coef = ad.b[row * rank + r];
+                const float* a_row = ad.a + static_cast<int64_t>(r) * in;
+                for (int64_t i = 0; i < in; ++i) update[i] += coef * a_row[i];
             }
-            for (int64_t i = 0; i < ad.in; ++i) update[i] *= scale;
+            for (int64_t i = 0; i < in; ++i) update[i] *= scale;
         };
     });
     return reports;
@@ -180,7 +234,7 @@ std::vector<RequantReport> export_trained_weights_gguf(const GgufFile& base, con
     if (out_type) ggml_traits(*out_type);
     std::vector<RequantReport> reports(tensors.size());
     std::map<std::string, MergeTarget> targets;
-    std::map<std::string, const TrainedTensor*> by_name;
+    std::map<std::string, std::vector<const TrainedTensor*>> by_name;
     for (size_t k = 0; k < tensors.size(); ++k) {
         const TrainedTensor& tt = tensors[k];
         const GgufTensorInfo* t = base.find_tensor(tt.base_name);
@@ -188,21 +242,34 @@ std::vector<RequantReport> export_trained_weights_gguf(const GgufFile& base, con
         if (t->dims.size() != 2 || !tt.values)
             throw std::invalid_argument(what + ": tensor " + quoted(tt.base_name) + " is not a matrix with values");
         plan_target(what, *t, out_type, reports[k]);
-        if (!targets.emplace(tt.base_name, MergeTarget{t, &reports[k]}).second)
-            throw std::invalid_argument(what + ": tensor " + quoted(tt.base_name) + " is given twice");
-        by_name[tt.base_name] = &tt;
+        add_part(what, targets, *t, tt.first_row, tt.rows > 0 ? tt.rows : t->dims[1], reports[k]);
+        by_name[tt.base_name].push_back(&tt);
     }
-    // The trained values of the tensor being written; one tensor is held at a time.
-    auto held = std::make_shared<std::vector<float>>();
+    // The trained values of the tensor being written, each part's; one tensor is held at a time.
+    struct Part {
+        int64_t first_row, rows;
+        std::vector<float> values;
+    };
+    auto held = std::make_shared<std::vector<Part>>();
     write_merged(base, path, targets, [&](const std::string& name) -> UpdateRow {
-        const TrainedTensor& tt = *by_name.at(name);
-        *held = tt.values();
         const GgufTensorInfo& info = *base.find_tensor(name);
         const int64_t in = info.dims[0];
-        if (static_cast<int64_t>(held->size()) != in * info.dims[1])
-            throw std::invalid_argument(what + ": tensor " + quoted(name) + ": the trained values do not match its shape");
+        held->clear();
+        for (const TrainedTensor* tt : by_name.at(name)) {
+            const int64_t rows = tt->rows > 0 ? tt->rows : info.dims[1];
+            held->push_back({tt->first_row, rows, tt->values()});
+            if (static_cast<int64_t>(held->back().values.size()) != in * rows)
+                throw std::invalid_argument(what + ": tensor " + quoted(name) +
+                                            ": the trained values do not match its shape");
+        }
+        // Rows no part covers: update 0, the base values re-quantized.
         return [held, in](int64_t o, const float* w, double* update) {
-            const float* row = held->data() + o * in;
+            const Part* p = part_of(*held, o);
+            if (!p) {
+                std::fill(update, update + in, 0.0);
+                return;
+            }
+            const float* row = p->values.data() + (o - p->first_row) * in;
             for (int64_t i = 0; i < in; ++i) update[i] = static_cast<double>(row[i]) - w[i];
         };
     });

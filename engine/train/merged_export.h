@@ -27,10 +27,15 @@
 namespace qt {
 
 struct LoraMergeInput {
-    std::string base_name;  // e.g. blk.0.attn_q.weight
+    std::string base_name;  // the file's tensor: blk.0.attn_q.weight, or a fused blk.0.attn_qkv.weight
     int64_t in = 0, out = 0;
     const float* a = nullptr;  // [rank][in], row-major, host memory
     const float* b = nullptr;  // [out][rank]
+    // A part of a fused tensor (Phi-3's q, k, v in attn_qkv; gate, up in ffn_up):
+    // the adapter's `out` rows start at first_row of the file's tensor. Rows no input
+    // covers keep their base values. Else the adapter covers the whole tensor.
+    bool fused_part = false;
+    int64_t first_row = 0;
 };
 
 struct RequantReport {
@@ -51,8 +56,8 @@ struct RequantReport {
 
 // Reports come in the order of `adapters`. Throws std::invalid_argument naming
 // the tensor and the problem: rank < 1, alpha 0 or not finite, a tensor the base
-// lacks or of another shape (see check_lora_target), a null A or B, a tensor
-// named twice, a base type that cannot be dequantized, rows that are not whole
+// lacks or of another shape (see check_lora_target; for a part, rows past the
+// tensor's end), a null A or B, a tensor named twice (or parts whose rows overlap), a base type that cannot be dequantized, rows that are not whole
 // blocks of the written type, or a merged weight that is not finite.
 std::vector<RequantReport> export_merged_gguf(const GgufFile& base, const std::string& path, int rank, float alpha,
                                               const std::vector<LoraMergeInput>& adapters,
@@ -62,9 +67,14 @@ std::vector<RequantReport> export_merged_gguf(const GgufFile& base, const std::s
 // base file's tensors, re-quantized to each tensor's own type or `out_type`; the
 // update measured is trained - dequantize(base). values() is called once per
 // tensor while the file is written and returns [out][in] floats (host memory).
+// A part of a fused tensor (Phi-3's q in attn_qkv ...) gives its first row and its
+// row count; values() then returns [rows][in], and rows no part covers keep their
+// base values. rows 0: the whole tensor.
 struct TrainedTensor {
     std::string base_name;
     std::function<std::vector<float>()> values;
+    int64_t first_row = 0;
+    int64_t rows = 0;
 };
 
 std::vector<RequantReport> export_trained_weights_gguf(const GgufFile& base, const std::string& path,

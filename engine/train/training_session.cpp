@@ -294,8 +294,12 @@ double add_requant_notes(const std::vector<RequantReport>& cost, const char* wha
 TrainingSession::ExportReport TrainingSession::export_trained_weights(const std::string& path) {
     ExportReport report;
     std::vector<TrainedTensor> tensors;
-    for (const LinearId id : first_order_->trained_linears())
-        tensors.push_back({model_.model->linear(id).name, [this, id] { return first_order_->trained_values(id); }});
+    for (const LinearId id : first_order_->trained_linears()) {
+        // A fused tensor's part (Phi-3) is written back at its rows of the file's tensor.
+        const LinearSource src = model_.model->linear_source(id);
+        const int64_t rows = model_.model->linear(id).rows;
+        tensors.push_back({src.tensor, [this, id] { return first_order_->trained_values(id); }, src.first_row, rows});
+    }
     const auto t0 = std::chrono::steady_clock::now();
     const std::vector<RequantReport> cost =
         export_trained_weights_gguf(*model_.file, path, tensors, merge_type_of(config_.merge_type));
@@ -330,14 +334,20 @@ TrainingSession::ExportReport TrainingSession::export_sparse(const SparseZo& spa
     SparseMask trained = sparse.trained_mask();
     trained.details["base"] = base_path;
     std::vector<TrainedTensor> tensors;
-    for (const SparseMaskMatrix& m : trained.matrices)
-        tensors.push_back({m.tensor, [&base, &m] {
-                               const GgufTensorInfo& t = base->tensor(m.tensor);
+    for (const SparseMaskMatrix& m : trained.matrices) {
+        // m.tensor names the linear; a fused tensor's part (Phi-3) lies at its rows of the file's tensor.
+        const LinearSource src = model_.model->linear_source(m.tensor);
+        tensors.push_back({src.tensor,
+                           [&base, &m, src] {
+                               const GgufTensorInfo& t = base->tensor(src.tensor);
                                std::vector<float> w(static_cast<size_t>(m.rows * m.cols));
-                               dequantize_row(t.type, t.data, w.data(), m.rows * m.cols);
+                               dequantize_row(t.type, t.data + ggml_row_size(t.type, m.cols) * static_cast<size_t>(src.first_row),
+                                              w.data(), m.rows * m.cols);
                                for (size_t j = 0; j < m.index.size(); ++j) w[m.index[j]] += m.values[j];
                                return w;
-                           }});
+                           },
+                           src.first_row, m.rows});
+    }
     const std::vector<RequantReport> cost =
         export_trained_weights_gguf(*base, path, tensors, merge_type_of(config_.merge_type));
     report.files.push_back(path);
@@ -381,8 +391,11 @@ TrainingSession::ExportReport TrainingSession::export_gguf(const std::string& pa
     std::vector<LoraTensorExport> tensors;
     std::vector<LoraMergeInput> merge;
     for (const auto& a : adapters) {
-        tensors.push_back({a.base_name, a.in, a.out, a.a, a.b});
-        merge.push_back({a.base_name, a.in, a.out, a.a.data(), a.b.data()});
+        // An adapter of a fused tensor's part (Phi-3's q, k, v; gate, up) adapts its rows of the file's tensor.
+        const LinearSource src = model_.model->linear_source(a.base_name);
+        const bool part = src.tensor != a.base_name;
+        tensors.push_back({src.tensor, a.in, a.out, a.a, a.b, part, src.first_row});
+        merge.push_back({src.tensor, a.in, a.out, a.a.data(), a.b.data(), part, src.first_row});
     }
     const std::vector<RequantReport> cost =
         export_merged_gguf(*model_.file, path, rank, alpha, merge, merge_type_of(config_.merge_type));

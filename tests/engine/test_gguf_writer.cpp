@@ -12,6 +12,7 @@
 #include "backend/cpu_backend.h"
 #include "gguf/gguf_writer.h"
 #include "gguf/random_llama_gguf.h"
+#include "logit_compare_support.h"
 #include "methods/qzo_scales.h"
 #include "methods/zo_step.h"
 #include "quant/dequantize.h"
@@ -23,6 +24,8 @@
 #include "util/philox_normal.h"
 
 namespace {
+
+using qt::test::read_floats;
 
 TEST(GgufWriter, WritesEveryValueTypeAndAlignedTensorsThatReadBack) {
     qt::GgufWriter w;
@@ -123,15 +126,6 @@ std::vector<int32_t> read_ids(const std::string& path) {
     std::vector<int32_t> ids;
     for (int32_t v; in >> v;) ids.push_back(v);
     return ids;
-}
-
-std::vector<float> read_floats(const std::string& path) {
-    std::ifstream in(path, std::ios::binary | std::ios::ate);
-    const auto bytes = static_cast<size_t>(in.tellg());
-    std::vector<float> v(bytes / sizeof(float));
-    in.seekg(0);
-    in.read(reinterpret_cast<char*>(v.data()), static_cast<std::streamsize>(bytes));
-    return v;
 }
 
 // The bound of test_llama_vs_llama_cpp.cpp: both engines quantize activations to 8

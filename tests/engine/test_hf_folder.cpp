@@ -26,6 +26,7 @@
 #include "hf/hf_export.h"
 #include "hf/hf_import.h"
 #include "hf/hf_tokenizer.h"
+#include "logit_compare_support.h"
 #include "model/llama_model.h"
 #include "model/loaded_model.h"
 #include "quant/dequantize.h"
@@ -36,6 +37,8 @@
 #include "util/model_file_error.h"
 
 namespace {
+
+using qt::test::read_floats;
 
 using nlohmann::json;
 
@@ -74,13 +77,6 @@ json tiny_tokenizer(const json& merges) {
 
 std::string tokenizer_error(const json& j) {
     return error_of([&] { qt::HfTokenizer::parse("dir/tokenizer.json", j.dump(), "", ""); });
-}
-
-std::vector<float> read_floats(const std::string& path) {
-    const auto bytes = qt::test::read_bytes(path);
-    std::vector<float> v(bytes.size() / sizeof(float));
-    std::memcpy(v.data(), bytes.data(), v.size() * sizeof(float));
-    return v;
 }
 
 // Whether the oracle interpreter has transformers and torch; skips or fails as

@@ -11,25 +11,21 @@
 #include <nlohmann/json.hpp>
 
 #include "backend/cpu_backend.h"
+#include "logit_compare_support.h"
 #include "model/llama_model.h"
 #include "test_support.h"
 
 namespace {
+
+using qt::test::read_floats;
+using qt::test::argmax;
+using qt::test::top2_margin;
 
 std::vector<int32_t> read_ids(const std::string& path) {
     std::ifstream in(path);
     std::vector<int32_t> ids;
     for (int32_t v; in >> v;) ids.push_back(v);
     return ids;
-}
-
-std::vector<float> read_floats(const std::string& path) {
-    std::ifstream in(path, std::ios::binary | std::ios::ate);
-    const auto bytes = static_cast<size_t>(in.tellg());
-    std::vector<float> v(bytes / sizeof(float));
-    in.seekg(0);
-    in.read(reinterpret_cast<char*>(v.data()), static_cast<std::streamsize>(bytes));
-    return v;
 }
 
 // Every prompt is compared position by position; the greedy test continues the ones
@@ -76,15 +72,6 @@ struct CpuModel {
     std::unique_ptr<qt::Backend> backend;
     std::unique_ptr<qt::LlamaModel> model;
 };
-
-int argmax(const float* v, int n) { return static_cast<int>(std::max_element(v, v + n) - v); }
-
-// The largest value minus the second largest.
-float top2_margin(const float* v, int n) {
-    std::vector<float> sorted(v, v + n);
-    std::partial_sort(sorted.begin(), sorted.begin() + 2, sorted.end(), std::greater<>());
-    return sorted[0] - sorted[1];
-}
 
 }  // namespace
 

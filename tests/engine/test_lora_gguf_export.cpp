@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -17,11 +18,15 @@
 #include "gguf/gguf_file.h"
 #include "gguf/gguf_writer.h"
 #include "gguf/random_llama_gguf.h"
+#include "logit_compare_support.h"
 #include "test_support.h"
 #include "train/lora_gguf_export.h"
+#include "train/merged_export.h"
 #include "util/philox_normal.h"
 
 namespace {
+
+using qt::test::read_floats;
 
 constexpr int kRank = 4;
 constexpr float kAlpha = 8.0f;
@@ -97,13 +102,6 @@ void write_merged_model(const qt::GgufFile& base, const std::vector<qt::LoraTens
         w.add_tensor(t.name, t.type, t.dims, std::move(bytes));
     }
     w.write(path);
-}
-
-std::vector<float> read_floats(const std::string& path) {
-    const auto bytes = qt::test::read_bytes(path);
-    std::vector<float> v(bytes.size() / sizeof(float));
-    std::memcpy(v.data(), bytes.data(), v.size() * sizeof(float));
-    return v;
 }
 
 std::vector<float> llama_cpp_logits(const std::string& model, const std::string& tokens, const std::string& out,
@@ -248,6 +246,136 @@ TEST(LoraGgufExport, RefusesBadAdaptersNamingTheTensorAndTheProblem) {
     EXPECT_NE(export_with(kRank, kAlpha, norm).find("2-D matrix"), std::string::npos);
     // Nothing was written by any refused export.
     EXPECT_FALSE(std::ifstream(path).good());
+}
+
+// A fused tensor (Phi-3's attn_qkv: q, k and v's rows one after another) of 32
+// columns and 12 rows, and rank-2 adapters of two of its parts: rows 0-3 and 4-7.
+// Rows 8-11 (v) have none.
+struct FusedCase {
+    std::string path;
+    std::vector<float> w;  // [12][32]
+    std::vector<qt::LoraTensorExport> parts;
+};
+
+constexpr int64_t kFusedIn = 32, kFusedRows = 12;
+constexpr int kFusedRank = 2;
+
+FusedCase write_fused_base(const std::string& dir) {
+    FusedCase c;
+    c.path = dir + "/fused.gguf";
+    for (int64_t i = 0; i < kFusedIn * kFusedRows; ++i) c.w.push_back(0.1f * qt::philox_normal(3, 1, i));
+    std::vector<uint8_t> bytes(c.w.size() * sizeof(float));
+    std::memcpy(bytes.data(), c.w.data(), bytes.size());
+    qt::GgufWriter w;
+    w.set_string("general.architecture", "phi3");
+    w.add_tensor("blk.0.attn_qkv.weight", qt::GgmlType::F32, {kFusedIn, kFusedRows}, std::move(bytes));
+    w.write(c.path);
+    for (int64_t first_row : {0, 4}) {
+        qt::LoraTensorExport t;
+        t.base_name = "blk.0.attn_qkv.weight";
+        t.in = kFusedIn;
+        t.out = 4;
+        t.fused_part = true;
+        t.first_row = first_row;
+        for (int64_t i = 0; i < kFusedRank * t.in; ++i) t.a.push_back(0.2f * qt::philox_normal(4, first_row, i));
+        for (int64_t i = 0; i < t.out * kFusedRank; ++i) t.b.push_back(0.1f * qt::philox_normal(5, first_row, i));
+        c.parts.push_back(std::move(t));
+    }
+    return c;
+}
+
+// (alpha / rank) * B A of each part at its rows, zero elsewhere, in double: [12][32].
+std::vector<double> fused_update(const FusedCase& c, double alpha) {
+    std::vector<double> u(static_cast<size_t>(kFusedIn * kFusedRows), 0.0);
+    for (const auto& p : c.parts)
+        for (int64_t o = 0; o < p.out; ++o)
+            for (int64_t i = 0; i < kFusedIn; ++i) {
+                double ba = 0;
+                for (int r = 0; r < kFusedRank; ++r) ba += static_cast<double>(p.b[o * kFusedRank + r]) * p.a[r * kFusedIn + i];
+                u[static_cast<size_t>((p.first_row + o) * kFusedIn + i)] = alpha / kFusedRank * ba;
+            }
+    return u;
+}
+
+std::vector<float> tensor_floats(const qt::GgufFile& f, const std::string& name) {
+    const qt::GgufTensorInfo& t = f.tensor(name);
+    EXPECT_EQ(t.type, qt::GgmlType::F32) << name;
+    std::vector<float> v(t.nbytes / sizeof(float));
+    std::memcpy(v.data(), t.data, t.nbytes);
+    return v;
+}
+
+// llama.cpp adapts a fused tensor as a whole: the parts become one adapter of rank
+// 2 x 2 whose product, at llama.cpp's scale alpha / 4, is each part's at alpha / 2.
+TEST(FusedTensorExport, PartsOfAFusedTensorBecomeOneAdapterOfItWithTheSameProduct) {
+    qt::test::TempDir dir("fused-lora");
+    const FusedCase c = write_fused_base(dir.path);
+    auto base = qt::GgufFile::open(c.path);
+    qt::export_lora_gguf(dir.path + "/adapter.gguf", *base, kFusedRank, kAlpha, c.parts);
+    auto ad = qt::GgufFile::open(dir.path + "/adapter.gguf");
+    const auto& ta = ad->tensor("blk.0.attn_qkv.weight.lora_a");
+    const auto& tb = ad->tensor("blk.0.attn_qkv.weight.lora_b");
+    ASSERT_EQ(ta.dims, (std::vector<int64_t>{kFusedIn, 2 * kFusedRank}));
+    ASSERT_EQ(tb.dims, (std::vector<int64_t>{2 * kFusedRank, kFusedRows}));
+    const std::vector<float> a = tensor_floats(*ad, ta.name), b = tensor_floats(*ad, tb.name);
+    const int64_t rank = 2 * kFusedRank;
+    const std::vector<double> want = fused_update(c, kAlpha);
+    double worst = 0;
+    for (int64_t o = 0; o < kFusedRows; ++o)
+        for (int64_t i = 0; i < kFusedIn; ++i) {
+            double ba = 0;
+            for (int64_t r = 0; r < rank; ++r) ba += static_cast<double>(b[o * rank + r]) * a[r * kFusedIn + i];
+            worst = std::max(worst, std::fabs(kAlpha / rank * ba - want[static_cast<size_t>(o * kFusedIn + i)]));
+        }
+    EXPECT_LE(worst, 1e-6);
+}
+
+// The merged export adds each part's product at its rows and leaves the rows no
+// part covers as they were (F32 in, F32 out: nothing rounds but the float sum).
+TEST(FusedTensorExport, MergedExportAddsEachPartAtItsRowsOfTheFusedTensor) {
+    qt::test::TempDir dir("fused-merge");
+    const FusedCase c = write_fused_base(dir.path);
+    auto base = qt::GgufFile::open(c.path);
+    std::vector<qt::LoraMergeInput> merge;
+    for (const auto& p : c.parts) merge.push_back({p.base_name, p.in, p.out, p.a.data(), p.b.data(), true, p.first_row});
+    const auto reports = qt::export_merged_gguf(*base, dir.path + "/merged.gguf", kFusedRank, kAlpha, merge, std::nullopt);
+    ASSERT_EQ(reports.size(), 2u);
+    EXPECT_EQ(reports[0].tensor, "blk.0.attn_qkv.weight rows 0-3");
+    EXPECT_EQ(reports[1].tensor, "blk.0.attn_qkv.weight rows 4-7");
+    auto merged = qt::GgufFile::open(dir.path + "/merged.gguf");
+    const std::vector<float> got = tensor_floats(*merged, "blk.0.attn_qkv.weight");
+    const std::vector<double> u = fused_update(c, kAlpha);
+    for (size_t k = 0; k < got.size(); ++k)
+        ASSERT_NEAR(got[k], c.w[k] + u[k], 1e-6) << "row " << k / kFusedIn;
+    for (size_t k = 8 * kFusedIn; k < got.size(); ++k) ASSERT_EQ(got[k], c.w[k]) << "row " << k / kFusedIn;
+}
+
+TEST(FusedTensorExport, PartsThatOverlapOrLieOutsideTheTensorAreRefused) {
+    qt::test::TempDir dir("fused-refuse");
+    FusedCase c = write_fused_base(dir.path);
+    auto base = qt::GgufFile::open(c.path);
+    auto message = [&](const std::vector<qt::LoraTensorExport>& parts) {
+        try {
+            qt::export_lora_gguf(dir.path + "/adapter.gguf", *base, kFusedRank, kAlpha, parts);
+        } catch (const std::invalid_argument& e) {
+            return std::string(e.what());
+        }
+        return std::string("(accepted)");
+    };
+    std::vector<qt::LoraTensorExport> overlap = c.parts;
+    overlap[1].first_row = 2;
+    EXPECT_NE(message(overlap).find("\"blk.0.attn_qkv.weight\" is given twice (rows 2-5 overlap another part's)"),
+              std::string::npos)
+        << message(overlap);
+    std::vector<qt::LoraTensorExport> outside = c.parts;
+    outside[1].first_row = 10;
+    EXPECT_NE(message(outside).find("has 12 rows; the adapter's part of rows 10 to 14 does not lie in it"),
+              std::string::npos)
+        << message(outside);
+    std::vector<qt::LoraMergeInput> merge;
+    for (const auto& p : outside) merge.push_back({p.base_name, p.in, p.out, p.a.data(), p.b.data(), true, p.first_row});
+    EXPECT_THROW(qt::export_merged_gguf(*base, dir.path + "/merged.gguf", kFusedRank, kAlpha, merge, std::nullopt),
+                 std::invalid_argument);
 }
 
 }  // namespace
