@@ -33,6 +33,18 @@ std::vector<uint8_t> read_uncompressed(const std::string& path) {
     struct stat st{};
     if (stat(path.c_str(), &st) != 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
     if (!S_ISREG(st.st_mode)) fail(path, "not a regular file");
+    // A plain file too large is refused before any of it is read; a gzip one can
+    // only be judged by what it inflates to, counted below.
+    if (st.st_size > kMaxIdxBytes) {
+        unsigned char head[2] = {0, 0};
+        if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+            if (std::fread(head, 1, 2, f) != 2) head[0] = 0;
+            std::fclose(f);
+        }
+        if (head[0] != 0x1f || head[1] != 0x8b)
+            fail(path, "the file is " + std::to_string(st.st_size >> 20) + " MiB; an IDX file of Fashion-MNIST is at "
+                       "most 47 MiB (QuantTune reads up to " + std::to_string(kMaxIdxBytes >> 20) + " MiB)");
+    }
     gzFile gz = gzopen(path.c_str(), "rb");
     if (!gz) fail(path, std::string("cannot open: ") + std::strerror(errno ? errno : ENOMEM));
     std::vector<uint8_t> out;

@@ -88,17 +88,17 @@ std::vector<float> ImageClassifier::features(const ImageSet& set) const {
 
 // The backward pass and the AdamW step, with every buffer sized once for a batch.
 struct ImageClassifierTrainer {
-    ImageClassifier& m;
+    const ImageClassifier& m;
     int64_t batch;
     std::vector<float> x, h, logits, dlogits, dh, grad, adam_m, adam_v;
 
-    ImageClassifierTrainer(ImageClassifier& model, int64_t b)
+    ImageClassifierTrainer(const ImageClassifier& model, int64_t b)
         : m(model), batch(b), x(static_cast<size_t>(b) * model.inputs_), h(static_cast<size_t>(b) * model.hidden_),
           logits(static_cast<size_t>(b) * model.classes_), dlogits(logits.size()), dh(h.size()),
           grad(model.params_.size()), adam_m(grad.size()), adam_v(grad.size()) {}
 
-    // One step on the n rows in x with labels y; returns the batch's mean loss.
-    double step(const uint8_t* y, int64_t n, const AdamWStep& s) {
+    // The mean loss over the n rows in x with labels y, and its gradient into grad.
+    double gradient(const uint8_t* y, int64_t n) {
         const int I = m.inputs_, H = m.hidden_, C = m.classes_;
         m.forward(x.data(), n, h.data(), logits.data());
         // Loss = mean over rows of -log softmax(logits)[y]; dlogits = (softmax - onehot) / n.
@@ -131,7 +131,11 @@ struct ImageClassifierTrainer {
         std::fill(gb1, gb1 + H, 0.0f);
         for (int64_t r = 0; r < n; ++r)
             for (int j = 0; j < H; ++j) gb1[j] += dh[static_cast<size_t>(r * H + j)];
-        // AdamW, as cpu/adamw_step.h writes it (torch.optim.AdamW).
+        return loss / static_cast<double>(n);
+    }
+
+    // One AdamW step on params with the gradient in grad, as cpu/adamw_step.h writes it (torch.optim.AdamW).
+    void adamw(std::vector<float>& params, const AdamWStep& s) {
         const double bc1 = 1 - std::pow(s.beta1, static_cast<double>(s.t));
         const double bc2 = std::sqrt(1 - std::pow(s.beta2, static_cast<double>(s.t)));
         const float decay = static_cast<float>(1 - s.lr * s.weight_decay);
@@ -142,9 +146,8 @@ struct ImageClassifierTrainer {
             const float g = grad[i];
             adam_m[i] = b1 * adam_m[i] + (1 - b1) * g;
             adam_v[i] = b2 * adam_v[i] + (1 - b2) * g * g;
-            m.params_[i] = m.params_[i] * decay - step * adam_m[i] / (std::sqrt(adam_v[i]) * inv_bc2 + eps);
+            params[i] = params[i] * decay - step * adam_m[i] / (std::sqrt(adam_v[i]) * inv_bc2 + eps);
         }
-        return loss / static_cast<double>(n);
     }
 };
 
@@ -185,7 +188,8 @@ ImageClassifier ImageClassifier::train(const ImageSet& set, int classes, const I
                 y[static_cast<size_t>(r)] = set.labels[static_cast<size_t>(i)];
             }
             ++s.t;
-            loss_sum += trainer.step(y.data(), n, s);
+            loss_sum += trainer.gradient(y.data(), n);
+            trainer.adamw(model.params_, s);
             ++batches;
             if (settings.max_seconds > 0 &&
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > settings.max_seconds) {
@@ -197,6 +201,22 @@ ImageClassifier ImageClassifier::train(const ImageSet& set, int classes, const I
         if (out_of_time) break;
     }
     return model;
+}
+
+}  // namespace qt
+
+namespace qt {
+
+double ImageClassifier::loss_and_gradient(const ImageSet& set, std::vector<float>& grad) const {
+    check_set(set);
+    if (set.labels.size() != static_cast<size_t>(set.size()) || set.size() == 0)
+        throw ImageDataError("a loss needs labelled images; the set has " + std::to_string(set.size()) + " images and " +
+                             std::to_string(set.labels.size()) + " labels");
+    ImageClassifierTrainer t(*this, set.size());
+    std::copy(set.pixels.begin(), set.pixels.end(), t.x.begin());
+    const double loss = t.gradient(set.labels.data(), set.size());
+    grad = std::move(t.grad);
+    return loss;
 }
 
 }  // namespace qt

@@ -49,6 +49,13 @@ public:
     // The hidden layer after ReLU, [size][hidden]: the Fréchet distance's features.
     std::vector<float> features(const ImageSet& set) const;
 
+    // The mean softmax cross-entropy over a labelled set, and its gradient with
+    // respect to parameters() (training's backward pass, for the gradient check).
+    double loss_and_gradient(const ImageSet& set, std::vector<float>& grad) const;
+    // Every weight in one vector: W1 [hidden][inputs], b1 [hidden], W2 [classes][hidden], b2 [classes].
+    std::vector<float>& parameters() { return params_; }
+    const std::vector<float>& parameters() const { return params_; }
+
     // A small binary file (image/image_classifier_file.cpp), written atomically.
     void save(const std::string& path) const;
     // Throws ImageDataError naming the file, the byte offset and the field.

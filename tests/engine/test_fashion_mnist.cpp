@@ -3,6 +3,7 @@
 // with one line naming the file, the byte and the field, never a crash.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <zlib.h>
 
 #include <cmath>
@@ -218,6 +219,21 @@ TEST(FashionMnist, EachMalformedIdxFileGetsOneClearLine) {
     const std::string e = load_error(cut, good_labels);
     EXPECT_EQ(e.rfind(cut + ": gzip data cut short or corrupt after ", 0), 0u) << e;
     EXPECT_EQ(e.find('\n'), std::string::npos);
+    // A 5 GiB sparse file is refused before it is read; a gzip bomb stops at the cap.
+    const std::string huge = write(tmp.path, "huge", idx_images(1));
+    ASSERT_EQ(truncate(huge.c_str(), int64_t{5} << 30), 0);
+    EXPECT_EQ(load_error(huge, good_labels),
+              huge + ": the file is 5120 MiB; an IDX file of Fashion-MNIST is at most 47 MiB (QuantTune reads up to 256 MiB)");
+    unlink(huge.c_str());
+    const std::string bomb = tmp.path + "/bomb.gz";
+    {
+        gzFile gz = gzopen(bomb.c_str(), "wb9");
+        const Bytes zeros(1 << 20, 0);
+        for (int i = 0; i < 300; ++i) gzwrite(gz, zeros.data(), static_cast<unsigned>(zeros.size()));
+        gzclose(gz);
+    }
+    EXPECT_EQ(load_error(bomb, good_labels),
+              bomb + ": over 256 MiB uncompressed; an IDX file of Fashion-MNIST is at most 47 MiB");
 }
 
 TEST(FashionMnist, AMissingInstallNamesThePackageToInstall) {
