@@ -1,11 +1,15 @@
 #include "image/idx_file.h"
 
 #include <sys/stat.h>
+
+#if defined(QUANTTUNE_WITH_ZLIB)
 #include <zlib.h>
+#endif
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 #include "image/image_set.h"
 
@@ -45,6 +49,16 @@ std::vector<uint8_t> read_uncompressed(const std::string& path) {
             fail(path, "the file is " + std::to_string(st.st_size >> 20) + " MiB; an IDX file of Fashion-MNIST is at "
                        "most 47 MiB (QuantTune reads up to " + std::to_string(kMaxIdxBytes >> 20) + " MiB)");
     }
+#if !defined(QUANTTUNE_WITH_ZLIB)
+    // A build without zlib reads plain files only.
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), std::fclose);
+    if (!f) fail(path, std::string("cannot open: ") + std::strerror(errno));
+    std::vector<uint8_t> out(static_cast<size_t>(st.st_size));
+    if (std::fread(out.data(), 1, out.size(), f.get()) != out.size()) fail(path, "cannot read the file");
+    if (out.size() >= 2 && out[0] == 0x1f && out[1] == 0x8b)
+        fail(path, "gzip-compressed, and this build has no zlib (install zlib1g-dev and rebuild, or gunzip the file)");
+    return out;
+#else
     gzFile gz = gzopen(path.c_str(), "rb");
     if (!gz) fail(path, std::string("cannot open: ") + std::strerror(errno ? errno : ENOMEM));
     std::vector<uint8_t> out;
@@ -73,6 +87,7 @@ std::vector<uint8_t> read_uncompressed(const std::string& path) {
         fail(path, "gzip data cut short or corrupt after " + std::to_string(out.size()) + " uncompressed bytes (" + msg +
                        ")");
     return out;
+#endif
 }
 
 }  // namespace

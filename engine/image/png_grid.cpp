@@ -1,6 +1,8 @@
 #include "image/png_grid.h"
 
+#if defined(QUANTTUNE_WITH_PNG)
 #include <png.h>
+#endif
 
 #include <cmath>
 #include <cstring>
@@ -58,6 +60,15 @@ GreyImage image_grid(const ImageSet& set, const PngGridOptions& o, int64_t count
     return g;
 }
 
+#if !defined(QUANTTUNE_WITH_PNG)
+void write_png(const std::string& path, const GreyImage&) {
+    fail(path, "this build has no libpng (install libpng-dev and rebuild): images cannot be written as PNG");
+}
+
+GreyImage read_png_grey(const std::string& path) {
+    fail(path, "this build has no libpng (install libpng-dev and rebuild): PNG files cannot be read");
+}
+#else
 void write_png(const std::string& path, const GreyImage& image) {
     if (image.width <= 0 || image.height <= 0 ||
         image.pixels.size() != static_cast<size_t>(image.width) * static_cast<size_t>(image.height))
@@ -78,9 +89,6 @@ void write_png(const std::string& path, const GreyImage& image) {
     });
 }
 
-void write_png_grid(const std::string& path, const ImageSet& set, const PngGridOptions& options, int64_t count) {
-    write_png(path, image_grid(set, options, count));
-}
 
 GreyImage read_png_grey(const std::string& path) {
     png_image png;
@@ -103,6 +111,12 @@ GreyImage read_png_grey(const std::string& path) {
         fail(path, "libpng could not read the pixels: " + msg);
     }
     return g;
+}
+
+#endif
+
+void write_png_grid(const std::string& path, const ImageSet& set, const PngGridOptions& options, int64_t count) {
+    write_png(path, image_grid(set, options, count));
 }
 
 }  // namespace qt
