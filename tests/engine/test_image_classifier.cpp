@@ -11,6 +11,7 @@
 #include "fashion_mnist_support.h"
 #include "image/frechet_distance.h"
 #include "image/image_classifier.h"
+#include "image/image_fid.h"
 
 namespace {
 
@@ -136,6 +137,7 @@ TEST(ImageClassifier, SavedAndLoadedItComputesTheSameFeatures) {
     const qt::ImageClassifier a = qt::load_or_train_image_classifier(tmp.path + "/cache.bin", set, 2, s);
     const qt::ImageClassifier b = qt::load_or_train_image_classifier(tmp.path + "/cache.bin", set, 2, s);
     EXPECT_EQ(a.features(set), b.features(set));
+    EXPECT_EQ(qt::image_frechet_distance(a, set, set), qt::frechet_distance(qt::feature_stats(b, set), qt::feature_stats(b, set)));
 }
 
 TEST(ImageClassifier, ABrokenFileGetsOneClearLine) {
@@ -202,14 +204,30 @@ TEST(FrechetDistance, MatchesTheClosedFormForGaussiansThatShareEigenvectors) {
     EXPECT_NEAR(qt::frechet_distance(a, z), 9, 1e-10);
 }
 
+TEST(FrechetDistance, SampledGaussiansComeCloseToTheirClosedForm) {
+    // x = A z + mu with z standard normal: covariance A A^T. Two such in 3
+    // dimensions with diagonal A, 200,000 samples each.
+    std::mt19937_64 rng(9);
+    std::normal_distribution<double> z(0.0, 1.0);
+    const int n = 200000;
+    auto sample = [&](std::vector<double> mu, std::vector<double> sd) {
+        std::vector<float> f(static_cast<size_t>(n) * 3);
+        for (int r = 0; r < n; ++r)
+            for (int j = 0; j < 3; ++j) f[static_cast<size_t>(r * 3 + j)] = static_cast<float>(mu[j] + sd[j] * z(rng));
+        return qt::gaussian_stats(f.data(), n, 3);
+    };
+    const qt::GaussianStats a = sample({0, 1, 2}, {2, 3, 1}), b = sample({1, 1, 0}, {1, 4, 0.5});
+    const double d = qt::frechet_distance(a, b);
+    std::printf("sampled FD %.4f, closed form 7.25\n", d);
+    EXPECT_NEAR(d, 7.25, 0.1);
+    EXPECT_NEAR(qt::frechet_distance(b, a), d, 1e-9);  // symmetric
+}
+
 TEST(FrechetDistance, OneClassIsFartherFromTheTestSetThanTheTrainingSetIs) {
     QT_REQUIRE_FASHION_MNIST(train, qt::FashionMnistSplit::Train);
     QT_REQUIRE_FASHION_MNIST(test, qt::FashionMnistSplit::Test);
     const qt::ImageClassifier& m = fashion_classifier(*train).model;
-    auto stats_of = [&](const qt::ImageSet& set) {
-        const std::vector<float> f = m.features(set);
-        return qt::gaussian_stats(f.data(), set.size(), m.hidden());
-    };
+    auto stats_of = [&](const qt::ImageSet& set) { return qt::feature_stats(m, set); };
     const qt::GaussianStats test_stats = stats_of(*test);
     const double vs_train = qt::frechet_distance(test_stats, stats_of(qt::take_first(*train, 10000)));
     const double vs_sneakers = qt::frechet_distance(test_stats, stats_of(qt::take_class(*train, 7, 6000)));
