@@ -62,7 +62,7 @@ std::vector<uint8_t> read_uncompressed(const std::string& path) {
     gzFile gz = gzopen(path.c_str(), "rb");
     if (!gz) fail(path, std::string("cannot open: ") + std::strerror(errno ? errno : ENOMEM));
     std::vector<uint8_t> out;
-    std::vector<uint8_t> chunk(1 << 20);
+    std::vector<uint8_t> chunk(1 << 16);
     for (;;) {
         const int n = gzread(gz, chunk.data(), static_cast<unsigned>(chunk.size()));
         if (n < 0) {

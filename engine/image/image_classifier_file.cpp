@@ -63,12 +63,14 @@ ImageClassifier ImageClassifier::load(const std::string& path) {
         if (header[i] < (i == 3 ? 2u : 1u) || header[i] > kMaxUnits)
             fail(path, "byte " + std::to_string(8 + 4 * i) + ": " + names[i - 1] + " " + std::to_string(header[i]) +
                            " outside " + (i == 3 ? "2" : "1") + ".." + std::to_string(kMaxUnits));
-    ImageClassifier m(static_cast<int>(header[1]), static_cast<int>(header[2]), static_cast<int>(header[3]), 0);
-    const int64_t want = kHeaderBytes + 4 * static_cast<int64_t>(m.params_.size());
+    // The size the header implies, checked against the file before anything that large is allocated.
+    const int64_t in = header[1], hid = header[2], cls = header[3];
+    const int64_t want = kHeaderBytes + 4 * (hid * in + hid + cls * hid + cls);
     if (size != want)
         fail(path, "byte " + std::to_string(std::min(size, want)) + ": the file is " + std::to_string(size) +
                        " bytes; its header's shape (" + std::to_string(header[1]) + " x " + std::to_string(header[2]) +
                        " x " + std::to_string(header[3]) + ") makes " + std::to_string(want));
+    ImageClassifier m(static_cast<int>(in), static_cast<int>(hid), static_cast<int>(cls), 0);
     if (std::fread(m.params_.data(), 4, m.params_.size(), f.get()) != m.params_.size())
         fail(path, "cannot read the weights");
     return m;

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -234,6 +235,36 @@ TEST(FashionMnist, EachMalformedIdxFileGetsOneClearLine) {
     }
     EXPECT_EQ(load_error(bomb, good_labels),
               bomb + ": over 256 MiB uncompressed; an IDX file of Fashion-MNIST is at most 47 MiB");
+}
+
+TEST(FashionMnist, RandomlyCorruptedFilesLoadOrGetOneLineNeverACrash) {
+    qt::test::TempDir tmp("idx");
+    const Bytes images = idx_images(3), labels = idx_labels(3);
+    std::mt19937_64 rng(17);
+    int refused = 0;
+    for (int trial = 0; trial < 500; ++trial) {
+        Bytes i = images, l = labels;
+        Bytes& b = trial % 2 ? l : i;
+        const int edits = 1 + static_cast<int>(rng() % 4);
+        for (int e = 0; e < edits; ++e) {
+            const size_t at = rng() % std::min<size_t>(b.size(), 24);  // mostly the header, where the fields are
+            switch (rng() % 3) {
+                case 0: b[at] = static_cast<uint8_t>(rng()); break;
+                case 1: b.resize(at); break;
+                default: b.insert(b.begin() + static_cast<std::ptrdiff_t>(at), static_cast<uint8_t>(rng())); break;
+            }
+            if (b.empty()) break;
+        }
+        const std::string ip = write(tmp.path, "i", i), lp = write(tmp.path, "l", l);
+        const std::string err = load_error(ip, lp);
+        if (!err.empty()) {
+            ++refused;
+            ASSERT_EQ(err.find('\n'), std::string::npos) << err;
+            ASSERT_TRUE(err.rfind(ip + ": ", 0) == 0 || err.rfind(lp + ": ", 0) == 0) << err;
+        }
+    }
+    std::printf("%d of 500 corrupted pairs refused\n", refused);
+    EXPECT_GT(refused, 250);
 }
 
 TEST(FashionMnist, AMissingInstallNamesThePackageToInstall) {

@@ -168,6 +168,11 @@ TEST(ImageClassifier, ABrokenFileGetsOneClearLine) {
     b[16] = 0;
     EXPECT_EQ(error_of("hidden", b), ": byte 16: hidden 0 outside 1..65536");
     b = bytes;
+    for (int i : {12, 16}) b[static_cast<size_t>(i)] = 0, b[static_cast<size_t>(i) + 2] = 1;  // 65536 x 65536: 16 GiB promised
+    EXPECT_EQ(error_of("huge", b), ": byte " + std::to_string(bytes.size()) + ": the file is " +
+                                       std::to_string(bytes.size()) + " bytes; its header's shape (65536 x 65536 x 2) makes " +
+                                       std::to_string(24 + 4 * (65536LL * 65536 + 65536 + 2 * 65536 + 2)));
+    b = bytes;
     b.pop_back();
     EXPECT_EQ(error_of("cut", b), ": byte " + std::to_string(bytes.size() - 1) + ": the file is " +
                                       std::to_string(bytes.size() - 1) + " bytes; its header's shape (16 x 4 x 2) makes " +
