@@ -30,6 +30,14 @@ bool linear_of(const std::string& base, LinearId& id) {
     return false;
 }
 
+// Whether `base` is a tensor that holds several of the model's linears (Phi-3's
+// attn_qkv, and its ffn_up holding gate and up): such an adapter spans them all.
+bool is_fused_tensor(LlamaModel& model, const std::string& base) {
+    for (const LinearId id : model.trainable_linear_ids())
+        if (model.linear_source(id).tensor == base && model.linear(id).name != base) return true;
+    return false;
+}
+
 std::vector<float> floats_of(const GgufFile& f, const GgufTensorInfo& t) {
     if (t.type != GgmlType::F32) f.fail("tensor \"" + t.name + "\"", "type must be F32");
     std::vector<float> v(static_cast<size_t>(t.num_elements()));
@@ -63,6 +71,12 @@ std::unique_ptr<LoraAdapters> load_lora_gguf(const std::string& path, LlamaModel
     std::map<std::string, LinearId> ids;
     for (const auto& [base, p] : pairs) {
         if (!p.first || !p.second) f->fail("tensor \"" + base + "\"", "has only one of lora_a and lora_b");
+        // The export writes one adapter per fused tensor (train/lora_gguf_export.h), of
+        // another rank than the others; the adapters here are one rank per linear.
+        if (is_fused_tensor(model, base))
+            f->fail("tensor \"" + base + "\"",
+                    "adapts a fused tensor (several linears in one, as Phi-3's attn_qkv and ffn_up): loading such "
+                    "an adapter is not supported; use the merged GGUF written beside it");
         LinearId id;
         if (!linear_of(base, id) || id.layer >= model.config().n_layers)
             f->fail("tensor \"" + base + "\"", "adapts no linear layer of this model");

@@ -4,7 +4,8 @@
 // evaluation can run the base file with it. Every tensor name, shape and value is
 // checked: an adapter for another model, a rank that differs between tensors, a
 // non-finite value or a layer the model lacks is an error naming the file, the
-// tensor and the problem.
+// tensor and the problem. An adapter of a fused tensor (Phi-3's attn_qkv, ffn_up:
+// one adapter spans several linears, at another rank) is refused by name.
 #include <memory>
 #include <string>
 

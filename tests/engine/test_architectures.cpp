@@ -30,6 +30,7 @@
 #include "test_support.h"
 #include "train/batch_loss.h"
 #include "train/gguf_export.h"
+#include "train/lora_gguf_import.h"
 #include "train/training_methods.h"
 #include "train/training_session.h"
 
@@ -433,6 +434,20 @@ TEST_P(ArchitectureTraining, EveryRegisteredMethodTrainsAndExports) {
             EXPECT_LE(vs_trained, kAdapterVsEngines * engines);
             // A part written at the wrong rows or with the wrong scale would move them by the adapter's size.
             EXPECT_GE(moved, 10 * vs_trained);
+            // Our own adapter loader (generate/eval --lora) takes one rank per linear: a fused
+            // tensor's adapter is refused by name, before any value is read.
+            if (model.config().fused_qkv || model.config().fused_gate_up) {
+                try {
+                    qt::load_lora_gguf(adapter, *plain.model);
+                    ADD_FAILURE() << "an adapter of a fused tensor loaded";
+                } catch (const std::exception& e) {
+                    EXPECT_NE(std::string(e.what()).find("adapts a fused tensor (several linears in one, as Phi-3's "
+                                                         "attn_qkv and ffn_up): loading such an adapter is not "
+                                                         "supported; use the merged GGUF written beside it"),
+                              std::string::npos)
+                        << e.what();
+                }
+            }
         }
     }
 }
