@@ -15,6 +15,9 @@ const std::vector<Command>& commands() {
         {&random_model_spec(), run_random_model},
         {&convert_spec(), run_convert},
         {&export_hf_spec(), run_export_hf},
+        {&pretrain_image_spec(), run_pretrain_image},
+        {&generate_image_spec(), run_generate_image},
+        {&score_images_spec(), run_score_images},
     };
     return list;
 }

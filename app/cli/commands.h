@@ -25,6 +25,9 @@ const CommandSpec& random_model_spec();
 const CommandSpec& sensitivity_spec();
 const CommandSpec& convert_spec();
 const CommandSpec& export_hf_spec();
+const CommandSpec& pretrain_image_spec();
+const CommandSpec& generate_image_spec();
+const CommandSpec& score_images_spec();
 
 int run_info(const Args& args);
 int run_generate(const Args& args);
@@ -37,6 +40,9 @@ int run_random_model(const Args& args);
 int run_sensitivity(const Args& args);
 int run_convert(const Args& args);
 int run_export_hf(const Args& args);
+int run_pretrain_image(const Args& args);
+int run_generate_image(const Args& args);
+int run_score_images(const Args& args);
 
 // All subcommands, in the order `quanttune-cli --help` lists them.
 const std::vector<Command>& commands();

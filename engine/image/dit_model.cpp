@@ -98,7 +98,8 @@ DitValues random_dit_values(const DitConfig& c, uint64_t seed) {
     return v;
 }
 
-void write_dit_gguf(const std::string& path, const DitConfig& c, const DitValues& values, GgmlType linear_type) {
+void write_dit_gguf(const std::string& path, const DitConfig& c, const DitValues& values, GgmlType linear_type,
+                    int64_t training_steps) {
     const std::vector<DitTensorSpec> specs = dit_tensor_specs(c);
     if (values.size() != specs.size())
         throw std::invalid_argument("write_dit_gguf: " + std::to_string(values.size()) + " tensors for a model of " +
@@ -108,6 +109,10 @@ void write_dit_gguf(const std::string& path, const DitConfig& c, const DitValues
                                     std::string(ggml_type_name(linear_type)));
     GgufWriter w;
     write_dit_config(w, c);
+    if (training_steps < 0 || training_steps > int64_t{UINT32_MAX})
+        throw std::invalid_argument("write_dit_gguf: training steps " + std::to_string(training_steps) +
+                                    " outside 0..2^32-1");
+    if (training_steps > 0) w.set_u32(kDitTrainingStepsKey, static_cast<uint32_t>(training_steps));
     for (size_t i = 0; i < specs.size(); ++i) {
         const DitTensorSpec& s = specs[i];
         const std::vector<float>& t = values[i];
@@ -125,6 +130,10 @@ void write_dit_gguf(const std::string& path, const DitConfig& c, const DitValues
         w.add_tensor(s.name, type, dims, std::move(bytes));
     }
     w.write(path);
+}
+
+int64_t read_dit_training_steps(const std::string& path) {
+    return GgufFile::open(path)->get_int(kDitTrainingStepsKey, 0);
 }
 
 std::unique_ptr<DitModel> DitModel::load(Backend& backend, const std::string& path) {

@@ -54,8 +54,13 @@ using DitValues = std::vector<std::vector<float>>;
 DitValues random_dit_values(const DitConfig& c, uint64_t seed);
 // Writes config and tensors; linear weights whose rows are whole blocks of
 // `linear_type` are quantized to it (ggml's reference rounding), the rest stay F32.
+// `training_steps` > 0 is stored under kDitTrainingStepsKey (a pre-training run's
+// step count, which it resumes from).
 void write_dit_gguf(const std::string& path, const DitConfig& c, const DitValues& values,
-                    GgmlType linear_type = GgmlType::F32);
+                    GgmlType linear_type = GgmlType::F32, int64_t training_steps = 0);
+inline constexpr const char* kDitTrainingStepsKey = "qt-dit.training.steps";
+// The optimizer steps stored in a qt-dit GGUF (0 when the key is absent).
+int64_t read_dit_training_steps(const std::string& path);
 inline void write_random_dit_gguf(const std::string& path, const DitConfig& c, uint64_t seed,
                                   GgmlType linear_type = GgmlType::F32) {
     write_dit_gguf(path, c, random_dit_values(c, seed), linear_type);
@@ -79,8 +84,8 @@ public:
     // Tensor i in float32 on the host (dequantized).
     std::vector<float> values(int i) const;
     DitValues all_values() const;
-    void save(const std::string& path, GgmlType linear_type = GgmlType::F32) const {
-        write_dit_gguf(path, config_, all_values(), linear_type);
+    void save(const std::string& path, GgmlType linear_type = GgmlType::F32, int64_t training_steps = 0) const {
+        write_dit_gguf(path, config_, all_values(), linear_type, training_steps);
     }
 
 private:
