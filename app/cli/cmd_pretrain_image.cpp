@@ -111,8 +111,9 @@ const CommandSpec& pretrain_image_spec() {
                           "--resume (default 1)"},
             {"save-every", "N", "save every N steps; 0: only at the end (default 1000)"},
             {"log-every", "N", "print step, mean loss and images/s every N steps (default 100)"},
-            {"resume", nullptr, "continue MODEL.gguf from its saved step (its shape options are the file's) up to "
-                                "--steps; the moments come from MODEL.gguf.adamw when it is of that step"},
+            {"resume", nullptr, "continue MODEL.gguf from its saved step up to --steps: the shape is the file's, "
+                                "AdamW's moments MODEL.gguf.adamw's when of that step; give the same --batch, --lr, "
+                                "--seed, --hold-out, --style (not stored)"},
             {"threads", "N", "CPU threads, 0 to 1024; 0: all cores (default 0)"},
             {"device", "auto|cpu|cuda|cuda:N", "where to train; auto takes the first GPU, else the CPU (default auto)"},
         }};

@@ -173,8 +173,8 @@ TEST(CliImages, ResumingContinuesFromTheSavedStepWithAdamWsMoments) {
     std::filesystem::copy_file(run.model, model);
     std::filesystem::copy_file(run.model + ".adamw", model + ".adamw");
     std::string out;
-    ASSERT_EQ(qt::test::run_command(cli() + " pretrain-image --out '" + model + "' --resume --steps 40 --lr 3e-3 "
-                                            "--log-every 5" + kCpu,
+    ASSERT_EQ(qt::test::run_command(cli() + " pretrain-image --out '" + model + "' --resume --steps 40 --batch 16 "
+                                            "--lr 3e-3 --log-every 5" + kCpu,
                                     out),
               0)
         << out;
@@ -244,4 +244,31 @@ TEST(CliImages, ScoreImagesPrintsTheMetersAccuracyAndFrechetDistance) {
     EXPECT_LE(accuracy, 1.0) << out;
     EXPECT_GT(fd, 0.0) << out;
     std::printf("[ score-images ] tiny model after 30 steps: accuracy %.3f, Frechet distance %.2f\n", accuracy, fd);
+}
+
+TEST(CliImages, ARunKilledWhileSavingKeepsItsLastSaveAndResumesFromIt) {
+    QT_REQUIRE_FASHION_MNIST_DIR();
+    qt::test::TempDir dir("cli-images-kill");
+    const std::string model = dir.path + "/killed.gguf";
+    // Atomic writes: 1 the initial model, 2 and 3 step 10's model and moments, 4 step 20's model.
+    std::string out;
+    const int status = qt::test::run_command("QUANTTUNE_FAULTS=kill-in-write@4 " + cli() + " pretrain-image --out '" +
+                                                 model + "' --steps 30" + kTinyRun + kCpu,
+                                             out);
+    EXPECT_EQ(status, 128 + 9) << out;
+    EXPECT_NE(out.find("step 20 "), std::string::npos) << out;
+    EXPECT_EQ(qt::read_dit_training_steps(model), 10);
+    ASSERT_EQ(qt::test::run_command(cli() + " pretrain-image --out '" + model + "' --resume --steps 30 --batch 16 "
+                                            "--lr 3e-3 --log-every 5" + kCpu,
+                                    out),
+              0)
+        << out;
+    EXPECT_NE(out.find("steps 11 to 30"), std::string::npos) << out;
+    EXPECT_EQ(out.find("start afresh"), std::string::npos) << out;
+    EXPECT_EQ(qt::read_dit_training_steps(model), 30);
+    // The same batches, noise and moments as the uninterrupted run: the same last loss.
+    const auto resumed = printed_losses(out), whole = printed_losses(tiny_run().output);
+    ASSERT_FALSE(resumed.empty());
+    ASSERT_FALSE(whole.empty());
+    EXPECT_NEAR(resumed.back().second, whole.back().second, 1e-3) << out;
 }
