@@ -24,6 +24,7 @@
 #include "image/rectified_flow.h"
 #include "methods/adamw_optimizer.h"
 #include "util/atomic_file.h"
+#include "util/fault_injection.h"
 #include "util/philox_normal.h"
 
 namespace qt::cli {
@@ -231,11 +232,13 @@ int run_pretrain_image(const Args& args) {
             labels[static_cast<size_t>(i)] = train.labels[static_cast<size_t>(k)];
         }
         dit.zero_gradients();
-        const double loss =
+        double loss =
             flow_matching_loss(dit, make_flow_batch(c, x0, labels, seed, static_cast<uint64_t>(step)), true);
+        if (fault_injected("nan-loss", step + 1)) loss = std::nan("");
         if (!std::isfinite(loss))
             throw std::runtime_error("step " + std::to_string(step + 1) + ": the loss is " + std::to_string(loss) +
-                                     "; lower --lr (the last save is kept)");
+                                     "; lower --lr (" + out + " keeps its last save, step " +
+                                     std::to_string(read_dit_training_steps(out)) + ")");
         opt.step(lr);
         loss_sum += loss;
         ++logged;

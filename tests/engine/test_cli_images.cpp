@@ -272,3 +272,19 @@ TEST(CliImages, ARunKilledWhileSavingKeepsItsLastSaveAndResumesFromIt) {
     ASSERT_FALSE(whole.empty());
     EXPECT_NEAR(resumed.back().second, whole.back().second, 1e-3) << out;
 }
+
+TEST(CliImages, ANonFiniteLossStopsTheRunWithOneLineAndKeepsTheLastSave) {
+    QT_REQUIRE_FASHION_MNIST_DIR();
+    qt::test::TempDir dir("cli-images-nan");
+    const std::string model = dir.path + "/nan.gguf";
+    std::string out;
+    EXPECT_EQ(qt::test::run_command("QUANTTUNE_FAULTS=nan-loss@15 " + cli() + " pretrain-image --out '" + model +
+                                        "' --steps 30" + kTinyRun + kCpu,
+                                    out),
+              1)
+        << out;
+    EXPECT_EQ(count_error_lines(out), 1) << out;
+    EXPECT_NE(out.find("step 15: the loss is nan; lower --lr"), std::string::npos) << out;
+    EXPECT_NE(out.find("keeps its last save, step 10"), std::string::npos) << out;
+    EXPECT_EQ(qt::read_dit_training_steps(model), 10);
+}
