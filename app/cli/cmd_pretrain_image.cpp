@@ -3,14 +3,16 @@
 // Fashion-MNIST's training split with AdamW and the rectified-flow loss
 // (image/rectified_flow.h). The model is saved atomically every --save-every steps
 // and at the end, in float32, with its step count in the GGUF (qt-dit.training.steps);
-// AdamW's moments go to MODEL.gguf.adamw beside it, so that --resume continues
-// where the last save left off.
+// AdamW's moments and the run's batch, lr, seed, hold-out and style go to
+// MODEL.gguf.adamw beside it, so that --resume continues where the last save left off.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,16 +33,31 @@ namespace qt::cli {
 namespace {
 
 const char* const kShapeOptions[] = {"width", "depth", "heads", "patch"};
-const char kMomentsMagic[8] = {'Q', 'T', 'A', 'D', 'A', 'M', 'W', '1'};
+const char kMomentsMagic[8] = {'Q', 'T', 'A', 'D', 'A', 'M', 'W', '2'};
 
-// MODEL.gguf.adamw: magic "QTADAMW1", int64 step, int64 count, then `count` float32
-// (AdamW's m of every block, then v), written after the model it belongs to.
-void save_moments(const std::string& path, int64_t step, const AdamWOptimizer& opt) {
+// The run's data and optimizer settings, which --resume takes when not given again:
+// "batch=64 lr=0.0005 seed=1 hold-out=none style=none".
+using RunSettings = std::map<std::string, std::string>;
+
+std::string settings_text(const RunSettings& settings) {
+    std::string text;
+    for (const auto& [key, value] : settings) text += (text.empty() ? "" : " ") + key + "=" + value;
+    return text;
+}
+
+// MODEL.gguf.adamw: magic "QTADAMW2", int64 step, int64 count, int64 n, n bytes of
+// settings_text, then `count` float32 (AdamW's m of every block, then v); written
+// after the model it belongs to.
+void save_moments(const std::string& path, int64_t step, const AdamWOptimizer& opt, const RunSettings& settings) {
     write_file_atomically(path, [&](std::FILE* f) {
         const int64_t count = opt.state_size();
+        const std::string text = settings_text(settings);
+        const auto text_size = static_cast<int64_t>(text.size());
         std::fwrite(kMomentsMagic, 1, sizeof kMomentsMagic, f);
         std::fwrite(&step, sizeof step, 1, f);
         std::fwrite(&count, sizeof count, 1, f);
+        std::fwrite(&text_size, sizeof text_size, 1, f);
+        std::fwrite(text.data(), 1, text.size(), f);
         std::vector<float> chunk;
         for (int64_t at = 0; at < count; at += 1 << 20) {
             const int64_t n = std::min<int64_t>(1 << 20, count - at);
@@ -52,6 +69,42 @@ void save_moments(const std::string& path, int64_t step, const AdamWOptimizer& o
     });
 }
 
+struct MomentsHeader {
+    int64_t step = -1, count = -1;
+    RunSettings settings;
+};
+
+// Reads the header and the settings; an empty string when it reads, else why not.
+std::string read_moments_header(std::FILE* f, MomentsHeader& h) {
+    char magic[8];
+    int64_t text_size = -1;
+    if (std::fread(magic, 1, 8, f) != 8 || std::memcmp(magic, kMomentsMagic, 8) != 0)
+        return "not an AdamW moments file of pretrain-image";
+    if (std::fread(&h.step, 8, 1, f) != 1 || std::fread(&h.count, 8, 1, f) != 1 ||
+        std::fread(&text_size, 8, 1, f) != 1 || text_size < 0 || text_size > 4096)
+        return "its header is cut off or broken";
+    std::string text(static_cast<size_t>(text_size), '\0');
+    if (std::fread(text.data(), 1, text.size(), f) != text.size()) return "its settings are cut off";
+    for (size_t pos = 0; pos < text.size();) {
+        const size_t space = std::min(text.find(' ', pos), text.size());
+        const std::string item = text.substr(pos, space - pos);
+        const size_t eq = item.find('=');
+        if (eq != std::string::npos) h.settings[item.substr(0, eq)] = item.substr(eq + 1);
+        pos = space + 1;
+    }
+    return "";
+}
+
+// The settings a run saved beside MODEL.gguf, or none when the side file does not read.
+RunSettings read_run_settings(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return {};
+    MomentsHeader h;
+    const std::string why = read_moments_header(f, h);
+    std::fclose(f);
+    return why.empty() ? h.settings : RunSettings{};
+}
+
 // Loads the moments when the side file is of this step and size; otherwise says why
 // they start afresh (a run stopped between writing the model and its moments).
 bool load_moments(const std::string& path, int64_t step, AdamWOptimizer& opt) {
@@ -60,18 +113,17 @@ bool load_moments(const std::string& path, int64_t step, AdamWOptimizer& opt) {
     if (!f) {
         why = "no such file";
     } else {
-        char magic[8];
-        int64_t saved_step = -1, count = -1;
-        const bool header = std::fread(magic, 1, 8, f) == 8 && std::fread(&saved_step, 8, 1, f) == 1 &&
-                            std::fread(&count, 8, 1, f) == 1;
-        if (!header || std::memcmp(magic, kMomentsMagic, 8) != 0) why = "not an AdamW moments file";
-        else if (saved_step != step) why = "its moments are of step " + std::to_string(saved_step);
-        else if (count != opt.state_size()) why = "it holds " + std::to_string(count) + " values, expected " +
-                                                  std::to_string(opt.state_size());
-        else {
+        MomentsHeader h;
+        why = read_moments_header(f, h);
+        if (!why.empty()) {
+        } else if (h.step != step) {
+            why = "its moments are of step " + std::to_string(h.step);
+        } else if (h.count != opt.state_size()) {
+            why = "it holds " + std::to_string(h.count) + " values, expected " + std::to_string(opt.state_size());
+        } else {
             std::vector<float> chunk;
-            for (int64_t at = 0; at < count && why.empty(); at += 1 << 20) {
-                const int64_t n = std::min<int64_t>(1 << 20, count - at);
+            for (int64_t at = 0; at < h.count && why.empty(); at += 1 << 20) {
+                const int64_t n = std::min<int64_t>(1 << 20, h.count - at);
                 chunk.resize(static_cast<size_t>(n));
                 if (std::fread(chunk.data(), sizeof(float), chunk.size(), f) != chunk.size()) why = "truncated";
                 else opt.write_state(at, n, chunk.data());
@@ -106,15 +158,14 @@ const CommandSpec& pretrain_image_spec() {
             {"depth", "N", "transformer blocks (default 6)"},
             {"heads", "N", "attention heads (default 4)"},
             {"patch", "N", "p x p pixels a token; must divide 28: 1, 2, 4, 7, 14 or 28 (default 2)"},
-            {"hold-out", "CLASS", "leave this class (name such as sneaker, or number 0-9) out of training"},
+            {"hold-out", "CLASS", "leave this class (name such as sneaker, or number 0-9) out of training (default none)"},
             {"style", "none|inverted|outlined", "train on the images drawn in this style (default none)"},
-            {"seed", "N", "seed of the initial weights, the batches, noise and times; give the same one with "
-                          "--resume (default 1)"},
+            {"seed", "N", "seed of the initial weights, the batches, noise and times (default 1)"},
             {"save-every", "N", "save every N steps; 0: only at the end (default 1000)"},
             {"log-every", "N", "print step, mean loss and images/s every N steps (default 100)"},
             {"resume", nullptr, "continue MODEL.gguf from its saved step up to --steps: the shape is the file's, "
-                                "AdamW's moments MODEL.gguf.adamw's when of that step; give the same --batch, --lr, "
-                                "--seed, --hold-out, --style (not stored)"},
+                                "AdamW's moments MODEL.gguf.adamw's when of that step, and --batch, --lr, --seed, "
+                                "--hold-out, --style as saved there unless given again"},
             {"threads", "N", "CPU threads, 0 to 1024; 0: all cores (default 0)"},
             {"device", "auto|cpu|cuda|cuda:N", "where to train; auto takes the first GPU, else the CPU (default auto)"},
         }};
@@ -127,21 +178,41 @@ int run_pretrain_image(const Args& args) {
     if (!args.has("out")) throw UsageError("pretrain-image needs --out MODEL.gguf");
     const std::string out = args.str("out", "");
     const bool resume = args.flag("resume");
-    const long long steps = args.integer("steps", 20000), batch = args.integer("batch", 64);
-    const double lr = args.number("lr", 5e-4);
+    // A resumed run takes the settings it saved for what the line does not give again.
+    const std::string moments_path = out + ".adamw";
+    const RunSettings saved = resume ? read_run_settings(moments_path) : RunSettings{};
+    auto saved_or = [&](const char* key, const std::string& fallback) {
+        const auto it = saved.find(key);
+        return it == saved.end() ? fallback : it->second;
+    };
+    auto saved_number = [&](const char* key, double fallback) {
+        const auto it = saved.find(key);
+        if (it == saved.end()) return fallback;
+        char* end = nullptr;
+        const double v = std::strtod(it->second.c_str(), &end);
+        return end && *end == '\0' && end != it->second.c_str() ? v : fallback;
+    };
+    const long long steps = args.integer("steps", 20000);
+    const long long batch = args.integer("batch", static_cast<long long>(saved_number("batch", 64)));
+    const double lr = args.number("lr", saved_number("lr", 5e-4));
     const long long save_every = args.integer("save-every", 1000), log_every = args.integer("log-every", 100);
     const long long threads = args.integer("threads", 0);
-    const auto seed = static_cast<uint64_t>(args.integer("seed", 1));
+    const auto seed = static_cast<uint64_t>(args.integer("seed", static_cast<long long>(saved_number("seed", 1))));
     if (steps < 1) throw UsageError("--steps must be at least 1");
     if (batch < 1 || batch > 65536) throw UsageError("--batch must be between 1 and 65536");
     if (!(lr > 0) || !std::isfinite(lr)) throw UsageError("--lr must be a positive number");
     if (save_every < 0) throw UsageError("--save-every must be 0 (only at the end) or more");
     if (log_every < 1) throw UsageError("--log-every must be at least 1");
     if (threads < 0 || threads > 1024) throw UsageError("--threads must be between 0 (all cores) and 1024");
-    const std::string style = args.str("style", "none");
+    const std::string style = args.str("style", saved_or("style", "none"));
     if (style != "none" && style != "inverted" && style != "outlined")
         throw UsageError("--style: unknown style \"" + style + "\" (none, inverted, outlined)");
-    const int hold_out = args.has("hold-out") ? parse_image_class("hold-out", args.str("hold-out", "")) : -1;
+    const std::string hold_out_name = args.str("hold-out", saved_or("hold-out", "none"));
+    const int hold_out = hold_out_name == "none" ? -1 : parse_image_class("hold-out", hold_out_name);
+    char lr_text[32];
+    std::snprintf(lr_text, sizeof lr_text, "%.17g", lr);
+    const RunSettings settings{{"batch", std::to_string(batch)}, {"lr", lr_text}, {"seed", std::to_string(seed)},
+                               {"hold-out", hold_out < 0 ? "none" : std::to_string(hold_out)}, {"style", style}};
 
     DitConfig c;
     c.image_size = kFashionMnistSide, c.channels = 1, c.n_classes = kFashionMnistClasses;
@@ -199,17 +270,16 @@ int run_pretrain_image(const Args& args) {
     }
     DitBackprop dit(*model);
     AdamWOptimizer opt(backend, dit.parameter_blocks(), AdamWSettings{});
-    const std::string moments_path = out + ".adamw";
     if (resume) load_moments(moments_path, start, opt);
     int64_t parameters = 0;
     for (const ParameterBlock& p : dit.parameter_blocks()) parameters += p.count;
 
     std::printf("pretrain-image: %s, %lld parameters (28x28, patch %d, width %d, depth %d, heads %d); %lld images "
-                "(%s held out, style %s), batch %lld, lr %g, steps %lld to %lld on %s\n",
+                "(%s held out, style %s), batch %lld, lr %g, seed %llu, steps %lld to %lld on %s\n",
                 out.c_str(), static_cast<long long>(parameters), c.patch_size, c.width, c.depth, c.n_heads,
                 static_cast<long long>(n_train),
                 hold_out >= 0 ? std::string(fashion_mnist_class_names()[static_cast<size_t>(hold_out)]).c_str() : "none",
-                style.c_str(), batch, lr, static_cast<long long>(start) + 1, steps, backend.name().c_str());
+                style.c_str(), batch, lr, static_cast<unsigned long long>(seed), static_cast<long long>(start) + 1, steps, backend.name().c_str());
     std::fflush(stdout);
 
     const int64_t per_image = train.pixels_per_image();
@@ -220,7 +290,7 @@ int run_pretrain_image(const Args& args) {
     auto since = std::chrono::steady_clock::now();
     auto save = [&](int64_t done) {
         model->save(out, GgmlType::F32, done);
-        save_moments(moments_path, done, opt);
+        save_moments(moments_path, done, opt, settings);
     };
     for (int64_t step = start; step < steps; ++step) {
         // Images drawn with replacement, from (seed, step): a resumed run draws what

@@ -173,12 +173,13 @@ TEST(CliImages, ResumingContinuesFromTheSavedStepWithAdamWsMoments) {
     std::filesystem::copy_file(run.model, model);
     std::filesystem::copy_file(run.model + ".adamw", model + ".adamw");
     std::string out;
-    ASSERT_EQ(qt::test::run_command(cli() + " pretrain-image --out '" + model + "' --resume --steps 40 --batch 16 "
-                                            "--lr 3e-3 --log-every 5" + kCpu,
+    ASSERT_EQ(qt::test::run_command(cli() + " pretrain-image --out '" + model + "' --resume --steps 40 "
+                                            "--log-every 5" + kCpu,
                                     out),
               0)
         << out;
-    EXPECT_NE(out.find("steps 31 to 40"), std::string::npos) << out;
+    // The batch, learning rate and seed come from the first run's side file.
+    EXPECT_NE(out.find("batch 16, lr 0.003, seed 1, steps 31 to 40"), std::string::npos) << out;
     EXPECT_EQ(out.find("start afresh"), std::string::npos) << out;
     const auto losses = printed_losses(out);
     ASSERT_EQ(losses.size(), 2u) << out;
@@ -258,8 +259,8 @@ TEST(CliImages, ARunKilledWhileSavingKeepsItsLastSaveAndResumesFromIt) {
     EXPECT_EQ(status, 128 + 9) << out;
     EXPECT_NE(out.find("step 20 "), std::string::npos) << out;
     EXPECT_EQ(qt::read_dit_training_steps(model), 10);
-    ASSERT_EQ(qt::test::run_command(cli() + " pretrain-image --out '" + model + "' --resume --steps 30 --batch 16 "
-                                            "--lr 3e-3 --log-every 5" + kCpu,
+    ASSERT_EQ(qt::test::run_command(cli() + " pretrain-image --out '" + model + "' --resume --steps 30 "
+                                            "--log-every 5" + kCpu,
                                     out),
               0)
         << out;
