@@ -54,14 +54,8 @@ int main(int argc, char** argv) {
         } catch (const qt::cli::UsageError& e) {
             print_error(std::string(e.what()) + " (see quanttune-cli " + name + " --help)");
             return 2;
-        } catch (const qt::HostOutOfMemory& e) {
-            print_error(e.what());
-            return 1;
-        } catch (const std::bad_alloc&) {
-            print_error(qt::host_out_of_memory_text());
-            return 1;
         } catch (const std::exception& e) {
-            print_error(e.what());
+            print_error(qt::error_message(e));
             return 1;
         }
     }

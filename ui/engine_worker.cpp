@@ -27,6 +27,7 @@
 #include "train/metrics_log.h"
 #include "train/run_folder.h"
 #include "train/training_session.h"
+#include "util/host_out_of_memory.h"
 
 namespace qt::ui {
 namespace {
@@ -120,7 +121,7 @@ void EngineWorker::loadModel(const QString& path, const QString& device) {
         emit modelLoaded(summary);
         planMemory(planConfig_);
     } catch (const std::exception& e) {
-        emit engineError(tr("Opening the model"), QString::fromUtf8(e.what()));
+        emit engineError(tr("Opening the model"), QString::fromStdString(qt::error_message(e)));
     }
     publishMemory();
     emit busyChanged(false);
@@ -243,7 +244,7 @@ void EngineWorker::loadDataset(const QString& path, int maxLength) {
         emit logLine(tr("Dataset %1: %2 examples kept, %3 rows skipped").arg(path).arg(s.rows_kept).arg(s.rows_skipped));
         emit datasetLoaded(s);
     } catch (const std::exception& e) {
-        emit engineError(tr("Opening the dataset"), QString::fromUtf8(e.what()));
+        emit engineError(tr("Opening the dataset"), QString::fromStdString(qt::error_message(e)));
     }
     emit busyChanged(false);
 }
@@ -295,12 +296,12 @@ void EngineWorker::startTraining(const TrainConfig& config, const QString& resum
         metrics_.reset();
         session_.reset();
         state_ = TrainingState::Idle;
-        emit engineError(tr("Starting training"), QString::fromUtf8(e.what()));
+        emit engineError(tr("Starting training"), QString::fromStdString(qt::error_message(e)));
         // Reopen the model read-only so that nothing is lost.
         try {
             if (!model_) model_ = std::make_unique<LoadedModel>(LoadedModel::open(config.model, *backend_));
         } catch (const std::exception& e2) {
-            emit engineError(tr("Opening the model"), QString::fromUtf8(e2.what()));
+            emit engineError(tr("Opening the model"), QString::fromStdString(qt::error_message(e2)));
         }
         publishMemory();
     }
@@ -330,7 +331,7 @@ void EngineWorker::runNextStep() {
             // The guard gave up: the session holds the last state that passed, and the
             // run's checkpoint (if any) the last one written.
             if (metrics_) metrics_->write(stopped_json(e.what()));
-            emit engineError(tr("Training step %1").arg(doneSteps_ + 1), QString::fromUtf8(e.what()));
+            emit engineError(tr("Training step %1").arg(doneSteps_ + 1), QString::fromStdString(qt::error_message(e)));
             finishTraining(tr("stopped: training diverged"), false);
             return;
         }
@@ -380,7 +381,7 @@ void EngineWorker::runNextStep() {
         }
         scheduleNextStep();
     } catch (const std::exception& e) {
-        emit engineError(tr("Training step %1").arg(doneSteps_ + 1), QString::fromUtf8(e.what()));
+        emit engineError(tr("Training step %1").arg(doneSteps_ + 1), QString::fromStdString(qt::error_message(e)));
         finishTraining(tr("stopped by an error"), false);
     }
 }
@@ -418,7 +419,7 @@ void EngineWorker::finishTraining(const QString& why, bool keepState) {
             session_->save_checkpoint(checkpoint);
             emit logLine(tr("checkpoint written: %1").arg(qstr(checkpoint)));
         } catch (const std::exception& e) {
-            emit logLine(tr("Warning: checkpoint not written: %1").arg(QString::fromUtf8(e.what())));
+            emit logLine(tr("Warning: checkpoint not written: %1").arg(QString::fromStdString(qt::error_message(e))));
         }
     }
     metrics_.reset();
@@ -464,7 +465,7 @@ void EngineWorker::generateCompare(const CompareRequest& request) {
             emit compareFinished(side, tr("%1 tokens, %2 tokens/s").arg(st.generated_tokens).arg(st.decode_tokens_per_second(), 0, 'f', 1));
         }
     } catch (const std::exception& e) {
-        emit engineError(tr("Comparing answers"), QString::fromUtf8(e.what()));
+        emit engineError(tr("Comparing answers"), QString::fromStdString(qt::error_message(e)));
     }
     emit busyChanged(false);
 }
@@ -487,7 +488,7 @@ void EngineWorker::findDevices() {
             else
                 details << qstr(b->name());
         } catch (const std::exception& e) {
-            details << tr("unusable: %1").arg(QString::fromUtf8(e.what()));
+            details << tr("unusable: %1").arg(QString::fromStdString(qt::error_message(e)));
         }
         ids << id;
     }
@@ -519,7 +520,7 @@ void EngineWorker::planMemory(const TrainConfig& config) {
         }
         emit plansReady(out);
     } catch (const std::exception& e) {
-        emit engineError(tr("Planning memory"), QString::fromUtf8(e.what()));
+        emit engineError(tr("Planning memory"), QString::fromStdString(qt::error_message(e)));
     }
 }
 
@@ -537,7 +538,7 @@ void EngineWorker::exportModel(const QString& path) {
             if (qstr(file) != path) emit logLine(tr("also written: %1").arg(qstr(file)));
         for (const std::string& note : report.notes) emit logLine(tr("Note: %1").arg(qstr(note)));
     } catch (const std::exception& e) {
-        emit engineError(tr("Exporting the model"), QString::fromUtf8(e.what()));
+        emit engineError(tr("Exporting the model"), QString::fromStdString(qt::error_message(e)));
     }
     emit busyChanged(false);
 }
@@ -565,7 +566,7 @@ void EngineWorker::loadSparseMask(const QString& path) {
             tr("Mask %1: %2 sensitive entries (%3%)").arg(path).arg(s.layout.entries).arg(100.0 * s.fraction, 0, 'g', 3));
         emit sparseMaskReady(s);
     } catch (const std::exception& e) {
-        emit sparseMaskFailed(context, QString::fromUtf8(e.what()), false);
+        emit sparseMaskFailed(context, QString::fromStdString(qt::error_message(e)), false);
     }
 }
 
@@ -623,7 +624,7 @@ void EngineWorker::computeSparseMask(const SparseMaskRequest& request) {
     } catch (const SensitivityCancelled&) {
         emit sparseMaskFailed(context, tr("Cancelled: no mask was written."), true);
     } catch (const std::exception& e) {
-        emit sparseMaskFailed(context, QString::fromUtf8(e.what()), false);
+        emit sparseMaskFailed(context, QString::fromStdString(qt::error_message(e)), false);
     }
     publishMemory();
     emit busyChanged(false);

@@ -29,6 +29,7 @@
 #include "sparse_mask_panel.h"
 #include "training_panel.h"
 #include "training_plots.h"
+#include "util/host_out_of_memory.h"
 
 // The .qrc lives in a static library: its registration must be pulled in by name.
 static void init_quanttune_resources() { Q_INIT_RESOURCE(quanttune); }
@@ -368,7 +369,7 @@ void MainWindow::saveSession(const QString& path) {
         save_session(path, c);
         status_->setText(tr("Session saved to %1.").arg(path));
     } catch (const std::exception& e) {
-        showEngineError(tr("Saving the session"), QString::fromUtf8(e.what()));
+        showEngineError(tr("Saving the session"), QString::fromStdString(qt::error_message(e)));
     }
 }
 
@@ -382,7 +383,7 @@ void MainWindow::loadSession(const QString& path) {
         else if (!c.data.empty()) openDataset(pendingDataset_);
         status_->setText(tr("Session loaded from %1.").arg(path));
     } catch (const std::exception& e) {
-        showEngineError(tr("Loading the session"), QString::fromUtf8(e.what()));
+        showEngineError(tr("Loading the session"), QString::fromStdString(qt::error_message(e)));
     }
 }
 

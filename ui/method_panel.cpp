@@ -26,6 +26,7 @@
 #include "sparse_mask_panel.h"
 #include "train/training_methods.h"
 #include "training_method_text.h"
+#include "util/host_out_of_memory.h"
 
 namespace qt::ui {
 namespace {
@@ -362,7 +363,7 @@ bool MethodPanel::readMethodSettings(TrainConfig& c, QString* error) const {
     try {
         from_json(j, c);
     } catch (const std::exception& e) {
-        if (error) *error = QString::fromUtf8(e.what());
+        if (error) *error = QString::fromStdString(qt::error_message(e));
         return false;
     }
     return true;
@@ -491,7 +492,7 @@ bool MethodPanel::readConfig(TrainConfig& c, QString* error) const {
     try {
         validate(c);
     } catch (const std::exception& e) {
-        return fail(QString::fromUtf8(e.what()));
+        return fail(QString::fromStdString(qt::error_message(e)));
     }
     if (c.warmup_steps >= c.steps) return fail(tr("Warm-up steps (%1) must be fewer than the steps (%2)").arg(c.warmup_steps).arg(c.steps));
     // First-order methods: validate() holds the limit, in the engine's words.

@@ -10,6 +10,7 @@
 #include "train/checkpoint.h"
 #include "train/run_folder.h"
 #include "util/cache_dir.h"
+#include "util/host_out_of_memory.h"
 
 namespace qt::ui {
 namespace {
@@ -48,7 +49,7 @@ std::optional<UnfinishedRun> unfinished_run_in(const QString& folder, const std:
         if (!is_unfinished(info, run.steps)) return std::nullopt;
         return run;
     } catch (const std::exception& e) {
-        if (error) *error = QString::fromUtf8(e.what());
+        if (error) *error = QString::fromStdString(qt::error_message(e));
         return std::nullopt;
     }
 }

@@ -48,6 +48,17 @@ public:
     std::string str(const std::string& name, const std::string& fallback) const;
     long long integer(const std::string& name, long long fallback) const;
     double number(const std::string& name, double fallback) const;
+    // The option's value (or `fallback`) through `parse`, an engine parser that throws
+    // std::invalid_argument for an unknown name: that becomes a UsageError naming --name.
+    template <typename Parse>
+    auto parsed(const std::string& name, const std::string& fallback, Parse parse) const {
+        const std::string value = str(name, fallback);
+        try {
+            return parse(value);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError("--" + name + ": " + e.what());
+        }
+    }
 
 private:
     // Throws std::logic_error when a command reads an option its table does not

@@ -27,11 +27,7 @@ int run_convert(const Args& args) {
     const std::string folder = args.positionals()[0];
     if (!is_hf_folder(folder)) throw UsageError(folder + " is not a Hugging Face folder (no config.json in it)");
     HfImportOptions o;
-    try {
-        o.type = parse_hf_import_type(args.str("to", "q8_0"));
-    } catch (const std::invalid_argument& e) {
-        throw UsageError(std::string("--to: ") + e.what());
-    }
+    o.type = args.parsed("to", "q8_0", parse_hf_import_type);
     const std::string out = args.str("out", "");
     convert_hf_folder(folder, out, o);
     std::printf("wrote %s (%s)\n", out.c_str(), std::string(ggml_type_name(o.type)).c_str());

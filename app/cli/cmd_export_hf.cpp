@@ -27,11 +27,7 @@ int run_export_hf(const Args& args) {
     if (args.positionals().size() != 1) throw UsageError("export-hf takes exactly one MODEL.gguf");
     if (!args.has("out")) throw UsageError("export-hf needs --out DIR (the folder to write)");
     HfExportOptions o;
-    try {
-        o.dtype = parse_hf_export_dtype(args.str("dtype", "bf16"));
-    } catch (const std::invalid_argument& e) {
-        throw UsageError(std::string("--dtype: ") + e.what());
-    }
+    o.dtype = args.parsed("dtype", "bf16", parse_hf_export_dtype);
     const std::string out = args.str("out", "");
     const HfExportSummary s = export_hf_folder(args.positionals()[0], out, o);
     std::printf("wrote %s: %d tensors (%s, %.1f MiB) in %d safetensors file%s, config, tokenizer\n", out.c_str(),

@@ -20,11 +20,7 @@ std::string resolve_model_path(const std::string& path, const Args& args) {
         return path;
     }
     HfImportOptions o;
-    try {
-        o.type = parse_hf_import_type(args.str("quantize-to", "q8_0"));
-    } catch (const std::invalid_argument& e) {
-        throw UsageError(std::string("--quantize-to: ") + e.what());
-    }
+    o.type = args.parsed("quantize-to", "q8_0", parse_hf_import_type);
     std::fprintf(stderr, "Hugging Face folder %s: converting to GGUF (%s) if not cached...\n", path.c_str(),
                  std::string(ggml_type_name(o.type)).c_str());
     const std::string gguf = open_model_path(path, o);

@@ -49,4 +49,10 @@ std::string host_out_of_memory_text() {
            ": lower the batch size or the sequence length, or close other programs";
 }
 
+std::string error_message(const std::exception& e) {
+    const bool plain_bad_alloc =
+        dynamic_cast<const std::bad_alloc*>(&e) != nullptr && dynamic_cast<const HostOutOfMemory*>(&e) == nullptr;
+    return plain_bad_alloc ? host_out_of_memory_text() : std::string(e.what());
+}
+
 }  // namespace qt

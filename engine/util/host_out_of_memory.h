@@ -3,6 +3,7 @@
 // was asked for, for what, and what the machine had left. A std::bad_alloc, so
 // every handler of one still catches it, with a what() a user can act on.
 #include <cstddef>
+#include <exception>
 #include <new>
 #include <string>
 #include <string_view>
@@ -23,5 +24,9 @@ private:
 // The same words for a plain std::bad_alloc, whose size is not known: the host's
 // available memory and limit, and what to lower.
 std::string host_out_of_memory_text();
+
+// What to show a user for `e`: its what(), except for a plain std::bad_alloc
+// ("std::bad_alloc" says nothing), which gets host_out_of_memory_text().
+std::string error_message(const std::exception& e);
 
 }  // namespace qt

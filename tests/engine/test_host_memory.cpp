@@ -11,6 +11,7 @@
 #include <string>
 
 #include "test_support.h"
+#include "util/host_out_of_memory.h"
 
 TEST(HostMemory, ExhaustionIsReportedWithWhatWasLeftNeverACrash) {
     const std::string model = qt::test::default_model_path();
@@ -52,4 +53,16 @@ TEST(HostMemory, ExhaustionIsReportedWithWhatWasLeftNeverACrash) {
         ++reported;
     }
     EXPECT_GE(reported, 1) << "under 450 MiB the model maps and its training does not fit";
+}
+
+// What the CLI and the app show for an exception: a plain std::bad_alloc says what
+// the host had left instead of "std::bad_alloc"; anything else keeps its own words.
+TEST(ErrorMessage, PlainBadAllocSaysWhatTheHostHasLeftOthersKeepTheirWords) {
+    const std::string plain = qt::error_message(std::bad_alloc());
+    EXPECT_EQ(plain.rfind("out of host memory; ", 0), 0u) << plain;
+    EXPECT_NE(plain.find("available"), std::string::npos) << plain;
+    const qt::HostOutOfMemory sized(3u << 20, "a test buffer");
+    EXPECT_EQ(qt::error_message(sized), sized.what());
+    EXPECT_NE(qt::error_message(sized).find("3.0 MiB for a test buffer"), std::string::npos) << sized.what();
+    EXPECT_EQ(qt::error_message(std::runtime_error("model.gguf: truncated")), "model.gguf: truncated");
 }
