@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -120,6 +121,16 @@ std::vector<uint8_t> read_bytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("cannot open " + path);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::vector<std::string> lines_of(const std::string& s) {
+    std::vector<std::string> lines;
+    for (size_t pos = 0; pos < s.size();) {
+        const size_t end = std::min(s.find('\n', pos), s.size());
+        lines.push_back(s.substr(pos, end - pos));
+        pos = end + 1;
+    }
+    return lines;
 }
 
 }  // namespace qt::test

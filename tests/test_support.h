@@ -45,6 +45,9 @@ struct TempDir {
 // The whole file; throws naming the path when it cannot be opened.
 std::vector<uint8_t> read_bytes(const std::string& path);
 
+// The lines of a program's output, without their newlines.
+std::vector<std::string> lines_of(const std::string& s);
+
 }  // namespace qt::test
 
 // Skips (printing why) or fails, as oracles_required() says, when the default

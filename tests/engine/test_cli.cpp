@@ -11,6 +11,8 @@
 
 namespace {
 
+using qt::test::lines_of;
+
 std::string cli() { return QT_CLI_PATH; }
 
 // Lines that report an error (the device notice may precede them).
@@ -23,16 +25,6 @@ int count_error_lines(const std::string& s) {
         pos = end + 1;
     }
     return n;
-}
-
-std::vector<std::string> lines_of(const std::string& s) {
-    std::vector<std::string> lines;
-    for (size_t pos = 0; pos < s.size();) {
-        const size_t end = std::min(s.find('\n', pos), s.size());
-        lines.push_back(s.substr(pos, end - pos));
-        pos = end + 1;
-    }
-    return lines;
 }
 
 // Column where the help text of an option line ("  --lr LR   learning rate")

@@ -18,18 +18,10 @@
 
 namespace {
 
+using qt::test::lines_of;
+
 std::string cli() { return std::string("OMP_NUM_THREADS=1 ") + QT_CLI_PATH; }
 const std::string kCpu = " --threads 1 --device cpu";
-
-std::vector<std::string> lines_of(const std::string& s) {
-    std::vector<std::string> lines;
-    for (size_t pos = 0; pos < s.size();) {
-        const size_t end = std::min(s.find('\n', pos), s.size());
-        lines.push_back(s.substr(pos, end - pos));
-        pos = end + 1;
-    }
-    return lines;
-}
 
 int count_error_lines(const std::string& s) {
     int n = 0;

@@ -20,11 +20,11 @@ struct TrainedClassifier {
     double seconds;
 };
 
-// Trained once a process on the 60,000 training images, with a 60-second budget.
+// Trained once a process on the 60,000 training images for the default 5 epochs (no
+// time budget: the accuracy must not depend on how loaded the machine is).
 const TrainedClassifier& fashion_classifier(const qt::ImageSet& train) {
     static const TrainedClassifier trained = [&] {
         qt::ImageClassifierTraining s;
-        s.max_seconds = 60;
         const auto t0 = std::chrono::steady_clock::now();
         qt::ImageClassifier m = qt::ImageClassifier::train(train, 10, s, [](int epoch, double loss) {
             std::printf("classifier epoch %d: training loss %.4f\n", epoch + 1, loss);
@@ -109,7 +109,7 @@ TEST(ImageClassifier, TheBackwardPassMatchesCentralDifferencesOfTheLoss) {
     EXPECT_LT(worst, 1e-3);  // measured 3e-5: float rounding of the loss over 2h
 }
 
-TEST(ImageClassifier, TrainedForAMinuteOnFashionMnistClassifiesEightyFivePercentOfTheTestSet) {
+TEST(ImageClassifier, TrainedFiveEpochsOnFashionMnistClassifiesEightyFivePercentOfTheTestSet) {
     QT_REQUIRE_FASHION_MNIST(train, qt::FashionMnistSplit::Train);
     QT_REQUIRE_FASHION_MNIST(test, qt::FashionMnistSplit::Test);
     const TrainedClassifier& c = fashion_classifier(*train);
@@ -117,9 +117,8 @@ TEST(ImageClassifier, TrainedForAMinuteOnFashionMnistClassifiesEightyFivePercent
     std::printf("[ classifier ] 784-256-10 MLP: trained in %.1f s; accuracy %.4f on the test set, %.4f on 10,000 training "
                 "images\n",
                 c.seconds, acc, train_acc);
-    // Measured 0.877 after 5 epochs in 40 s on 2 loaded cores; 0.85 leaves room for a slower machine that stops at 60 s.
+    // Measured 0.877 after 5 epochs (13-43 s on 2 cores, depending on load).
     EXPECT_GE(acc, 0.85);
-    EXPECT_LE(c.seconds, 75.0);  // the 60-second budget plus the batch that passes it
 }
 
 TEST(ImageClassifier, SavedAndLoadedItComputesTheSameFeatures) {

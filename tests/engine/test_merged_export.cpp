@@ -194,15 +194,26 @@ TEST(MergedExport, Q4_1MergeReadsBackWithinEachBlocksBoundAndLeavesTheRestAsItWa
     expect_rest_unchanged(*base, *out, names);
 }
 
-TEST(MergedExport, TensorsOfATypeWithoutAQuantizerAreWrittenAsQ8_0AndTheReportSaysSo) {
-    qt::test::TempDir dir("merged-q6_k");
-    auto base = qt::GgufFile::open(
-        random_model(dir.path, "--layers 1 --dim 256 --ffn 256 --heads 4 --kv-heads 2 --vocab 320 --type Q6_K"));
+// A one-layer model of a 256-block type with two of its matrices merged (B std 0.02).
+struct KQuantMerge {
+    explicit KQuantMerge(const char* type)
+        : dir(std::string("merged-") + type),
+          base(qt::GgufFile::open(random_model(
+              dir.path, std::string("--layers 1 --dim 256 --ffn 256 --heads 4 --kv-heads 2 --vocab 320 --type ") + type))),
+          ad(random_adapters(*base, names, 0.02f)),
+          reports(qt::export_merged_gguf(*base, dir.path + "/merged.gguf", kRank, kAlpha, ad.inputs, std::nullopt)),
+          out(qt::GgufFile::open(dir.path + "/merged.gguf")) {}
     const std::vector<std::string> names = {"blk.0.attn_q.weight", "blk.0.ffn_down.weight"};
-    const auto ad = random_adapters(*base, names, 0.02f);
-    const std::string path = dir.path + "/merged.gguf";
-    const auto reports = qt::export_merged_gguf(*base, path, kRank, kAlpha, ad.inputs, std::nullopt);
-    auto out = qt::GgufFile::open(path);
+    qt::test::TempDir dir;
+    std::unique_ptr<qt::GgufFile> base;
+    Adapters ad;
+    std::vector<qt::RequantReport> reports;
+    std::unique_ptr<qt::GgufFile> out;
+};
+
+TEST(MergedExport, TensorsOfATypeWithoutAQuantizerAreWrittenAsQ8_0AndTheReportSaysSo) {
+    const KQuantMerge m("Q6_K");
+    const auto& [names, dir, base, ad, reports, out] = m;
     for (size_t k = 0; k < names.size(); ++k) {
         EXPECT_TRUE(reports[k].fell_back_to_q8_0) << names[k];
         EXPECT_EQ(reports[k].base_type, qt::GgmlType::Q6_K);
@@ -214,14 +225,8 @@ TEST(MergedExport, TensorsOfATypeWithoutAQuantizerAreWrittenAsQ8_0AndTheReportSa
 // Q4_K has a quantizer (quant/quantize_q4_k.cpp): its tensors keep their type, each
 // weight within its super-block's range / 15 of the merged value.
 TEST(MergedExport, Q4KTensorsKeepTheirType) {
-    qt::test::TempDir dir("merged-q4_k");
-    auto base = qt::GgufFile::open(
-        random_model(dir.path, "--layers 1 --dim 256 --ffn 256 --heads 4 --kv-heads 2 --vocab 320 --type Q4_K"));
-    const std::vector<std::string> names = {"blk.0.attn_q.weight", "blk.0.ffn_down.weight"};
-    const auto ad = random_adapters(*base, names, 0.02f);
-    const std::string path = dir.path + "/merged.gguf";
-    const auto reports = qt::export_merged_gguf(*base, path, kRank, kAlpha, ad.inputs, std::nullopt);
-    auto out = qt::GgufFile::open(path);
+    const KQuantMerge m("Q4_K");
+    const auto& [names, dir, base, ad, reports, out] = m;
     for (size_t k = 0; k < names.size(); ++k) {
         EXPECT_FALSE(reports[k].fell_back_to_q8_0) << names[k];
         EXPECT_EQ(reports[k].written_type, qt::GgmlType::Q4_K) << names[k];
