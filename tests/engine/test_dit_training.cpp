@@ -191,7 +191,7 @@ TEST(DitTraining, AdamWFromScratchLowersTheFlowMatchingLossOnSyntheticShapes) {
     // At init the model predicts v = 0: loss = E|eps - x0|^2 = 1 + mean(x0^2) = 2.
     EXPECT_NEAR(before, 2.0, 0.1);
     EXPECT_LT(after, 0.6 * before);
-    EXPECT_LT(seconds, 30.0);
+    // The time is printed, not asserted: speed is bench/'s business, not a unit test's.
 }
 
 TEST(DitTraining, GuidedSamplesOfATrainedModelLookLikeTheirClass) {
