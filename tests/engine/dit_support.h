@@ -1,24 +1,14 @@
 #pragma once
 // Shared by the DiT tests (test_dit_*.cpp): a model with every tensor random, and
 // one OpenMP thread for problems too small to share.
-#include <omp.h>
-
 #include <memory>
 #include <string>
 
 #include "image/dit_model.h"
+#include "one_openmp_thread.h"
 #include "util/philox_normal.h"
 
 namespace qt::test {
-
-// One OpenMP thread while it lives: these tiny problems are all overhead when
-// threads are shared with other work (200 training steps: 0.8 s on one thread,
-// 50 s on two oversubscribed cores).
-struct OneThread {
-    int saved = omp_get_max_threads();
-    OneThread() { omp_set_num_threads(1); }
-    ~OneThread() { omp_set_num_threads(saved); }
-};
 
 // DiT's initial values plus normal noise of `spread` everywhere, so that the
 // tensors DiT starts at zero (adaLN, the final layer) matter too.

@@ -14,7 +14,6 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <omp.h>
 
 #include "backend/cpu_backend.h"
 #include "data/dataset.h"
@@ -27,6 +26,7 @@
 #include "methods/sensitivity.h"
 #include "methods/zo_step.h"
 #include "model/llama_backprop.h"
+#include "one_openmp_thread.h"
 #include "test_support.h"
 #include "train/batch_loss.h"
 #include "train/gguf_export.h"
@@ -314,14 +314,7 @@ const std::string& arch_training_data() {
 // loops), but OpenMP regions outside the backend (the exports' row loops, OpenBLAS's
 // products) take every core; on a loaded machine their spin-waits cost seconds of
 // CPU for milliseconds of work (measured: 48 to 78 s for this test against 20 s).
-// Held to one thread while the test runs, as it was after.
-struct OneOpenMpThread {
-    int saved = omp_get_max_threads();
-    OneOpenMpThread() { omp_set_num_threads(1); }
-    ~OneOpenMpThread() { omp_set_num_threads(saved); }
-    OneOpenMpThread(const OneOpenMpThread&) = delete;
-    OneOpenMpThread& operator=(const OneOpenMpThread&) = delete;
-};
+// Held to one thread while the test runs (qt::test::OneThread).
 
 double mean_loss(qt::LlamaModel& model, const std::vector<qt::Example>& examples) {
     std::vector<const qt::Example*> batch;
@@ -351,7 +344,7 @@ double range_of(const std::vector<float>& v) {
 TEST_P(ArchitectureTraining, EveryRegisteredMethodTrainsAndExports) {
     QT_REQUIRE_ORACLE();
     const std::string path = arch_model(GetParam(), "q8_0");
-    const OneOpenMpThread one_thread;
+    const qt::test::OneThread one_thread;
     qt::test::TempDir dir(std::string("arch-methods-") + GetParam());
     // 24 byte tokens of the vocabulary for the logits comparisons.
     std::vector<int32_t> probe;
